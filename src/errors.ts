@@ -1,0 +1,33 @@
+/**
+ * Errors are values with MediaWiki codes. A layer that knows what went wrong throws an MwError;
+ * the Action API framework renders it once, in whatever error format the request asked for.
+ */
+export type ErrorData = Record<string, unknown>;
+
+export class MwError extends Error {
+  readonly code: string;
+  /** Extra fields merged into the error object (e.g. `details`, `offset`, `filekey`). */
+  readonly data: ErrorData;
+  /** The module the error is reported for in errorformat!=bc output (`module` field). */
+  module?: string;
+
+  constructor(code: string, info: string, data: ErrorData = {}) {
+    super(info);
+    this.name = 'MwError';
+    this.code = code;
+    this.data = data;
+  }
+
+  get info(): string {
+    return this.message;
+  }
+
+  /** A copy of this error with extra data fields (e.g. a stashed upload's `filekey`). */
+  withData(extra: ErrorData): MwError {
+    const e = new MwError(this.code, this.message, { ...this.data, ...extra });
+    e.module = this.module;
+    return e;
+  }
+}
+
+export const isMwError = (e: unknown): e is MwError => e instanceof MwError;
