@@ -1,0 +1,100 @@
+import type { Identity } from '../auth/identity.js';
+import type { Services } from '../services.js';
+import type { RawParams } from './params.js';
+
+export type ErrorFormat = 'bc' | 'plaintext' | 'wikitext' | 'html' | 'raw' | 'none';
+
+export interface ApiWarning {
+  module: string;
+  code: string;
+  text: string;
+  data?: Record<string, unknown>;
+}
+
+/** A file part of a multipart request, already stored by the receiver. */
+export interface ReceivedFile {
+  field: string;
+  /** The part's own file name (clients send anything here; it is not used as the target name). */
+  partName: string;
+  size: number;
+  /** Hex SHA-1 of the part's bytes. */
+  sha1: string;
+  /** The first bytes (up to 1 MiB) of the part. */
+  head: Buffer;
+  /** Where the bytes went: a new temporary blob, or appended to a chunked upload's blob. */
+  target:
+    | { kind: 'blob'; blobKey: string }
+    | { kind: 'append'; stashKey: string; blobKey: string; offset: number; hashState: string };
+  /** Set when the request handler took ownership of the blob (otherwise it is removed after the request). */
+  claimed: boolean;
+}
+
+/** Everything the HTTP layer knows about one API request. */
+export interface ApiRequest {
+  method: string;
+  /** Parameters from the query string. */
+  query: Map<string, string>;
+  /** Parameters from the body (urlencoded or multipart text fields). */
+  body: Map<string, string>;
+  files: Map<string, ReceivedFile>;
+  ip: string;
+  headers: Record<string, string | string[] | undefined>;
+  /** Value of the session cookie, if any. */
+  sessionCookie: string | undefined;
+  /** Run after the answer is sent (release locks taken while receiving the body, …). */
+  cleanups: (() => Promise<void>)[];
+}
+
+/** Per-request state of the Action API: identity, output format, result and warnings. */
+export class ApiContext {
+  readonly result: Record<string, unknown> = {};
+  readonly warnings: ApiWarning[] = [];
+  /** Set-Cookie header values to send. */
+  readonly setCookies: string[] = [];
+  /** Extra HTTP headers to send. */
+  readonly headers: Record<string, string> = {};
+  fv: 1 | 2 = 1;
+  errorFormat: ErrorFormat = 'bc';
+  /** The module the request runs, for warnings and errors. */
+  moduleName = 'main';
+
+  constructor(
+    readonly services: Services,
+    readonly request: ApiRequest,
+    public identity: Identity,
+    /** The request's raw parameters (query string and body), for submodule validation. */
+    readonly rawParams: RawParams,
+  ) {}
+
+  get config() {
+    return this.services.config;
+  }
+
+  get user() {
+    return this.identity.user;
+  }
+
+  can(right: string): boolean {
+    return this.identity.rights.has(right);
+  }
+
+  warn(module: string, code: string, text: string, data?: Record<string, unknown>): void {
+    if (this.warnings.some((w) => w.module === module && w.text === text)) return;
+    this.warnings.push({ module, code, text, data });
+    if (code === 'deprecation') this.warn('main', 'deprecation-help', DEPRECATION_HELP);
+  }
+
+  /** A boolean flag in MediaWiki's output convention: `""` or absent in formatversion 1, true/false in 2. */
+  flag(obj: Record<string, unknown>, key: string, value: boolean): void {
+    if (this.fv === 2) obj[key] = value;
+    else if (value) obj[key] = '';
+  }
+
+  /** The key of a content value: `*` in formatversion 1, the given name in 2. */
+  contentKey(name: string): string {
+    return this.fv === 2 ? name : '*';
+  }
+}
+
+export const DEPRECATION_HELP =
+  'Subscribe to the mediawiki-api-announce mailing list at <https://lists.wikimedia.org/postorius/lists/mediawiki-api-announce.lists.wikimedia.org/> for notice of API deprecations and breaking changes.';

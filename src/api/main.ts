@@ -1,0 +1,238 @@
+import { randomBytes } from 'node:crypto';
+import { resolveIdentity } from '../auth/identity.js';
+import { MwError } from '../errors.js';
+import type { Services } from '../services.js';
+import { type ApiContext as Ctx, ApiContext, type ApiRequest, type ErrorFormat } from './context.js';
+import { renderError, renderResult } from './format.js';
+import type { ApiModule } from './module.js';
+import { type ParamDefs, type RawParams, validateParams } from './params.js';
+
+export interface ApiResponse {
+  status: number;
+  headers: Record<string, string>;
+  setCookies: string[];
+  body: string;
+}
+
+const MAIN_PARAMS = {
+  action: { type: 'string' },
+  format: { type: 'enum', values: ['json', 'jsonfm', 'none', 'php', 'phpfm', 'xml', 'xmlfm', 'rawfm'], default: 'jsonfm' },
+  formatversion: { type: 'enum', values: ['1', '2', 'latest'], default: '1' },
+  errorformat: { type: 'enum', values: ['bc', 'plaintext', 'wikitext', 'html', 'raw', 'none'], default: 'bc' },
+  errorlang: { type: 'string' },
+  errorsuselocal: { type: 'boolean' },
+  uselang: { type: 'string' },
+  variant: { type: 'string' },
+  utf8: { type: 'boolean' },
+  ascii: { type: 'boolean' },
+  callback: { type: 'string' },
+  maxlag: { type: 'integer' },
+  smaxage: { type: 'integer', default: 0 },
+  maxage: { type: 'integer', default: 0 },
+  assert: { type: 'enum', values: ['anon', 'user', 'bot'] },
+  assertuser: { type: 'string' },
+  requestid: { type: 'string' },
+  servedby: { type: 'boolean' },
+  curtimestamp: { type: 'boolean' },
+  responselanginfo: { type: 'boolean' },
+  origin: { type: 'string' },
+  centralauthtoken: { type: 'string' },
+} satisfies ParamDefs;
+
+/** Raw parameter access over query string + body, tracking which names were read. */
+class RequestParams implements RawParams {
+  readonly used = new Set<string>();
+  constructor(private readonly req: ApiRequest) {}
+  get(name: string) {
+    return this.req.body.get(name) ?? this.req.query.get(name);
+  }
+  has(name: string) {
+    return this.req.body.has(name) || this.req.query.has(name);
+  }
+  hasFile(name: string) {
+    return this.req.files.has(name);
+  }
+  markUsed(name: string) {
+    this.used.add(name);
+  }
+  names(): string[] {
+    return [...new Set([...this.req.query.keys(), ...this.req.body.keys(), ...this.req.files.keys()])];
+  }
+}
+
+/** The Action API entry point: parameters, identity, tokens, the module, and rendering. */
+export class ApiMain {
+  private readonly modules = new Map<string, ApiModule>();
+
+  constructor(private readonly services: Services) {}
+
+  register(module: ApiModule<ParamDefs>): void {
+    this.modules.set(module.name, module as ApiModule);
+  }
+
+  moduleNames(): string[] {
+    return [...this.modules.keys()].sort();
+  }
+
+  /** Parameters of a request, for modules that look at the raw values (e.g. upload planning). */
+  static rawParams(req: ApiRequest): RawParams {
+    return new RequestParams(req);
+  }
+
+  async handle(req: ApiRequest): Promise<ApiResponse> {
+    const services = this.services;
+    const session = await services.sessions.load(req.sessionCookie);
+    const identity = await resolveIdentity(session, services.users, services.permissions, req.ip);
+    const raw = new RequestParams(req);
+    const ctx = new ApiContext(services, req, identity, raw);
+    let format = 'json';
+    try {
+      const main = validateParams(raw, MAIN_PARAMS, {
+        highLimits: false,
+        warn: (code, text, data) => ctx.warn('main', code, text, data),
+        feature: 'main',
+      });
+      ctx.fv = main.formatversion === '2' || main.formatversion === 'latest' ? 2 : 1;
+      ctx.errorFormat = (main.errorformat ?? 'bc') as ErrorFormat;
+      format = main.format ?? 'jsonfm';
+      if (format !== 'json' && format !== 'jsonfm' && format !== 'none') {
+        throw new MwError('badvalue', `Unrecognized value for parameter "format": ${format}.`);
+      }
+      this.cors(ctx, main.origin);
+      const action = main.action;
+      if (action === undefined) {
+        ctx.result.help = this.helpText();
+        return this.respond(ctx, format);
+      }
+      const module = this.modules.get(action);
+      if (!module) throw new MwError('badvalue', `Unrecognized value for parameter "action": ${action}.`);
+      ctx.moduleName = action;
+      this.checkAsserts(ctx, main.assert, main.assertuser);
+      if (module.needsRead !== false && !ctx.can('read')) {
+        throw new MwError('readapidenied', 'You need read permission to use this module.');
+      }
+      if (module.writeMode && !ctx.can('writeapi')) {
+        throw new MwError('writeapidenied', "You're not allowed to edit this wiki through the API.");
+      }
+      if (module.needsToken) {
+        raw.markUsed('token');
+        const token = raw.get('token');
+        if (token === undefined) throw new MwError('missingparam', 'The "token" parameter must be set.');
+        if (req.query.has('token')) {
+          throw new MwError(
+            'mustpostparams',
+            'The following parameter was found in the query string, but must be in the POST body: token.',
+          );
+        }
+        if (!services.sessions.checkToken(session, module.needsToken, token, identity.user !== null)) {
+          throw new MwError(
+            'badtoken',
+            module.needsToken === 'csrf' ? 'Invalid CSRF token.' : `Invalid ${module.needsToken} token.`,
+          );
+        }
+      }
+      if (module.mustBePosted && req.method !== 'POST') {
+        throw new MwError('mustbeposted', `The "${action}" module requires a POST request.`);
+      }
+      const params = validateParams(raw, module.params, {
+        highLimits: ctx.can('apihighlimits'),
+        warn: (code, text, data) => ctx.warn(action, code, text, data),
+        feature: `action=${action}`,
+      });
+      await module.execute(ctx, params);
+      this.reportUnused(ctx, raw);
+      if (main.curtimestamp) ctx.result.curtimestamp = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+      if (main.requestid !== undefined) ctx.result.requestid = main.requestid;
+      return this.respond(ctx, format);
+    } catch (e) {
+      const err = e instanceof MwError ? e : this.internalError(e);
+      this.reportUnused(ctx, raw);
+      return this.respond(ctx, format, err);
+    }
+  }
+
+  private internalError(e: unknown): MwError {
+    const id = randomBytes(8).toString('hex');
+    const cls = e instanceof Error ? e.constructor.name : 'Error';
+    this.services.log?.error?.({ err: e, reqId: id }, 'internal API error');
+    return new MwError(`internal_api_error_${cls}`, `[${id}] Exception caught: ${(e as Error)?.message ?? e}`, {
+      errorclass: cls,
+    });
+  }
+
+  private checkAsserts(ctx: Ctx, assert: string | undefined, assertuser: string | undefined): void {
+    const loggedIn = ctx.user !== null;
+    if (assert === 'user' && !loggedIn) {
+      throw new MwError('assertuserfailed', 'You are no longer logged in, so the action could not be completed.');
+    }
+    if (assert === 'bot' && !ctx.can('bot')) {
+      throw new MwError('assertbotfailed', 'You do not have the "bot" right, so the action could not be completed.');
+    }
+    if (assert === 'anon' && loggedIn) {
+      throw new MwError('assertanonfailed', 'You are no longer logged out, so the action could not be completed.');
+    }
+    if (assertuser !== undefined && ctx.identity.name !== assertuser.replace(/_/g, ' ')) {
+      throw new MwError(
+        'assertnameduserfailed',
+        `You are no longer logged in as "${assertuser}", so the action could not be completed.`,
+        { user: assertuser },
+      );
+    }
+  }
+
+  private cors(ctx: Ctx, origin: string | undefined): void {
+    if (origin === undefined) return;
+    const header = ctx.request.headers.origin;
+    if (origin === '*') {
+      ctx.headers['access-control-allow-origin'] = '*';
+      // Anonymous CORS: the request is treated as not logged in.
+      ctx.identity = { ...ctx.identity, user: null, session: null, name: ctx.request.ip, grants: null };
+      ctx.identity.groups = ['*'];
+      ctx.identity.rights = new Set(
+        Object.entries(this.services.permissions['*'] ?? {})
+          .filter(([, v]) => v)
+          .map(([k]) => k),
+      );
+      return;
+    }
+    const allowed = this.services.config.corsOrigins ?? [];
+    if (header !== origin || !allowed.includes(origin)) {
+      ctx.headers['mediawiki-cors-rejected'] = 'true';
+      throw new MwError('cors-origin-mismatch', 'The "origin" parameter does not match the Origin header or is not allowed.');
+    }
+    ctx.headers['access-control-allow-origin'] = origin;
+    ctx.headers['access-control-allow-credentials'] = 'true';
+    ctx.headers.vary = 'Origin';
+  }
+
+  private reportUnused(ctx: Ctx, raw: RequestParams): void {
+    const unused = raw.names().filter((n) => !raw.used.has(n) && !(n in MAIN_PARAMS));
+    if (!unused.length) return;
+    ctx.warn(
+      'main',
+      'unrecognizedparams',
+      unused.length === 1
+        ? `Unrecognized parameter: ${unused[0]}.`
+        : `Unrecognized parameters: ${unused.join(', ')}.`,
+      { params: unused },
+    );
+  }
+
+  private helpText(): string {
+    return `MediaWiki-compatible Action API. Modules: ${this.moduleNames().join(', ')}.`;
+  }
+
+  private respond(ctx: Ctx, format: string, err?: MwError): ApiResponse {
+    const headers: Record<string, string> = {
+      'content-type': 'application/json; charset=utf-8',
+      'cache-control': 'private, must-revalidate, max-age=0',
+      'x-content-type-options': 'nosniff',
+      'x-frame-options': 'DENY',
+      ...ctx.headers,
+    };
+    if (err) headers['mediawiki-api-error'] = err.code;
+    const body = err ? renderError(ctx, err) : renderResult(ctx);
+    if (format === 'none') return { status: 200, headers, setCookies: ctx.setCookies, body: '' };
+    return { status: 200, headers, setCookies: ctx.setCookies, body: JSON.stringify(body) };
+  }
+}

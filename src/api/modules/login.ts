@@ -1,0 +1,87 @@
+import { sessionCookie } from '../../auth/cookies.js';
+import { defineModule } from '../module.js';
+import { ensureSession } from '../session-helpers.js';
+
+const FAILED = 'Incorrect username or password entered. Please try again.';
+
+/** action=login: bot-password (and, deprecated, main-account) login, as MediaWiki 1.39 answers it. */
+export const loginModule = defineModule({
+  name: 'login',
+  mustBePosted: true,
+  params: {
+    lgname: { type: 'string' },
+    lgpassword: { type: 'password' },
+    lgdomain: { type: 'string' },
+    lgtoken: { type: 'string' },
+  },
+  async execute(ctx, p) {
+    const { sessions, users, config, db } = ctx.services;
+    const session = await ensureSession(ctx);
+    const result: Record<string, unknown> = {};
+    ctx.result.login = result;
+    if (p.lgtoken === undefined) {
+      result.result = 'NeedToken';
+      result.token = sessions.token(session, 'login', false);
+      ctx.warn(
+        'login',
+        'deprecation',
+        'Fetching a token via "action=login" is deprecated. Use "action=query&meta=tokens&type=login" instead.',
+        { feature: 'action=login&!lgtoken' },
+      );
+      return;
+    }
+    if (!sessions.checkToken(session, 'login', p.lgtoken, false)) {
+      result.result = 'WrongToken';
+      return;
+    }
+    const name = p.lgname ?? '';
+    const throttleKey = `${name.toLowerCase()}|${ctx.request.ip}`;
+    const windowStart = Date.now() - config.loginThrottle.windowSeconds * 1000;
+    const recent = await db
+      .selectFrom('login_attempts')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('key', '=', throttleKey)
+      .where('at_ms', '>', windowStart)
+      .executeTakeFirst();
+    if (Number(recent?.n ?? 0) >= config.loginThrottle.count) {
+      result.result = 'Failed';
+      result.reason = `You have made too many recent login attempts. Please wait ${Math.ceil(config.loginThrottle.windowSeconds / 60)} minutes before trying again.`;
+      return;
+    }
+    const login = name && p.lgpassword ? await users.checkLogin(name, p.lgpassword) : null;
+    if (!login) {
+      await db.insertInto('login_attempts').values({ key: throttleKey, at_ms: Date.now() }).execute();
+      await db.deleteFrom('login_attempts').where('at_ms', '<', windowStart).execute();
+      result.result = 'Failed';
+      result.reason = FAILED;
+      return;
+    }
+    // A fresh session on every login (no session fixation).
+    await sessions.destroy(session);
+    const fresh = await sessions.create(login.user.id, login.botAppId);
+    ctx.setCookies.push(sessionCookie(config, fresh.cookie));
+    if (!login.botAppId) {
+      ctx.warn(
+        'login',
+        'deprecation',
+        'Main-account login via "action=login" is deprecated and may stop working without warning. To continue login with "action=login", see [[Special:BotPasswords]]. To safely continue using main-account login, see "action=clientlogin".',
+        { feature: 'action=login&!bp' },
+      );
+    }
+    result.result = 'Success';
+    result.lguserid = login.user.id;
+    result.lgusername = login.user.name;
+  },
+});
+
+/** action=logout */
+export const logoutModule = defineModule({
+  name: 'logout',
+  mustBePosted: true,
+  needsToken: 'csrf',
+  params: {},
+  async execute(ctx) {
+    if (ctx.identity.session) await ctx.services.sessions.destroy(ctx.identity.session);
+    ctx.setCookies.push(sessionCookie(ctx.config, null));
+  },
+});

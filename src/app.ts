@@ -1,0 +1,113 @@
+import type { FastifyInstance } from 'fastify';
+import { ApiMain } from './api/main.js';
+import { loginModule, logoutModule } from './api/modules/login.js';
+import { createQueryModule } from './api/modules/query.js';
+import { metaSiteinfo } from './api/query/meta-siteinfo.js';
+import { metaTokens } from './api/query/meta-tokens.js';
+import { metaUserinfo } from './api/query/meta-userinfo.js';
+import type { QuerySubmodule } from './api/query/submodule.js';
+import type { ParamDefs } from './api/params.js';
+import { generatePassword } from './auth/password.js';
+import { buildGroupPermissions } from './auth/rights.js';
+import { SessionService } from './auth/sessions.js';
+import { UserService } from './auth/users.js';
+import type { Config } from './config.js';
+import { openDatabase } from './db/index.js';
+import { buildHttpServer } from './http/server.js';
+import type { Services } from './services.js';
+import { LocalBlobStore } from './storage/local.js';
+import type { BlobStore } from './storage/blob-store.js';
+
+export interface RunningServer {
+  app: FastifyInstance;
+  services: Services;
+  /** Public origin, e.g. http://127.0.0.1:8080 */
+  origin: string;
+  /** URL of api.php */
+  api: string;
+  /** Credentials created on first start (only then). */
+  bootstrap: BootstrapInfo | null;
+  close(): Promise<void>;
+}
+
+export interface BootstrapInfo {
+  admin: string;
+  password: string | null;
+  botName: string;
+  botPassword: string;
+}
+
+/** Grants of the bot password created for the first administrator. */
+export const BOOTSTRAP_GRANTS = [
+  'basic',
+  'highvolume',
+  'editpage',
+  'createeditmovepage',
+  'uploadfile',
+  'uploadeditmovefile',
+  'delete',
+  'viewmywatchlist',
+  'editmywatchlist',
+];
+
+async function openBlobStore(cfg: Config): Promise<BlobStore> {
+  if (cfg.storage.driver === 'local') return new LocalBlobStore(cfg.storage.dir);
+  throw new Error(`storage driver ${cfg.storage.driver} is not available`);
+}
+
+/** Create the first administrator (and a bot password for it) when the wiki has no users. */
+async function bootstrap(services: Services): Promise<BootstrapInfo | null> {
+  const { users, config } = services;
+  if ((await users.count()) > 0) return null;
+  const password = config.admin.password ?? generatePassword(20);
+  const admin = await users.create(config.admin.name, password, ['sysop', 'bureaucrat', 'interface-admin']);
+  const botPassword = await users.createBotPassword(admin.id, 'bot', BOOTSTRAP_GRANTS);
+  return {
+    admin: admin.name,
+    password: config.admin.password ? null : password,
+    botName: `${admin.name}@bot`,
+    botPassword,
+  };
+}
+
+/** Composition root: config → database → storage → services → HTTP. */
+export async function startServer(config: Config): Promise<RunningServer> {
+  const dbh = await openDatabase(config.database);
+  const blobs = await openBlobStore(config);
+  const services: Services = {
+    config,
+    db: dbh.db,
+    dialect: dbh.dialect,
+    blobs,
+    users: new UserService(dbh.db),
+    sessions: new SessionService(dbh.db, config.sessions.maxAgeSeconds),
+    permissions: buildGroupPermissions(config.groupPermissions),
+  };
+  const boot = await bootstrap(services);
+
+  const api = new ApiMain(services);
+  const submodules = [metaTokens, metaUserinfo, metaSiteinfo] as unknown as QuerySubmodule<ParamDefs>[];
+  api.register(createQueryModule(submodules));
+  api.register(loginModule);
+  api.register(logoutModule);
+
+  const app = buildHttpServer(services, { api });
+  await app.listen({ host: config.host, port: config.port });
+  const addr = app.server.address();
+  if (addr && typeof addr === 'object' && config.port === 0) {
+    config.port = addr.port;
+    const h = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+    if (config.server.endsWith(':0')) config.server = `http://${h.includes(':') ? `[${h}]` : h}:${addr.port}`;
+  }
+  return {
+    app,
+    services,
+    origin: config.server,
+    api: `${config.server}${config.scriptPath}/api.php`,
+    bootstrap: boot,
+    async close() {
+      await app.close();
+      await dbh.close();
+    },
+  };
+}

@@ -1,0 +1,42 @@
+import type { GroupPermissions } from './rights.js';
+import { effectiveGroups, rightsFor } from './rights.js';
+import type { Session } from './sessions.js';
+import type { User, UserService } from './users.js';
+
+/** Who is making a request, and what they may do. */
+export interface Identity {
+  user: User | null;
+  session: Session | null;
+  /** The user's name, or the client address for anonymous requests. */
+  name: string;
+  groups: string[];
+  rights: Set<string>;
+  /** Bot-password grants, or null for a main-account or anonymous session. */
+  grants: string[] | null;
+}
+
+export async function resolveIdentity(
+  session: Session | null,
+  users: UserService,
+  perms: GroupPermissions,
+  ip: string,
+): Promise<Identity> {
+  let user: User | null = null;
+  let grants: string[] | null = null;
+  if (session?.userId != null) {
+    user = await users.byId(session.userId);
+    if (user && session.botAppId) {
+      grants = await users.grantsOf(user.id, session.botAppId);
+      if (!grants) user = null; // the bot password was deleted: the session no longer logs in
+    }
+  }
+  const groups = effectiveGroups(user?.groups ?? [], user !== null);
+  return {
+    user,
+    session,
+    name: user?.name ?? ip,
+    groups,
+    rights: new Set(rightsFor(groups, perms, grants)),
+    grants,
+  };
+}

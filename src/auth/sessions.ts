@@ -1,0 +1,113 @@
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Db } from '../db/index.js';
+
+export interface Session {
+  /** SHA-256 of the cookie value (the database key). */
+  id: string;
+  userId: number | null;
+  botAppId: string | null;
+  tokenSecret: string;
+  expiresMs: number;
+}
+
+/** Token types of meta=tokens, with the salt each is derived with. */
+export const TOKEN_TYPES: Record<string, string> = {
+  createaccount: 'createaccount',
+  csrf: 'edit',
+  login: 'login',
+  patrol: 'patrol',
+  rollback: 'rollback',
+  userrights: 'userrights',
+  watch: 'watch',
+};
+
+/** The CSRF token of a request without a session (MediaWiki's anonymous token). */
+export const ANON_TOKEN = '+\\';
+
+const hashId = (cookie: string) => createHash('sha256').update(cookie).digest('hex');
+
+/** Cookie sessions stored in the database, so that restarts and several processes share them. */
+export class SessionService {
+  constructor(
+    private readonly db: Db,
+    private readonly maxAgeSeconds: number,
+  ) {}
+
+  async load(cookieValue: string | undefined): Promise<Session | null> {
+    if (!cookieValue || !/^[A-Za-z0-9_-]{20,100}$/.test(cookieValue)) return null;
+    const row = await this.db.selectFrom('sessions').selectAll().where('id', '=', hashId(cookieValue)).executeTakeFirst();
+    if (!row) return null;
+    const now = Date.now();
+    if (row.expires_ms <= now) {
+      await this.db.deleteFrom('sessions').where('id', '=', row.id).execute();
+      return null;
+    }
+    // Sliding expiry, written at most once per tenth of the lifetime.
+    const fresh = now + this.maxAgeSeconds * 1000;
+    if (fresh - row.expires_ms > this.maxAgeSeconds * 100) {
+      await this.db.updateTable('sessions').set({ expires_ms: fresh }).where('id', '=', row.id).execute();
+      row.expires_ms = fresh;
+    }
+    return {
+      id: row.id,
+      userId: row.user_id,
+      botAppId: row.bot_app_id,
+      tokenSecret: row.token_secret,
+      expiresMs: row.expires_ms,
+    };
+  }
+
+  /** A new session; returns it with the cookie value to send. */
+  async create(userId: number | null, botAppId: string | null): Promise<{ session: Session; cookie: string }> {
+    const cookie = randomBytes(32).toString('base64url');
+    const session: Session = {
+      id: hashId(cookie),
+      userId,
+      botAppId,
+      tokenSecret: randomBytes(32).toString('hex'),
+      expiresMs: Date.now() + this.maxAgeSeconds * 1000,
+    };
+    await this.db
+      .insertInto('sessions')
+      .values({
+        id: session.id,
+        user_id: userId,
+        bot_app_id: botAppId,
+        token_secret: session.tokenSecret,
+        created_ms: Date.now(),
+        expires_ms: session.expiresMs,
+      })
+      .execute();
+    return { session, cookie };
+  }
+
+  async destroy(session: Session): Promise<void> {
+    await this.db.deleteFrom('sessions').where('id', '=', session.id).execute();
+  }
+
+  async sweepExpired(): Promise<void> {
+    await this.db.deleteFrom('sessions').where('expires_ms', '<=', Date.now()).execute();
+  }
+
+  /** A token of the given type for this session: 32 hex digits of HMAC, 8 of timestamp, then `+\`. */
+  token(session: Session | null, type: string, loggedIn: boolean): string {
+    if (!session || (!loggedIn && type !== 'login' && type !== 'createaccount')) return ANON_TOKEN;
+    const ts = Math.floor(Date.now() / 1000)
+      .toString(16)
+      .padStart(8, '0');
+    return `${mac(session.tokenSecret, TOKEN_TYPES[type] ?? type, ts)}${ts}${ANON_TOKEN}`;
+  }
+
+  /** Constant-time check of a token of the given type. */
+  checkToken(session: Session | null, type: string, token: string, loggedIn: boolean): boolean {
+    if (!session || (!loggedIn && type !== 'login' && type !== 'createaccount')) return token === ANON_TOKEN;
+    const m = /^([0-9a-f]{32})([0-9a-f]{8})\+\\$/.exec(token);
+    if (!m) return false;
+    const expected = Buffer.from(mac(session.tokenSecret, TOKEN_TYPES[type] ?? type, m[2]!));
+    return timingSafeEqual(expected, Buffer.from(m[1]!));
+  }
+}
+
+function mac(secret: string, salt: string, ts: string): string {
+  return createHmac('sha256', secret).update(`${salt}|${ts}`).digest('hex').slice(0, 32);
+}

@@ -1,0 +1,232 @@
+import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
+import type { Dialect } from './index.js';
+
+/** Migrations, in order. Each one works on SQLite and PostgreSQL. */
+function migrations(dialect: Dialect): Record<string, Migration> {
+  // biome-ignore lint/suspicious/noExplicitAny: migrations run before the typed schema exists
+  type Db = Kysely<any>;
+  const id = (db: Db, table: string) => {
+    const t = db.schema.createTable(table);
+    return dialect === 'postgres'
+      ? t.addColumn('id', 'integer', (c) => c.primaryKey().generatedByDefaultAsIdentity())
+      : t.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement());
+  };
+  const bigint = dialect === 'postgres' ? 'bigint' : 'integer';
+
+  return {
+    '001-initial': {
+      async up(db: Db) {
+        await id(db, 'users')
+          .addColumn('name', 'text', (c) => c.notNull().unique())
+          .addColumn('password_hash', 'text')
+          .addColumn('registration', 'text', (c) => c.notNull())
+          .addColumn('edit_count', 'integer', (c) => c.notNull().defaultTo(0))
+          .execute();
+        await db.schema
+          .createTable('user_groups')
+          .addColumn('user_id', 'integer', (c) => c.notNull())
+          .addColumn('group_name', 'text', (c) => c.notNull())
+          .addColumn('expiry', 'text')
+          .addPrimaryKeyConstraint('user_groups_pk', ['user_id', 'group_name'])
+          .execute();
+        await db.schema
+          .createTable('bot_passwords')
+          .addColumn('user_id', 'integer', (c) => c.notNull())
+          .addColumn('app_id', 'text', (c) => c.notNull())
+          .addColumn('password_hash', 'text', (c) => c.notNull())
+          .addColumn('grants', 'text', (c) => c.notNull())
+          .addColumn('created', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('bot_passwords_pk', ['user_id', 'app_id'])
+          .execute();
+        await db.schema
+          .createTable('sessions')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('user_id', 'integer')
+          .addColumn('bot_app_id', 'text')
+          .addColumn('token_secret', 'text', (c) => c.notNull())
+          .addColumn('created_ms', bigint, (c) => c.notNull())
+          .addColumn('expires_ms', bigint, (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('sessions_expires').on('sessions').column('expires_ms').execute();
+        await id(db, 'login_attempts')
+          .addColumn('key', 'text', (c) => c.notNull())
+          .addColumn('at_ms', bigint, (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('login_attempts_key').on('login_attempts').columns(['key', 'at_ms']).execute();
+
+        await id(db, 'pages')
+          .addColumn('namespace', 'integer', (c) => c.notNull())
+          .addColumn('title', 'text', (c) => c.notNull())
+          .addColumn('latest_rev_id', 'integer', (c) => c.notNull())
+          .addColumn('touched', 'text', (c) => c.notNull())
+          .addColumn('length', 'integer', (c) => c.notNull())
+          .addColumn('is_new', 'integer', (c) => c.notNull())
+          .addUniqueConstraint('pages_title', ['namespace', 'title'])
+          .execute();
+        await id(db, 'revisions')
+          .addColumn('page_id', 'integer', (c) => c.notNull())
+          .addColumn('parent_id', 'integer', (c) => c.notNull())
+          .addColumn('user_id', 'integer', (c) => c.notNull())
+          .addColumn('user_text', 'text', (c) => c.notNull())
+          .addColumn('timestamp', 'text', (c) => c.notNull())
+          .addColumn('comment', 'text', (c) => c.notNull())
+          .addColumn('content', 'text', (c) => c.notNull())
+          .addColumn('sha1', 'text', (c) => c.notNull())
+          .addColumn('length', 'integer', (c) => c.notNull())
+          .addColumn('minor', 'integer', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('revisions_page').on('revisions').columns(['page_id', 'id']).execute();
+
+        const versionCols = (t: ReturnType<Db['schema']['createTable']>) =>
+          t
+            .addColumn('name', 'text', (c) => c.notNull())
+            .addColumn('blob_key', 'text', (c) => c.notNull())
+            .addColumn('size', bigint, (c) => c.notNull())
+            .addColumn('width', 'integer', (c) => c.notNull())
+            .addColumn('height', 'integer', (c) => c.notNull())
+            .addColumn('bits', 'integer', (c) => c.notNull())
+            .addColumn('media_type', 'text', (c) => c.notNull())
+            .addColumn('mime', 'text', (c) => c.notNull())
+            .addColumn('metadata', 'text', (c) => c.notNull())
+            .addColumn('description', 'text', (c) => c.notNull())
+            .addColumn('user_id', 'integer', (c) => c.notNull())
+            .addColumn('user_text', 'text', (c) => c.notNull())
+            .addColumn('timestamp', 'text', (c) => c.notNull())
+            .addColumn('sha1', 'text', (c) => c.notNull());
+
+        await versionCols(db.schema.createTable('images'))
+          .addPrimaryKeyConstraint('images_pk', ['name'])
+          .execute();
+        await db.schema.createIndex('images_sha1').on('images').column('sha1').execute();
+        await db.schema.createIndex('images_timestamp').on('images').columns(['timestamp', 'name']).execute();
+        await db.schema.createIndex('images_user').on('images').columns(['user_text', 'timestamp']).execute();
+
+        await versionCols(id(db, 'oldimages'))
+          .addColumn('archive_name', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('oldimages_name').on('oldimages').columns(['name', 'timestamp']).execute();
+        await db.schema.createIndex('oldimages_sha1').on('oldimages').column('sha1').execute();
+
+        await versionCols(id(db, 'filearchive'))
+          .addColumn('archive_name', 'text', (c) => c.notNull())
+          .addColumn('deleted_timestamp', 'text', (c) => c.notNull())
+          .addColumn('deleted_user_id', 'integer', (c) => c.notNull())
+          .addColumn('deleted_reason', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('filearchive_name').on('filearchive').column('name').execute();
+        await db.schema.createIndex('filearchive_sha1').on('filearchive').column('sha1').execute();
+
+        await db.schema
+          .createTable('uploadstash')
+          .addColumn('key', 'text', (c) => c.primaryKey())
+          .addColumn('user_id', 'integer', (c) => c.notNull())
+          .addColumn('blob_key', 'text', (c) => c.notNull())
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('filename', 'text', (c) => c.notNull())
+          .addColumn('size', bigint, (c) => c.notNull())
+          .addColumn('expected_size', bigint)
+          .addColumn('sha1', 'text')
+          .addColumn('hash_state', 'text')
+          .addColumn('chunk_count', 'integer', (c) => c.notNull())
+          .addColumn('mime', 'text')
+          .addColumn('props', 'text')
+          .addColumn('source_type', 'text')
+          .addColumn('timestamp', 'text', (c) => c.notNull())
+          .addColumn('expires_ms', bigint, (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('uploadstash_expires').on('uploadstash').column('expires_ms').execute();
+        await db.schema.createIndex('uploadstash_blob').on('uploadstash').column('blob_key').execute();
+
+        await db.schema
+          .createTable('upload_status')
+          .addColumn('key', 'text', (c) => c.primaryKey())
+          .addColumn('user_id', 'integer', (c) => c.notNull())
+          .addColumn('data', 'text', (c) => c.notNull())
+          .addColumn('updated_ms', bigint, (c) => c.notNull())
+          .addColumn('expires_ms', bigint, (c) => c.notNull())
+          .execute();
+
+        await id(db, 'logging')
+          .addColumn('type', 'text', (c) => c.notNull())
+          .addColumn('action', 'text', (c) => c.notNull())
+          .addColumn('timestamp', 'text', (c) => c.notNull())
+          .addColumn('user_id', 'integer', (c) => c.notNull())
+          .addColumn('user_text', 'text', (c) => c.notNull())
+          .addColumn('namespace', 'integer', (c) => c.notNull())
+          .addColumn('title', 'text', (c) => c.notNull())
+          .addColumn('page_id', 'integer', (c) => c.notNull())
+          .addColumn('comment', 'text', (c) => c.notNull())
+          .addColumn('params', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('logging_title').on('logging').columns(['namespace', 'title', 'id']).execute();
+        await db.schema.createIndex('logging_type').on('logging').columns(['type', 'id']).execute();
+        await db.schema.createIndex('logging_user').on('logging').columns(['user_text', 'id']).execute();
+
+        await db.schema
+          .createTable('watchlist')
+          .addColumn('user_id', 'integer', (c) => c.notNull())
+          .addColumn('namespace', 'integer', (c) => c.notNull())
+          .addColumn('title', 'text', (c) => c.notNull())
+          .addColumn('expiry', 'text')
+          .addPrimaryKeyConstraint('watchlist_pk', ['user_id', 'namespace', 'title'])
+          .execute();
+
+        await id(db, 'change_tags')
+          .addColumn('tag', 'text', (c) => c.notNull())
+          .addColumn('log_id', 'integer')
+          .addColumn('rev_id', 'integer')
+          .execute();
+
+        await id(db, 'jobs')
+          .addColumn('type', 'text', (c) => c.notNull())
+          .addColumn('dedupe_key', 'text')
+          .addColumn('params', 'text', (c) => c.notNull())
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('attempts', 'integer', (c) => c.notNull())
+          .addColumn('max_attempts', 'integer', (c) => c.notNull())
+          .addColumn('run_after_ms', bigint, (c) => c.notNull())
+          .addColumn('locked_by', 'text')
+          .addColumn('locked_until_ms', bigint)
+          .addColumn('last_error', 'text')
+          .addColumn('created_ms', bigint, (c) => c.notNull())
+          .addColumn('updated_ms', bigint, (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('jobs_status').on('jobs').columns(['status', 'run_after_ms']).execute();
+        await db.schema.createIndex('jobs_dedupe').on('jobs').columns(['dedupe_key', 'status']).execute();
+
+        await db.schema
+          .createTable('thumbnails')
+          .addColumn('key', 'text', (c) => c.primaryKey())
+          .addColumn('blob_key', 'text', (c) => c.notNull())
+          .addColumn('mime', 'text', (c) => c.notNull())
+          .addColumn('size', bigint, (c) => c.notNull())
+          .addColumn('created_ms', bigint, (c) => c.notNull())
+          .execute();
+
+        await db.schema
+          .createTable('counters')
+          .addColumn('name', 'text', (c) => c.primaryKey())
+          .addColumn('value', bigint, (c) => c.notNull())
+          .execute();
+        await sql`SELECT 1`.execute(db);
+      },
+    },
+  };
+}
+
+class Provider implements MigrationProvider {
+  constructor(private readonly dialect: Dialect) {}
+  async getMigrations(): Promise<Record<string, Migration>> {
+    return migrations(this.dialect);
+  }
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: the migrator works on the untyped database
+export async function migrate(db: Kysely<any>, dialect: Dialect): Promise<void> {
+  const migrator = new Migrator({ db, provider: new Provider(dialect) });
+  const { error, results } = await migrator.migrateToLatest();
+  const failed = results?.find((r) => r.status === 'Error');
+  if (error || failed) {
+    throw new Error(`database migration failed${failed ? ` (${failed.migrationName})` : ''}: ${String(error)}`);
+  }
+}

@@ -1,0 +1,106 @@
+import type { IncomingMessage } from 'node:http';
+import type { Readable } from 'node:stream';
+import { Busboy } from '@fastify/busboy';
+import type { ReceivedFile } from '../api/context.js';
+import { MwError } from '../errors.js';
+
+const createBusboy = (cfg: ConstructorParameters<typeof Busboy>[0]) => new Busboy(cfg);
+
+export interface MultipartLimits {
+  fieldBytes: number;
+  maxFiles: number;
+  maxFields: number;
+}
+
+/** Called for each file part, with the text fields seen before it; must consume the stream. */
+export type FileHandler = (
+  field: string,
+  partName: string,
+  stream: Readable,
+  fieldsSoFar: Map<string, string>,
+) => Promise<ReceivedFile>;
+
+export interface MultipartResult {
+  fields: Map<string, string>;
+  files: Map<string, ReceivedFile>;
+}
+
+/**
+ * Parse a multipart/form-data body: text fields into a map, file parts streamed through `onFile`
+ * one after another. On failure every file received so far is handed to `discard`.
+ */
+export function parseMultipart(
+  req: IncomingMessage,
+  limits: MultipartLimits,
+  onFile: FileHandler,
+  discard: (f: ReceivedFile) => Promise<void>,
+): Promise<MultipartResult> {
+  return new Promise((resolve, reject) => {
+    const fields = new Map<string, string>();
+    const files = new Map<string, ReceivedFile>();
+    let failure: unknown = null;
+    let pending: Promise<void> = Promise.resolve();
+    let bb: ReturnType<typeof createBusboy>;
+    try {
+      bb = createBusboy({
+        headers: req.headers as ConstructorParameters<typeof Busboy>[0]['headers'],
+        defCharset: 'utf8',
+        // As PHP: a part is a file upload exactly when it has a filename.
+        isPartAFile: (_f, _ct, fileName) => fileName !== undefined,
+        limits: {
+          fieldSize: limits.fieldBytes,
+          fields: limits.maxFields,
+          files: limits.maxFiles,
+          parts: limits.maxFields + limits.maxFiles,
+          headerPairs: 100,
+        },
+      });
+    } catch (e) {
+      reject(new MwError('badmultipart', `Could not parse the multipart/form-data body: ${(e as Error).message}`));
+      return;
+    }
+    const fail = (e: unknown) => {
+      if (!failure) failure = e;
+    };
+    bb.on('field', (name: string, value: string, _nt: boolean, valueTruncated: boolean) => {
+      if (valueTruncated) {
+        fail(new MwError('toolarge', `The value of "${name}" is longer than ${limits.fieldBytes.toLocaleString('en-US')} bytes.`));
+        return;
+      }
+      fields.set(name, value);
+    });
+    bb.on('file', (name: string, stream: Readable, filename: string) => {
+      if (failure || files.has(name)) {
+        stream.resume();
+        return;
+      }
+      const snapshot = new Map(fields);
+      const job = onFile(name, filename, stream, snapshot).then(
+        (f) => {
+          if (failure) return discard(f);
+          files.set(name, f);
+        },
+        (e) => {
+          fail(e);
+          stream.resume();
+        },
+      );
+      pending = pending.then(() => job);
+    });
+    bb.on('filesLimit', () => fail(new MwError('toomanyfiles', `At most ${limits.maxFiles} file parts are accepted.`)));
+    bb.on('fieldsLimit', () => fail(new MwError('toomanyfields', `At most ${limits.maxFields} fields are accepted.`)));
+    const finish = async (err?: unknown) => {
+      await pending.catch(() => {});
+      if (err) fail(err);
+      if (failure) {
+        for (const f of files.values()) await discard(f).catch(() => {});
+        reject(failure);
+      } else resolve({ fields, files });
+    };
+    bb.on('finish', () => void finish());
+    bb.on('error', (e: Error) => void finish(new MwError('badmultipart', `Could not parse the multipart/form-data body: ${e.message}`)));
+    req.on('aborted', () => bb.destroy(new Error('client disconnected')));
+    req.on('error', (e) => bb.destroy(e));
+    req.pipe(bb);
+  });
+}

@@ -1,0 +1,134 @@
+import type { IncomingMessage } from 'node:http';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { ApiRequest, ReceivedFile } from '../api/context.js';
+import type { ApiMain, ApiResponse } from '../api/main.js';
+import { sessionCookieName } from '../auth/cookies.js';
+import { MwError } from '../errors.js';
+import type { Services } from '../services.js';
+import { type ReceivePlan, receivePart } from '../upload/receive.js';
+import { parseMultipart } from './multipart.js';
+
+/** Decides where a file part of an API request goes (see src/upload). */
+export type PartPlanner = (
+  field: string,
+  fieldsSoFar: Map<string, string>,
+  req: ApiRequest,
+) => Promise<{ plan: ReceivePlan; limit: number }>;
+
+export interface HttpOptions {
+  api: ApiMain;
+  planPart?: PartPlanner;
+  /** Extra routes (file serving, pages) registered by other layers. */
+  routes?: ((app: FastifyInstance) => void)[];
+}
+
+function parseCookies(header: string | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const part of (header ?? '').split(';')) {
+    const i = part.indexOf('=');
+    if (i > 0) out[part.slice(0, i).trim()] = decodeURIComponent(part.slice(i + 1).trim());
+  }
+  return out;
+}
+
+function errorResponse(services: Services, err: MwError, status = 200): ApiResponse {
+  const docref = `See ${services.config.server}${services.config.scriptPath}/api.php for API usage.`;
+  return {
+    status,
+    headers: {
+      'content-type': 'application/json; charset=utf-8',
+      'mediawiki-api-error': err.code,
+      'x-content-type-options': 'nosniff',
+      'cache-control': 'private, must-revalidate, max-age=0',
+    },
+    setCookies: [],
+    body: JSON.stringify({ error: { code: err.code, info: err.info, ...err.data, '*': docref } }),
+  };
+}
+
+function send(reply: FastifyReply, res: ApiResponse): FastifyReply {
+  reply.code(res.status);
+  for (const [k, v] of Object.entries(res.headers)) reply.header(k, v);
+  if (res.setCookies.length) reply.header('set-cookie', res.setCookies);
+  return reply.send(res.body);
+}
+
+/** The HTTP front: Fastify routes for /w/api.php (and whatever other layers add). */
+export function buildHttpServer(services: Services, opts: HttpOptions): FastifyInstance {
+  const cfg = services.config;
+  const app = Fastify({
+    logger: cfg.logRequests ? { level: 'info' } : false,
+    bodyLimit: cfg.maxFieldBytes,
+    trustProxy: cfg.trustProxy ?? false,
+    routerOptions: { maxParamLength: 2000 },
+    requestTimeout: 0,
+  });
+
+  // Multipart bodies are streamed by the API route itself; other bodies are read as text.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('multipart/form-data', (_req, _payload, done) => done(null, undefined));
+  app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+
+  app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, _request, reply) => {
+    const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
+    if (status >= 500) services.log?.error?.({ err: error }, 'request failed');
+    const code =
+      error.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
+        ? new MwError('toolarge', `The request body is larger than ${cfg.maxFieldBytes.toLocaleString('en-US')} bytes.`)
+        : new MwError(status >= 500 ? 'internal_api_error' : 'badrequest', error.message);
+    return send(reply, errorResponse(services, code, status >= 500 ? 500 : status));
+  });
+
+  const handleApi = async (request: FastifyRequest, reply: FastifyReply) => {
+    const query = new Map<string, string>();
+    const rawUrl = request.raw.url ?? '';
+    const qs = rawUrl.includes('?') ? rawUrl.slice(rawUrl.indexOf('?') + 1) : '';
+    for (const [k, v] of new URLSearchParams(qs)) query.set(k, v);
+    const req: ApiRequest = {
+      method: request.method,
+      query,
+      body: new Map(),
+      files: new Map(),
+      ip: request.ip,
+      headers: request.headers,
+      sessionCookie: parseCookies(request.headers.cookie)[sessionCookieName(cfg)],
+      cleanups: [],
+    };
+    const contentType = String(request.headers['content-type'] ?? '').toLowerCase();
+    const discard = async (f: ReceivedFile) => {
+      if (!f.claimed && f.target.kind === 'blob') await services.blobs.delete(f.target.blobKey);
+    };
+    try {
+      if (request.method === 'POST' && contentType.startsWith('multipart/form-data')) {
+        const result = await parseMultipart(
+          request.raw as IncomingMessage,
+          { fieldBytes: cfg.maxFieldBytes, maxFiles: 8, maxFields: 500 },
+          async (field, partName, stream, fieldsSoFar) => {
+            const { plan, limit } = opts.planPart
+              ? await opts.planPart(field, fieldsSoFar, req)
+              : { plan: { kind: 'blob' as const }, limit: cfg.uploads.maxUploadSize };
+            return receivePart(services.blobs, field, partName, stream, plan, limit);
+          },
+          discard,
+        );
+        req.body = result.fields;
+        req.files = result.files;
+      } else if (request.method === 'POST' && contentType.startsWith('application/x-www-form-urlencoded')) {
+        for (const [k, v] of new URLSearchParams(String(request.body ?? ''))) req.body.set(k, v);
+      }
+      const res = await opts.api.handle(req);
+      return send(reply, res);
+    } catch (e) {
+      const err = e instanceof MwError ? e : new MwError('badrequest', String((e as Error)?.message ?? e));
+      if (err.code === 'file-too-large' || err.code === 'badmultipart') reply.header('connection', 'close');
+      return send(reply, errorResponse(services, err));
+    } finally {
+      for (const f of req.files.values()) await discard(f).catch(() => {});
+      for (const c of req.cleanups) await c().catch(() => {});
+    }
+  };
+
+  app.route({ method: ['GET', 'POST'], url: `${cfg.scriptPath}/api.php`, handler: handleApi });
+  for (const r of opts.routes ?? []) r(app);
+  return app;
+}

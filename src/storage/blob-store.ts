@@ -1,0 +1,46 @@
+import type { Readable } from 'node:stream';
+
+export type BlobBody = Readable | AsyncIterable<Uint8Array>;
+
+export interface BlobStat {
+  size: number;
+  mtimeMs: number;
+}
+
+/**
+ * Where file bytes live. Keys are relative, slash-separated names made of `[A-Za-z0-9._/-]`.
+ * Every backend passes the contract suite in test/storage.
+ */
+export interface BlobStore {
+  readonly kind: string;
+  /**
+   * Stream `body` into a new blob. The blob becomes visible only once it is complete and durable;
+   * on error (including an aborted source) nothing is left behind. Resolves to the size written.
+   */
+  write(key: string, body: BlobBody): Promise<number>;
+  /**
+   * Write `body` at byte `offset` of an appendable blob (offset 0 creates it), discarding whatever is
+   * stored beyond `offset` first. Resolves to the new size. On error the blob is cut back to `offset`.
+   * Callers serialise appends to one key.
+   */
+  append(key: string, offset: number, body: BlobBody): Promise<number>;
+  /** Finish an appendable blob of `size` bytes so that it reads like any other blob. */
+  seal(key: string, size: number): Promise<void>;
+  /** Read a blob, or the inclusive byte range `[start, end]` of it. The stream errors if the blob is missing. */
+  read(key: string, range?: { start: number; end: number }): Readable;
+  stat(key: string): Promise<BlobStat | null>;
+  /** Remove a blob (and any appendable state). Removing a missing blob is not an error. */
+  delete(key: string): Promise<void>;
+  /** Blobs whose key starts with `prefix`. */
+  list(prefix: string): AsyncIterable<{ key: string; mtimeMs: number }>;
+  /** A local file holding the blob's bytes, when the backend keeps one. */
+  localPath(key: string): string | null;
+}
+
+const KEY = /^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/;
+
+export function assertValidKey(key: string): void {
+  if (!KEY.test(key) || key.split('/').some((p) => p === '.' || p === '..')) {
+    throw new Error(`invalid blob key: ${JSON.stringify(key)}`);
+  }
+}

@@ -1,0 +1,152 @@
+import { randomUUID } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, open, opendir, rename, rm, stat } from 'node:fs/promises';
+import { dirname, join, relative, sep } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { assertValidKey, type BlobBody, type BlobStat, type BlobStore } from './blob-store.js';
+
+const toReadable = (body: BlobBody): Readable => (body instanceof Readable ? body : Readable.from(body));
+
+/** Blobs as files under one directory. Writes go to `.tmp/` first and are renamed into place. */
+export class LocalBlobStore implements BlobStore {
+  readonly kind = 'local';
+  private readonly tmpDir: string;
+
+  constructor(private readonly dir: string) {
+    this.tmpDir = join(dir, '.tmp');
+  }
+
+  private path(key: string): string {
+    assertValidKey(key);
+    return join(this.dir, ...key.split('/'));
+  }
+
+  localPath(key: string): string {
+    return this.path(key);
+  }
+
+  async write(key: string, body: BlobBody): Promise<number> {
+    const dest = this.path(key);
+    await mkdir(this.tmpDir, { recursive: true });
+    const tmp = join(this.tmpDir, randomUUID());
+    const out = createWriteStream(tmp, { flags: 'wx' });
+    try {
+      await pipeline(toReadable(body), out);
+      const fh = await open(tmp, 'r+');
+      try {
+        await fh.sync();
+      } finally {
+        await fh.close();
+      }
+      await mkdir(dirname(dest), { recursive: true });
+      await rename(tmp, dest);
+      return out.bytesWritten;
+    } catch (e) {
+      await rm(tmp, { force: true });
+      throw e;
+    }
+  }
+
+  async append(key: string, offset: number, body: BlobBody): Promise<number> {
+    const path = this.path(key);
+    await mkdir(dirname(path), { recursive: true });
+    const fh = await open(path, offset === 0 ? 'w' : 'r+');
+    try {
+      const { size } = await fh.stat();
+      if (size < offset) throw new Error(`append to ${key} at ${offset}, but only ${size} bytes are stored`);
+      if (size > offset) await fh.truncate(offset);
+      let pos = offset;
+      try {
+        for await (const chunk of toReadable(body)) {
+          const buf = chunk as Uint8Array;
+          let done = 0;
+          while (done < buf.length) {
+            const { bytesWritten } = await fh.write(buf, done, buf.length - done, pos);
+            done += bytesWritten;
+            pos += bytesWritten;
+          }
+        }
+        await fh.sync();
+      } catch (e) {
+        await fh.truncate(offset).catch(() => {});
+        throw e;
+      }
+      return pos;
+    } finally {
+      await fh.close();
+    }
+  }
+
+  async seal(key: string, size: number): Promise<void> {
+    const st = await this.stat(key);
+    if (!st || st.size !== size) throw new Error(`cannot seal ${key}: ${st?.size ?? 'no'} bytes stored, ${size} expected`);
+  }
+
+  read(key: string, range?: { start: number; end: number }): Readable {
+    return createReadStream(this.path(key), range ? { start: range.start, end: range.end } : {});
+  }
+
+  async stat(key: string): Promise<BlobStat | null> {
+    try {
+      const s = await stat(this.path(key));
+      return { size: s.size, mtimeMs: s.mtimeMs };
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw e;
+    }
+  }
+
+  async delete(key: string): Promise<void> {
+    await rm(this.path(key), { force: true });
+  }
+
+  async *list(prefix: string): AsyncIterable<{ key: string; mtimeMs: number }> {
+    const walk = async function* (this: LocalBlobStore, dir: string): AsyncGenerator<{ key: string; mtimeMs: number }> {
+      let handle: Awaited<ReturnType<typeof opendir>>;
+      try {
+        handle = await opendir(dir);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
+        throw e;
+      }
+      for await (const ent of handle) {
+        const full = join(dir, ent.name);
+        if (full === this.tmpDir) continue;
+        if (ent.isDirectory()) yield* walk.call(this, full);
+        else if (ent.isFile()) {
+          const key = relative(this.dir, full).split(sep).join('/');
+          if (key.startsWith(prefix)) {
+            const s = await stat(full).catch(() => null);
+            if (s) yield { key, mtimeMs: s.mtimeMs };
+          }
+        }
+      }
+    };
+    // Walk only the directory that can hold the prefix.
+    const slash = prefix.lastIndexOf('/');
+    const base = slash >= 0 ? join(this.dir, ...prefix.slice(0, slash).split('/')) : this.dir;
+    yield* walk.call(this, base);
+  }
+
+  /** Remove temporary files of writes that never finished (e.g. after a crash). */
+  async sweepTemp(olderThanMs: number): Promise<number> {
+    let n = 0;
+    let handle: Awaited<ReturnType<typeof opendir>>;
+    try {
+      handle = await opendir(this.tmpDir);
+    } catch {
+      return 0;
+    }
+    const cutoff = Date.now() - olderThanMs;
+    for await (const ent of handle) {
+      const full = join(this.tmpDir, ent.name);
+      const s = await stat(full).catch(() => null);
+      if (s && s.mtimeMs < cutoff) {
+        await rm(full, { force: true });
+        n++;
+      }
+    }
+    return n;
+  }
+}

@@ -1,0 +1,110 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { Transform, type TransformCallback, type Readable } from 'node:stream';
+import { createSHA1 } from 'hash-wasm';
+import type { ReceivedFile } from '../api/context.js';
+import { MwError } from '../errors.js';
+import type { BlobStore } from '../storage/blob-store.js';
+
+/** How many leading bytes of each upload are kept in memory for type detection and verification. */
+export const HEAD_BYTES = 1024 * 1024;
+
+/** Where a file part goes: a new temporary blob, or appended to a chunked upload in progress. */
+export type ReceivePlan =
+  | { kind: 'blob' }
+  | { kind: 'append'; stashKey: string; blobKey: string; offset: number; hashState: string | null };
+
+/** A streaming tap: counts, hashes and keeps the head of the bytes flowing through, enforcing a size limit. */
+class Tap extends Transform {
+  size = 0;
+  private readonly headParts: Buffer[] = [];
+  private headLen = 0;
+
+  constructor(
+    private readonly limit: number,
+    private readonly update: (b: Buffer) => void,
+  ) {
+    super();
+  }
+
+  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
+    this.size += chunk.length;
+    if (this.size > this.limit) {
+      cb(fileTooLarge(this.limit));
+      return;
+    }
+    this.update(chunk);
+    if (this.headLen < HEAD_BYTES) {
+      const take = chunk.subarray(0, HEAD_BYTES - this.headLen);
+      this.headParts.push(Buffer.from(take));
+      this.headLen += take.length;
+    }
+    cb(null, chunk);
+  }
+
+  head(): Buffer {
+    return Buffer.concat(this.headParts);
+  }
+}
+
+export function fileTooLarge(limit: number): MwError {
+  return new MwError('file-too-large', `The file you submitted was too large. Maximum is ${limit.toLocaleString('en-US')} bytes.`, {
+    max: limit,
+  });
+}
+
+/** Pipe `src` into `tap`, passing errors of the source on (pipe() alone does not). */
+function through(src: Readable, tap: Tap): Tap {
+  src.on('error', (e) => tap.destroy(e));
+  tap.on('error', () => src.destroy());
+  return src.pipe(tap);
+}
+
+/** A new key for an uploaded blob. Blob keys are never reused. */
+export function newBlobKey(kind: 'upload' | 'thumb' = 'upload'): string {
+  const id = randomUUID().replace(/-/g, '');
+  return `${kind}/${id.slice(0, 2)}/${id}`;
+}
+
+/**
+ * Stream an uploaded part into storage while sizing and hashing it. Never buffers the part:
+ * only its first HEAD_BYTES are kept. On any failure nothing is left behind.
+ */
+export async function receivePart(
+  blobs: BlobStore,
+  field: string,
+  partName: string,
+  stream: Readable,
+  plan: ReceivePlan,
+  limit: number,
+): Promise<ReceivedFile> {
+  if (plan.kind === 'append') {
+    const hasher = await createSHA1();
+    if (plan.hashState) hasher.load(Buffer.from(plan.hashState, 'base64'));
+    else hasher.init();
+    const tap = new Tap(limit, (b) => hasher.update(b));
+    await blobs.append(plan.blobKey, plan.offset, through(stream, tap));
+    const hashState = Buffer.from(hasher.save()).toString('base64');
+    return {
+      field,
+      partName,
+      size: tap.size,
+      sha1: '',
+      head: tap.head(),
+      target: { kind: 'append', stashKey: plan.stashKey, blobKey: plan.blobKey, offset: plan.offset, hashState },
+      claimed: false,
+    };
+  }
+  const hash = createHash('sha1');
+  const tap = new Tap(limit, (b) => hash.update(b));
+  const blobKey = newBlobKey();
+  await blobs.write(blobKey, through(stream, tap));
+  return {
+    field,
+    partName,
+    size: tap.size,
+    sha1: hash.digest('hex'),
+    head: tap.head(),
+    target: { kind: 'blob', blobKey },
+    claimed: false,
+  };
+}
