@@ -1,20 +1,19 @@
 import type { FastifyInstance } from 'fastify';
 import { ApiMain } from './api/main.js';
 import { loginModule, logoutModule } from './api/modules/login.js';
+import { PAGE_MODULES } from './api/modules/pages-index.js';
 import { createQueryModule } from './api/modules/query.js';
-import { metaSiteinfo } from './api/query/meta-siteinfo.js';
-import { metaTokens } from './api/query/meta-tokens.js';
-import { metaUserinfo } from './api/query/meta-userinfo.js';
-import type { QuerySubmodule } from './api/query/submodule.js';
-import type { ParamDefs } from './api/params.js';
+import { QUERY_SUBMODULES } from './api/query/index.js';
 import { generatePassword } from './auth/password.js';
 import { buildGroupPermissions } from './auth/rights.js';
 import { SessionService } from './auth/sessions.js';
 import { UserService } from './auth/users.js';
 import type { Config } from './config.js';
 import { openDatabase } from './db/index.js';
+import { FileRepo } from './files/repo.js';
+import { registerPublicRoutes } from './http/routes.js';
 import { buildHttpServer } from './http/server.js';
-import type { Services } from './services.js';
+import type { Logger, Services } from './services.js';
 import { LocalBlobStore } from './storage/local.js';
 import type { BlobStore } from './storage/blob-store.js';
 
@@ -36,6 +35,12 @@ export interface BootstrapInfo {
   botName: string;
   botPassword: string;
 }
+
+const consoleLogger: Logger = {
+  error: (obj, msg) => console.error(msg ?? 'error', obj),
+  warn: (obj, msg) => console.warn(msg ?? 'warning', obj),
+  info: (obj, msg) => console.log(msg ?? '', obj),
+};
 
 /** Grants of the bot password created for the first administrator. */
 export const BOOTSTRAP_GRANTS = [
@@ -82,16 +87,18 @@ export async function startServer(config: Config): Promise<RunningServer> {
     users: new UserService(dbh.db),
     sessions: new SessionService(dbh.db, config.sessions.maxAgeSeconds),
     permissions: buildGroupPermissions(config.groupPermissions),
+    files: new FileRepo(dbh.db),
+    log: consoleLogger,
   };
   const boot = await bootstrap(services);
 
   const api = new ApiMain(services);
-  const submodules = [metaTokens, metaUserinfo, metaSiteinfo] as unknown as QuerySubmodule<ParamDefs>[];
-  api.register(createQueryModule(submodules));
+  api.register(createQueryModule(QUERY_SUBMODULES));
   api.register(loginModule);
   api.register(logoutModule);
+  for (const m of PAGE_MODULES) api.register(m);
 
-  const app = buildHttpServer(services, { api });
+  const app = buildHttpServer(services, { api, routes: [(a) => registerPublicRoutes(a, services)] });
   await app.listen({ host: config.host, port: config.port });
   const addr = app.server.address();
   if (addr && typeof addr === 'object' && config.port === 0) {

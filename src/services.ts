@@ -3,9 +3,16 @@ import type { SessionService } from './auth/sessions.js';
 import type { UserService } from './auth/users.js';
 import type { Config } from './config.js';
 import type { Db, Dialect } from './db/index.js';
+import type { FileRepo } from './files/repo.js';
 import type { BlobStore } from './storage/blob-store.js';
 
-/** The long-lived parts of the server, built once by the composition root (main.ts). */
+export interface Logger {
+  error(obj: unknown, msg?: string): void;
+  warn(obj: unknown, msg?: string): void;
+  info(obj: unknown, msg?: string): void;
+}
+
+/** The long-lived parts of the server, built once by the composition root (app.ts). */
 export interface Services {
   config: Config;
   db: Db;
@@ -14,6 +21,6 @@ export interface Services {
   users: UserService;
   sessions: SessionService;
   permissions: GroupPermissions;
-  // biome-ignore lint/suspicious/noExplicitAny: filled in by later layers
-  [extra: string]: any;
+  files: FileRepo;
+  log: Logger;
 }

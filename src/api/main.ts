@@ -154,7 +154,7 @@ export class ApiMain {
   private internalError(e: unknown): MwError {
     const id = randomBytes(8).toString('hex');
     const cls = e instanceof Error ? e.constructor.name : 'Error';
-    this.services.log?.error?.({ err: e, reqId: id }, 'internal API error');
+    this.services.log.error({ err: e, reqId: id }, 'internal API error');
     return new MwError(`internal_api_error_${cls}`, `[${id}] Exception caught: ${(e as Error)?.message ?? e}`, {
       errorclass: cls,
     });

@@ -100,12 +100,14 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.createIndex('images_sha1').on('images').column('sha1').execute();
         await db.schema.createIndex('images_timestamp').on('images').columns(['timestamp', 'name']).execute();
         await db.schema.createIndex('images_user').on('images').columns(['user_text', 'timestamp']).execute();
+        await db.schema.createIndex('images_blob').on('images').column('blob_key').execute();
 
         await versionCols(id(db, 'oldimages'))
           .addColumn('archive_name', 'text', (c) => c.notNull())
           .execute();
         await db.schema.createIndex('oldimages_name').on('oldimages').columns(['name', 'timestamp']).execute();
         await db.schema.createIndex('oldimages_sha1').on('oldimages').column('sha1').execute();
+        await db.schema.createIndex('oldimages_blob').on('oldimages').column('blob_key').execute();
 
         await versionCols(id(db, 'filearchive'))
           .addColumn('archive_name', 'text', (c) => c.notNull())
@@ -115,6 +117,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
         await db.schema.createIndex('filearchive_name').on('filearchive').column('name').execute();
         await db.schema.createIndex('filearchive_sha1').on('filearchive').column('sha1').execute();
+        await db.schema.createIndex('filearchive_blob').on('filearchive').column('blob_key').execute();
 
         await db.schema
           .createTable('uploadstash')

@@ -71,7 +71,7 @@ export function buildHttpServer(services: Services, opts: HttpOptions): FastifyI
 
   app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, _request, reply) => {
     const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
-    if (status >= 500) services.log?.error?.({ err: error }, 'request failed');
+    if (status >= 500) services.log.error({ err: error }, 'request failed');
     const code =
       error.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
         ? new MwError('toolarge', `The request body is larger than ${cfg.maxFieldBytes.toLocaleString('en-US')} bytes.`)

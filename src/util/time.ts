@@ -7,3 +7,8 @@ export function isoNow(ms = Date.now()): string {
 export function mwTimestamp(iso: string): string {
   return iso.replace(/[-:TZ]/g, '').slice(0, 14);
 }
+
+/** ISO timestamp one second later (for archive names that must not collide). */
+export function plusSeconds(iso: string, s: number): string {
+  return isoNow(Date.parse(iso) + s * 1000);
+}

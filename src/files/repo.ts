@@ -1,0 +1,328 @@
+import type { Db } from '../db/index.js';
+import type { FileVersionColumns } from '../db/schema.js';
+import { MwError } from '../errors.js';
+import { sha1Base36 } from '../util/sha1.js';
+import { isoNow, mwTimestamp, plusSeconds } from '../util/time.js';
+import { type Actor, addLog, deletePage, getPage, saveRevision, setWatch } from './pages.js';
+import { applyTags } from './tags.js';
+import type { FileProps, FileVersion } from './types.js';
+
+export const NS_FILE = 6;
+
+function toVersion(r: FileVersionColumns & { archive_name?: string }): FileVersion {
+  return {
+    name: r.name,
+    blobKey: r.blob_key,
+    size: Number(r.size),
+    width: r.width,
+    height: r.height,
+    bits: r.bits,
+    mediaType: r.media_type,
+    mime: r.mime,
+    metadata: JSON.parse(r.metadata) as unknown,
+    description: r.description,
+    userId: r.user_id,
+    userText: r.user_text,
+    timestamp: r.timestamp,
+    sha1: r.sha1,
+    archiveName: r.archive_name ?? '',
+  };
+}
+
+function columns(v: Omit<FileVersion, 'archiveName'>): FileVersionColumns {
+  return {
+    name: v.name,
+    blob_key: v.blobKey,
+    size: v.size,
+    width: v.width,
+    height: v.height,
+    bits: v.bits,
+    media_type: v.mediaType,
+    mime: v.mime,
+    metadata: JSON.stringify(v.metadata ?? null),
+    description: v.description,
+    user_id: v.userId,
+    user_text: v.userText,
+    timestamp: v.timestamp,
+    sha1: v.sha1,
+  };
+}
+
+export interface PublishInput {
+  /** DB key of the target name. */
+  name: string;
+  blobKey: string;
+  size: number;
+  sha1: string;
+  props: FileProps;
+  comment: string;
+  /** Initial page text for a new page (defaults to the comment); ignored when the page exists. */
+  text: string | null;
+  actor: Actor;
+  tags: string[];
+  watch: { watch: boolean; expiry: string | null } | null;
+}
+
+export interface PublishResult {
+  file: FileVersion;
+  /** The version that was replaced, if any. */
+  previous: FileVersion | null;
+  logId: number;
+  pageId: number;
+  revId: number;
+}
+
+/**
+ * The file repository: current versions (`images`), old versions (`oldimages`) and deleted ones
+ * (`filearchive`), their pages and log entries. Every change is one database transaction; blobs are
+ * written before and only referenced by the rows, so a crash leaves the old state or the new one.
+ */
+export class FileRepo {
+  constructor(private readonly db: Db) {}
+
+  async current(name: string, db: Db = this.db): Promise<FileVersion | null> {
+    const r = await db.selectFrom('images').selectAll().where('name', '=', name).executeTakeFirst();
+    return r ? toVersion(r) : null;
+  }
+
+  /** Old versions, newest first. */
+  async history(name: string, db: Db = this.db): Promise<FileVersion[]> {
+    const rows = await db
+      .selectFrom('oldimages')
+      .selectAll()
+      .where('name', '=', name)
+      .orderBy('timestamp', 'desc')
+      .orderBy('id', 'desc')
+      .execute();
+    return rows.map(toVersion);
+  }
+
+  async oldVersion(name: string, archiveName: string): Promise<FileVersion | null> {
+    const r = await this.db
+      .selectFrom('oldimages')
+      .selectAll()
+      .where('name', '=', name)
+      .where('archive_name', '=', archiveName)
+      .executeTakeFirst();
+    return r ? toVersion(r) : null;
+  }
+
+  /** Names of current files with these bytes. */
+  async namesBySha1(sha1: string): Promise<string[]> {
+    const rows = await this.db.selectFrom('images').select('name').where('sha1', '=', sha1).orderBy('name').execute();
+    return rows.map((r) => r.name);
+  }
+
+  /** A deleted file with these bytes, if any. */
+  async archivedBySha1(sha1: string): Promise<string | null> {
+    const r = await this.db.selectFrom('filearchive').select('name').where('sha1', '=', sha1).orderBy('id').executeTakeFirst();
+    return r?.name ?? null;
+  }
+
+  async wasDeleted(name: string): Promise<boolean> {
+    const r = await this.db.selectFrom('filearchive').select('id').where('name', '=', name).executeTakeFirst();
+    return r !== undefined;
+  }
+
+  /** Current files whose name starts with `prefix` (first `limit`, by name). */
+  async namesWithPrefix(prefix: string, limit: number): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('images')
+      .select('name')
+      .where('name', '>=', prefix)
+      .where('name', '<', `${prefix}\u{10ffff}`)
+      .orderBy('name')
+      .limit(limit)
+      .execute();
+    return rows
+      .map((r) => r.name)
+      .filter((n) => n.startsWith(prefix))
+      .slice(0, limit);
+  }
+
+  /**
+   * Publish a new version. The current version (if any) moves to the old versions. The same bytes as
+   * the current version are refused with `fileexists-no-change`.
+   */
+  async publish(input: PublishInput): Promise<PublishResult> {
+    return this.db.transaction().execute(async (trx) => {
+      const previous = await this.current(input.name, trx);
+      if (previous && previous.sha1 === input.sha1) {
+        throw new MwError(
+          'fileexists-no-change',
+          `The upload is an exact duplicate of the current version of [[:File:${input.name.replace(/_/g, ' ')}]].`,
+        );
+      }
+      let timestamp = isoNow();
+      if (previous) {
+        // Versions of one file are ordered by timestamp: never two in the same second.
+        if (timestamp <= previous.timestamp) timestamp = plusSeconds(previous.timestamp, 1);
+        const archiveName = await this.freeArchiveName(trx, input.name, timestamp);
+        await trx
+          .insertInto('oldimages')
+          .values({ ...columns(previous), archive_name: archiveName })
+          .execute();
+      }
+      const file: FileVersion = {
+        name: input.name,
+        blobKey: input.blobKey,
+        size: input.size,
+        width: input.props.width,
+        height: input.props.height,
+        bits: input.props.bits,
+        mediaType: input.props.mediaType,
+        mime: input.props.mime,
+        metadata: input.props.metadata,
+        description: input.comment,
+        userId: input.actor.id,
+        userText: input.actor.name,
+        timestamp,
+        sha1: input.sha1,
+        archiveName: '',
+      };
+      const cols = columns(file);
+      if (previous) await trx.updateTable('images').set(cols).where('name', '=', input.name).execute();
+      else await trx.insertInto('images').values(cols).execute();
+
+      const page = await getPage(trx, NS_FILE, input.name);
+      const rev = await saveRevision(trx, {
+        ns: NS_FILE,
+        dbKey: input.name,
+        // A new page gets the text (or the comment); an existing one a null revision.
+        text: page ? null : (input.text ?? input.comment),
+        comment: input.comment,
+        actor: input.actor,
+        timestamp,
+      });
+      const logId = await addLog(trx, {
+        type: 'upload',
+        action: previous ? 'overwrite' : 'upload',
+        timestamp,
+        actor: input.actor,
+        ns: NS_FILE,
+        title: input.name,
+        pageId: rev.pageId,
+        comment: input.comment,
+        params: { img_sha1: sha1Base36(input.sha1), img_timestamp: timestamp },
+      });
+      await applyTags(trx, input.tags, { logId, revId: rev.revId });
+      if (input.watch) {
+        await setWatch(trx, input.actor.id, NS_FILE, input.name, input.watch.watch, input.watch.expiry);
+      }
+      return { file, previous, logId, pageId: rev.pageId, revId: rev.revId };
+    });
+  }
+
+  private async freeArchiveName(db: Db, name: string, timestamp: string): Promise<string> {
+    let ts = timestamp;
+    for (;;) {
+      const archiveName = `${mwTimestamp(ts)}!${name}`;
+      const taken = await db
+        .selectFrom('oldimages')
+        .select('id')
+        .where('name', '=', name)
+        .where('archive_name', '=', archiveName)
+        .executeTakeFirst();
+      if (!taken) return archiveName;
+      ts = plusSeconds(ts, 1);
+    }
+  }
+
+  /**
+   * Delete a file with all its versions (they move to the file archive) and its page.
+   * Returns the log id, or null when there was nothing to delete.
+   */
+  async deleteFile(name: string, actor: Actor, reason: string): Promise<{ logId: number } | null> {
+    return this.db.transaction().execute(async (trx) => {
+      const cur = await this.current(name, trx);
+      const page = await getPage(trx, NS_FILE, name);
+      if (!cur && !page) return null;
+      const now = isoNow();
+      const old = await this.history(name, trx);
+      for (const v of cur ? [cur, ...old] : old) {
+        await trx
+          .insertInto('filearchive')
+          .values({
+            ...columns(v),
+            archive_name: v.archiveName,
+            deleted_timestamp: now,
+            deleted_user_id: actor.id,
+            deleted_reason: reason,
+          })
+          .execute();
+      }
+      await trx.deleteFrom('oldimages').where('name', '=', name).execute();
+      await trx.deleteFrom('images').where('name', '=', name).execute();
+      const logId = await addLog(trx, {
+        type: 'delete',
+        action: 'delete',
+        timestamp: now,
+        actor,
+        ns: NS_FILE,
+        title: name,
+        pageId: page?.id ?? 0,
+        comment: reason,
+        params: {},
+      });
+      if (page) await deletePage(trx, page.id);
+      return { logId };
+    });
+  }
+
+  /** Restore the deleted versions of a file (the newest becomes current). */
+  async undeleteFile(name: string, actor: Actor, reason: string): Promise<{ logId: number; restored: number } | null> {
+    return this.db.transaction().execute(async (trx) => {
+      const rows = await trx
+        .selectFrom('filearchive')
+        .selectAll()
+        .where('name', '=', name)
+        .orderBy('timestamp', 'desc')
+        .orderBy('id', 'desc')
+        .execute();
+      if (!rows.length) return null;
+      let current = await this.current(name, trx);
+      const now = isoNow();
+      for (const r of rows) {
+        const v = toVersion(r);
+        if (!current) {
+          await trx.insertInto('images').values(columns(v)).execute();
+          current = v;
+        } else {
+          const archiveName = v.archiveName || (await this.freeArchiveName(trx, name, v.timestamp));
+          await trx.insertInto('oldimages').values({ ...columns(v), archive_name: archiveName }).execute();
+        }
+      }
+      await trx.deleteFrom('filearchive').where('name', '=', name).execute();
+      const rev = await saveRevision(trx, {
+        ns: NS_FILE,
+        dbKey: name,
+        text: (await getPage(trx, NS_FILE, name)) ? null : (current?.description ?? ''),
+        comment: reason,
+        actor,
+        timestamp: now,
+        logCreation: false,
+      });
+      const logId = await addLog(trx, {
+        type: 'delete',
+        action: 'restore',
+        timestamp: now,
+        actor,
+        ns: NS_FILE,
+        title: name,
+        pageId: rev.pageId,
+        comment: reason,
+        params: { count: { revisions: 0, files: rows.length } },
+      });
+      return { logId, restored: rows.length };
+    });
+  }
+
+  /** Blob keys still referenced by any version (for garbage collection of orphaned blobs). */
+  async isBlobReferenced(blobKey: string): Promise<boolean> {
+    for (const table of ['images', 'oldimages', 'filearchive', 'uploadstash'] as const) {
+      const r = await this.db.selectFrom(table).select('blob_key').where('blob_key', '=', blobKey).executeTakeFirst();
+      if (r) return true;
+    }
+    return false;
+  }
+}
