@@ -2,6 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { ApiMain } from './api/main.js';
 import { loginModule, logoutModule } from './api/modules/login.js';
 import { PAGE_MODULES } from './api/modules/pages-index.js';
+import { createUploadModule } from './api/modules/upload.js';
+import { stashImageInfo, uploadImageInfo } from './api/modules/upload-info.js';
 import { createQueryModule } from './api/modules/query.js';
 import { QUERY_SUBMODULES } from './api/query/index.js';
 import { generatePassword } from './auth/password.js';
@@ -16,6 +18,8 @@ import { buildHttpServer } from './http/server.js';
 import type { Logger, Services } from './services.js';
 import { LocalBlobStore } from './storage/local.js';
 import type { BlobStore } from './storage/blob-store.js';
+import { UploadService } from './upload/service.js';
+import { UploadStash } from './upload/stash.js';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -79,6 +83,8 @@ async function bootstrap(services: Services): Promise<BootstrapInfo | null> {
 export async function startServer(config: Config): Promise<RunningServer> {
   const dbh = await openDatabase(config.database);
   const blobs = await openBlobStore(config);
+  const files = new FileRepo(dbh.db);
+  const stash = new UploadStash(dbh.db, blobs, config);
   const services: Services = {
     config,
     db: dbh.db,
@@ -87,7 +93,8 @@ export async function startServer(config: Config): Promise<RunningServer> {
     users: new UserService(dbh.db),
     sessions: new SessionService(dbh.db, config.sessions.maxAgeSeconds),
     permissions: buildGroupPermissions(config.groupPermissions),
-    files: new FileRepo(dbh.db),
+    files,
+    uploads: { stash, service: new UploadService({ config, db: dbh.db, blobs, files, stash }) },
     log: consoleLogger,
   };
   const boot = await bootstrap(services);
@@ -97,6 +104,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   api.register(loginModule);
   api.register(logoutModule);
   for (const m of PAGE_MODULES) api.register(m);
+  api.register(createUploadModule(config, { imageInfo: uploadImageInfo, stashImageInfo }));
 
   const app = buildHttpServer(services, { api, routes: [(a) => registerPublicRoutes(a, services)] });
   await app.listen({ host: config.host, port: config.port });

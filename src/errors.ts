@@ -10,6 +10,11 @@ export class MwError extends Error {
   readonly data: ErrorData;
   /** The module the error is reported for in errorformat!=bc output (`module` field). */
   module?: string;
+  /**
+   * An upload error after which the file is kept in the stash so the client can retry with another
+   * name (MediaWiki's "recoverable" errors: the answer carries `filekey` and `sessionkey`).
+   */
+  recoverable = false;
 
   constructor(code: string, info: string, data: ErrorData = {}) {
     super(info);
@@ -26,8 +31,15 @@ export class MwError extends Error {
   withData(extra: ErrorData): MwError {
     const e = new MwError(this.code, this.message, { ...this.data, ...extra });
     e.module = this.module;
+    e.recoverable = this.recoverable;
     return e;
   }
+}
+
+/** Mark an error as recoverable (see MwError.recoverable) and return it. */
+export function recoverable(e: MwError): MwError {
+  e.recoverable = true;
+  return e;
 }
 
 export const isMwError = (e: unknown): e is MwError => e instanceof MwError;

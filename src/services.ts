@@ -5,6 +5,8 @@ import type { Config } from './config.js';
 import type { Db, Dialect } from './db/index.js';
 import type { FileRepo } from './files/repo.js';
 import type { BlobStore } from './storage/blob-store.js';
+import type { UploadService } from './upload/service.js';
+import type { UploadStash } from './upload/stash.js';
 
 export interface Logger {
   error(obj: unknown, msg?: string): void;
@@ -22,5 +24,6 @@ export interface Services {
   sessions: SessionService;
   permissions: GroupPermissions;
   files: FileRepo;
+  uploads: { stash: UploadStash; service: UploadService };
   log: Logger;
 }

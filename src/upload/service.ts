@@ -1,0 +1,193 @@
+import type { Identity } from '../auth/identity.js';
+import type { Config } from '../config.js';
+import type { Db } from '../db/index.js';
+import { MwError, recoverable } from '../errors.js';
+import type { FileRepo, PublishResult } from '../files/repo.js';
+import { checkTags } from '../files/tags.js';
+import type { FileProps } from '../files/types.js';
+import type { BlobStore } from '../storage/blob-store.js';
+import { type ContentSource, checkName, detectMime, mediaProps, type NameCheck, verifyContent } from './analyze.js';
+import { HEAD_BYTES } from './receive.js';
+import type { StashEntry, UploadStash } from './stash.js';
+import { computeWarnings, type UploadWarnings } from './warnings.js';
+
+/** The bytes of an upload, wherever they came from, already in blob storage. */
+export interface UploadFile {
+  blobKey: string;
+  size: number;
+  sha1: string;
+  head: Buffer;
+  sourceType: 'file' | 'url' | 'stash' | 'chunks';
+  /** Set when the bytes come from (or were put into) the stash. */
+  stashKey?: string;
+}
+
+/** An upload that passed verification. */
+export interface Verified {
+  file: UploadFile;
+  name: NameCheck;
+  props: FileProps;
+}
+
+export interface PublishOptions {
+  comment: string;
+  text: string | null;
+  tags: string[];
+  watch: { watch: boolean; expiry: string | null } | null;
+}
+
+interface Deps {
+  config: Config;
+  db: Db;
+  blobs: BlobStore;
+  files: FileRepo;
+  stash: UploadStash;
+}
+
+export const emptyFile = () => new MwError('empty-file', 'The file you submitted was empty.');
+
+/**
+ * The upload pipeline after the bytes are stored: verify → warn → stash | publish.
+ * Shared by every source (file, chunks, stash, url).
+ */
+export class UploadService {
+  constructor(private readonly d: Deps) {}
+
+  content(file: Pick<UploadFile, 'blobKey' | 'size' | 'head'>): ContentSource {
+    return { size: file.size, head: file.head, open: () => this.d.blobs.read(file.blobKey) };
+  }
+
+  /** The first bytes of a stored blob (for files that come from the stash). */
+  async readHead(blobKey: string, size: number): Promise<Buffer> {
+    if (size === 0) return Buffer.alloc(0);
+    const parts: Buffer[] = [];
+    for await (const c of this.d.blobs.read(blobKey, { start: 0, end: Math.min(size, HEAD_BYTES) - 1 })) {
+      parts.push(c as Buffer);
+    }
+    return Buffer.concat(parts);
+  }
+
+  /** The file behind a stash entry. */
+  async fromStash(e: StashEntry): Promise<UploadFile> {
+    return {
+      blobKey: e.blobKey,
+      size: e.size,
+      sha1: e.sha1 ?? '',
+      head: await this.readHead(e.blobKey, e.size),
+      sourceType: 'stash',
+      stashKey: e.key,
+    };
+  }
+
+  private mimeOnce(file: UploadFile): () => Promise<string> {
+    let p: Promise<string> | undefined;
+    return () => {
+      p ??= detectMime(this.content(file));
+      return p;
+    };
+  }
+
+  /** Only the name rules (chunks, async publish): MediaWiki's validateName. */
+  async verifyName(file: UploadFile, desiredName: string): Promise<NameCheck> {
+    return checkName(desiredName, this.d.config, this.mimeOnce(file));
+  }
+
+  /**
+   * Full verification in MediaWiki's order: empty file, size limit, content (MIME, scripts, MIME vs
+   * extension), then the name rules (whose errors are recoverable).
+   */
+  async verify(file: UploadFile, desiredName: string, maxSize = this.d.config.uploads.maxUploadSize): Promise<Verified> {
+    if (file.size === 0) throw emptyFile();
+    if (file.size > maxSize) {
+      throw new MwError('file-too-large', 'The file you submitted was too large.', { max: maxSize });
+    }
+    let name: NameCheck | null = null;
+    let nameError: unknown = null;
+    try {
+      name = await checkName(desiredName, this.d.config, this.mimeOnce(file));
+    } catch (e) {
+      nameError = e;
+    }
+    const src = this.content(file);
+    const mime = await verifyContent(src, name?.finalExt ?? null, this.d.config);
+    const props = await mediaProps(src, mime);
+    if (nameError) throw nameError;
+    return { file, name: name!, props };
+  }
+
+  warnings(v: { name: NameCheck; file: UploadFile }, who: Identity): Promise<UploadWarnings> {
+    return computeWarnings(
+      this.d,
+      { dbKey: v.name.dbKey, finalExt: v.name.finalExt, nameWarnings: v.name.warnings, size: v.file.size, sha1: v.file.sha1 },
+      who,
+    );
+  }
+
+  /** Overwriting needs `reupload`, or `reupload-own` when the user uploaded the current version. */
+  async checkOverwrite(dbKey: string, who: Identity): Promise<void> {
+    const cur = await this.d.files.current(dbKey);
+    if (!cur) return;
+    if (who.rights.has('reupload')) return;
+    if (who.rights.has('reupload-own') && who.user && cur.userId === who.user.id) return;
+    throw recoverable(
+      new MwError(
+        'fileexists-forbidden',
+        `A file with this name already exists, and cannot be overwritten.\nIf you still want to upload your file, please go back and use a new name.\n[[File:${dbKey}|thumb|center|${dbKey}]]`,
+      ),
+    );
+  }
+
+  /** Keep the file in the stash (or return its existing entry). */
+  async stashFile(file: UploadFile, who: Identity, desiredName: string, props: FileProps | null): Promise<StashEntry> {
+    if (!who.user) throw new MwError('stashnotloggedin', 'You must be logged in to upload this file.');
+    if (file.stashKey) {
+      const e = await this.d.stash.peek(file.stashKey);
+      if (e) {
+        if (props && !e.props) await this.d.stash.update(e.key, { props: JSON.stringify(props), mime: props.mime });
+        return { ...e, props: props ?? e.props, mime: props?.mime ?? e.mime };
+      }
+    }
+    const dot = desiredName.lastIndexOf('.');
+    const ext = props?.mime ? extFor(props.mime, desiredName) : dot >= 0 ? desiredName.slice(dot + 1) : '';
+    const e = await this.d.stash.add({
+      userId: who.user.id,
+      blobKey: file.blobKey,
+      filename: desiredName,
+      size: file.size,
+      sha1: file.sha1,
+      mime: props?.mime ?? null,
+      props,
+      sourceType: file.sourceType === 'stash' ? 'file' : file.sourceType,
+      ext,
+    });
+    file.stashKey = e.key;
+    return e;
+  }
+
+  /** Publish a verified upload (atomically) and drop its stash entry. */
+  async publish(v: Verified, opts: PublishOptions, who: Identity): Promise<PublishResult> {
+    const user = who.user!;
+    checkTags(this.d.config, opts.tags, who.rights.has('applychangetags'));
+    const result = await this.d.files.publish({
+      name: v.name.dbKey,
+      blobKey: v.file.blobKey,
+      size: v.file.size,
+      sha1: v.file.sha1,
+      props: v.props,
+      comment: opts.comment,
+      text: opts.text,
+      actor: { id: user.id, name: user.name },
+      tags: opts.tags,
+      watch: opts.watch,
+    });
+    if (v.file.stashKey) await this.d.stash.remove(v.file.stashKey, { keepBlob: true });
+    return result;
+  }
+}
+
+function extFor(mime: string, desiredName: string): string {
+  const dot = desiredName.lastIndexOf('.');
+  const fromName = dot >= 0 ? desiredName.slice(dot + 1).toLowerCase() : '';
+  const known: Record<string, string> = { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/gif': 'gif', 'image/svg+xml': 'svg', 'text/plain': 'txt', 'image/webp': 'webp' };
+  return /^\w{1,10}$/.test(fromName) ? fromName : (known[mime] ?? '');
+}

@@ -1,0 +1,93 @@
+import type { Identity } from '../auth/identity.js';
+import type { Config } from '../config.js';
+import type { Db } from '../db/index.js';
+import type { FileRepo } from '../files/repo.js';
+import { getPage } from '../files/pages.js';
+
+export type UploadWarnings = Record<string, unknown>;
+
+const SQUISH: Record<string, string> = { htm: 'html', jpeg: 'jpg', mpeg: 'mpg', tiff: 'tif', ogv: 'ogg' };
+const normalizeExtension = (ext: string) => {
+  const lower = ext.toLowerCase();
+  return SQUISH[lower] ?? lower;
+};
+
+/** MediaWiki's default MediaWiki:Filename-prefix-blacklist (camera file names). */
+const BAD_PREFIXES = ['CIMG', 'DSC_', 'DSCF', 'DSCN', 'DUW', 'IMG', 'JD', 'MGP', 'PICT'];
+
+function isThumbName(name: string): boolean {
+  const n = name.lastIndexOf('.');
+  const part = n > 0 ? name.slice(0, n) : name;
+  return (part.slice(3, 6) === 'px-' || part.slice(2, 5) === 'px-') && /[0-9]{2}/.test(part.slice(0, 2));
+}
+
+export interface WarningInput {
+  dbKey: string;
+  finalExt: string;
+  /** Warnings the name check produced (badfilename, filetype-unwanted-type). */
+  nameWarnings: Record<string, unknown>;
+  size: number;
+  sha1: string;
+}
+
+/**
+ * Upload warnings in MediaWiki's order and wire names (UploadBase::checkWarnings +
+ * ApiUpload::transformWarnings).
+ */
+export async function computeWarnings(
+  deps: { files: FileRepo; db: Db; config: Config },
+  w: WarningInput,
+  who: Identity,
+): Promise<UploadWarnings> {
+  const { files } = deps;
+  const out: UploadWarnings = {};
+  if (w.nameWarnings.badfilename !== undefined) out.badfilename = w.nameWarnings.badfilename;
+  if (w.nameWarnings['filetype-unwanted-type'] !== undefined) out['filetype-unwanted-type'] = w.nameWarnings['filetype-unwanted-type'];
+  const limit = deps.config.uploads.sizeWarning;
+  if (limit > 0 && w.size > limit) out['large-file'] = [limit, w.size];
+  if (w.size === 0) out['empty-file'] = true;
+
+  const current = await files.current(w.dbKey);
+  const exists = await existsWarning(deps, w.dbKey, current !== null);
+  if (exists) {
+    out[exists.warning] = exists.name;
+    if (current) {
+      if (current.sha1 === w.sha1) out.nochange = { timestamp: current.timestamp };
+      const dupes = (await files.history(w.dbKey)).filter((v) => v.sha1 === w.sha1);
+      if (dupes.length) out.duplicateversions = dupes.map((v) => ({ timestamp: v.timestamp }));
+    }
+  }
+  if (!current && (await files.wasDeleted(w.dbKey))) out['was-deleted'] = w.dbKey;
+  const dupes = (await files.namesBySha1(w.sha1)).filter((n) => !(exists?.warning === 'exists' && n === w.dbKey));
+  if (dupes.length) out.duplicate = dupes;
+  const archived = await files.archivedBySha1(w.sha1);
+  if (archived !== null) out['duplicate-archive'] = who.rights.has('deletedhistory') ? archived : '';
+  return out;
+}
+
+/** The one "exists"-family warning MediaWiki reports for a name (UploadBase::getExistsWarning). */
+async function existsWarning(
+  deps: { files: FileRepo; db: Db },
+  dbKey: string,
+  fileExists: boolean,
+): Promise<{ warning: string; name: string } | null> {
+  if (fileExists) return { warning: 'exists', name: dbKey };
+  if (await getPage(deps.db, 6, dbKey)) return { warning: 'page-exists', name: dbKey };
+  const dot = dbKey.lastIndexOf('.');
+  const part = dot > 0 ? dbKey.slice(0, dot) : dbKey;
+  const ext = dot > 0 ? dbKey.slice(dot + 1) : '';
+  const norm = normalizeExtension(ext);
+  if (norm !== ext) {
+    const other = `${part}.${norm}`;
+    if (await deps.files.current(other)) return { warning: 'exists-normalized', name: other };
+  }
+  const similar = await deps.files.namesWithPrefix(`${part}.`, 1);
+  if (similar.length) return { warning: 'exists-normalized', name: similar[0]! };
+  if (isThumbName(dbKey)) {
+    const original = `${part.slice(part.indexOf('-') + 1)}.${ext}`;
+    const orig = original.charAt(0).toUpperCase() + original.slice(1);
+    return { warning: (await deps.files.current(orig)) ? 'thumb' : 'thumb-name', name: dbKey };
+  }
+  if (BAD_PREFIXES.some((p) => part.startsWith(p))) return { warning: 'bad-prefix', name: dbKey };
+  return null;
+}
