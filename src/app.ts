@@ -2,7 +2,16 @@ import type { FastifyInstance } from 'fastify';
 import { ApiMain } from './api/main.js';
 import { loginModule, logoutModule } from './api/modules/login.js';
 import { PAGE_MODULES } from './api/modules/pages-index.js';
-import { createUploadModule } from './api/modules/upload.js';
+import { createUploadModule, type UploadExtensions } from './api/modules/upload.js';
+import { urlUploadExtensions } from './api/modules/upload-url.js';
+import { registerUrlJobs } from './upload/url-jobs.js';
+import { asyncUploadExtensions } from './api/modules/upload-async.js';
+import { createUploadPlanner } from './api/upload-planner.js';
+import { JobQueue } from './jobs/queue.js';
+import { ChunkedUploads } from './upload/chunks.js';
+import { registerUploadJobs } from './upload/jobs.js';
+import { StashLocks } from './upload/locks.js';
+import { StatusStore } from './upload/status.js';
 import { stashImageInfo, uploadImageInfo } from './api/modules/upload-info.js';
 import { createQueryModule } from './api/modules/query.js';
 import { QUERY_SUBMODULES } from './api/query/index.js';
@@ -28,6 +37,7 @@ export interface RunningServer {
   origin: string;
   /** URL of api.php */
   api: string;
+  jobs: JobQueue;
   /** Credentials created on first start (only then). */
   bootstrap: BootstrapInfo | null;
   close(): Promise<void>;
@@ -99,14 +109,40 @@ export async function startServer(config: Config): Promise<RunningServer> {
   };
   const boot = await bootstrap(services);
 
+  const jobs = new JobQueue(dbh.db, config.jobs, services.log);
+  const status = new StatusStore(dbh.db);
+  const chunks = new ChunkedUploads({
+    config,
+    db: dbh.db,
+    blobs,
+    stash,
+    service: services.uploads.service,
+    status,
+    locks: new StashLocks(dbh.db),
+    jobs,
+  });
+  registerUploadJobs(services, jobs, chunks, status);
+  registerUrlJobs(services, jobs, status);
+  const info = { imageInfo: uploadImageInfo, stashImageInfo };
+
   const api = new ApiMain(services);
   api.register(createQueryModule(QUERY_SUBMODULES));
   api.register(loginModule);
   api.register(logoutModule);
   for (const m of PAGE_MODULES) api.register(m);
-  api.register(createUploadModule(config, { imageInfo: uploadImageInfo, stashImageInfo }));
+  const asyncExt = asyncUploadExtensions({ chunks, status, jobs, info });
+  const ext: UploadExtensions = {
+    ...info,
+    ...asyncExt,
+    ...urlUploadExtensions({ jobs, status, checkStatus: asyncExt.checkStatus! }, () => ext),
+  };
+  api.register(createUploadModule(config, ext));
 
-  const app = buildHttpServer(services, { api, routes: [(a) => registerPublicRoutes(a, services)] });
+  const app = buildHttpServer(services, {
+    api,
+    planPart: createUploadPlanner(services, chunks),
+    routes: [(a) => registerPublicRoutes(a, services)],
+  });
   await app.listen({ host: config.host, port: config.port });
   const addr = app.server.address();
   if (addr && typeof addr === 'object' && config.port === 0) {
@@ -114,14 +150,17 @@ export async function startServer(config: Config): Promise<RunningServer> {
     const h = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
     if (config.server.endsWith(':0')) config.server = `http://${h.includes(':') ? `[${h}]` : h}:${addr.port}`;
   }
+  jobs.start();
   return {
     app,
     services,
+    jobs,
     origin: config.server,
     api: `${config.server}${config.scriptPath}/api.php`,
     bootstrap: boot,
     async close() {
       await app.close();
+      await jobs.stop();
       await dbh.close();
     },
   };

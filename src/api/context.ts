@@ -31,6 +31,8 @@ export interface ReceivedFile {
 
 /** Everything the HTTP layer knows about one API request. */
 export interface ApiRequest {
+  /** Unique per request (lock owner for chunked uploads). */
+  requestId: string;
   method: string;
   /** Parameters from the query string. */
   query: Map<string, string>;

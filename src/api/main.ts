@@ -145,8 +145,8 @@ export class ApiMain {
       if (main.requestid !== undefined) ctx.result.requestid = main.requestid;
       return this.respond(ctx, format);
     } catch (e) {
+      // As MediaWiki: unused parameters are only reported when the module succeeded.
       const err = e instanceof MwError ? e : this.internalError(e);
-      this.reportUnused(ctx, raw);
       return this.respond(ctx, format, err);
     }
   }

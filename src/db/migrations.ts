@@ -136,6 +136,8 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .addColumn('source_type', 'text')
           .addColumn('timestamp', 'text', (c) => c.notNull())
           .addColumn('expires_ms', bigint, (c) => c.notNull())
+          .addColumn('lock_owner', 'text')
+          .addColumn('lock_until_ms', bigint)
           .execute();
         await db.schema.createIndex('uploadstash_expires').on('uploadstash').column('expires_ms').execute();
         await db.schema.createIndex('uploadstash_blob').on('uploadstash').column('blob_key').execute();

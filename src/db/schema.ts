@@ -150,6 +150,9 @@ export interface UploadStashTable {
   source_type: string | null;
   timestamp: string;
   expires_ms: number;
+  /** Who holds the chunk lock (a request), and until when. */
+  lock_owner?: string | null;
+  lock_until_ms?: number | null;
 }
 
 export interface UploadStatusTable {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { ApiRequest, ReceivedFile } from '../api/context.js';
@@ -85,6 +86,7 @@ export function buildHttpServer(services: Services, opts: HttpOptions): FastifyI
     const qs = rawUrl.includes('?') ? rawUrl.slice(rawUrl.indexOf('?') + 1) : '';
     for (const [k, v] of new URLSearchParams(qs)) query.set(k, v);
     const req: ApiRequest = {
+      requestId: randomUUID(),
       method: request.method,
       query,
       body: new Map(),
@@ -96,7 +98,10 @@ export function buildHttpServer(services: Services, opts: HttpOptions): FastifyI
     };
     const contentType = String(request.headers['content-type'] ?? '').toLowerCase();
     const discard = async (f: ReceivedFile) => {
-      if (!f.claimed && f.target.kind === 'blob') await services.blobs.delete(f.target.blobKey);
+      if (f.claimed) return;
+      // A temporary blob, or the blob of a chunked upload that was never created.
+      const fresh = f.target.kind === 'append' && f.target.offset === 0 && f.target.stashKey === '';
+      if (f.target.kind === 'blob' || fresh) await services.blobs.delete(f.target.blobKey);
     };
     try {
       if (request.method === 'POST' && contentType.startsWith('multipart/form-data')) {

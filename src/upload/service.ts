@@ -36,8 +36,22 @@ export interface PublishOptions {
   watch: { watch: boolean; expiry: string | null } | null;
 }
 
+/** What a client asked an upload to do once the bytes are in. */
+export interface ProcessOptions extends PublishOptions {
+  filename: string;
+  stash: boolean;
+  ignoreWarnings: boolean;
+}
+
+/** How an upload ended (errors are thrown). */
+export type UploadOutcome =
+  | { kind: 'warning'; warnings: UploadWarnings; filekey: string }
+  | { kind: 'stashed'; warnings: UploadWarnings; entry: StashEntry }
+  | { kind: 'published'; warnings: UploadWarnings; result: PublishResult };
+
 interface Deps {
   config: Config;
+  log?: { error(obj: unknown, msg?: string): void };
   db: Db;
   blobs: BlobStore;
   files: FileRepo;
@@ -162,6 +176,97 @@ export class UploadService {
     });
     file.stashKey = e.key;
     return e;
+  }
+
+  /**
+   * MediaWiki's getContextResult after the bytes are stored: verify, warn, then stash or publish.
+   * Recoverable errors come back with the file stashed (`filekey` in the error data). A file that
+   * ends neither stashed nor published is removed.
+   */
+  async process(file: UploadFile, o: ProcessOptions, who: Identity): Promise<UploadOutcome> {
+    let kept = false;
+    try {
+      let v: Verified;
+      try {
+        v = await this.verify(file, o.filename);
+        if (!o.stash) await this.checkOverwrite(v.name.dbKey, who);
+      } catch (e) {
+        if (e instanceof MwError && e.recoverable) {
+          kept = true;
+          throw await this.keepForRetry(e, file, who, o.filename);
+        }
+        throw e;
+      }
+      const warnings = await this.warnings(v, who);
+      const hasWarnings = Object.keys(warnings).length > 0;
+      if ((hasWarnings && !o.ignoreWarnings) || o.stash) {
+        const entry = await this.stashFile(file, who, o.filename, v.props);
+        kept = true;
+        return hasWarnings && !o.ignoreWarnings
+          ? { kind: 'warning', warnings, filekey: entry.key }
+          : { kind: 'stashed', warnings, entry };
+      }
+      await this.checkRateLimit(who);
+      try {
+        const result = await this.publish(v, o, who);
+        kept = true;
+        return { kind: 'published', warnings, result };
+      } catch (e) {
+        if (e instanceof MwError && e.code === 'fileexists-no-change') {
+          e.recoverable = true;
+          kept = true;
+          throw await this.keepForRetry(e, file, who, o.filename);
+        }
+        throw e;
+      }
+    } finally {
+      if (!kept && file.sourceType !== 'stash' && !file.stashKey) await this.d.blobs.delete(file.blobKey);
+    }
+  }
+
+  /** Stash the file of a recoverable error and say so in the error (MediaWiki's dieRecoverableError). */
+  private async keepForRetry(e: MwError, file: UploadFile, who: Identity, filename: string): Promise<MwError> {
+    if (e.code === 'fileexists-no-change') {
+      // The bytes are the current version already: nothing worth keeping. Say why, in MediaWiki's shape.
+      if (file.sourceType !== 'stash' && !file.stashKey) await this.d.blobs.delete(file.blobKey);
+      return e.withData({
+        stasherrors: [
+          {
+            message: 'uploadstash-exception',
+            params: ['NoChange', 'The file was not stashed: it is identical to the current version.'],
+            code: 'uploadstash-exception',
+            type: 'error',
+          },
+        ],
+      });
+    }
+    try {
+      const entry = await this.stashFile(file, who, filename, null);
+      return e.withData({ filekey: entry.key, sessionkey: entry.key, invalidparameter: 'filename' });
+    } catch (se) {
+      if (file.sourceType !== 'stash' && !file.stashKey) await this.d.blobs.delete(file.blobKey);
+      const msg = se instanceof Error ? se.message : String(se);
+      return e.withData({
+        stasherrors: [{ message: 'uploadstash-exception', params: [se instanceof MwError ? se.code : 'Error', msg], code: 'uploadstash-exception', type: 'error' }],
+      });
+    }
+  }
+
+  /** Uploads per minute for users without `noratelimit` (0 = no limit). */
+  private async checkRateLimit(who: Identity): Promise<void> {
+    const limit = this.d.config.uploads.rateLimitPerMinute;
+    if (!limit || who.rights.has('noratelimit') || !who.user) return;
+    const since = new Date(Date.now() - 60_000).toISOString().replace(/\.\d+Z$/, 'Z');
+    const r = await this.d.db
+      .selectFrom('logging')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('type', '=', 'upload')
+      .where('user_id', '=', who.user.id)
+      .where('timestamp', '>=', since)
+      .executeTakeFirst();
+    if (Number(r?.n ?? 0) >= limit) {
+      throw new MwError('ratelimited', "You've exceeded your rate limit. Please wait some time and try again.", { retryafter: 60 });
+    }
   }
 
   /** Publish a verified upload (atomically) and drop its stash entry. */

@@ -1,8 +1,9 @@
 import type { Config } from '../../config.js';
 import { MwError } from '../../errors.js';
 import type { FileVersion } from '../../files/types.js';
+import { checkCopyUploadDomain } from '../../upload/from-url.js';
 import { FILEKEY_RE, type StashEntry } from '../../upload/stash.js';
-import type { UploadFile, Verified } from '../../upload/service.js';
+import type { UploadFile, UploadOutcome } from '../../upload/service.js';
 import type { ApiContext, ReceivedFile } from '../context.js';
 import type { ApiModule } from '../module.js';
 import type { ParamDefs, Params } from '../params.js';
@@ -37,7 +38,10 @@ export type UploadParams = Params<ReturnType<typeof uploadParams>> & { watchlist
 export interface UploadExtensions {
   chunk?(ctx: ApiContext, p: UploadParams, filekey: string | undefined): Promise<void>;
   checkStatus?(ctx: ApiContext, filekey: string): Promise<void>;
-  fromUrl?(ctx: ApiContext, p: UploadParams): Promise<UploadFile>;
+  /** A URL upload (after the copy-upload and permission checks): fetch, then the usual pipeline. */
+  fromUrl?(ctx: ApiContext, p: UploadParams, url: string): Promise<void>;
+  /** checkstatus for an async URL upload (keyed by its parameters, as newer MediaWiki does). */
+  checkUrlStatus?(ctx: ApiContext, p: UploadParams, url: string): Promise<void>;
   asyncPublish?(ctx: ApiContext, p: UploadParams, entry: StashEntry): Promise<void>;
   imageInfo(ctx: ApiContext, file: FileVersion): Promise<Record<string, unknown>>;
   stashImageInfo(ctx: ApiContext, entry: StashEntry): Promise<Record<string, unknown>>;
@@ -78,33 +82,6 @@ function parseExpiry(v: string | undefined): string | null | undefined {
   return new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
 }
 
-/** Attach the stash key to a recoverable error, as MediaWiki does (or say why nothing was stashed). */
-async function withStash(ctx: ApiContext, e: MwError, file: UploadFile | null, desiredName: string): Promise<MwError> {
-  if (!e.recoverable || !file || !ctx.user) return e;
-  if (e.code === 'fileexists-no-change') {
-    // The bytes are already the current version: there is nothing worth keeping in the stash.
-    return e.withData({
-      stasherrors: [
-        {
-          message: 'uploadstash-exception',
-          params: ['NoChange', 'The file was not stashed: it is identical to the current version.'],
-          code: 'uploadstash-exception',
-          type: 'error',
-        },
-      ],
-    });
-  }
-  try {
-    const entry = await ctx.services.uploads.service.stashFile(file, ctx.identity, desiredName, null);
-    return e.withData({ filekey: entry.key, sessionkey: entry.key, invalidparameter: 'filename' });
-  } catch (se) {
-    const msg = se instanceof Error ? se.message : String(se);
-    return e.withData({
-      stasherrors: [{ message: 'uploadstash-exception', params: [se?.constructor?.name ?? 'Error', msg], code: 'uploadstash-exception', type: 'error' }],
-    });
-  }
-}
-
 export function createUploadModule(config: Config, ext: UploadExtensions): ApiModule {
   return {
     name: 'upload',
@@ -131,6 +108,7 @@ export function createUploadModule(config: Config, ext: UploadExtensions): ApiMo
           throw new MwError('invalidparammix', `The parameters ${list.slice(0, -1).join(', ')} and ${list.at(-1)} can not be used together.`);
         }
       }
+      if (url && p.checkstatus && !filekey && up.ext.checkUrlStatus) return up.ext.checkUrlStatus(ctx, p, url);
       if (filekey && p.checkstatus) {
         if (!up.ext.checkStatus) throw new MwError('missingresult', 'No result in status data.');
         return up.ext.checkStatus(ctx, filekey);
@@ -168,10 +146,12 @@ export function createUploadModule(config: Config, ext: UploadExtensions): ApiMo
         part.claimed = true;
         file = { blobKey: part.target.blobKey, size: part.size, sha1: part.sha1, head: part.head, sourceType: 'file' };
       } else {
-        if (!ctx.config.copyUploads.enabled) throw new MwError('copyuploaddisabled', 'Upload by URL is disabled.');
-        if (!up.ext.fromUrl) throw new MwError('copyuploaddisabled', 'Upload by URL is disabled.');
+        if (!ctx.config.copyUploads.enabled || !up.ext.fromUrl) {
+          throw new MwError('copyuploaddisabled', 'Upload by URL is disabled.');
+        }
+        checkCopyUploadDomain(ctx.config, url!);
         checkUploadRights(ctx, true);
-        file = await up.ext.fromUrl(ctx, p);
+        return up.ext.fromUrl(ctx, p, url!);
       }
       void entry;
       await runUpload(ctx, p, file, ext);
@@ -179,80 +159,43 @@ export function createUploadModule(config: Config, ext: UploadExtensions): ApiMo
   };
 }
 
-/** Verification, warnings, then stash or publish — MediaWiki's getContextResult. */
+/** Verification, warnings, then stash or publish — and the answer MediaWiki gives for each. */
 export async function runUpload(ctx: ApiContext, p: UploadParams, file: UploadFile, ext: UploadExtensions): Promise<void> {
-  const up = { ...ctx.services.uploads, ext };
-  const desired = p.filename!;
-  let v: Verified;
-  let kept = false;
-  try {
-    try {
-      v = await up.service.verify(file, desired);
-      if (!p.stash) await up.service.checkOverwrite(v.name.dbKey, ctx.identity);
-    } catch (e) {
-      if (e instanceof MwError && e.recoverable) {
-        kept = true;
-        throw await withStash(ctx, e, file, desired);
-      }
-      throw e;
-    }
-    const warnings = await up.service.warnings(v, ctx.identity);
-    const hasWarnings = Object.keys(warnings).length > 0;
-    if (hasWarnings && !p.ignorewarnings) {
-      const entry = await up.service.stashFile(file, ctx.identity, desired, v.props);
-      kept = true;
-      ctx.result.upload = { result: 'Warning', warnings, filekey: entry.key, sessionkey: entry.key };
-      return;
-    }
-    if (p.stash) {
-      const entry = await up.service.stashFile(file, ctx.identity, desired, v.props);
-      kept = true;
-      const out: Record<string, unknown> = { result: 'Success', filekey: entry.key, sessionkey: entry.key };
-      if (hasWarnings) out.warnings = warnings;
-      out.imageinfo = await up.ext.stashImageInfo(ctx, entry);
-      ctx.result.upload = out;
-      return;
-    }
-    await checkRateLimit(ctx);
-    let published: Awaited<ReturnType<typeof up.service.publish>>;
-    try {
-      const isNew = !(await ctx.services.files.current(v.name.dbKey));
-      published = await up.service.publish(
-        v,
-        { comment: p.comment ?? '', text: p.text ?? null, tags: p.tags, watch: watchChange(ctx, p, isNew) },
-        ctx.identity,
-      );
-    } catch (e) {
-      if (e instanceof MwError && e.code === 'fileexists-no-change') {
-        e.recoverable = true;
-        throw await withStash(ctx, e, file, desired);
-      }
-      throw e;
-    }
-    kept = true;
-    const out: Record<string, unknown> = { result: 'Success', filename: published.file.name };
-    if (hasWarnings) out.warnings = warnings;
-    out.imageinfo = await up.ext.imageInfo(ctx, published.file);
-    ctx.result.upload = out;
-  } finally {
-    // A direct upload that was neither stashed nor published leaves nothing behind.
-    if (!kept && file.sourceType !== 'stash' && !file.stashKey) await ctx.services.blobs.delete(file.blobKey);
-  }
+  const { service } = ctx.services.uploads;
+  const dbKeyGuess = p.filename!;
+  const isNew = !(await ctx.services.files.current(dbKeyGuess.replace(/ /g, '_')));
+  const outcome = await service.process(
+    file,
+    {
+      filename: p.filename!,
+      stash: p.stash,
+      ignoreWarnings: p.ignorewarnings,
+      comment: p.comment ?? '',
+      text: p.text ?? null,
+      tags: p.tags,
+      watch: watchChange(ctx, p, isNew),
+    },
+    ctx.identity,
+  );
+  ctx.result.upload = await formatOutcome(ctx, outcome, ext);
 }
 
-async function checkRateLimit(ctx: ApiContext): Promise<void> {
-  const limit = ctx.config.uploads.rateLimitPerMinute;
-  if (!limit || ctx.can('noratelimit') || !ctx.user) return;
-  const since = new Date(Date.now() - 60_000).toISOString().replace(/\.\d+Z$/, 'Z');
-  const r = await ctx.services.db
-    .selectFrom('logging')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('type', '=', 'upload')
-    .where('user_id', '=', ctx.user.id)
-    .where('timestamp', '>=', since)
-    .executeTakeFirst();
-  if (Number(r?.n ?? 0) >= limit) {
-    ctx.headers['retry-after'] = '60';
-    throw new MwError('ratelimited', "You've exceeded your rate limit. Please wait some time and try again.");
+/** The `upload` object of an answer for an outcome (shared by direct, URL and async results). */
+export async function formatOutcome(
+  ctx: ApiContext,
+  o: UploadOutcome,
+  ext: Pick<UploadExtensions, 'imageInfo' | 'stashImageInfo'>,
+): Promise<Record<string, unknown>> {
+  const hasWarnings = Object.keys(o.warnings).length > 0;
+  if (o.kind === 'warning') return { result: 'Warning', warnings: o.warnings, filekey: o.filekey, sessionkey: o.filekey };
+  if (o.kind === 'stashed') {
+    const out: Record<string, unknown> = { result: 'Success', filekey: o.entry.key, sessionkey: o.entry.key };
+    if (hasWarnings) out.warnings = o.warnings;
+    out.imageinfo = await ext.stashImageInfo(ctx, o.entry);
+    return out;
   }
+  const out: Record<string, unknown> = { result: 'Success', filename: o.result.file.name };
+  if (hasWarnings) out.warnings = o.warnings;
+  out.imageinfo = await ext.imageInfo(ctx, o.result.file);
+  return out;
 }
