@@ -2,7 +2,7 @@ import { MwError } from '../../errors.js';
 import type { ChunkedUploads, ReceivedChunk } from '../../upload/chunks.js';
 import { PUBLISH_JOB, type PublishJobParams } from '../../upload/jobs.js';
 import type { JobQueue } from '../../jobs/queue.js';
-import type { StashEntry } from '../../upload/stash.js';
+import { type StashEntry, stashNotFound } from '../../upload/stash.js';
 import type { StatusStore } from '../../upload/status.js';
 import type { ApiContext, ReceivedFile } from '../context.js';
 import { checkTags } from '../../files/tags.js';
@@ -117,6 +117,8 @@ export function asyncUploadExtensions(d: Deps): Pick<UploadExtensions, 'chunk' |
       const user = ctx.user!;
       const prior = await d.status.get(entry.key, user.id);
       if (prior?.result === 'Poll') throw new MwError('publishfailed', 'Upload from stash already in progress.');
+      // Published meanwhile by an earlier request: the key is used up.
+      if (prior?.result === 'Success' && prior.stage === 'publish') throw stashNotFound(entry.key);
       const file = await up.service.fromStash(entry);
       const name = await up.service.verifyName(file, p.filename!);
       await up.service.checkOverwrite(name.dbKey, ctx.identity);
