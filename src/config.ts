@@ -113,7 +113,22 @@ export function defaultConfig(dataDir = resolve('data')): Config {
       enabled: true,
       maxUploadSize: 4 * 1024 * MIB,
       minChunkSize: 1024,
-      fileExtensions: ['png', 'gif', 'jpg', 'jpeg', 'webp', 'svg', 'pdf', 'txt', 'ogg', 'oga', 'ogv', 'webm', 'tif', 'tiff'],
+      fileExtensions: [
+        'png',
+        'gif',
+        'jpg',
+        'jpeg',
+        'webp',
+        'svg',
+        'pdf',
+        'txt',
+        'ogg',
+        'oga',
+        'ogv',
+        'webm',
+        'tif',
+        'tiff',
+      ],
       prohibitedExtensions: [],
       checkFileExtensions: true,
       strictFileExtensions: true,
@@ -157,7 +172,8 @@ export function mergeConfig<T>(base: T, over: DeepPartial<T> | undefined): T {
   for (const [k, v] of Object.entries(over as Record<string, unknown>)) {
     if (v === undefined) continue;
     const cur = out[k];
-    out[k] = isPlainObject(cur) && isPlainObject(v) && k !== 'database' && k !== 'storage' ? mergeConfig(cur, v) : v;
+    out[k] =
+      isPlainObject(cur) && isPlainObject(v) && k !== 'database' && k !== 'storage' ? mergeConfig(cur, v) : v;
   }
   return out as T;
 }

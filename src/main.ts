@@ -5,7 +5,9 @@ import { loadConfig } from './config.js';
 const config = loadConfig(process.env);
 const server = await startServer(config);
 console.log(`mwup: MediaWiki-compatible API at ${server.api}`);
-console.log(`      data directory ${config.dataDir} (${config.database.driver}, ${config.storage.driver} storage)`);
+console.log(
+  `      data directory ${config.dataDir} (${config.database.driver}, ${config.storage.driver} storage)`,
+);
 if (server.bootstrap) {
   const b = server.bootstrap;
   console.log('');

@@ -23,8 +23,19 @@ const HELP = `mwup-admin: manage accounts of a mwup wiki (uses MWUP_DATA_DIR / M
 
 Options: --data-dir DIR (default: $MWUP_DATA_DIR or ./data)`;
 
-const DEFAULT_GRANTS = ['basic', 'highvolume', 'editpage', 'createeditmovepage', 'uploadfile', 'uploadeditmovefile'];
-const list = (s: string | undefined) => (s ?? '').split(',').map((x) => x.trim()).filter(Boolean);
+const DEFAULT_GRANTS = [
+  'basic',
+  'highvolume',
+  'editpage',
+  'createeditmovepage',
+  'uploadfile',
+  'uploadeditmovefile',
+];
+const list = (s: string | undefined) =>
+  (s ?? '')
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
 
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -44,7 +55,8 @@ async function main(argv: string[]): Promise<number> {
     return values.help ? 0 : 2;
   }
   if (cmd === 'grants') {
-    for (const [g, rights] of Object.entries(GRANT_PERMISSIONS)) console.log(`${g.padEnd(20)} ${rights.join(', ')}`);
+    for (const [g, rights] of Object.entries(GRANT_PERMISSIONS))
+      console.log(`${g.padEnd(20)} ${rights.join(', ')}`);
     return 0;
   }
   const env = { ...process.env };
@@ -102,7 +114,9 @@ async function main(argv: string[]): Promise<number> {
         for (const r of rows) {
           const u = (await users.byId(r.id))!;
           const bps = await users.listBotPasswords(u.id);
-          console.log(`${u.id}\t${u.name}\t${u.groups.join(',') || '-'}\t${bps.map((b) => `${u.name}@${b.appId}[${b.grants.join(',')}]`).join(' ')}`);
+          console.log(
+            `${u.id}\t${u.name}\t${u.groups.join(',') || '-'}\t${bps.map((b) => `${u.name}@${b.appId}[${b.grants.join(',')}]`).join(' ')}`,
+          );
         }
         break;
       }

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { resolveIdentity } from '../auth/identity.js';
 import { MwError } from '../errors.js';
 import type { Services } from '../services.js';
-import { type ApiContext as Ctx, ApiContext, type ApiRequest, type ErrorFormat } from './context.js';
+import { ApiContext, type ApiRequest, type ApiContext as Ctx, type ErrorFormat } from './context.js';
 import { renderError, renderResult } from './format.js';
 import type { ApiModule } from './module.js';
 import { type ParamDefs, type RawParams, validateParams } from './params.js';
@@ -16,9 +16,17 @@ export interface ApiResponse {
 
 const MAIN_PARAMS = {
   action: { type: 'string' },
-  format: { type: 'enum', values: ['json', 'jsonfm', 'none', 'php', 'phpfm', 'xml', 'xmlfm', 'rawfm'], default: 'jsonfm' },
+  format: {
+    type: 'enum',
+    values: ['json', 'jsonfm', 'none', 'php', 'phpfm', 'xml', 'xmlfm', 'rawfm'],
+    default: 'jsonfm',
+  },
   formatversion: { type: 'enum', values: ['1', '2', 'latest'], default: '1' },
-  errorformat: { type: 'enum', values: ['bc', 'plaintext', 'wikitext', 'html', 'raw', 'none'], default: 'bc' },
+  errorformat: {
+    type: 'enum',
+    values: ['bc', 'plaintext', 'wikitext', 'html', 'raw', 'none'],
+    default: 'bc',
+  },
   errorlang: { type: 'string' },
   errorsuselocal: { type: 'boolean' },
   uselang: { type: 'string' },
@@ -151,25 +159,52 @@ export class ApiMain {
     }
   }
 
+  /** An error found before the module ran (e.g. while receiving the body), in the request's format. */
+  async errorResponse(req: ApiRequest, err: MwError): Promise<ApiResponse> {
+    const identity = await resolveIdentity(null, this.services.users, this.services.permissions, req.ip);
+    const raw = new RequestParams(req);
+    const ctx = new ApiContext(this.services, req, identity, raw);
+    const fv = raw.get('formatversion');
+    ctx.fv = fv === '2' || fv === 'latest' ? 2 : 1;
+    const ef = raw.get('errorformat');
+    if (ef && ['bc', 'plaintext', 'wikitext', 'html', 'raw', 'none'].includes(ef))
+      ctx.errorFormat = ef as ErrorFormat;
+    ctx.moduleName = raw.get('action') ?? 'main';
+    return this.respond(ctx, 'json', err);
+  }
+
   private internalError(e: unknown): MwError {
     const id = randomBytes(8).toString('hex');
     const cls = e instanceof Error ? e.constructor.name : 'Error';
     this.services.log.error({ err: e, reqId: id }, 'internal API error');
-    return new MwError(`internal_api_error_${cls}`, `[${id}] Exception caught: ${(e as Error)?.message ?? e}`, {
-      errorclass: cls,
-    });
+    return new MwError(
+      `internal_api_error_${cls}`,
+      `[${id}] Exception caught: ${(e as Error)?.message ?? e}`,
+      {
+        errorclass: cls,
+      },
+    );
   }
 
   private checkAsserts(ctx: Ctx, assert: string | undefined, assertuser: string | undefined): void {
     const loggedIn = ctx.user !== null;
     if (assert === 'user' && !loggedIn) {
-      throw new MwError('assertuserfailed', 'You are no longer logged in, so the action could not be completed.');
+      throw new MwError(
+        'assertuserfailed',
+        'You are no longer logged in, so the action could not be completed.',
+      );
     }
     if (assert === 'bot' && !ctx.can('bot')) {
-      throw new MwError('assertbotfailed', 'You do not have the "bot" right, so the action could not be completed.');
+      throw new MwError(
+        'assertbotfailed',
+        'You do not have the "bot" right, so the action could not be completed.',
+      );
     }
     if (assert === 'anon' && loggedIn) {
-      throw new MwError('assertanonfailed', 'You are no longer logged out, so the action could not be completed.');
+      throw new MwError(
+        'assertanonfailed',
+        'You are no longer logged out, so the action could not be completed.',
+      );
     }
     if (assertuser !== undefined && ctx.identity.name !== assertuser.replace(/_/g, ' ')) {
       throw new MwError(
@@ -198,7 +233,10 @@ export class ApiMain {
     const allowed = this.services.config.corsOrigins ?? [];
     if (header !== origin || !allowed.includes(origin)) {
       ctx.headers['mediawiki-cors-rejected'] = 'true';
-      throw new MwError('cors-origin-mismatch', 'The "origin" parameter does not match the Origin header or is not allowed.');
+      throw new MwError(
+        'cors-origin-mismatch',
+        'The "origin" parameter does not match the Origin header or is not allowed.',
+      );
     }
     ctx.headers['access-control-allow-origin'] = origin;
     ctx.headers['access-control-allow-credentials'] = 'true';

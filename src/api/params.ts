@@ -2,9 +2,22 @@ import { MwError } from '../errors.js';
 
 /** How a module declares one parameter (MediaWiki's ParamValidator settings, reduced to what we use). */
 export type ParamDef =
-  | { type: 'string' | 'text' | 'password'; required?: boolean; default?: string; deprecated?: boolean; maxBytes?: number }
+  | {
+      type: 'string' | 'text' | 'password';
+      required?: boolean;
+      default?: string;
+      deprecated?: boolean;
+      maxBytes?: number;
+    }
   | { type: 'boolean'; deprecated?: boolean }
-  | { type: 'integer'; required?: boolean; default?: number; min?: number; max?: number; deprecated?: boolean }
+  | {
+      type: 'integer';
+      required?: boolean;
+      default?: number;
+      min?: number;
+      max?: number;
+      deprecated?: boolean;
+    }
   | { type: 'limit'; default: number; max: number; highMax: number }
   | { type: 'enum'; values: readonly string[]; default?: string; required?: boolean; deprecated?: boolean }
   | {
@@ -58,7 +71,6 @@ const fmtNum = (n: number) => n.toLocaleString('en-US');
 
 /** Clean text the way MediaWiki's request layer does: NFC, C0 controls (except \t\n\r) → U+FFFD. */
 export function cleanText(value: string): { value: string; changed: boolean } {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: that is the point
   const cleaned = value.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '\ufffd').normalize('NFC');
   return { value: cleaned, changed: cleaned !== value };
 }
@@ -81,7 +93,11 @@ export interface ValidateOptions {
  * Read and validate a module's parameters. Errors are thrown in MediaWiki's codes
  * (missingparam, badinteger, badvalue, toomanyvalues, badupload…); soft problems become warnings.
  */
-export function validateParams<D extends ParamDefs>(raw: RawParams, defs: D, opts: ValidateOptions): Params<D> {
+export function validateParams<D extends ParamDefs>(
+  raw: RawParams,
+  defs: D,
+  opts: ValidateOptions,
+): Params<D> {
   const out: Record<string, unknown> = {};
   const prefix = opts.prefix ?? '';
   for (const [key, def] of Object.entries(defs)) {
@@ -99,9 +115,14 @@ export function validateParams<D extends ParamDefs>(raw: RawParams, defs: D, opt
     }
     let value = raw.get(name);
     if (value !== undefined && def.type !== 'password') {
-      const c = cleanText(value);
-      if (c.changed && /[\u0000-\u0008\u000b\u000c\u000e-\u001f]/.test(value)) opts.warn('badutf-8', BADUTF8(name));
-      value = c.value;
+      // U+001F at the start of a multi-value is its separator, not a control character.
+      const sep = def.type === 'multi' && value.startsWith('\x1f');
+      const parts = sep ? value.slice(1).split('\x1f') : [value];
+      const cleaned = parts.map(cleanText);
+      if (cleaned.some((c, i) => c.changed && /[\u0000-\u0008\u000b\u000c\u000e-\u001f]/.test(parts[i]!))) {
+        opts.warn('badutf-8', BADUTF8(name));
+      }
+      value = sep ? `\x1f${cleaned.map((c) => c.value).join('\x1f')}` : cleaned[0]!.value;
     }
     if ('deprecated' in def && def.deprecated && value !== undefined) {
       opts.warn('deprecation', `The parameter "${name}" has been deprecated.`, {
@@ -120,9 +141,13 @@ export function validateParams<D extends ParamDefs>(raw: RawParams, defs: D, opt
           out[key] = def.default;
         } else {
           if (def.maxBytes !== undefined && Buffer.byteLength(value) > def.maxBytes) {
-            throw new MwError('maxbytes', `Parameter "${name}" cannot be longer than ${fmtNum(def.maxBytes)} bytes.`, {
-              maxbytes: def.maxBytes,
-            });
+            throw new MwError(
+              'maxbytes',
+              `Parameter "${name}" cannot be longer than ${fmtNum(def.maxBytes)} bytes.`,
+              {
+                maxbytes: def.maxBytes,
+              },
+            );
           }
           out[key] = value;
         }
@@ -201,7 +226,13 @@ function missing(name: string): MwError {
   return new MwError('missingparam', `The "${name}" parameter must be set.`);
 }
 
-function parseInteger(name: string, value: string, min: number | undefined, max: number | undefined, warn: WarnFn) {
+function parseInteger(
+  name: string,
+  value: string,
+  min: number | undefined,
+  max: number | undefined,
+  warn: WarnFn,
+) {
   const t = value.trim();
   if (!/^[+-]?\d+$/.test(t)) {
     throw new MwError('badinteger', `Invalid value "${value}" for integer parameter "${name}".`);

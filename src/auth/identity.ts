@@ -44,5 +44,12 @@ export async function resolveIdentity(
 /** The identity of a user acting outside a request (background jobs): the account's own rights. */
 export function identityForUser(user: User, perms: GroupPermissions): Identity {
   const groups = effectiveGroups(user.groups, true);
-  return { user, session: null, name: user.name, groups, rights: new Set(rightsFor(groups, perms, null)), grants: null };
+  return {
+    user,
+    session: null,
+    name: user.name,
+    groups,
+    rights: new Set(rightsFor(groups, perms, null)),
+    grants: null,
+  };
 }

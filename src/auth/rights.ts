@@ -15,11 +15,15 @@ export const DEFAULT_GROUP_PERMISSIONS: GroupPermissions = {
     'move move-subpages move-rootuserpages move-categorypages movefile read edit createpage createtalk writeapi upload reupload reupload-shared minoredit editmyusercss editmyuserjson editmyuserjs editmyuserjsredirect purge sendemail applychangetags changetags editcontentmodel',
   ),
   autoconfirmed: flags('autoconfirmed editsemiprotected'),
-  bot: flags('bot autoconfirmed editsemiprotected nominornewtalk autopatrol suppressredirect apihighlimits writeapi'),
+  bot: flags(
+    'bot autoconfirmed editsemiprotected nominornewtalk autopatrol suppressredirect apihighlimits writeapi',
+  ),
   sysop: flags(
     'block createaccount delete bigdelete deletedhistory deletedtext undelete editinterface editsitejson edituserjson import importupload move move-subpages move-rootuserpages move-categorypages patrol autopatrol protect editprotected rollback upload reupload reupload-shared unwatchedpages autoconfirmed editsemiprotected ipblock-exempt blockemail markbotedits apihighlimits browsearchive noratelimit movefile unblockself suppressredirect mergehistory managechangetags deletechangetags',
   ),
-  'interface-admin': flags('editinterface editsitecss editsitejson editsitejs editusercss edituserjson edituserjs'),
+  'interface-admin': flags(
+    'editinterface editsitecss editsitejson editsitejs editusercss edituserjson edituserjs',
+  ),
   bureaucrat: flags('userrights noratelimit'),
   suppress: flags('hideuser suppressrevision viewsuppressed suppressionlog deleterevision deletelogentry'),
 };
@@ -45,13 +49,17 @@ export const GRANT_PERMISSIONS: Record<string, string[]> = {
     'edit minoredit applychangetags changetags createpage createtalk delete-redirect move move-rootuserpages move-subpages move-categorypages suppressredirect',
   ),
   uploadfile: words('upload reupload-own'),
-  uploadeditmovefile: words('upload reupload-own reupload reupload-shared upload_by_url movefile suppressredirect'),
+  uploadeditmovefile: words(
+    'upload reupload-own reupload reupload-shared upload_by_url movefile suppressredirect',
+  ),
   patrol: words('patrol'),
   rollback: words('rollback'),
   blockusers: words('block blockemail'),
   viewdeleted: words('browsearchive deletedhistory deletedtext'),
   viewrestrictedlogs: words('suppressionlog'),
-  delete: words('browsearchive deletedhistory deletedtext delete bigdelete deletelogentry deleterevision undelete'),
+  delete: words(
+    'browsearchive deletedhistory deletedtext delete bigdelete deletelogentry deleterevision undelete',
+  ),
   oversight: words('suppressrevision viewsuppressed'),
   protect: words('edit minoredit applychangetags changetags editprotected protect'),
   viewmywatchlist: words('viewmywatchlist'),

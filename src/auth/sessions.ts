@@ -35,7 +35,11 @@ export class SessionService {
 
   async load(cookieValue: string | undefined): Promise<Session | null> {
     if (!cookieValue || !/^[A-Za-z0-9_-]{20,100}$/.test(cookieValue)) return null;
-    const row = await this.db.selectFrom('sessions').selectAll().where('id', '=', hashId(cookieValue)).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('sessions')
+      .selectAll()
+      .where('id', '=', hashId(cookieValue))
+      .executeTakeFirst();
     if (!row) return null;
     const now = Date.now();
     if (row.expires_ms <= now) {
@@ -58,7 +62,10 @@ export class SessionService {
   }
 
   /** A new session; returns it with the cookie value to send. */
-  async create(userId: number | null, botAppId: string | null): Promise<{ session: Session; cookie: string }> {
+  async create(
+    userId: number | null,
+    botAppId: string | null,
+  ): Promise<{ session: Session; cookie: string }> {
     const cookie = randomBytes(32).toString('base64url');
     const session: Session = {
       id: hashId(cookie),

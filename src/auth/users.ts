@@ -39,7 +39,10 @@ export class UserService {
   constructor(private readonly db: Db) {}
 
   async count(): Promise<number> {
-    const r = await this.db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst();
+    const r = await this.db
+      .selectFrom('users')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirst();
     return Number(r?.n ?? 0);
   }
 
@@ -55,7 +58,12 @@ export class UserService {
     return row ? this.load(row) : null;
   }
 
-  private async load(row: { id: number; name: string; registration: string; edit_count: number }): Promise<User> {
+  private async load(row: {
+    id: number;
+    name: string;
+    registration: string;
+    edit_count: number;
+  }): Promise<User> {
     const now = isoNow();
     const groups = await this.db
       .selectFrom('user_groups')
@@ -104,7 +112,11 @@ export class UserService {
   }
 
   async removeGroup(userId: number, group: string): Promise<void> {
-    await this.db.deleteFrom('user_groups').where('user_id', '=', userId).where('group_name', '=', group).execute();
+    await this.db
+      .deleteFrom('user_groups')
+      .where('user_id', '=', userId)
+      .where('group_name', '=', group)
+      .execute();
   }
 
   /** Create (or replace) a bot password; returns the password (generated unless given), shown once. */
@@ -112,7 +124,8 @@ export class UserService {
     if (!/^[^@\s][^@]{0,31}$/.test(appId)) throw new MwError('badappid', `Invalid bot name "${appId}".`);
     const unknown = grants.filter((g) => !GRANT_PERMISSIONS[g]);
     if (unknown.length) throw new MwError('badgrants', `Unknown grants: ${unknown.join(', ')}.`);
-    if (given !== undefined && given.length < 8) throw new MwError('badpassword', 'Bot passwords need at least 8 characters.');
+    if (given !== undefined && given.length < 8)
+      throw new MwError('badpassword', 'Bot passwords need at least 8 characters.');
     const password = given ?? generatePassword(32);
     const values = {
       user_id: userId,
@@ -125,14 +138,20 @@ export class UserService {
       .insertInto('bot_passwords')
       .values(values)
       .onConflict((oc) =>
-        oc.columns(['user_id', 'app_id']).doUpdateSet({ password_hash: values.password_hash, grants: values.grants }),
+        oc
+          .columns(['user_id', 'app_id'])
+          .doUpdateSet({ password_hash: values.password_hash, grants: values.grants }),
       )
       .execute();
     return password;
   }
 
   async listBotPasswords(userId: number): Promise<{ appId: string; grants: string[] }[]> {
-    const rows = await this.db.selectFrom('bot_passwords').selectAll().where('user_id', '=', userId).execute();
+    const rows = await this.db
+      .selectFrom('bot_passwords')
+      .selectAll()
+      .where('user_id', '=', userId)
+      .execute();
     return rows.map((r) => ({ appId: r.app_id, grants: JSON.parse(r.grants) as string[] }));
   }
 

@@ -52,7 +52,11 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .addColumn('key', 'text', (c) => c.notNull())
           .addColumn('at_ms', bigint, (c) => c.notNull())
           .execute();
-        await db.schema.createIndex('login_attempts_key').on('login_attempts').columns(['key', 'at_ms']).execute();
+        await db.schema
+          .createIndex('login_attempts_key')
+          .on('login_attempts')
+          .columns(['key', 'at_ms'])
+          .execute();
 
         await id(db, 'pages')
           .addColumn('namespace', 'integer', (c) => c.notNull())
@@ -105,7 +109,11 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await versionCols(id(db, 'oldimages'))
           .addColumn('archive_name', 'text', (c) => c.notNull())
           .execute();
-        await db.schema.createIndex('oldimages_name').on('oldimages').columns(['name', 'timestamp']).execute();
+        await db.schema
+          .createIndex('oldimages_name')
+          .on('oldimages')
+          .columns(['name', 'timestamp'])
+          .execute();
         await db.schema.createIndex('oldimages_sha1').on('oldimages').column('sha1').execute();
         await db.schema.createIndex('oldimages_blob').on('oldimages').column('blob_key').execute();
 
@@ -163,7 +171,11 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .addColumn('comment', 'text', (c) => c.notNull())
           .addColumn('params', 'text', (c) => c.notNull())
           .execute();
-        await db.schema.createIndex('logging_title').on('logging').columns(['namespace', 'title', 'id']).execute();
+        await db.schema
+          .createIndex('logging_title')
+          .on('logging')
+          .columns(['namespace', 'title', 'id'])
+          .execute();
         await db.schema.createIndex('logging_type').on('logging').columns(['type', 'id']).execute();
         await db.schema.createIndex('logging_user').on('logging').columns(['user_text', 'id']).execute();
 
@@ -232,6 +244,8 @@ export async function migrate(db: Kysely<any>, dialect: Dialect): Promise<void> 
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) {
-    throw new Error(`database migration failed${failed ? ` (${failed.migrationName})` : ''}: ${String(error)}`);
+    throw new Error(
+      `database migration failed${failed ? ` (${failed.migrationName})` : ''}: ${String(error)}`,
+    );
   }
 }

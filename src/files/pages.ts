@@ -19,8 +19,12 @@ export interface PageRow {
 
 export async function getPage(db: Db, ns: number, dbKey: string): Promise<PageRow | null> {
   return (
-    (await db.selectFrom('pages').selectAll().where('namespace', '=', ns).where('title', '=', dbKey).executeTakeFirst()) ??
-    null
+    (await db
+      .selectFrom('pages')
+      .selectAll()
+      .where('namespace', '=', ns)
+      .where('title', '=', dbKey)
+      .executeTakeFirst()) ?? null
   );
 }
 
@@ -78,7 +82,11 @@ export async function saveRevision(
   const page = await getPage(db, o.ns, o.dbKey);
   let content = o.text ?? '';
   if (page && o.text === null) {
-    const cur = await db.selectFrom('revisions').select('content').where('id', '=', page.latest_rev_id).executeTakeFirst();
+    const cur = await db
+      .selectFrom('revisions')
+      .select('content')
+      .where('id', '=', page.latest_rev_id)
+      .executeTakeFirst();
     content = cur?.content ?? '';
   }
   const length = Buffer.byteLength(content);
@@ -127,7 +135,12 @@ export async function saveRevision(
       params: {},
     });
   }
-  if (o.text !== null) await db.updateTable('users').set((eb) => ({ edit_count: eb('edit_count', '+', 1) })).where('id', '=', o.actor.id).execute();
+  if (o.text !== null)
+    await db
+      .updateTable('users')
+      .set((eb) => ({ edit_count: eb('edit_count', '+', 1) }))
+      .where('id', '=', o.actor.id)
+      .execute();
   return { pageId, revId: rev.id, created: !page };
 }
 
@@ -137,9 +150,21 @@ export async function deletePage(db: Db, pageId: number): Promise<void> {
   await db.deleteFrom('pages').where('id', '=', pageId).execute();
 }
 
-export async function setWatch(db: Db, userId: number, ns: number, dbKey: string, watch: boolean, expiry: string | null): Promise<void> {
+export async function setWatch(
+  db: Db,
+  userId: number,
+  ns: number,
+  dbKey: string,
+  watch: boolean,
+  expiry: string | null,
+): Promise<void> {
   if (!watch) {
-    await db.deleteFrom('watchlist').where('user_id', '=', userId).where('namespace', '=', ns).where('title', '=', dbKey).execute();
+    await db
+      .deleteFrom('watchlist')
+      .where('user_id', '=', userId)
+      .where('namespace', '=', ns)
+      .where('title', '=', dbKey)
+      .execute();
     return;
   }
   await db
@@ -150,7 +175,13 @@ export async function setWatch(db: Db, userId: number, ns: number, dbKey: string
 }
 
 /** Whether a user watches a page (expired entries do not count). */
-export async function isWatched(db: Db, userId: number, ns: number, dbKey: string, nowIso: string): Promise<{ expiry: string | null } | null> {
+export async function isWatched(
+  db: Db,
+  userId: number,
+  ns: number,
+  dbKey: string,
+  nowIso: string,
+): Promise<{ expiry: string | null } | null> {
   const row = await db
     .selectFrom('watchlist')
     .select('expiry')

@@ -109,18 +109,32 @@ export class FileRepo {
 
   /** Names of current files with these bytes. */
   async namesBySha1(sha1: string): Promise<string[]> {
-    const rows = await this.db.selectFrom('images').select('name').where('sha1', '=', sha1).orderBy('name').execute();
+    const rows = await this.db
+      .selectFrom('images')
+      .select('name')
+      .where('sha1', '=', sha1)
+      .orderBy('name')
+      .execute();
     return rows.map((r) => r.name);
   }
 
   /** A deleted file with these bytes, if any. */
   async archivedBySha1(sha1: string): Promise<string | null> {
-    const r = await this.db.selectFrom('filearchive').select('name').where('sha1', '=', sha1).orderBy('id').executeTakeFirst();
+    const r = await this.db
+      .selectFrom('filearchive')
+      .select('name')
+      .where('sha1', '=', sha1)
+      .orderBy('id')
+      .executeTakeFirst();
     return r?.name ?? null;
   }
 
   async wasDeleted(name: string): Promise<boolean> {
-    const r = await this.db.selectFrom('filearchive').select('id').where('name', '=', name).executeTakeFirst();
+    const r = await this.db
+      .selectFrom('filearchive')
+      .select('id')
+      .where('name', '=', name)
+      .executeTakeFirst();
     return r !== undefined;
   }
 
@@ -270,7 +284,11 @@ export class FileRepo {
   }
 
   /** Restore the deleted versions of a file (the newest becomes current). */
-  async undeleteFile(name: string, actor: Actor, reason: string): Promise<{ logId: number; restored: number } | null> {
+  async undeleteFile(
+    name: string,
+    actor: Actor,
+    reason: string,
+  ): Promise<{ logId: number; restored: number } | null> {
     return this.db.transaction().execute(async (trx) => {
       const rows = await trx
         .selectFrom('filearchive')
@@ -289,7 +307,10 @@ export class FileRepo {
           current = v;
         } else {
           const archiveName = v.archiveName || (await this.freeArchiveName(trx, name, v.timestamp));
-          await trx.insertInto('oldimages').values({ ...columns(v), archive_name: archiveName }).execute();
+          await trx
+            .insertInto('oldimages')
+            .values({ ...columns(v), archive_name: archiveName })
+            .execute();
         }
       }
       await trx.deleteFrom('filearchive').where('name', '=', name).execute();
@@ -320,7 +341,11 @@ export class FileRepo {
   /** Blob keys still referenced by any version (for garbage collection of orphaned blobs). */
   async isBlobReferenced(blobKey: string): Promise<boolean> {
     for (const table of ['images', 'oldimages', 'filearchive', 'uploadstash'] as const) {
-      const r = await this.db.selectFrom(table).select('blob_key').where('blob_key', '=', blobKey).executeTakeFirst();
+      const r = await this.db
+        .selectFrom(table)
+        .select('blob_key')
+        .where('blob_key', '=', blobKey)
+        .executeTakeFirst();
       if (r) return true;
     }
     return false;

@@ -20,8 +20,15 @@ export function checkTags(config: Config, tags: string[], canApply: boolean): vo
   throw new MwError('badtags', info, { disallowedtags: bad });
 }
 
-export async function applyTags(db: Db, tags: string[], target: { logId?: number; revId?: number }): Promise<void> {
+export async function applyTags(
+  db: Db,
+  tags: string[],
+  target: { logId?: number; revId?: number },
+): Promise<void> {
   for (const tag of tags) {
-    await db.insertInto('change_tags').values({ tag, log_id: target.logId ?? null, rev_id: target.revId ?? null }).execute();
+    await db
+      .insertInto('change_tags')
+      .values({ tag, log_id: target.logId ?? null, rev_id: target.revId ?? null })
+      .execute();
   }
 }

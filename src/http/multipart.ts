@@ -34,9 +34,10 @@ export function parseMultipart(
   limits: MultipartLimits,
   onFile: FileHandler,
   discard: (f: ReceivedFile) => Promise<void>,
+  /** Text fields are added here as they arrive (so an early error can still be rendered as asked). */
+  fields: Map<string, string> = new Map(),
 ): Promise<MultipartResult> {
   return new Promise((resolve, reject) => {
-    const fields = new Map<string, string>();
     const files = new Map<string, ReceivedFile>();
     let failure: unknown = null;
     let pending: Promise<void> = Promise.resolve();
@@ -56,7 +57,9 @@ export function parseMultipart(
         },
       });
     } catch (e) {
-      reject(new MwError('badmultipart', `Could not parse the multipart/form-data body: ${(e as Error).message}`));
+      reject(
+        new MwError('badmultipart', `Could not parse the multipart/form-data body: ${(e as Error).message}`),
+      );
       return;
     }
     const fail = (e: unknown) => {
@@ -64,7 +67,12 @@ export function parseMultipart(
     };
     bb.on('field', (name: string, value: string, _nt: boolean, valueTruncated: boolean) => {
       if (valueTruncated) {
-        fail(new MwError('toolarge', `The value of "${name}" is longer than ${limits.fieldBytes.toLocaleString('en-US')} bytes.`));
+        fail(
+          new MwError(
+            'toolarge',
+            `The value of "${name}" is longer than ${limits.fieldBytes.toLocaleString('en-US')} bytes.`,
+          ),
+        );
         return;
       }
       fields.set(name, value);
@@ -82,23 +90,41 @@ export function parseMultipart(
         },
         (e) => {
           fail(e);
-          stream.resume();
+          // Answer now; the rest of the body is read and thrown away by the HTTP layer.
+          void finish();
         },
       );
       pending = pending.then(() => job);
     });
-    bb.on('filesLimit', () => fail(new MwError('toomanyfiles', `At most ${limits.maxFiles} file parts are accepted.`)));
-    bb.on('fieldsLimit', () => fail(new MwError('toomanyfields', `At most ${limits.maxFields} fields are accepted.`)));
+    bb.on('filesLimit', () =>
+      fail(new MwError('toomanyfiles', `At most ${limits.maxFiles} file parts are accepted.`)),
+    );
+    bb.on('fieldsLimit', () =>
+      fail(new MwError('toomanyfields', `At most ${limits.maxFields} fields are accepted.`)),
+    );
+    let settled = false;
     const finish = async (err?: unknown) => {
       await pending.catch(() => {});
+      if (settled) return;
+      settled = true;
       if (err) fail(err);
+      if (failure) {
+        req.unpipe(bb);
+        req.resume();
+      }
       if (failure) {
         for (const f of files.values()) await discard(f).catch(() => {});
         reject(failure);
       } else resolve({ fields, files });
     };
     bb.on('finish', () => void finish());
-    bb.on('error', (e: Error) => void finish(new MwError('badmultipart', `Could not parse the multipart/form-data body: ${e.message}`)));
+    bb.on(
+      'error',
+      (e: Error) =>
+        void finish(
+          new MwError('badmultipart', `Could not parse the multipart/form-data body: ${e.message}`),
+        ),
+    );
     req.on('aborted', () => bb.destroy(new Error('client disconnected')));
     req.on('error', (e) => bb.destroy(e));
     req.pipe(bb);

@@ -75,9 +75,12 @@ export function buildHttpServer(services: Services, opts: HttpOptions): FastifyI
     if (status >= 500) services.log.error({ err: error }, 'request failed');
     const code =
       error.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
-        ? new MwError('toolarge', `The request body is larger than ${cfg.maxFieldBytes.toLocaleString('en-US')} bytes.`)
+        ? new MwError(
+            'toolarge',
+            `The request body is larger than ${cfg.maxFieldBytes.toLocaleString('en-US')} bytes.`,
+          )
         : new MwError(status >= 500 ? 'internal_api_error' : 'badrequest', error.message);
-    return send(reply, errorResponse(services, code, status >= 500 ? 500 : status));
+    return send(reply, errorResponse(services, code, Math.min(status, 500)));
   });
 
   const handleApi = async (request: FastifyRequest, reply: FastifyReply) => {
@@ -115,6 +118,7 @@ export function buildHttpServer(services: Services, opts: HttpOptions): FastifyI
             return receivePart(services.blobs, field, partName, stream, plan, limit);
           },
           discard,
+          req.body,
         );
         req.body = result.fields;
         req.files = result.files;
@@ -125,8 +129,15 @@ export function buildHttpServer(services: Services, opts: HttpOptions): FastifyI
       return send(reply, res);
     } catch (e) {
       const err = e instanceof MwError ? e : new MwError('badrequest', String((e as Error)?.message ?? e));
-      if (err.code === 'file-too-large' || err.code === 'badmultipart') reply.header('connection', 'close');
-      return send(reply, errorResponse(services, err));
+      if (!request.raw.complete) {
+        // The body is still arriving: answer now, read the rest for a while so the client gets the
+        // answer, then drop the connection.
+        reply.header('connection', 'close');
+        const timer = setTimeout(() => request.raw.socket?.destroy(), 10_000);
+        timer.unref();
+        request.raw.on('end', () => clearTimeout(timer));
+      }
+      return send(reply, await opts.api.errorResponse(req, err));
     } finally {
       for (const f of req.files.values()) await discard(f).catch(() => {});
       for (const c of req.cleanups) await c().catch(() => {});

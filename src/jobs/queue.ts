@@ -1,5 +1,5 @@
-import { EventEmitter } from 'node:events';
 import { randomBytes } from 'node:crypto';
+import { EventEmitter } from 'node:events';
 import type { Db } from '../db/index.js';
 import type { Logger } from '../services.js';
 
@@ -48,7 +48,11 @@ export class JobQueue {
   }
 
   /** Queue a job. With a dedupe key, a job already pending under that key is not queued again. */
-  async enqueue(type: string, params: Record<string, unknown>, opts: { dedupeKey?: string; delayMs?: number } = {}): Promise<number> {
+  async enqueue(
+    type: string,
+    params: Record<string, unknown>,
+    opts: { dedupeKey?: string; delayMs?: number } = {},
+  ): Promise<number> {
     const now = Date.now();
     if (opts.dedupeKey) {
       const pending = await this.db
@@ -186,7 +190,14 @@ export class JobQueue {
         const backoff = 1000 * 2 ** (claimed.attempts - 1);
         await this.db
           .updateTable('jobs')
-          .set({ status: 'queued', locked_by: null, locked_until_ms: null, last_error: msg, run_after_ms: Date.now() + backoff, updated_ms: Date.now() })
+          .set({
+            status: 'queued',
+            locked_by: null,
+            locked_until_ms: null,
+            last_error: msg,
+            run_after_ms: Date.now() + backoff,
+            updated_ms: Date.now(),
+          })
           .where('id', '=', claimed.id)
           .execute();
       }
@@ -206,6 +217,10 @@ export class JobQueue {
 
   /** Forget finished jobs older than `ms`. */
   async prune(ms: number): Promise<void> {
-    await this.db.deleteFrom('jobs').where('status', 'in', ['done', 'failed']).where('updated_ms', '<', Date.now() - ms).execute();
+    await this.db
+      .deleteFrom('jobs')
+      .where('status', 'in', ['done', 'failed'])
+      .where('updated_ms', '<', Date.now() - ms)
+      .execute();
   }
 }

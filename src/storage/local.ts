@@ -80,7 +80,8 @@ export class LocalBlobStore implements BlobStore {
 
   async seal(key: string, size: number): Promise<void> {
     const st = await this.stat(key);
-    if (!st || st.size !== size) throw new Error(`cannot seal ${key}: ${st?.size ?? 'no'} bytes stored, ${size} expected`);
+    if (!st || st.size !== size)
+      throw new Error(`cannot seal ${key}: ${st?.size ?? 'no'} bytes stored, ${size} expected`);
   }
 
   read(key: string, range?: { start: number; end: number }): Readable {
@@ -102,7 +103,10 @@ export class LocalBlobStore implements BlobStore {
   }
 
   async *list(prefix: string): AsyncIterable<{ key: string; mtimeMs: number }> {
-    const walk = async function* (this: LocalBlobStore, dir: string): AsyncGenerator<{ key: string; mtimeMs: number }> {
+    const walk = async function* (
+      this: LocalBlobStore,
+      dir: string,
+    ): AsyncGenerator<{ key: string; mtimeMs: number }> {
       let handle: Awaited<ReturnType<typeof opendir>>;
       try {
         handle = await opendir(dir);

@@ -21,10 +21,18 @@ export interface NameCheck {
 }
 
 /** Upload file name → title (MediaWiki's UploadBase::getTitle). Throws the name errors. */
-export async function checkName(desired: string, cfg: Config, mime: () => Promise<string>): Promise<NameCheck> {
+export async function checkName(
+  desired: string,
+  cfg: Config,
+  mime: () => Promise<string>,
+): Promise<NameCheck> {
   let name = desired.replace(/^(file|image):/i, '');
-  if (Buffer.byteLength(name) > 240) throw recoverable(new MwError('filename-toolong', 'Filenames may not be longer than 240 bytes.'));
-  name = name.replace(/[:/\\#<>[\]|{}]/g, '-').replace(/[ _]+/g, '_').replace(/^_+|_+$/g, '');
+  if (Buffer.byteLength(name) > 240)
+    throw recoverable(new MwError('filename-toolong', 'Filenames may not be longer than 240 bytes.'));
+  name = name
+    .replace(/[:/\\#<>[\]|{}]/g, '-')
+    .replace(/[ _]+/g, '_')
+    .replace(/^_+|_+$/g, '');
   if (!name || /%[0-9A-Fa-f]{2}/.test(name) || name.includes('~~~') || /[\u0000-\u001f\ufffd]/.test(name)) {
     throw recoverable(new MwError('illegal-filename', 'The filename is not allowed.', { filename: name }));
   }
@@ -61,13 +69,28 @@ export async function detectMime(src: ContentSource): Promise<string> {
 }
 
 /** Content checks (MediaWiki's verifyFile). Returns the detected MIME type. */
-export async function verifyContent(src: ContentSource, finalExt: string | null, _cfg: Config): Promise<string> {
+export async function verifyContent(
+  src: ContentSource,
+  finalExt: string | null,
+  _cfg: Config,
+): Promise<string> {
   const mime = await detectMime(src);
-  const byExt: Record<string, string> = { png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', gif: 'image/gif', txt: 'text/plain', svg: 'image/svg+xml' };
+  const byExt: Record<string, string> = {
+    png: 'image/png',
+    jpg: 'image/jpeg',
+    jpeg: 'image/jpeg',
+    gif: 'image/gif',
+    txt: 'text/plain',
+    svg: 'image/svg+xml',
+  };
   if (finalExt && byExt[finalExt.toLowerCase()] && byExt[finalExt.toLowerCase()] !== mime) {
-    throw new MwError('verification-error', `File extension ".${finalExt}" does not match the detected MIME type of the file (${mime}).`, {
-      details: ['filetype-mime-mismatch', finalExt, mime],
-    });
+    throw new MwError(
+      'verification-error',
+      `File extension ".${finalExt}" does not match the detected MIME type of the file (${mime}).`,
+      {
+        details: ['filetype-mime-mismatch', finalExt, mime],
+      },
+    );
   }
   return mime;
 }
@@ -87,6 +110,12 @@ export async function mediaProps(src: ContentSource, mime: string): Promise<File
       /* unknown image */
     }
   }
-  const mediaType = mime.startsWith('image/') ? (mime === 'image/svg+xml' ? 'DRAWING' : 'BITMAP') : mime.startsWith('text/') ? 'TEXT' : 'UNKNOWN';
+  const mediaType = mime.startsWith('image/')
+    ? mime === 'image/svg+xml'
+      ? 'DRAWING'
+      : 'BITMAP'
+    : mime.startsWith('text/')
+      ? 'TEXT'
+      : 'UNKNOWN';
   return { mime, mediaType, width, height, bits, metadata: null };
 }

@@ -76,11 +76,12 @@ export class ChunkedUploads {
     }
     if (!filekey || offset === undefined || offset <= 0) return { plan: { kind: 'blob' } };
     const e = await this.d.stash.peek(filekey);
-    if (!e || e.userId !== userId || e.status !== 'chunks' || e.size !== offset) return { plan: { kind: 'blob' } };
+    if (!e || e.userId !== userId || e.status !== 'chunks' || e.size !== offset)
+      return { plan: { kind: 'blob' } };
     const release = await this.d.locks.acquire(filekey, owner, 30_000);
     if (!release) return { plan: { kind: 'blob' } };
     const fresh = await this.d.stash.peek(filekey);
-    if (!fresh || fresh.status !== 'chunks' || fresh.size !== offset) return { plan: { kind: 'blob' }, release };
+    if (fresh?.status !== 'chunks' || fresh.size !== offset) return { plan: { kind: 'blob' }, release };
     return {
       plan: { kind: 'append', stashKey: filekey, blobKey: fresh.blobKey, offset, hashState: fresh.hashState },
       release,
@@ -94,7 +95,10 @@ export class ChunkedUploads {
     }
     const min = this.d.config.uploads.minChunkSize;
     if (offset + chunkSize < filesize && chunkSize < min) {
-      throw new MwError('chunk-too-small', `Minimum chunk size is ${min.toLocaleString('en-US')} bytes for non-final chunks.`);
+      throw new MwError(
+        'chunk-too-small',
+        `Minimum chunk size is ${min.toLocaleString('en-US')} bytes for non-final chunks.`,
+      );
     }
   }
 
@@ -146,11 +150,14 @@ export class ChunkedUploads {
     const release = await this.d.locks.acquire(filekey, owner, 60_000);
     if (!release) {
       if (!(await this.d.stash.peek(filekey))) throw stashNotFound(filekey);
-      throw new MwError('stashfailed', 'Another request for this chunked upload is still running.', { retryable: true });
+      throw new MwError('stashfailed', 'Another request for this chunked upload is still running.', {
+        retryable: true,
+      });
     }
     try {
       const e = await this.d.stash.get(filekey, who);
-      if (e.status !== 'chunks') throw new MwError('stashfailed', 'Chunked upload is already completed, check status for details.');
+      if (e.status !== 'chunks')
+        throw new MwError('stashfailed', 'Chunked upload is already completed, check status for details.');
       if (e.size !== offset) throw invalidOffset(e.size);
       const max = this.d.config.uploads.maxUploadSize;
       if (e.size + chunk.size > max) {
@@ -178,14 +185,27 @@ export class ChunkedUploads {
         expected_size: filesize,
         status,
       });
-      return { ...e, size, hashState, chunkCount: e.chunkCount + 1, filename, expectedSize: filesize, status };
+      return {
+        ...e,
+        size,
+        hashState,
+        chunkCount: e.chunkCount + 1,
+        filename,
+        expectedSize: filesize,
+        status,
+      };
     } finally {
       await release();
     }
   }
 
   /** Append a chunk that was stored in a temporary blob (clients that send fields after the file). */
-  private async copyInto(blobKey: string, offset: number, state: string | null, chunk: ReceivedChunk): Promise<string> {
+  private async copyInto(
+    blobKey: string,
+    offset: number,
+    state: string | null,
+    chunk: ReceivedChunk,
+  ): Promise<string> {
     if (chunk.target.kind !== 'blob') throw new Error('chunk not in a temporary blob');
     const hasher = await createSHA1();
     if (state) hasher.load(Buffer.from(state, 'base64'));
@@ -210,7 +230,11 @@ export class ChunkedUploads {
   async finish(who: Identity, e: StashEntry, asyncMode: boolean): Promise<ChunkOutcome> {
     if (asyncMode) {
       await this.d.status.set(e.key, who.user!.id, { result: 'Poll', stage: 'queued' });
-      await this.d.jobs.enqueue(ASSEMBLE_JOB, { filekey: e.key, userId: who.user!.id }, { dedupeKey: `assemble:${e.key}` });
+      await this.d.jobs.enqueue(
+        ASSEMBLE_JOB,
+        { filekey: e.key, userId: who.user!.id },
+        { dedupeKey: `assemble:${e.key}` },
+      );
       return { kind: 'poll', filekey: e.key };
     }
     const done = await this.assemble(e.key, who);

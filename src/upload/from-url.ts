@@ -53,5 +53,11 @@ export async function fetchToBlob(
   }
   const part = await receivePart(deps.blobs, 'url', '', res.body, { kind: 'blob' }, max);
   if (part.target.kind !== 'blob') throw new Error('unexpected receive target');
-  return { blobKey: part.target.blobKey, size: part.size, sha1: part.sha1, head: part.head, sourceType: 'url' };
+  return {
+    blobKey: part.target.blobKey,
+    size: part.size,
+    sha1: part.sha1,
+    head: part.head,
+    sourceType: 'url',
+  };
 }

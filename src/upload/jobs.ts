@@ -31,7 +31,12 @@ const failure = (e: unknown) =>
     : { code: 'stashfailed', info: 'Internal error: Server failed to store temporary file.' };
 
 /** Register the async upload jobs: chunk assembly and publishing from the stash. */
-export function registerUploadJobs(services: Services, jobs: JobQueue, chunks: ChunkedUploads, status: StatusStore): void {
+export function registerUploadJobs(
+  services: Services,
+  jobs: JobQueue,
+  chunks: ChunkedUploads,
+  status: StatusStore,
+): void {
   jobs.register(ASSEMBLE_JOB, {
     async run(params) {
       const filekey = String(params.filekey);
@@ -42,7 +47,12 @@ export function registerUploadJobs(services: Services, jobs: JobQueue, chunks: C
       const who = await actingAs(services, userId);
       try {
         await chunks.assemble(filekey, who, (trx, entry, warnings) =>
-          status.set(filekey, userId, { result: 'Success', stage: 'assembling', filekey: entry.key, warnings }, trx),
+          status.set(
+            filekey,
+            userId,
+            { result: 'Success', stage: 'assembling', filekey: entry.key, warnings },
+            trx,
+          ),
         );
       } catch (e) {
         if (!(e instanceof MwError)) throw e;
@@ -50,7 +60,11 @@ export function registerUploadJobs(services: Services, jobs: JobQueue, chunks: C
       }
     },
     async failed(params, e) {
-      await status.set(String(params.filekey), Number(params.userId), { result: 'Failure', stage: 'assembling', error: failure(e) });
+      await status.set(String(params.filekey), Number(params.userId), {
+        result: 'Failure',
+        stage: 'assembling',
+        error: failure(e),
+      });
     },
   });
 
@@ -73,7 +87,11 @@ export function registerUploadJobs(services: Services, jobs: JobQueue, chunks: C
         } else {
           await service.publish(v, { comment: p.comment, text: p.text, tags: p.tags, watch: p.watch }, who);
         }
-        await status.set(p.filekey, p.userId, { result: 'Success', stage: 'publish', filename: v.name.dbKey });
+        await status.set(p.filekey, p.userId, {
+          result: 'Success',
+          stage: 'publish',
+          filename: v.name.dbKey,
+        });
       } catch (e) {
         if (!(e instanceof MwError)) throw e;
         await status.set(p.filekey, p.userId, { result: 'Failure', stage: 'publish', error: failure(e) });
@@ -81,8 +99,14 @@ export function registerUploadJobs(services: Services, jobs: JobQueue, chunks: C
     },
     async failed(params, e) {
       const err =
-        e instanceof MwError ? failure(e) : { code: 'publishfailed', info: 'Internal error: Server failed to publish temporary file.' };
-      await status.set(String(params.filekey), Number(params.userId), { result: 'Failure', stage: 'publish', error: err });
+        e instanceof MwError
+          ? failure(e)
+          : { code: 'publishfailed', info: 'Internal error: Server failed to publish temporary file.' };
+      await status.set(String(params.filekey), Number(params.userId), {
+        result: 'Failure',
+        stage: 'publish',
+        error: err,
+      });
     },
   });
 }

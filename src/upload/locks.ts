@@ -16,7 +16,9 @@ export class StashLocks {
       .updateTable('uploadstash')
       .set({ lock_owner: owner, lock_until_ms: now + this.leaseMs })
       .where('key', '=', key)
-      .where((eb) => eb.or([eb('lock_owner', 'is', null), eb('lock_until_ms', '<', now), eb('lock_owner', '=', owner)]))
+      .where((eb) =>
+        eb.or([eb('lock_owner', 'is', null), eb('lock_until_ms', '<', now), eb('lock_owner', '=', owner)]),
+      )
       .executeTakeFirst();
     return Number(r.numUpdatedRows) > 0;
   }
@@ -29,7 +31,11 @@ export class StashLocks {
     const until = Date.now() + waitMs;
     for (;;) {
       if (await this.tryAcquire(key, owner)) break;
-      const exists = await this.db.selectFrom('uploadstash').select('key').where('key', '=', key).executeTakeFirst();
+      const exists = await this.db
+        .selectFrom('uploadstash')
+        .select('key')
+        .where('key', '=', key)
+        .executeTakeFirst();
       if (!exists || Date.now() >= until) return null;
       await new Promise((r) => setTimeout(r, 25));
     }

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { Transform, type TransformCallback, type Readable } from 'node:stream';
+import { type Readable, Transform, type TransformCallback } from 'node:stream';
 import { createSHA1 } from 'hash-wasm';
 import type { ReceivedFile } from '../api/context.js';
 import { MwError } from '../errors.js';
@@ -47,15 +47,22 @@ class Tap extends Transform {
 }
 
 export function fileTooLarge(limit: number): MwError {
-  return new MwError('file-too-large', `The file you submitted was too large. Maximum is ${limit.toLocaleString('en-US')} bytes.`, {
-    max: limit,
-  });
+  return new MwError(
+    'file-too-large',
+    `The file you submitted was too large. Maximum is ${limit.toLocaleString('en-US')} bytes.`,
+    {
+      max: limit,
+    },
+  );
 }
 
-/** Pipe `src` into `tap`, passing errors of the source on (pipe() alone does not). */
+/**
+ * Pipe `src` into `tap`, passing errors of the source on (pipe() alone does not). When the tap fails
+ * (size limit) the source is only unpiped: its owner decides whether to drain or destroy it.
+ */
 function through(src: Readable, tap: Tap): Tap {
   src.on('error', (e) => tap.destroy(e));
-  tap.on('error', () => src.destroy());
+  tap.on('error', () => src.unpipe(tap));
   return src.pipe(tap);
 }
 
@@ -90,7 +97,13 @@ export async function receivePart(
       size: tap.size,
       sha1: '',
       head: tap.head(),
-      target: { kind: 'append', stashKey: plan.stashKey, blobKey: plan.blobKey, offset: plan.offset, hashState },
+      target: {
+        kind: 'append',
+        stashKey: plan.stashKey,
+        blobKey: plan.blobKey,
+        offset: plan.offset,
+        hashState,
+      },
       claimed: false,
     };
   }

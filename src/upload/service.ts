@@ -6,7 +6,14 @@ import type { FileRepo, PublishResult } from '../files/repo.js';
 import { checkTags } from '../files/tags.js';
 import type { FileProps } from '../files/types.js';
 import type { BlobStore } from '../storage/blob-store.js';
-import { type ContentSource, checkName, detectMime, mediaProps, type NameCheck, verifyContent } from './analyze.js';
+import {
+  type ContentSource,
+  checkName,
+  detectMime,
+  mediaProps,
+  type NameCheck,
+  verifyContent,
+} from './analyze.js';
 import { HEAD_BYTES } from './receive.js';
 import type { StashEntry, UploadStash } from './stash.js';
 import { computeWarnings, type UploadWarnings } from './warnings.js';
@@ -110,7 +117,11 @@ export class UploadService {
    * Full verification in MediaWiki's order: empty file, size limit, content (MIME, scripts, MIME vs
    * extension), then the name rules (whose errors are recoverable).
    */
-  async verify(file: UploadFile, desiredName: string, maxSize = this.d.config.uploads.maxUploadSize): Promise<Verified> {
+  async verify(
+    file: UploadFile,
+    desiredName: string,
+    maxSize = this.d.config.uploads.maxUploadSize,
+  ): Promise<Verified> {
     if (file.size === 0) throw emptyFile();
     if (file.size > maxSize) {
       throw new MwError('file-too-large', 'The file you submitted was too large.', { max: maxSize });
@@ -132,7 +143,13 @@ export class UploadService {
   warnings(v: { name: NameCheck; file: UploadFile }, who: Identity): Promise<UploadWarnings> {
     return computeWarnings(
       this.d,
-      { dbKey: v.name.dbKey, finalExt: v.name.finalExt, nameWarnings: v.name.warnings, size: v.file.size, sha1: v.file.sha1 },
+      {
+        dbKey: v.name.dbKey,
+        finalExt: v.name.finalExt,
+        nameWarnings: v.name.warnings,
+        size: v.file.size,
+        sha1: v.file.sha1,
+      },
       who,
     );
   }
@@ -152,12 +169,18 @@ export class UploadService {
   }
 
   /** Keep the file in the stash (or return its existing entry). */
-  async stashFile(file: UploadFile, who: Identity, desiredName: string, props: FileProps | null): Promise<StashEntry> {
+  async stashFile(
+    file: UploadFile,
+    who: Identity,
+    desiredName: string,
+    props: FileProps | null,
+  ): Promise<StashEntry> {
     if (!who.user) throw new MwError('stashnotloggedin', 'You must be logged in to upload this file.');
     if (file.stashKey) {
       const e = await this.d.stash.peek(file.stashKey);
       if (e) {
-        if (props && !e.props) await this.d.stash.update(e.key, { props: JSON.stringify(props), mime: props.mime });
+        if (props && !e.props)
+          await this.d.stash.update(e.key, { props: JSON.stringify(props), mime: props.mime });
         return { ...e, props: props ?? e.props, mime: props?.mime ?? e.mime };
       }
     }
@@ -225,7 +248,12 @@ export class UploadService {
   }
 
   /** Stash the file of a recoverable error and say so in the error (MediaWiki's dieRecoverableError). */
-  private async keepForRetry(e: MwError, file: UploadFile, who: Identity, filename: string): Promise<MwError> {
+  private async keepForRetry(
+    e: MwError,
+    file: UploadFile,
+    who: Identity,
+    filename: string,
+  ): Promise<MwError> {
     if (e.code === 'fileexists-no-change') {
       // The bytes are the current version already: nothing worth keeping. Say why, in MediaWiki's shape.
       if (file.sourceType !== 'stash' && !file.stashKey) await this.d.blobs.delete(file.blobKey);
@@ -247,7 +275,14 @@ export class UploadService {
       if (file.sourceType !== 'stash' && !file.stashKey) await this.d.blobs.delete(file.blobKey);
       const msg = se instanceof Error ? se.message : String(se);
       return e.withData({
-        stasherrors: [{ message: 'uploadstash-exception', params: [se instanceof MwError ? se.code : 'Error', msg], code: 'uploadstash-exception', type: 'error' }],
+        stasherrors: [
+          {
+            message: 'uploadstash-exception',
+            params: [se instanceof MwError ? se.code : 'Error', msg],
+            code: 'uploadstash-exception',
+            type: 'error',
+          },
+        ],
       });
     }
   }
@@ -265,7 +300,11 @@ export class UploadService {
       .where('timestamp', '>=', since)
       .executeTakeFirst();
     if (Number(r?.n ?? 0) >= limit) {
-      throw new MwError('ratelimited', "You've exceeded your rate limit. Please wait some time and try again.", { retryafter: 60 });
+      throw new MwError(
+        'ratelimited',
+        "You've exceeded your rate limit. Please wait some time and try again.",
+        { retryafter: 60 },
+      );
     }
   }
 
@@ -293,6 +332,13 @@ export class UploadService {
 function extFor(mime: string, desiredName: string): string {
   const dot = desiredName.lastIndexOf('.');
   const fromName = dot >= 0 ? desiredName.slice(dot + 1).toLowerCase() : '';
-  const known: Record<string, string> = { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/gif': 'gif', 'image/svg+xml': 'svg', 'text/plain': 'txt', 'image/webp': 'webp' };
+  const known: Record<string, string> = {
+    'image/png': 'png',
+    'image/jpeg': 'jpg',
+    'image/gif': 'gif',
+    'image/svg+xml': 'svg',
+    'text/plain': 'txt',
+    'image/webp': 'webp',
+  };
   return /^\w{1,10}$/.test(fromName) ? fromName : (known[mime] ?? '');
 }

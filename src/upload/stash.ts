@@ -50,7 +50,8 @@ function fromRow(r: UploadStashTable): StashEntry {
   };
 }
 
-export const stashNotFound = (key: string) => new MwError('uploadstash-file-not-found', `Key "${key}" not found in stash.`);
+export const stashNotFound = (key: string) =>
+  new MwError('uploadstash-file-not-found', `Key "${key}" not found in stash.`);
 
 /**
  * The upload stash: files (or chunked uploads in progress) kept for their owner until published or
@@ -149,7 +150,11 @@ export class UploadStash {
 
   private async deleteBlobIfUnused(blobKey: string): Promise<void> {
     for (const table of ['images', 'oldimages', 'filearchive', 'uploadstash'] as const) {
-      const r = await this.db.selectFrom(table).select('blob_key').where('blob_key', '=', blobKey).executeTakeFirst();
+      const r = await this.db
+        .selectFrom(table)
+        .select('blob_key')
+        .where('blob_key', '=', blobKey)
+        .executeTakeFirst();
       if (r) return;
     }
     await this.blobs.delete(blobKey);
@@ -157,9 +162,17 @@ export class UploadStash {
 
   /** Remove expired entries and their blobs; returns how many. */
   async cleanup(now = Date.now()): Promise<number> {
-    const rows = await this.db.selectFrom('uploadstash').select(['key', 'blob_key']).where('expires_ms', '<=', now).execute();
+    const rows = await this.db
+      .selectFrom('uploadstash')
+      .select(['key', 'blob_key'])
+      .where('expires_ms', '<=', now)
+      .execute();
     for (const r of rows) {
-      await this.db.deleteFrom('uploadstash').where('key', '=', r.key).where('expires_ms', '<=', now).execute();
+      await this.db
+        .deleteFrom('uploadstash')
+        .where('key', '=', r.key)
+        .where('expires_ms', '<=', now)
+        .execute();
       await this.deleteBlobIfUnused(r.blob_key);
     }
     await this.db.deleteFrom('upload_status').where('expires_ms', '<=', now).execute();

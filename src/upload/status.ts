@@ -27,7 +27,11 @@ export class StatusStore {
     await db
       .insertInto('upload_status')
       .values({ key, user_id: userId, data, updated_ms: now, expires_ms: now + StatusStore.TTL_MS })
-      .onConflict((oc) => oc.column('key').doUpdateSet({ user_id: userId, data, updated_ms: now, expires_ms: now + StatusStore.TTL_MS }))
+      .onConflict((oc) =>
+        oc
+          .column('key')
+          .doUpdateSet({ user_id: userId, data, updated_ms: now, expires_ms: now + StatusStore.TTL_MS }),
+      )
       .execute();
   }
 

@@ -22,7 +22,11 @@ export function urlStatusKey(userId: number, url: string, filename: string): str
   return `url:${createHash('sha1').update(`${userId}\n${url}\n${filename}`).digest('hex')}`;
 }
 
-const failure = (e: MwError): UploadStatus => ({ result: 'Failure', stage: 'publish', error: { code: e.code, info: e.info, data: e.data } });
+const failure = (e: MwError): UploadStatus => ({
+  result: 'Failure',
+  stage: 'publish',
+  error: { code: e.code, info: e.info, data: e.data },
+});
 
 /** Fetch-and-upload jobs for `url` + `async`: fetch, then the same pipeline as a synchronous upload. */
 export function registerUrlJobs(services: Services, jobs: JobQueue, status: StatusStore): void {
@@ -38,7 +42,9 @@ export function registerUrlJobs(services: Services, jobs: JobQueue, status: Stat
       try {
         const file = await fetchToBlob(services, p.url, {
           onProgress: (bytes, total) =>
-            void status.set(p.statusKey, p.userId, { result: 'Poll', stage: 'fetching', progress: { bytes, total } }).catch(() => {}),
+            void status
+              .set(p.statusKey, p.userId, { result: 'Poll', stage: 'fetching', progress: { bytes, total } })
+              .catch(() => {}),
         });
         await status.set(p.statusKey, p.userId, { result: 'Poll', stage: 'publish' });
         const o = await services.uploads.service.process(file, p.options, who);
@@ -55,7 +61,10 @@ export function registerUrlJobs(services: Services, jobs: JobQueue, status: Stat
       }
     },
     async failed(params, e) {
-      const err = e instanceof MwError ? e : new MwError('http-request-error', 'HTTP request failed due to unknown error.');
+      const err =
+        e instanceof MwError
+          ? e
+          : new MwError('http-request-error', 'HTTP request failed due to unknown error.');
       await status.set(String(params.statusKey), Number(params.userId), failure(err));
     },
   });

@@ -1,8 +1,8 @@
 import type { Identity } from '../auth/identity.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/index.js';
-import type { FileRepo } from '../files/repo.js';
 import { getPage } from '../files/pages.js';
+import type { FileRepo } from '../files/repo.js';
 
 export type UploadWarnings = Record<string, unknown>;
 
@@ -42,7 +42,8 @@ export async function computeWarnings(
   const { files } = deps;
   const out: UploadWarnings = {};
   if (w.nameWarnings.badfilename !== undefined) out.badfilename = w.nameWarnings.badfilename;
-  if (w.nameWarnings['filetype-unwanted-type'] !== undefined) out['filetype-unwanted-type'] = w.nameWarnings['filetype-unwanted-type'];
+  if (w.nameWarnings['filetype-unwanted-type'] !== undefined)
+    out['filetype-unwanted-type'] = w.nameWarnings['filetype-unwanted-type'];
   const limit = deps.config.uploads.sizeWarning;
   if (limit > 0 && w.size > limit) out['large-file'] = [limit, w.size];
   if (w.size === 0) out['empty-file'] = true;
@@ -58,7 +59,9 @@ export async function computeWarnings(
     }
   }
   if (!current && (await files.wasDeleted(w.dbKey))) out['was-deleted'] = w.dbKey;
-  const dupes = (await files.namesBySha1(w.sha1)).filter((n) => !(exists?.warning === 'exists' && n === w.dbKey));
+  const dupes = (await files.namesBySha1(w.sha1)).filter(
+    (n) => !(exists?.warning === 'exists' && n === w.dbKey),
+  );
   if (dupes.length) out.duplicate = dupes;
   const archived = await files.archivedBySha1(w.sha1);
   if (archived !== null) out['duplicate-archive'] = who.rights.has('deletedhistory') ? archived : '';

@@ -19,7 +19,12 @@ describe('action=login and sessions', () => {
     assert.equal(t.status, 200);
     assert.match(t.json.query.tokens.logintoken, /^[0-9a-f]{40}\+\\$/);
     assert.ok(c.cookies.size > 0, 'a session cookie is set with the login token');
-    const r = await c.post({ action: 'login', lgname: bot.lgname, lgpassword: bot.password, lgtoken: t.json.query.tokens.logintoken });
+    const r = await c.post({
+      action: 'login',
+      lgname: bot.lgname,
+      lgpassword: bot.password,
+      lgtoken: t.json.query.tokens.logintoken,
+    });
     assert.equal(r.json.login.result, 'Success');
     assert.equal(r.json.login.lgusername, 'LoginBot');
     assert.equal(typeof r.json.login.lguserid, 'number');
@@ -38,7 +43,12 @@ describe('action=login and sessions', () => {
     assert.match(r.json.login.token, /\+\\$/);
     assert.match(r.json.warnings.login['*'], /Fetching a token via "action=login" is deprecated/);
     assert.ok(r.json.warnings.main['*'].startsWith('Subscribe to the mediawiki-api-announce'));
-    const r2 = await c.post({ action: 'login', lgname: bot.lgname, lgpassword: bot.password, lgtoken: r.json.login.token });
+    const r2 = await c.post({
+      action: 'login',
+      lgname: bot.lgname,
+      lgpassword: bot.password,
+      lgtoken: r.json.login.token,
+    });
     assert.equal(r2.json.login.result, 'Success');
   });
 
@@ -71,7 +81,12 @@ describe('action=login and sessions', () => {
   it('accepts a main-account password with the deprecation warning', async () => {
     const c = new TestClient(s.api);
     const lgtoken = await c.token('login');
-    const r = await c.post({ action: 'login', lgname: 'LoginBot', lgpassword: 'LoginBot-main-password-1', lgtoken });
+    const r = await c.post({
+      action: 'login',
+      lgname: 'LoginBot',
+      lgpassword: 'LoginBot-main-password-1',
+      lgtoken,
+    });
     assert.equal(r.json.login.result, 'Success');
     assert.match(r.json.warnings.login['*'], /Main-account login via "action=login" is deprecated/);
   });
@@ -155,7 +170,12 @@ describe('action=login and sessions', () => {
       const c = new TestClient(own.api);
       for (let i = 0; i < 3; i++) {
         const lgtoken = await c.token('login');
-        const r = await c.post({ action: 'login', lgname: b.lgname, lgpassword: 'bad-password-xxxxxxxx', lgtoken });
+        const r = await c.post({
+          action: 'login',
+          lgname: b.lgname,
+          lgpassword: 'bad-password-xxxxxxxx',
+          lgtoken,
+        });
         assert.equal(r.json.login.reason, 'Incorrect username or password entered. Please try again.');
       }
       const lgtoken = await c.token('login');

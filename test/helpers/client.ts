@@ -46,7 +46,11 @@ export class TestClient {
 
   async post(
     params: Params,
-    opts: { files?: Record<string, { data: Uint8Array | Blob; filename?: string; type?: string }>; multipart?: boolean; query?: Params } = {},
+    opts: {
+      files?: Record<string, { data: Uint8Array | Blob; filename?: string; type?: string }>;
+      multipart?: boolean;
+      query?: Params;
+    } = {},
   ): Promise<ApiAnswer> {
     let body: FormData | URLSearchParams;
     if (opts.files || opts.multipart) {
@@ -54,7 +58,9 @@ export class TestClient {
       for (const [k, v] of TestClient.entries(params)) fd.append(k, v);
       for (const [k, f] of Object.entries(opts.files ?? {})) {
         const blob =
-          f.data instanceof Blob ? f.data : new Blob([new Uint8Array(f.data)], { type: f.type ?? 'application/octet-stream' });
+          f.data instanceof Blob
+            ? f.data
+            : new Blob([new Uint8Array(f.data)], { type: f.type ?? 'application/octet-stream' });
         fd.append(k, blob, f.filename ?? 'file.bin');
       }
       body = fd;
@@ -100,7 +106,9 @@ export class TestClient {
     const token = await this.csrf();
     return this.post(
       { action: 'upload', token, ...params },
-      data ? { files: { [field]: { data, filename: String(params.filename ?? 'file.bin') } } } : { multipart: true },
+      data
+        ? { files: { [field]: { data, filename: String(params.filename ?? 'file.bin') } } }
+        : { multipart: true },
     );
   }
 }

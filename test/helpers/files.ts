@@ -71,5 +71,4 @@ export const svg = (extra = '') =>
     `<?xml version="1.0" encoding="UTF-8"?>\n<svg xmlns="http://www.w3.org/2000/svg" width="20" height="10" viewBox="0 0 20 10"><!-- ${randomBytes(8).toString('hex')} --><rect width="20" height="10" fill="#36c"/>${extra}</svg>\n`,
   );
 
-export const text = (n = 64) =>
-  Buffer.from(`${`test text ${randomBytes(n).toString('hex')}`.slice(0, n)}\n`);
+export const text = (n = 64) => Buffer.from(`${`test text ${randomBytes(n).toString('hex')}`.slice(0, n)}\n`);

@@ -10,7 +10,9 @@ import { createBot, startTestServer, type TestServer } from './server.js';
 /** A random-noise JPEG of about `kb` KiB, so chunked samples send several chunks. */
 export async function noiseJpeg(w = 160, h = 120): Promise<Buffer> {
   const { randomBytes } = await import('node:crypto');
-  return sharp(randomBytes(w * h * 3), { raw: { width: w, height: h, channels: 3 } }).jpeg({ quality: 90 }).toBuffer();
+  return sharp(randomBytes(w * h * 3), { raw: { width: w, height: h, channels: 3 } })
+    .jpeg({ quality: 90 })
+    .toBuffer();
 }
 
 export interface SeedEnv {
@@ -58,7 +60,12 @@ export async function seedEnv(): Promise<SeedEnv> {
 }
 
 /** Run a program with the seed environment; resolves to its output. */
-export function runSample(cmd: string, args: string[], env: Record<string, string>, cwd: string): Promise<string> {
+export function runSample(
+  cmd: string,
+  args: string[],
+  env: Record<string, string>,
+  cwd: string,
+): Promise<string> {
   return new Promise((resolve, reject) => {
     execFile(cmd, args, { env: { ...process.env, ...env }, cwd, timeout: 60_000 }, (err, stdout, stderr) => {
       if (err) reject(new Error(`${cmd} ${args.join(' ')} failed: ${err.message}\n${stdout}\n${stderr}`));

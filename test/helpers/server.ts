@@ -71,7 +71,14 @@ export async function createAccount(
   return { id: u.id, name: u.name };
 }
 
-export const UPLOAD_GRANTS = ['basic', 'highvolume', 'editpage', 'createeditmovepage', 'uploadfile', 'uploadeditmovefile'];
+export const UPLOAD_GRANTS = [
+  'basic',
+  'highvolume',
+  'editpage',
+  'createeditmovepage',
+  'uploadfile',
+  'uploadeditmovefile',
+];
 
 export async function createBotPassword(
   s: TestServer,
@@ -80,7 +87,12 @@ export async function createBotPassword(
   const users = s.server.services.users;
   const u = await users.byName(opts.user);
   if (!u) throw new Error(`no user ${opts.user}`);
-  const password = await users.createBotPassword(u.id, opts.appId, opts.grants ?? UPLOAD_GRANTS, opts.password);
+  const password = await users.createBotPassword(
+    u.id,
+    opts.appId,
+    opts.grants ?? UPLOAD_GRANTS,
+    opts.password,
+  );
   return { lgname: `${u.name}@${opts.appId}`, password };
 }
 
@@ -148,7 +160,13 @@ export async function spawnServerProcess(opts: {
   };
   const launch = async () => {
     const child = spawn(process.execPath, [join(ROOT, 'dist/main.js')], {
-      env: { ...process.env, MWUP_DATA_DIR: dataDir, MWUP_CONFIG: cfgFile, MWUP_PORT: String(port), MWUP_HOST: '127.0.0.1' },
+      env: {
+        ...process.env,
+        MWUP_DATA_DIR: dataDir,
+        MWUP_CONFIG: cfgFile,
+        MWUP_PORT: String(port),
+        MWUP_HOST: '127.0.0.1',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     proc.child = child;

@@ -9,15 +9,28 @@ async function sendChunk(
   params: Record<string, string | number | undefined>,
   data: Uint8Array,
 ): Promise<ApiAnswer> {
-  return c.post({ action: 'upload', stash: 1, token: await c.csrf(), ...params }, { files: { chunk: { data, filename: 'chunk.bin' } } });
+  return c.post(
+    { action: 'upload', stash: 1, token: await c.csrf(), ...params },
+    { files: { chunk: { data, filename: 'chunk.bin' } } },
+  );
 }
 
 /** Upload `data` in chunks of `size`; returns the answers. */
-async function uploadInChunks(c: TestClient, name: string, data: Buffer, size: number, extra: Record<string, string | number> = {}) {
+async function uploadInChunks(
+  c: TestClient,
+  name: string,
+  data: Buffer,
+  size: number,
+  extra: Record<string, string | number> = {},
+) {
   const answers: ApiAnswer[] = [];
   let filekey: string | undefined;
   for (let off = 0; off < data.length; off += size) {
-    const r = await sendChunk(c, { filename: name, filesize: data.length, offset: off, filekey, ignorewarnings: 1, ...extra }, data.subarray(off, off + size));
+    const r = await sendChunk(
+      c,
+      { filename: name, filesize: data.length, offset: off, filekey, ignorewarnings: 1, ...extra },
+      data.subarray(off, off + size),
+    );
     answers.push(r);
     filekey = r.json.upload?.filekey;
   }
@@ -37,22 +50,40 @@ describe('chunked uploads', () => {
 
   it('uploads in chunks (Continue, checkstatus uploading, Success with a new key), then publishes byte-exact', async () => {
     const data = pngOfSize(4000);
-    const r1 = await sendChunk(c, { filename: 'Chunked.png', filesize: 4000, offset: 0, ignorewarnings: 1 }, data.subarray(0, 1536));
+    const r1 = await sendChunk(
+      c,
+      { filename: 'Chunked.png', filesize: 4000, offset: 0, ignorewarnings: 1 },
+      data.subarray(0, 1536),
+    );
     assert.deepEqual(r1.json.upload.result, 'Continue');
     assert.equal(r1.json.upload.offset, 1536);
     const key = r1.json.upload.filekey;
     const st = await c.post({ action: 'upload', filekey: key, checkstatus: 1, token: await c.csrf() });
     assert.deepEqual(st.json.upload, { result: 'Continue', stage: 'uploading', offset: 1536 });
-    const r2 = await sendChunk(c, { filename: 'Chunked.png', filesize: 4000, offset: 1536, filekey: key, ignorewarnings: 1 }, data.subarray(1536, 3072));
+    const r2 = await sendChunk(
+      c,
+      { filename: 'Chunked.png', filesize: 4000, offset: 1536, filekey: key, ignorewarnings: 1 },
+      data.subarray(1536, 3072),
+    );
     assert.equal(r2.json.upload.offset, 3072);
-    const r3 = await sendChunk(c, { filename: 'Chunked.png', filesize: 4000, offset: 3072, filekey: key, ignorewarnings: 1 }, data.subarray(3072));
+    const r3 = await sendChunk(
+      c,
+      { filename: 'Chunked.png', filesize: 4000, offset: 3072, filekey: key, ignorewarnings: 1 },
+      data.subarray(3072),
+    );
     assert.equal(r3.json.upload.result, 'Success');
     const newKey = r3.json.upload.filekey;
     assert.notEqual(newKey, key);
     assert.equal(r3.json.upload.imageinfo.sha1, sha1(data));
     const gone = await c.post({ action: 'upload', filekey: key, checkstatus: 1, token: await c.csrf() });
     assert.equal(gone.json.error.code, 'missingresult');
-    const pub = await c.post({ action: 'upload', filename: 'Chunked.png', filekey: newKey, comment: 'Upload Testing', token: await c.csrf() });
+    const pub = await c.post({
+      action: 'upload',
+      filename: 'Chunked.png',
+      filekey: newKey,
+      comment: 'Upload Testing',
+      token: await c.csrf(),
+    });
     assert.equal(pub.json.upload.result, 'Success');
     const file = await s.server.services.files.current('Chunked.png');
     assert.equal(file?.sha1, sha1(data));
@@ -74,8 +105,16 @@ describe('chunked uploads', () => {
     assert.equal(a.json.error.code, 'filekeyneeded');
     const noOffset = await sendChunk(c, { filename: 'R1.png', filesize: 3000 }, data.subarray(0, 1500));
     assert.equal(noOffset.json.error.code, 'filekeyneeded');
-    const first = await sendChunk(c, { filename: 'R1.png', filesize: 3000, offset: 0 }, data.subarray(0, 1500));
-    const b = await sendChunk(c, { filename: 'R1.png', filesize: 3000, offset: 0, filekey: first.json.upload.filekey }, data.subarray(0, 1500));
+    const first = await sendChunk(
+      c,
+      { filename: 'R1.png', filesize: 3000, offset: 0 },
+      data.subarray(0, 1500),
+    );
+    const b = await sendChunk(
+      c,
+      { filename: 'R1.png', filesize: 3000, offset: 0, filekey: first.json.upload.filekey },
+      data.subarray(0, 1500),
+    );
     assert.equal(b.json.error.code, 'filekeynotallowed');
   });
 
@@ -84,20 +123,40 @@ describe('chunked uploads', () => {
     const a = await sendChunk(c, { filename: 'Small.png', filesize: 3000, offset: 0 }, data.subarray(0, 500));
     assert.equal(a.json.error.code, 'chunk-too-small');
     assert.equal(a.json.error.info, 'Minimum chunk size is 1,024 bytes for non-final chunks.');
-    const ok = await sendChunk(c, { filename: 'Small.png', filesize: 3000, offset: 0 }, data.subarray(0, 1500));
-    const b = await sendChunk(c, { filename: 'Small.png', filesize: 3000, offset: 1500, filekey: ok.json.upload.filekey }, data.subarray(1500, 2000));
+    const ok = await sendChunk(
+      c,
+      { filename: 'Small.png', filesize: 3000, offset: 0 },
+      data.subarray(0, 1500),
+    );
+    const b = await sendChunk(
+      c,
+      { filename: 'Small.png', filesize: 3000, offset: 1500, filekey: ok.json.upload.filekey },
+      data.subarray(1500, 2000),
+    );
     assert.equal(b.json.error.code, 'chunk-too-small');
   });
 
   it('refuses bytes past filesize (invalid-chunk), and a missing filesize', async () => {
     const data = pngOfSize(3000);
-    const first = await sendChunk(c, { filename: 'Over.png', filesize: 2500, offset: 0 }, data.subarray(0, 1500));
-    const over = await sendChunk(c, { filename: 'Over.png', filesize: 2500, offset: 1500, filekey: first.json.upload.filekey }, data.subarray(1500));
+    const first = await sendChunk(
+      c,
+      { filename: 'Over.png', filesize: 2500, offset: 0 },
+      data.subarray(0, 1500),
+    );
+    const over = await sendChunk(
+      c,
+      { filename: 'Over.png', filesize: 2500, offset: 1500, filekey: first.json.upload.filekey },
+      data.subarray(1500),
+    );
     assert.equal(over.json.error.code, 'invalid-chunk');
     const noSize = await sendChunk(c, { filename: 'Over.png', offset: 0 }, data.subarray(0, 1500));
     assert.equal(noSize.json.error.code, 'invalid-chunk');
     // A larger filesize on a later chunk is taken as it is (as MediaWiki does).
-    const changed = await sendChunk(c, { filename: 'Over.png', filesize: 3000, offset: 1500, filekey: first.json.upload.filekey }, data.subarray(1500));
+    const changed = await sendChunk(
+      c,
+      { filename: 'Over.png', filesize: 3000, offset: 1500, filekey: first.json.upload.filekey },
+      data.subarray(1500),
+    );
     assert.equal(changed.json.upload.result, 'Success');
     assert.equal(changed.json.upload.imageinfo.sha1, sha1(data));
   });
@@ -117,22 +176,43 @@ describe('chunked uploads', () => {
     const retry = await sendChunk(c, { ...p, offset: 1500, filekey: key }, data.subarray(1500, 3000));
     assert.equal(retry.json.error.code, 'stashfailed');
     assert.equal(Number(retry.json.error.offset), 3000, 'the server says where it stands');
-    const last = await sendChunk(c, { ...p, offset: Number(retry.json.error.offset), filekey: key }, data.subarray(3000));
+    const last = await sendChunk(
+      c,
+      { ...p, offset: Number(retry.json.error.offset), filekey: key },
+      data.subarray(3000),
+    );
     assert.equal(last.json.upload.result, 'Success');
     assert.equal(last.json.upload.imageinfo.sha1, sha1(data), 'no duplicated bytes');
   });
 
   it("refuses another user's file key and unknown keys", async () => {
     const data = pngOfSize(3000);
-    const first = await sendChunk(c, { filename: 'Mine.png', filesize: 3000, offset: 0 }, data.subarray(0, 1500));
+    const first = await sendChunk(
+      c,
+      { filename: 'Mine.png', filesize: 3000, offset: 0 },
+      data.subarray(0, 1500),
+    );
     const b2 = await createBot(s, 'OtherBot');
     const other = new TestClient(s.api);
     await other.login(b2.lgname, b2.password);
-    const r = await sendChunk(other, { filename: 'Mine.png', filesize: 3000, offset: 1500, filekey: first.json.upload.filekey }, data.subarray(1500));
+    const r = await sendChunk(
+      other,
+      { filename: 'Mine.png', filesize: 3000, offset: 1500, filekey: first.json.upload.filekey },
+      data.subarray(1500),
+    );
     assert.equal(r.json.error.code, 'uploadstash-wrong-owner');
-    const unknown = await sendChunk(c, { filename: 'Mine.png', filesize: 3000, offset: 1500, filekey: 'abcdefghij.kl1mno.1.png' }, data.subarray(1500));
+    const unknown = await sendChunk(
+      c,
+      { filename: 'Mine.png', filesize: 3000, offset: 1500, filekey: 'abcdefghij.kl1mno.1.png' },
+      data.subarray(1500),
+    );
     assert.equal(unknown.json.error.code, 'uploadstash-file-not-found');
-    const st = await other.post({ action: 'upload', filekey: first.json.upload.filekey, checkstatus: 1, token: await other.csrf() });
+    const st = await other.post({
+      action: 'upload',
+      filekey: first.json.upload.filekey,
+      checkstatus: 1,
+      token: await other.csrf(),
+    });
     assert.equal(st.json.error.code, 'missingresult');
   });
 
@@ -146,7 +226,10 @@ describe('chunked uploads', () => {
       sendChunk(c, { ...p, offset: 16384, filekey: key }, data.subarray(16384, 32768)),
       sendChunk(c, { ...p, offset: 16384, filekey: key }, data.subarray(16384, 32768)),
     ]);
-    const results = [a.json.upload?.result ?? a.json.error.code, b.json.upload?.result ?? b.json.error.code].sort();
+    const results = [
+      a.json.upload?.result ?? a.json.error.code,
+      b.json.upload?.result ?? b.json.error.code,
+    ].sort();
     assert.deepEqual(results, ['Continue', 'stashfailed']);
     const rest = await sendChunk(c, { ...p, offset: 32768, filekey: key }, data.subarray(32768));
     assert.equal(rest.json.upload.result, 'Success');
@@ -159,7 +242,11 @@ describe('chunked uploads', () => {
     const last = answers.at(-1)!;
     assert.equal(last.json.error.code, 'stashfailed');
     assert.equal(last.json.error.info, 'This file did not pass file verification.');
-    const rows = await s.server.services.db.selectFrom('uploadstash').selectAll().where('filename', '=', 'Wrong.jpg').execute();
+    const rows = await s.server.services.db
+      .selectFrom('uploadstash')
+      .selectAll()
+      .where('filename', '=', 'Wrong.jpg')
+      .execute();
     assert.deepEqual(rows, []);
   });
 
@@ -167,7 +254,11 @@ describe('chunked uploads', () => {
     const data = pngOfSize(3000);
     const answers = await uploadInChunks(c, 'Async.png', data, 1500, { async: 1 });
     const last = answers.at(-1)!;
-    assert.deepEqual(last.json.upload, { result: 'Poll', stage: 'queued', filekey: answers[0]!.json.upload.filekey });
+    assert.deepEqual(last.json.upload, {
+      result: 'Poll',
+      stage: 'queued',
+      filekey: answers[0]!.json.upload.filekey,
+    });
     const key = last.json.upload.filekey;
     const poll = async (k: string) => {
       for (let i = 0; i < 200; i++) {
@@ -182,9 +273,22 @@ describe('chunked uploads', () => {
     assert.equal(done.json.upload.stage, 'assembling');
     const newKey = done.json.upload.filekey;
     assert.equal(done.json.upload.imageinfo.sha1, sha1(data));
-    const pub = await c.post({ action: 'upload', filename: 'Async.png', filekey: newKey, async: 1, comment: 'async', token: await c.csrf() });
+    const pub = await c.post({
+      action: 'upload',
+      filename: 'Async.png',
+      filekey: newKey,
+      async: 1,
+      comment: 'async',
+      token: await c.csrf(),
+    });
     assert.deepEqual(pub.json.upload, { result: 'Poll', stage: 'queued', filename: 'Async.png' });
-    const again = await c.post({ action: 'upload', filename: 'Async.png', filekey: newKey, async: 1, token: await c.csrf() });
+    const again = await c.post({
+      action: 'upload',
+      filename: 'Async.png',
+      filekey: newKey,
+      async: 1,
+      token: await c.csrf(),
+    });
     assert.ok(
       again.json.error?.code === 'publishfailed' || again.json.error?.code === 'uploadstash-file-not-found',
       `a second publish of the same key is refused (${again.text})`,
@@ -198,7 +302,11 @@ describe('chunked uploads', () => {
 
   it('removes abandoned chunked uploads with their blobs when the stash expires', async () => {
     const data = pngOfSize(3000);
-    const first = await sendChunk(c, { filename: 'Abandoned.png', filesize: 3000, offset: 0 }, data.subarray(0, 1500));
+    const first = await sendChunk(
+      c,
+      { filename: 'Abandoned.png', filesize: 3000, offset: 0 },
+      data.subarray(0, 1500),
+    );
     const key = first.json.upload.filekey;
     const { stash } = s.server.services.uploads;
     const entry = await stash.peek(key);
@@ -208,7 +316,11 @@ describe('chunked uploads', () => {
     assert.ok(removed >= 1);
     assert.equal(await stash.peek(key), null);
     assert.equal(await s.server.services.blobs.stat(entry.blobKey), null, 'the blob is gone');
-    const late = await sendChunk(c, { filename: 'Abandoned.png', filesize: 3000, offset: 1500, filekey: key }, data.subarray(1500));
+    const late = await sendChunk(
+      c,
+      { filename: 'Abandoned.png', filesize: 3000, offset: 1500, filekey: key },
+      data.subarray(1500),
+    );
     assert.equal(late.json.error.code, 'uploadstash-file-not-found');
   });
 });

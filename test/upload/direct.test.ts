@@ -2,7 +2,13 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { TestClient } from '../helpers/client.js';
 import { jpeg, png, sha1 } from '../helpers/files.js';
-import { createAccount, createBot, createBotPassword, startTestServer, type TestServer } from '../helpers/server.js';
+import {
+  createAccount,
+  createBot,
+  createBotPassword,
+  startTestServer,
+  type TestServer,
+} from '../helpers/server.js';
 
 describe('action=upload with a file', () => {
   let s: TestServer;
@@ -32,7 +38,10 @@ describe('action=upload with a file', () => {
 
   it('refuses an upload without a token, with a bad token, and over GET', async () => {
     const c = bot;
-    const noToken = await c.post({ action: 'upload', filename: 'x.png' }, { files: { file: { data: png() } } });
+    const noToken = await c.post(
+      { action: 'upload', filename: 'x.png' },
+      { files: { file: { data: png() } } },
+    );
     assert.equal(noToken.json.error.code, 'missingparam');
     assert.equal(noToken.json.error.info, 'The "token" parameter must be set.');
     const bad = await c.post(
@@ -52,7 +61,11 @@ describe('action=upload with a file', () => {
     const r = await anon.upload({ filename: 'anon.png', ignorewarnings: 1 }, png());
     assert.equal(r.json.error.code, 'mustbeloggedin');
     await createAccount(s, { name: 'Plainuser', password: 'plain-password-1' });
-    const bp = await createBotPassword(s, { user: 'Plainuser', appId: 'noupload', grants: ['basic', 'editpage'] });
+    const bp = await createBotPassword(s, {
+      user: 'Plainuser',
+      appId: 'noupload',
+      grants: ['basic', 'editpage'],
+    });
     const plain = new TestClient(s.api);
     await plain.login(bp.lgname, bp.password);
     const r2 = await plain.upload({ filename: 'plain.png', ignorewarnings: 1 }, png());
@@ -71,7 +84,12 @@ describe('action=upload with a file', () => {
     assert.equal(two.json.error.code, 'invalidparammix');
     const noName = await bot.upload({ ignorewarnings: 1 }, png());
     assert.equal(noName.json.error.code, 'nofilename');
-    const urlencoded = await bot.post({ action: 'upload', filename: 'a.png', file: 'not a file', token: await bot.csrf() });
+    const urlencoded = await bot.post({
+      action: 'upload',
+      filename: 'a.png',
+      file: 'not a file',
+      token: await bot.csrf(),
+    });
     assert.equal(urlencoded.json.error.code, 'badupload');
     const asyncFile = await bot.upload({ filename: 'a.png', async: 1 }, png());
     assert.equal(asyncFile.json.error.code, 'cannot-async-upload-file');
@@ -120,7 +138,12 @@ describe('action=upload with a file', () => {
     assert.equal(history.length, 1);
     assert.equal(history[0]!.sha1, sha1(a));
     assert.match(history[0]!.archiveName, /^\d{14}!Versions\.png$/);
-    const again = await bot.post({ action: 'upload', filename: 'Versions.png', filekey: w.json.upload.filekey, token: await bot.csrf() });
+    const again = await bot.post({
+      action: 'upload',
+      filename: 'Versions.png',
+      filekey: w.json.upload.filekey,
+      token: await bot.csrf(),
+    });
     assert.equal(again.json.error.code, 'uploadstash-file-not-found', 'a file key is used once');
   });
 
@@ -187,16 +210,44 @@ describe('action=upload with a file', () => {
   });
 
   it('writes the file page with text (or the comment), the upload log and the watchlist', async () => {
-    await bot.upload({ filename: 'Paged.png', ignorewarnings: 1, comment: 'c1', text: 'Page text' }, png(4, 4));
-    await bot.upload({ filename: 'Commented.png', ignorewarnings: 1, comment: 'only comment', watchlist: 'nochange' }, png(4, 4));
+    await bot.upload(
+      { filename: 'Paged.png', ignorewarnings: 1, comment: 'c1', text: 'Page text' },
+      png(4, 4),
+    );
+    await bot.upload(
+      { filename: 'Commented.png', ignorewarnings: 1, comment: 'only comment', watchlist: 'nochange' },
+      png(4, 4),
+    );
     const db = s.server.services.db;
-    const page = await db.selectFrom('pages').selectAll().where('namespace', '=', 6).where('title', '=', 'Paged.png').executeTakeFirstOrThrow();
-    const rev = await db.selectFrom('revisions').selectAll().where('id', '=', page.latest_rev_id).executeTakeFirstOrThrow();
+    const page = await db
+      .selectFrom('pages')
+      .selectAll()
+      .where('namespace', '=', 6)
+      .where('title', '=', 'Paged.png')
+      .executeTakeFirstOrThrow();
+    const rev = await db
+      .selectFrom('revisions')
+      .selectAll()
+      .where('id', '=', page.latest_rev_id)
+      .executeTakeFirstOrThrow();
     assert.equal(rev.content, 'Page text');
-    const p2 = await db.selectFrom('pages').selectAll().where('title', '=', 'Commented.png').executeTakeFirstOrThrow();
-    const r2 = await db.selectFrom('revisions').selectAll().where('id', '=', p2.latest_rev_id).executeTakeFirstOrThrow();
+    const p2 = await db
+      .selectFrom('pages')
+      .selectAll()
+      .where('title', '=', 'Commented.png')
+      .executeTakeFirstOrThrow();
+    const r2 = await db
+      .selectFrom('revisions')
+      .selectAll()
+      .where('id', '=', p2.latest_rev_id)
+      .executeTakeFirstOrThrow();
     assert.equal(r2.content, 'only comment');
-    const log = await db.selectFrom('logging').selectAll().where('type', '=', 'upload').where('title', '=', 'Paged.png').execute();
+    const log = await db
+      .selectFrom('logging')
+      .selectAll()
+      .where('type', '=', 'upload')
+      .where('title', '=', 'Paged.png')
+      .execute();
     assert.equal(log.length, 1);
     assert.equal(log[0]!.action, 'upload');
     const watched = await db.selectFrom('watchlist').select('title').where('namespace', '=', 6).execute();
@@ -206,7 +257,10 @@ describe('action=upload with a file', () => {
   });
 
   it('reports the deprecated watch parameter and unknown parameters as API warnings', async () => {
-    const r = await bot.upload({ filename: 'Watch1.png', watch: 1, ignorewarnings: 1, bogus: 'x' }, png(4, 4));
+    const r = await bot.upload(
+      { filename: 'Watch1.png', watch: 1, ignorewarnings: 1, bogus: 'x' },
+      png(4, 4),
+    );
     assert.equal(r.json.upload.result, 'Success');
     assert.equal(r.json.warnings.upload['*'], 'The parameter "watch" has been deprecated.');
     assert.match(r.json.warnings.main['*'], /Unrecognized parameter: bogus\./);

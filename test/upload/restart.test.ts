@@ -13,9 +13,13 @@ describe('a chunked upload survives a killed server', () => {
     srv = await spawnServerProcess({});
     // The bootstrap administrator's bot password, replaced by a known one through the admin CLI.
     const { execFileSync } = await import('node:child_process');
-    execFileSync(process.execPath, ['dist/admin/cli.js', 'bot-password', 'Admin', 'bot', '--password', BOT.password], {
-      env: { ...process.env, MWUP_DATA_DIR: srv.dataDir, MWUP_CONFIG: `${srv.dataDir}/test-config.json` },
-    });
+    execFileSync(
+      process.execPath,
+      ['dist/admin/cli.js', 'bot-password', 'Admin', 'bot', '--password', BOT.password],
+      {
+        env: { ...process.env, MWUP_DATA_DIR: srv.dataDir, MWUP_CONFIG: `${srv.dataDir}/test-config.json` },
+      },
+    );
   });
   after(async () => {
     await srv.kill('SIGKILL');
@@ -30,7 +34,16 @@ describe('a chunked upload survives a killed server', () => {
     const send = (cl: TestClient, offset: number, filekey?: string) =>
       cl.csrf().then((token) =>
         cl.post(
-          { action: 'upload', stash: 1, filename: 'Survivor.png', filesize: data.length, offset, filekey, ignorewarnings: 1, token },
+          {
+            action: 'upload',
+            stash: 1,
+            filename: 'Survivor.png',
+            filesize: data.length,
+            offset,
+            filekey,
+            ignorewarnings: 1,
+            token,
+          },
           { files: { chunk: { data: data.subarray(offset, offset + chunk) } } },
         ),
       );
@@ -55,7 +68,12 @@ describe('a chunked upload survives a killed server', () => {
       offset = last.json.upload.offset ?? data.length;
     }
     assert.equal(last.json.upload.result, 'Success');
-    const pub = await c.post({ action: 'upload', filename: 'Survivor.png', filekey: last.json.upload.filekey, token: await c.csrf() });
+    const pub = await c.post({
+      action: 'upload',
+      filename: 'Survivor.png',
+      filekey: last.json.upload.filekey,
+      token: await c.csrf(),
+    });
     assert.equal(pub.json.upload.result, 'Success');
     assert.equal(pub.json.upload.imageinfo.sha1, sha1(data));
   });
@@ -67,15 +85,34 @@ describe('a chunked upload survives a killed server', () => {
     await c.login(BOT.lgname, BOT.password);
     const token = await c.csrf();
     const first = await c.post(
-      { action: 'upload', stash: 1, filename: 'Cut.png', filesize: data.length, offset: 0, ignorewarnings: 1, token },
+      {
+        action: 'upload',
+        stash: 1,
+        filename: 'Cut.png',
+        filesize: data.length,
+        offset: 0,
+        ignorewarnings: 1,
+        token,
+      },
       { files: { chunk: { data: data.subarray(0, chunk) } } },
     );
     const key = first.json.upload.filekey;
     // Second chunk: send the fields and half of the bytes, then kill the server.
     const boundary = 'xxBOUNDARYxx';
-    const fields = { action: 'upload', format: 'json', stash: '1', filename: 'Cut.png', filesize: String(data.length), offset: String(chunk), filekey: key, ignorewarnings: '1', token };
+    const fields = {
+      action: 'upload',
+      format: 'json',
+      stash: '1',
+      filename: 'Cut.png',
+      filesize: String(data.length),
+      offset: String(chunk),
+      filekey: key,
+      ignorewarnings: '1',
+      token,
+    };
     let head = '';
-    for (const [k, v] of Object.entries(fields)) head += `--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`;
+    for (const [k, v] of Object.entries(fields))
+      head += `--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`;
     head += `--${boundary}\r\nContent-Disposition: form-data; name="chunk"; filename="c.bin"\r\nContent-Type: application/octet-stream\r\n\r\n`;
     const { request } = await import('node:http');
     const url = new URL(srv.api);
@@ -84,7 +121,10 @@ describe('a chunked upload survives a killed server', () => {
       port: url.port,
       path: url.pathname,
       method: 'POST',
-      headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, cookie: [...c.cookies].map(([k, v]) => `${k}=${v}`).join('; ') },
+      headers: {
+        'content-type': `multipart/form-data; boundary=${boundary}`,
+        cookie: [...c.cookies].map(([k, v]) => `${k}=${v}`).join('; '),
+      },
     });
     req.on('error', () => {});
     req.write(head);
@@ -101,7 +141,16 @@ describe('a chunked upload survives a killed server', () => {
     let last = st;
     while (offset < data.length) {
       last = await c2.post(
-        { action: 'upload', stash: 1, filename: 'Cut.png', filesize: data.length, offset, filekey: key, ignorewarnings: 1, token: await c2.csrf() },
+        {
+          action: 'upload',
+          stash: 1,
+          filename: 'Cut.png',
+          filesize: data.length,
+          offset,
+          filekey: key,
+          ignorewarnings: 1,
+          token: await c2.csrf(),
+        },
         { files: { chunk: { data: data.subarray(offset, offset + chunk) } } },
       );
       offset = last.json.upload.offset ?? data.length;

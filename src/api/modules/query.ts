@@ -25,13 +25,24 @@ export function createQueryModule(submodules: QuerySubmodule<ParamDefs>[]): ApiM
     name: 'query',
     params,
     async execute(ctx, raw) {
-      const p = raw as unknown as { prop: string[]; list: string[]; meta: string[]; titles: string[]; pageids: string[]; indexpageids: boolean };
+      const p = raw as unknown as {
+        prop: string[];
+        list: string[];
+        meta: string[];
+        titles: string[];
+        pageids: string[];
+        indexpageids: boolean;
+      };
       const pageIds = p.pageids.map((v) => {
-        if (!/^\d+$/.test(v)) throw new MwError('badinteger', `Invalid value "${v}" for integer parameter "pageids".`);
+        if (!/^\d+$/.test(v))
+          throw new MwError('badinteger', `Invalid value "${v}" for integer parameter "pageids".`);
         return Number(v);
       });
       if (p.titles.length && pageIds.length) {
-        throw new MwError('invalidparammix', 'The parameters "titles" and "pageids" can not be used together.');
+        throw new MwError(
+          'invalidparammix',
+          'The parameters "titles" and "pageids" can not be used together.',
+        );
       }
       const pages = await PageSet.fromParams(ctx, p.titles, pageIds);
       const query: Record<string, unknown> = {};
@@ -69,4 +80,3 @@ export function createQueryModule(submodules: QuerySubmodule<ParamDefs>[]): ApiM
     },
   };
 }
-

@@ -1,13 +1,13 @@
 import { MwError } from '../../errors.js';
-import type { ChunkedUploads, ReceivedChunk } from '../../upload/chunks.js';
-import { PUBLISH_JOB, type PublishJobParams } from '../../upload/jobs.js';
+import { checkTags } from '../../files/tags.js';
 import type { JobQueue } from '../../jobs/queue.js';
+import type { ChunkedUploads, ReceivedChunk } from '../../upload/chunks.js';
+import { ASSEMBLE_JOB } from '../../upload/chunks.js';
+import { PUBLISH_JOB, type PublishJobParams } from '../../upload/jobs.js';
 import { type StashEntry, stashNotFound } from '../../upload/stash.js';
 import type { StatusStore } from '../../upload/status.js';
 import type { ApiContext, ReceivedFile } from '../context.js';
-import { checkTags } from '../../files/tags.js';
 import { checkUploadRights, type UploadExtensions, type UploadParams, watchChange } from './upload.js';
-import { ASSEMBLE_JOB } from '../../upload/chunks.js';
 
 interface Deps {
   chunks: ChunkedUploads;
@@ -19,7 +19,9 @@ interface Deps {
 const missingResult = () => new MwError('missingresult', 'No result in status data.');
 
 /** The chunk, checkstatus and async-publish parts of action=upload. */
-export function asyncUploadExtensions(d: Deps): Pick<UploadExtensions, 'chunk' | 'checkStatus' | 'asyncPublish'> {
+export function asyncUploadExtensions(
+  d: Deps,
+): Pick<UploadExtensions, 'chunk' | 'checkStatus' | 'asyncPublish'> {
   return {
     async chunk(ctx, p, filekey) {
       const up = ctx.services.uploads;
@@ -29,8 +31,15 @@ export function asyncUploadExtensions(d: Deps): Pick<UploadExtensions, 'chunk' |
       checkUploadRights(ctx, false);
       const max = ctx.config.uploads.maxUploadSize;
       const filesize = p.filesize ?? 0;
-      if (filesize > max) throw new MwError('file-too-large', 'The file you submitted was too large.', { max });
-      const probe = { blobKey: '', size: part.size, sha1: '', head: offset === 0 ? part.head : Buffer.alloc(0), sourceType: 'chunks' as const };
+      if (filesize > max)
+        throw new MwError('file-too-large', 'The file you submitted was too large.', { max });
+      const probe = {
+        blobKey: '',
+        size: part.size,
+        sha1: '',
+        head: offset === 0 ? part.head : Buffer.alloc(0),
+        sourceType: 'chunks' as const,
+      };
       const name = await up.service.verifyName(probe, p.filename!);
       if (!p.stash) await up.service.checkOverwrite(name.dbKey, ctx.identity);
       const warnings = p.ignorewarnings ? {} : await up.service.warnings({ name, file: probe }, ctx.identity);
@@ -42,7 +51,15 @@ export function asyncUploadExtensions(d: Deps): Pick<UploadExtensions, 'chunk' |
         part.claimed = true;
         entry = r.entry;
       } else {
-        entry = await d.chunks.next(ctx.identity, filekey!, offset, chunk, p.filename!, filesize, ctx.request.requestId);
+        entry = await d.chunks.next(
+          ctx.identity,
+          filekey!,
+          offset,
+          chunk,
+          p.filename!,
+          filesize,
+          ctx.request.requestId,
+        );
         part.claimed = true;
       }
       if (Object.keys(warnings).length) {
@@ -77,7 +94,12 @@ export function asyncUploadExtensions(d: Deps): Pick<UploadExtensions, 'chunk' |
           throw new MwError(e.code, e.info, e.data ?? {});
         }
         if (st.result === 'Warning') {
-          ctx.result.upload = { result: 'Warning', warnings: st.warnings ?? {}, filekey: st.filekey, sessionkey: st.filekey };
+          ctx.result.upload = {
+            result: 'Warning',
+            warnings: st.warnings ?? {},
+            filekey: st.filekey,
+            sessionkey: st.filekey,
+          };
           return;
         }
         const out: Record<string, unknown> = { result: st.result, stage: st.stage };
@@ -105,7 +127,11 @@ export function asyncUploadExtensions(d: Deps): Pick<UploadExtensions, 'chunk' |
       if (entry.status === 'assembling') {
         // Complete, but nobody is assembling it (the server stopped during a synchronous assembly).
         await d.status.set(filekey, user.id, { result: 'Poll', stage: 'queued' });
-        await d.jobs.enqueue(ASSEMBLE_JOB, { filekey, userId: user.id }, { dedupeKey: `assemble:${filekey}` });
+        await d.jobs.enqueue(
+          ASSEMBLE_JOB,
+          { filekey, userId: user.id },
+          { dedupeKey: `assemble:${filekey}` },
+        );
         ctx.result.upload = { result: 'Poll', stage: 'queued' };
         return;
       }
@@ -116,7 +142,8 @@ export function asyncUploadExtensions(d: Deps): Pick<UploadExtensions, 'chunk' |
       const up = ctx.services.uploads;
       const user = ctx.user!;
       const prior = await d.status.get(entry.key, user.id);
-      if (prior?.result === 'Poll') throw new MwError('publishfailed', 'Upload from stash already in progress.');
+      if (prior?.result === 'Poll')
+        throw new MwError('publishfailed', 'Upload from stash already in progress.');
       // Published meanwhile by an earlier request: the key is used up.
       if (prior?.result === 'Success' && prior.stage === 'publish') throw stashNotFound(entry.key);
       const file = await up.service.fromStash(entry);

@@ -1,9 +1,9 @@
 import { MwError } from '../../errors.js';
+import { checkTags } from '../../files/tags.js';
 import type { JobQueue } from '../../jobs/queue.js';
 import { fetchToBlob } from '../../upload/from-url.js';
 import type { StatusStore } from '../../upload/status.js';
 import { URL_JOB, type UrlJobParams, urlStatusKey } from '../../upload/url-jobs.js';
-import { checkTags } from '../../files/tags.js';
 import { runUpload, type UploadExtensions, watchChange } from './upload.js';
 
 /** Uploads from a URL: synchronous, or (with `async`) a job polled with checkstatus + the same url. */
@@ -21,7 +21,8 @@ export function urlUploadExtensions(
       const user = ctx.user!;
       const key = urlStatusKey(user.id, url, p.filename!);
       const prior = await d.status.get(key, user.id);
-      if (prior?.result === 'Poll') throw new MwError('publishfailed', 'Upload from stash already in progress.');
+      if (prior?.result === 'Poll')
+        throw new MwError('publishfailed', 'Upload from stash already in progress.');
       checkTags(ctx.config, p.tags, ctx.can('applychangetags'));
       const params: UrlJobParams = {
         statusKey: key,

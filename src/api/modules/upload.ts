@@ -2,8 +2,8 @@ import type { Config } from '../../config.js';
 import { MwError } from '../../errors.js';
 import type { FileVersion } from '../../files/types.js';
 import { checkCopyUploadDomain } from '../../upload/from-url.js';
-import { FILEKEY_RE, type StashEntry } from '../../upload/stash.js';
 import type { UploadFile, UploadOutcome } from '../../upload/service.js';
+import { FILEKEY_RE, type StashEntry } from '../../upload/stash.js';
 import type { ApiContext, ReceivedFile } from '../context.js';
 import type { ApiModule } from '../module.js';
 import type { ParamDefs, Params } from '../params.js';
@@ -29,7 +29,9 @@ function uploadParams(config: Config) {
     async: { type: 'boolean' },
     checkstatus: { type: 'boolean' },
   } satisfies ParamDefs;
-  return config.watchlistExpiry ? { ...p, watchlistexpiry: { type: 'string' } satisfies ParamDefs[string] } : p;
+  return config.watchlistExpiry
+    ? { ...p, watchlistexpiry: { type: 'string' } satisfies ParamDefs[string] }
+    : p;
 }
 
 export type UploadParams = Params<ReturnType<typeof uploadParams>> & { watchlistexpiry?: string };
@@ -46,7 +48,6 @@ export interface UploadExtensions {
   imageInfo(ctx: ApiContext, file: FileVersion): Promise<Record<string, unknown>>;
   stashImageInfo(ctx: ApiContext, entry: StashEntry): Promise<Record<string, unknown>>;
 }
-
 
 /** Whether the user may upload at all (MediaWiki: `upload` and `edit`; URL uploads also `upload_by_url`). */
 export function checkUploadRights(ctx: ApiContext, byUrl: boolean): void {
@@ -72,7 +73,15 @@ function parseExpiry(v: string | undefined): string | null | undefined {
   const t = v.trim().toLowerCase();
   if (['infinite', 'indefinite', 'infinity', 'never'].includes(t)) return null;
   const rel = /^(\d+)\s*(second|minute|hour|day|week|month|year)s?$/.exec(t);
-  const unit: Record<string, number> = { second: 1, minute: 60, hour: 3600, day: 86400, week: 604800, month: 2592000, year: 31536000 };
+  const unit: Record<string, number> = {
+    second: 1,
+    minute: 60,
+    hour: 3600,
+    day: 86400,
+    week: 604800,
+    month: 2592000,
+    year: 31536000,
+  };
   let ms: number;
   if (rel) ms = Date.now() + Number(rel[1]) * unit[rel[2]!]! * 1000;
   else ms = Date.parse(v);
@@ -102,22 +111,30 @@ export function createUploadModule(config: Config, ext: UploadExtensions): ApiMo
       // MediaWiki's selectUploadModule, in its order.
       if (!hasChunk) {
         const given = [filekey && 'filekey', hasFile && 'file', url && 'url'].filter(Boolean) as string[];
-        if (given.length === 0) throw new MwError('missingparam', 'One of the parameters "filekey", "file" and "url" is required.');
+        if (given.length === 0)
+          throw new MwError('missingparam', 'One of the parameters "filekey", "file" and "url" is required.');
         if (given.length > 1) {
           const list = given.map((g) => `"${g}"`);
-          throw new MwError('invalidparammix', `The parameters ${list.slice(0, -1).join(', ')} and ${list.at(-1)} can not be used together.`);
+          throw new MwError(
+            'invalidparammix',
+            `The parameters ${list.slice(0, -1).join(', ')} and ${list.at(-1)} can not be used together.`,
+          );
         }
       }
-      if (url && p.checkstatus && !filekey && up.ext.checkUrlStatus) return up.ext.checkUrlStatus(ctx, p, url);
+      if (url && p.checkstatus && !filekey && up.ext.checkUrlStatus)
+        return up.ext.checkUrlStatus(ctx, p, url);
       if (filekey && p.checkstatus) {
         if (!up.ext.checkStatus) throw new MwError('missingresult', 'No result in status data.');
         return up.ext.checkStatus(ctx, filekey);
       }
-      if (p.filename === undefined || p.filename === '') throw new MwError('nofilename', 'The "filename" parameter must be set.');
+      if (p.filename === undefined || p.filename === '')
+        throw new MwError('nofilename', 'The "filename" parameter must be set.');
 
       if (hasChunk) {
-        if (filekey && p.offset === 0) throw new MwError('filekeynotallowed', 'Cannot supply a "filekey" when "offset" is 0.');
-        if (!filekey && p.offset !== 0) throw new MwError('filekeyneeded', 'Must supply a "filekey" when "offset" is non-zero.');
+        if (filekey && p.offset === 0)
+          throw new MwError('filekeynotallowed', 'Cannot supply a "filekey" when "offset" is 0.');
+        if (!filekey && p.offset !== 0)
+          throw new MwError('filekeyneeded', 'Must supply a "filekey" when "offset" is non-zero.');
         if (!up.ext.chunk) throw new MwError('chunkeduploaddisabled', 'Chunked uploads are not enabled.');
         return up.ext.chunk(ctx, p, filekey);
       }
@@ -133,18 +150,29 @@ export function createUploadModule(config: Config, ext: UploadExtensions): ApiMo
           throw new MwError('stashfailed', 'The chunked upload of this file key is not complete.');
         }
         if (asyncMode) {
-          if (!up.ext.asyncPublish) throw new MwError('asyncdisabled', 'Asynchronous uploads are not enabled.');
+          if (!up.ext.asyncPublish)
+            throw new MwError('asyncdisabled', 'Asynchronous uploads are not enabled.');
           await up.service.verifyName(await up.service.fromStash(e), p.filename);
           return up.ext.asyncPublish(ctx, p, e);
         }
         file = await up.service.fromStash(e);
       } else if (hasFile) {
-        if (asyncMode) throw new MwError('cannot-async-upload-file', 'The async parameter cannot be combined with a file upload.');
+        if (asyncMode)
+          throw new MwError(
+            'cannot-async-upload-file',
+            'The async parameter cannot be combined with a file upload.',
+          );
         checkUploadRights(ctx, false);
         const part = ctx.request.files.get('file') as ReceivedFile;
         if (part.target.kind !== 'blob') throw new MwError('badupload', 'The file part could not be stored.');
         part.claimed = true;
-        file = { blobKey: part.target.blobKey, size: part.size, sha1: part.sha1, head: part.head, sourceType: 'file' };
+        file = {
+          blobKey: part.target.blobKey,
+          size: part.size,
+          sha1: part.sha1,
+          head: part.head,
+          sourceType: 'file',
+        };
       } else {
         if (!ctx.config.copyUploads.enabled || !up.ext.fromUrl) {
           throw new MwError('copyuploaddisabled', 'Upload by URL is disabled.');
@@ -160,7 +188,12 @@ export function createUploadModule(config: Config, ext: UploadExtensions): ApiMo
 }
 
 /** Verification, warnings, then stash or publish — and the answer MediaWiki gives for each. */
-export async function runUpload(ctx: ApiContext, p: UploadParams, file: UploadFile, ext: UploadExtensions): Promise<void> {
+export async function runUpload(
+  ctx: ApiContext,
+  p: UploadParams,
+  file: UploadFile,
+  ext: UploadExtensions,
+): Promise<void> {
   const { service } = ctx.services.uploads;
   const dbKeyGuess = p.filename!;
   const isNew = !(await ctx.services.files.current(dbKeyGuess.replace(/ /g, '_')));
@@ -187,7 +220,8 @@ export async function formatOutcome(
   ext: Pick<UploadExtensions, 'imageInfo' | 'stashImageInfo'>,
 ): Promise<Record<string, unknown>> {
   const hasWarnings = Object.keys(o.warnings).length > 0;
-  if (o.kind === 'warning') return { result: 'Warning', warnings: o.warnings, filekey: o.filekey, sessionkey: o.filekey };
+  if (o.kind === 'warning')
+    return { result: 'Warning', warnings: o.warnings, filekey: o.filekey, sessionkey: o.filekey };
   if (o.kind === 'stashed') {
     const out: Record<string, unknown> = { result: 'Success', filekey: o.entry.key, sessionkey: o.entry.key };
     if (hasWarnings) out.warnings = o.warnings;

@@ -5,4 +5,8 @@ import { metaUserinfo } from './meta-userinfo.js';
 import type { QuerySubmodule } from './submodule.js';
 
 /** Every prop=/list=/meta= submodule of action=query. */
-export const QUERY_SUBMODULES = [metaTokens, metaUserinfo, metaSiteinfo] as unknown as QuerySubmodule<ParamDefs>[];
+export const QUERY_SUBMODULES = [
+  metaTokens,
+  metaUserinfo,
+  metaSiteinfo,
+] as unknown as QuerySubmodule<ParamDefs>[];

@@ -88,7 +88,12 @@ export const metaSiteinfo = defineQueryModule({
           q.query.defaultoptions = { watchdefault: 0, watchuploads: 1, watchcreations: 1 };
           break;
         case 'uploaddialog':
-          q.query.uploaddialog = { fields: { description: true, date: false, categories: false }, licensemessages: {}, comment: { local: '', foreign: '' }, format: {} };
+          q.query.uploaddialog = {
+            fields: { description: true, date: false, categories: false },
+            licensemessages: {},
+            comment: { local: '', foreign: '' },
+            format: {},
+          };
           break;
         default:
           q.query[prop] = [];
@@ -116,7 +121,7 @@ function general(ctx: ApiContext): Record<string, unknown> {
     linkprefixcharset: '',
     linkprefix: '',
     linktrail: '/^([a-z]+)(.*)$/sD',
-    legaltitlechars: " %!\"$&'()*,\\-.\\/0-9:;=?@A-Z\\\\^_`a-z~\\x80-\\xFF+",
+    legaltitlechars: ' %!"$&\'()*,\\-.\\/0-9:;=?@A-Z\\\\^_`a-z~\\x80-\\xFF+',
     invalidusernamechars: '@:>',
     fixarabicunicode: '',
     fixmalayalamunicode: '',
@@ -170,7 +175,15 @@ function general(ctx: ApiContext): Record<string, unknown> {
   if (ctx.fv === 2) {
     // formatversion=2 prints flags as booleans.
     for (const k of Object.keys(g)) if (g[k] === '') g[k] = true;
-    for (const k of ['langconversion', 'linkconversion', 'titleconversion', 'fixarabicunicode', 'fixmalayalamunicode', 'interwikimagic', 'nofollowlinks']) {
+    for (const k of [
+      'langconversion',
+      'linkconversion',
+      'titleconversion',
+      'fixarabicunicode',
+      'fixmalayalamunicode',
+      'interwikimagic',
+      'nofollowlinks',
+    ]) {
       if (k in g) g[k] = true;
     }
     g.linkprefixcharset = '';
@@ -186,7 +199,14 @@ function general(ctx: ApiContext): Record<string, unknown> {
 async function statistics(ctx: ApiContext): Promise<Record<string, number>> {
   const db = ctx.services.db;
   const count = async (table: 'pages' | 'revisions' | 'images' | 'users' | 'jobs') =>
-    Number((await db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst())?.n ?? 0);
+    Number(
+      (
+        await db
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirst()
+      )?.n ?? 0,
+    );
   const admins = await db
     .selectFrom('user_groups')
     .select((eb) => eb.fn.countAll<number>().as('n'))

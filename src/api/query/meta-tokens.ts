@@ -16,7 +16,8 @@ export const metaTokens = defineQueryModule({
       await ensureSession(ctx);
     }
     const tokens: Record<string, string> = {};
-    for (const t of p.type) tokens[`${t}token`] = ctx.services.sessions.token(ctx.identity.session, t, loggedIn);
+    for (const t of p.type)
+      tokens[`${t}token`] = ctx.services.sessions.token(ctx.identity.session, t, loggedIn);
     q.query.tokens = tokens;
   },
 });

@@ -43,10 +43,15 @@ export const metaUserinfo = defineQueryModule({
     if (props.has('groupmemberships')) {
       out.groupmemberships = (id.user?.groups ?? []).map((g) => ({ group: g, expiry: 'infinity' }));
     }
-    if (props.has('implicitgroups')) out.implicitgroups = id.groups.filter((g) => (IMPLICIT_GROUPS as readonly string[]).includes(g));
+    if (props.has('implicitgroups'))
+      out.implicitgroups = id.groups.filter((g) => (IMPLICIT_GROUPS as readonly string[]).includes(g));
     if (props.has('rights')) out.rights = [...id.rights];
     if (props.has('changeablegroups')) {
-      const all = id.rights.has('userrights') ? Object.keys(ctx.services.permissions).filter((g) => !(IMPLICIT_GROUPS as readonly string[]).includes(g)) : [];
+      const all = id.rights.has('userrights')
+        ? Object.keys(ctx.services.permissions).filter(
+            (g) => !(IMPLICIT_GROUPS as readonly string[]).includes(g),
+          )
+        : [];
       out.changeablegroups = { add: all, remove: all, 'add-self': [], 'remove-self': [] };
     }
     if (props.has('options')) out.options = {};

@@ -2,7 +2,13 @@
 export type ParsedTitle = { ns: number; dbKey: string; prefixedText: string } | { invalid: string };
 
 const NS: Record<string, number> = { file: 6, image: 6, user: 2, category: 14, mediawiki: 8, template: 10 };
-const NS_NAME: Record<number, string> = { 6: 'File', 2: 'User', 14: 'Category', 8: 'MediaWiki', 10: 'Template' };
+const NS_NAME: Record<number, string> = {
+  6: 'File',
+  2: 'User',
+  14: 'Category',
+  8: 'MediaWiki',
+  10: 'Template',
+};
 
 export function parseTitle(text: string, defaultNs = 0): ParsedTitle {
   let t = text.replace(/_/g, ' ').replace(/\s+/g, ' ').trim();
