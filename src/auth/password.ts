@@ -6,12 +6,22 @@ const R = 8;
 const P = 1;
 const KEYLEN = 32;
 
+/**
+ * Each hash takes 32 MiB; they run one at a time so that a burst of logins cannot make memory grow
+ * (and so that logins cannot starve uploads of CPU).
+ */
+let kdfQueue: Promise<unknown> = Promise.resolve();
+
 function scryptAsync(password: string, salt: Buffer, n: number, r: number, p: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    scrypt(password.normalize('NFC'), salt, KEYLEN, { N: n, r, p, maxmem: 128 * n * r * 2 }, (err, key) =>
-      err ? reject(err) : resolve(key),
-    );
-  });
+  const run = () =>
+    new Promise<Buffer>((resolve, reject) => {
+      scrypt(password.normalize('NFC'), salt, KEYLEN, { N: n, r, p, maxmem: 128 * n * r * 2 }, (err, key) =>
+        err ? reject(err) : resolve(key),
+      );
+    });
+  const result = kdfQueue.then(run, run);
+  kdfQueue = result.catch(() => {});
+  return result;
 }
 
 /** Hash a password with scrypt. The result is self-describing: `scrypt$N$r$p$salt$hash`. */

@@ -16,6 +16,32 @@ export interface DatabaseHandle {
   close(): Promise<void>;
 }
 
+/**
+ * better-sqlite3 with prepared statements reused by SQL text (Kysely prepares every query anew).
+ * The cache is bounded; statements are cheap to keep.
+ */
+function withStatementCache(db: SqliteDatabase.Database): SqliteDatabase.Database {
+  const cache = new Map<string, SqliteDatabase.Statement>();
+  const prepare = db.prepare.bind(db);
+  return new Proxy(db, {
+    get(target, prop, receiver) {
+      if (prop === 'prepare') {
+        return (sql: string) => {
+          let st = cache.get(sql);
+          if (!st) {
+            st = prepare(sql);
+            if (cache.size >= 500) cache.delete(cache.keys().next().value!);
+            cache.set(sql, st);
+          }
+          return st;
+        };
+      }
+      const v = Reflect.get(target, prop, receiver);
+      return typeof v === 'function' ? v.bind(target) : v;
+    },
+  });
+}
+
 /** Open (and migrate) the database the configuration names. */
 export async function openDatabase(cfg: DatabaseConfig): Promise<DatabaseHandle> {
   if (cfg.driver === 'postgres') {
@@ -32,7 +58,7 @@ export async function openDatabase(cfg: DatabaseConfig): Promise<DatabaseHandle>
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('busy_timeout = 10000');
   sqlite.pragma('foreign_keys = ON');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   await migrate(db, 'sqlite');
   return { db, dialect: 'sqlite', close: () => db.destroy() };
 }

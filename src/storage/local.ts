@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { mkdir, open, opendir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { assertValidKey, type BlobBody, type BlobStat, type BlobStore } from './blob-store.js';
 
 const toReadable = (body: BlobBody): Readable => (body instanceof Readable ? body : Readable.from(body));
@@ -26,22 +25,40 @@ export class LocalBlobStore implements BlobStore {
     return this.path(key);
   }
 
+  /** Directories known to exist (saves a mkdir per write). */
+  private readonly dirs = new Set<string>();
+
+  private async ensureDir(dir: string): Promise<void> {
+    if (this.dirs.has(dir)) return;
+    await mkdir(dir, { recursive: true });
+    this.dirs.add(dir);
+  }
+
   async write(key: string, body: BlobBody): Promise<number> {
     const dest = this.path(key);
-    await mkdir(this.tmpDir, { recursive: true });
+    await this.ensureDir(this.tmpDir);
     const tmp = join(this.tmpDir, randomUUID());
-    const out = createWriteStream(tmp, { flags: 'wx' });
+    const fh = await open(tmp, 'wx');
+    let size = 0;
     try {
-      await pipeline(toReadable(body), out);
-      const fh = await open(tmp, 'r+');
       try {
+        for await (const chunk of toReadable(body)) {
+          const buf = chunk as Uint8Array;
+          let done = 0;
+          while (done < buf.length) {
+            const { bytesWritten } = await fh.write(buf, done, buf.length - done);
+            done += bytesWritten;
+          }
+          size += buf.length;
+        }
+        // Durable before anything can reference it.
         await fh.sync();
       } finally {
         await fh.close();
       }
-      await mkdir(dirname(dest), { recursive: true });
+      await this.ensureDir(dirname(dest));
       await rename(tmp, dest);
-      return out.bytesWritten;
+      return size;
     } catch (e) {
       await rm(tmp, { force: true });
       throw e;
@@ -50,7 +67,7 @@ export class LocalBlobStore implements BlobStore {
 
   async append(key: string, offset: number, body: BlobBody): Promise<number> {
     const path = this.path(key);
-    await mkdir(dirname(path), { recursive: true });
+    await this.ensureDir(dirname(path));
     const fh = await open(path, offset === 0 ? 'w' : 'r+');
     try {
       const { size } = await fh.stat();
