@@ -17,6 +17,7 @@ import type { Config } from './config.js';
 import { openDatabase } from './db/index.js';
 import { FileRepo } from './files/repo.js';
 import { registerPublicRoutes } from './http/routes.js';
+import { startMaintenance } from './maintenance.js';
 import { buildHttpServer } from './http/server.js';
 import { JobQueue } from './jobs/queue.js';
 import type { Logger, Services } from './services.js';
@@ -93,7 +94,7 @@ async function bootstrap(services: Services): Promise<BootstrapInfo | null> {
 export async function startServer(config: Config): Promise<RunningServer> {
   const dbh = await openDatabase(config.database);
   const blobs = await openBlobStore(config);
-  const files = new FileRepo(dbh.db);
+  const files = new FileRepo(dbh.db, dbh.dialect);
   const stash = new UploadStash(dbh.db, blobs, config);
   const services: Services = {
     config,
@@ -151,6 +152,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     if (config.server.endsWith(':0')) config.server = `http://${h.includes(':') ? `[${h}]` : h}:${addr.port}`;
   }
   jobs.start();
+  const stopMaintenance = startMaintenance(services, jobs, config.maintenanceIntervalSeconds * 1000);
   return {
     app,
     services,
@@ -160,6 +162,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     bootstrap: boot,
     async close() {
       await app.close();
+      await stopMaintenance();
       await jobs.stop();
       await dbh.close();
     },

@@ -32,6 +32,8 @@ export interface Config {
   jobs: { workers: number; pollIntervalMs: number; leaseSeconds: number; maxAttempts: number };
   /** Largest urlencoded body / single multipart text field accepted, in bytes. */
   maxFieldBytes: number;
+  /** How often expired stash entries, sessions and left-over blobs are removed. */
+  maintenanceIntervalSeconds: number;
   /** Trust X-Forwarded-For from a reverse proxy (Fastify's trustProxy). */
   trustProxy: boolean | string;
   /** Origins allowed for credentialed CORS requests (`origin=` parameter). */
@@ -151,6 +153,7 @@ export function defaultConfig(dataDir = resolve('data')): Config {
     maxFieldBytes: 8 * MIB,
     corsOrigins: [],
     trustProxy: false,
+    maintenanceIntervalSeconds: 300,
     logRequests: false,
   };
 }

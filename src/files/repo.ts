@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db } from '../db/index.js';
 import type { FileVersionColumns } from '../db/schema.js';
 import { MwError } from '../errors.js';
@@ -78,7 +79,19 @@ export interface PublishResult {
  * written before and only referenced by the rows, so a crash leaves the old state or the new one.
  */
 export class FileRepo {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly dialect: 'sqlite' | 'postgres' = 'sqlite',
+  ) {}
+
+  /**
+   * Serialise changes to one file name inside a transaction. SQLite transactions are serialised
+   * already; on PostgreSQL an advisory lock on the name makes concurrent publishes queue up.
+   */
+  private async lockName(trx: Db, name: string): Promise<void> {
+    if (this.dialect !== 'postgres') return;
+    await sql`select pg_advisory_xact_lock(hashtext(${`file:${name}`}))`.execute(trx);
+  }
 
   async current(name: string, db: Db = this.db): Promise<FileVersion | null> {
     const r = await db.selectFrom('images').selectAll().where('name', '=', name).executeTakeFirst();
@@ -160,6 +173,7 @@ export class FileRepo {
    */
   async publish(input: PublishInput): Promise<PublishResult> {
     return this.db.transaction().execute(async (trx) => {
+      await this.lockName(trx, input.name);
       const previous = await this.current(input.name, trx);
       if (previous && previous.sha1 === input.sha1) {
         throw new MwError(
@@ -248,6 +262,7 @@ export class FileRepo {
    */
   async deleteFile(name: string, actor: Actor, reason: string): Promise<{ logId: number } | null> {
     return this.db.transaction().execute(async (trx) => {
+      await this.lockName(trx, name);
       const cur = await this.current(name, trx);
       const page = await getPage(trx, NS_FILE, name);
       if (!cur && !page) return null;
@@ -290,6 +305,7 @@ export class FileRepo {
     reason: string,
   ): Promise<{ logId: number; restored: number } | null> {
     return this.db.transaction().execute(async (trx) => {
+      await this.lockName(trx, name);
       const rows = await trx
         .selectFrom('filearchive')
         .selectAll()

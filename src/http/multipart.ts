@@ -41,6 +41,7 @@ export function parseMultipart(
     const files = new Map<string, ReceivedFile>();
     let failure: unknown = null;
     let pending: Promise<void> = Promise.resolve();
+    const active = new Set<Readable>();
     let bb: ReturnType<typeof createBusboy>;
     try {
       bb = createBusboy({
@@ -82,6 +83,9 @@ export function parseMultipart(
         stream.resume();
         return;
       }
+      active.add(stream);
+      stream.once('close', () => active.delete(stream));
+      stream.once('end', () => active.delete(stream));
       const snapshot = new Map(fields);
       const job = onFile(name, filename, stream, snapshot).then(
         (f) => {
@@ -125,8 +129,16 @@ export function parseMultipart(
           new MwError('badmultipart', `Could not parse the multipart/form-data body: ${e.message}`),
         ),
     );
-    req.on('aborted', () => bb.destroy(new Error('client disconnected')));
-    req.on('error', (e) => bb.destroy(e));
+    // A client that goes away mid-body: fail the part being stored, so that its blob is removed.
+    const disconnected = (e?: Error) => {
+      const err = e ?? new MwError('aborted', 'The client disconnected before the request body was complete.');
+      for (const st of active) st.destroy(err);
+      bb.destroy(err);
+    };
+    req.on('close', () => {
+      if (!req.complete) disconnected();
+    });
+    req.on('error', (e) => disconnected(e));
     req.pipe(bb);
   });
 }

@@ -89,7 +89,13 @@ export async function receivePart(
     if (plan.hashState) hasher.load(Buffer.from(plan.hashState, 'base64'));
     else hasher.init();
     const tap = new Tap(limit, (b) => hasher.update(b));
-    await blobs.append(plan.blobKey, plan.offset, through(stream, tap));
+    try {
+      await blobs.append(plan.blobKey, plan.offset, through(stream, tap));
+    } catch (e) {
+      // The first chunk of an upload that never came to be: nothing may stay behind.
+      if (plan.offset === 0 && plan.stashKey === '') await blobs.delete(plan.blobKey);
+      throw e;
+    }
     const hashState = Buffer.from(hasher.save()).toString('base64');
     return {
       field,

@@ -1,11 +1,23 @@
 import type { ParamDefs } from '../params.js';
+import { listAllimages } from './list-allimages.js';
+import { listLogevents } from './list-logevents.js';
 import { metaSiteinfo } from './meta-siteinfo.js';
 import { metaTokens } from './meta-tokens.js';
 import { metaUserinfo } from './meta-userinfo.js';
+import { propImageinfo } from './prop-imageinfo.js';
+import { propInfo } from './prop-info.js';
+import { propRevisions } from './prop-revisions.js';
+import { propStashimageinfo } from './prop-stashimageinfo.js';
 import type { QuerySubmodule } from './submodule.js';
 
 /** Every prop=/list=/meta= submodule of action=query. */
 export const QUERY_SUBMODULES = [
+  propInfo,
+  propRevisions,
+  propImageinfo,
+  propStashimageinfo,
+  listAllimages,
+  listLogevents,
   metaTokens,
   metaUserinfo,
   metaSiteinfo,

@@ -1,0 +1,210 @@
+import { MwError } from '../../errors.js';
+import { commentLinkTargets, existingPages, formatComment } from '../../files/imageinfo.js';
+import { continueParts, isoFromTs14, noteMaxLimit, timestampParam, ts14 } from './pageset.js';
+import { defineQueryModule } from './submodule.js';
+import { parseTitle, titleFromDb } from './titles.js';
+
+const PROPS = ['ids', 'title', 'type', 'user', 'userid', 'timestamp', 'comment', 'parsedcomment', 'details', 'tags'] as const;
+
+/** $wgLogTypes of MediaWiki 1.39 (with the page creation and new user logs on). */
+export const LOG_TYPES = [
+  '',
+  'block',
+  'protect',
+  'rights',
+  'delete',
+  'upload',
+  'move',
+  'import',
+  'patrol',
+  'merge',
+  'suppress',
+  'tag',
+  'managetags',
+  'contentmodel',
+  'create',
+  'newusers',
+] as const;
+
+/** `type/action` pairs accepted by `leaction` ($wgLogActions and $wgLogActionsHandlers keys). */
+const LOG_ACTIONS = new Set([
+  'block/block',
+  'block/reblock',
+  'block/unblock',
+  'contentmodel/change',
+  'contentmodel/new',
+  'create/create',
+  'delete/delete',
+  'delete/delete_redir',
+  'delete/event',
+  'delete/restore',
+  'delete/revision',
+  'import/interwiki',
+  'import/upload',
+  'managetags/activate',
+  'managetags/create',
+  'managetags/deactivate',
+  'managetags/delete',
+  'merge/merge',
+  'move/move',
+  'move/move_redir',
+  'newusers/autocreate',
+  'newusers/byemail',
+  'newusers/create',
+  'newusers/create2',
+  'newusers/newusers',
+  'patrol/autopatrol',
+  'patrol/patrol',
+  'protect/modify',
+  'protect/move_prot',
+  'protect/protect',
+  'protect/unprotect',
+  'rights/autopromote',
+  'rights/rights',
+  'suppress/block',
+  'suppress/delete',
+  'suppress/event',
+  'suppress/reblock',
+  'suppress/revision',
+  'tag/update',
+  'upload/overwrite',
+  'upload/revert',
+  'upload/upload',
+]);
+
+/** list=logevents */
+export const listLogevents = defineQueryModule({
+  name: 'logevents',
+  kind: 'list',
+  prefix: 'le',
+  params: {
+    prop: { type: 'multi', values: PROPS, default: 'ids|title|type|user|timestamp|comment|details' },
+    type: { type: 'enum', values: LOG_TYPES },
+    action: { type: 'string' },
+    start: { type: 'string' },
+    end: { type: 'string' },
+    dir: { type: 'enum', values: ['newer', 'older'], default: 'older' },
+    user: { type: 'string' },
+    title: { type: 'string' },
+    namespace: { type: 'integer' },
+    prefix: { type: 'string' },
+    tag: { type: 'string' },
+    limit: { type: 'limit', default: 10, max: 500, highMax: 5000 },
+    continue: { type: 'string' },
+  },
+  async execute(q, p) {
+    const { ctx } = q;
+    const db = ctx.services.db;
+    const props = new Set(p.prop);
+    const older = p.dir === 'older';
+    noteMaxLimit(ctx, 'logevents', 'lelimit', p.limit);
+    let query = db.selectFrom('logging').selectAll();
+    if (p.action !== undefined) {
+      const [type, action] = p.action.split('/', 2) as [string, string | undefined];
+      const known = action === '*' ? (LOG_TYPES as readonly string[]).includes(type) && type !== '' : LOG_ACTIONS.has(p.action);
+      if (!known) throw new MwError('badvalue', `Unrecognized value for parameter "leaction": ${p.action}.`);
+      query = query.where('type', '=', type);
+      if (action !== '*') query = query.where('action', '=', action!);
+    } else if (p.type) {
+      query = query.where('type', '=', p.type);
+    }
+    const start = timestampParam('lestart', p.start);
+    const end = timestampParam('leend', p.end);
+    if (start !== undefined) query = query.where('timestamp', older ? '<=' : '>=', start);
+    if (end !== undefined) query = query.where('timestamp', older ? '>=' : '<=', end);
+    if (p.user !== undefined) {
+      const name = p.user.replace(/_/g, ' ').trim();
+      query = query.where('user_text', '=', name ? name[0]!.toUpperCase() + name.slice(1) : name);
+    }
+    if (p.title !== undefined) {
+      const t = parseTitle(p.title, 0, ctx.config);
+      if ('invalid' in t) throw new MwError('invalidtitle', `Bad title "${p.title}".`);
+      query = query.where('namespace', '=', t.ns).where('title', '=', t.dbKey);
+    }
+    if (p.namespace !== undefined) query = query.where('namespace', '=', p.namespace);
+    if (p.prefix !== undefined) {
+      const t = parseTitle(p.prefix, 0, ctx.config);
+      if ('invalid' in t) throw new MwError('invalidtitle', `Bad title "${p.prefix}".`);
+      query = query
+        .where('namespace', '=', t.ns)
+        .where('title', '>=', t.dbKey)
+        .where('title', '<', `${t.dbKey}\u{10ffff}`);
+    }
+    if (p.tag !== undefined) {
+      const tagged = await db.selectFrom('change_tags').select('log_id').where('tag', '=', p.tag).execute();
+      const ids = tagged.map((t) => t.log_id).filter((x): x is number => x !== null);
+      query = query.where('id', 'in', ids.length ? ids : [0]);
+    }
+    if (p.continue !== undefined) {
+      const [ts, id] = continueParts(p.continue, 2) as [string, string];
+      const iso = isoFromTs14(ts);
+      if (!/^\d+$/.test(id)) throw new MwError('badcontinue', 'Invalid continue param. You should pass the original value returned by the previous query.');
+      const n = Number(id);
+      query = query.where((eb) =>
+        eb.or([
+          eb('timestamp', older ? '<' : '>', iso),
+          eb.and([eb('timestamp', '=', iso), eb('id', older ? '<=' : '>=', n)]),
+        ]),
+      );
+    }
+    const rows = await query
+      .orderBy('timestamp', older ? 'desc' : 'asc')
+      .orderBy('id', older ? 'desc' : 'asc')
+      .limit(p.limit + 1)
+      .execute();
+    const list: Record<string, unknown>[] = [];
+    for (const [i, r] of rows.entries()) {
+      if (i >= p.limit) {
+        q.continuation.lecontinue = `${ts14(r.timestamp)}|${r.id}`;
+        break;
+      }
+      const v: Record<string, unknown> = {};
+      const t = titleFromDb(r.namespace, r.title, ctx.config);
+      if (props.has('ids')) v.logid = r.id;
+      if (props.has('title')) {
+        v.ns = r.namespace;
+        v.title = t.prefixedText;
+      }
+      if (props.has('ids')) {
+        const page = await db
+          .selectFrom('pages')
+          .select('id')
+          .where('namespace', '=', r.namespace)
+          .where('title', '=', r.title)
+          .executeTakeFirst();
+        v.pageid = page?.id ?? 0;
+        v.logpage = r.page_id;
+      }
+      if (props.has('details')) {
+        let params: unknown = {};
+        try {
+          params = JSON.parse(r.params) as unknown;
+        } catch {
+          params = {};
+        }
+        v.params = params && typeof params === 'object' && !Array.isArray(params) ? params : {};
+      }
+      if (props.has('type')) {
+        v.type = r.type;
+        v.action = r.action;
+      }
+      if (props.has('user') || props.has('userid')) {
+        if (props.has('user')) v.user = r.user_text;
+        if (props.has('userid')) v.userid = r.user_id;
+        if (!r.user_id) ctx.flag(v, 'anon', true);
+      }
+      if (props.has('timestamp')) v.timestamp = r.timestamp;
+      if (props.has('comment')) v.comment = r.comment;
+      if (props.has('parsedcomment')) {
+        const known = await existingPages(db, ctx.config, commentLinkTargets(ctx.config, r.comment));
+        v.parsedcomment = formatComment(ctx.config, r.comment, t.prefixedDbKey, known);
+      }
+      if (props.has('tags')) {
+        const tags = await db.selectFrom('change_tags').select('tag').where('log_id', '=', r.id).orderBy('tag').execute();
+        v.tags = tags.map((x) => x.tag);
+      }
+      list.push(v);
+    }
+    q.query.logevents = list;
+  },
+});

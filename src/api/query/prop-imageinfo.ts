@@ -1,0 +1,128 @@
+import { MwError } from '../../errors.js';
+import { commentLinkTargets, existingPages, fileInfo, IMAGEINFO_PROPS, type InfoOptions } from '../../files/imageinfo.js';
+import { NS_FILE } from '../../files/repo.js';
+import type { FileVersion } from '../../files/types.js';
+import type { ThumbRequest } from '../../files/urls.js';
+import type { ApiContext } from '../context.js';
+import type { ParamDefs } from '../params.js';
+import { continueParts, isoFromTs14, noteMaxLimit, timestampParam } from './pageset.js';
+import { defineQueryModule } from './submodule.js';
+
+/** Parameters shared by prop=imageinfo and the modules built like it (allimages' aiprop). */
+export const THUMB_PARAMS = {
+  urlwidth: { type: 'integer', default: -1 },
+  urlheight: { type: 'integer', default: -1 },
+  urlparam: { type: 'string', default: '' },
+} satisfies ParamDefs;
+
+/**
+ * ApiQueryImageInfo::getScale + mergeThumbParams: the thumbnail asked for, or null. `urlparam`
+ * understands `NNNpx`; anything else is warned about and ignored.
+ */
+export function thumbRequest(
+  ctx: ApiContext,
+  module: string,
+  prefix: string,
+  p: { urlwidth: number; urlheight: number; urlparam: string },
+  fileName: string,
+): ThumbRequest | null {
+  let width: number | null = p.urlwidth !== -1 ? p.urlwidth : null;
+  const height = p.urlheight !== -1 ? p.urlheight : null;
+  if (p.urlparam) {
+    const m = /^(\d+)px$/.exec(p.urlparam);
+    if (!m) {
+      ctx.warn(module, 'badurlparam', `Could not parse "${prefix}urlparam" for ${fileName}. Using only width and height.`);
+    } else if (width === null) {
+      width = Number(m[1]);
+    } else if (Number(m[1]) !== width) {
+      ctx.warn(
+        module,
+        'urlparamwidth',
+        `Ignoring width value set in "${prefix}urlparam" (${m[1]}) in favor of width value derived from "${prefix}urlwidth"/"${prefix}urlheight" (${width}).`,
+      );
+    }
+  }
+  if (width === null && height === null) return p.urlparam ? { width: null, height: null } : null;
+  if ((width !== null && width <= 0) || (height !== null && height <= 0 && width === null)) {
+    throw new MwError('urlparamnormal', `Could not normalize image parameters for ${fileName}.`);
+  }
+  return { width, height };
+}
+
+/** prop=imageinfo */
+export const propImageinfo = defineQueryModule({
+  name: 'imageinfo',
+  kind: 'prop',
+  prefix: 'ii',
+  params: {
+    prop: { type: 'multi', values: IMAGEINFO_PROPS, default: 'timestamp|user' },
+    limit: { type: 'limit', default: 1, max: 500, highMax: 5000 },
+    start: { type: 'string' },
+    end: { type: 'string' },
+    ...THUMB_PARAMS,
+    metadataversion: { type: 'string', default: '1' },
+    extmetadatalanguage: { type: 'string' },
+    extmetadatamultilang: { type: 'boolean' },
+    extmetadatafilter: { type: 'multi', freeValues: true },
+    badfilecontexttitle: { type: 'string' },
+    continue: { type: 'string' },
+    localonly: { type: 'boolean' },
+  },
+  async execute(q, p) {
+    const { ctx } = q;
+    const start = timestampParam('iistart', p.start);
+    const end = timestampParam('iiend', p.end);
+    noteMaxLimit(ctx, 'imageinfo', 'iilimit', p.limit);
+    const props = new Set(p.prop);
+    const pages = q.pages.inNamespace(NS_FILE).sort((a, b) => (a.dbKey < b.dbKey ? -1 : a.dbKey > b.dbKey ? 1 : 0));
+    let fromTitle: string | null = null;
+    let fromStart: string | undefined;
+    if (p.continue !== undefined) {
+      const [t, ts] = continueParts(p.continue, 2) as [string, string];
+      fromTitle = t;
+      fromStart = isoFromTs14(ts);
+    }
+    const single = pages.length === 1;
+    const repo = ctx.services.files;
+    for (const page of pages) {
+      if (fromTitle !== null && page.dbKey < fromTitle) continue;
+      const from = fromTitle !== null && page.dbKey === fromTitle ? fromStart : start;
+      const cur = await repo.current(page.dbKey);
+      if (!cur) {
+        page.data.imagerepository = '';
+        continue;
+      }
+      page.data.imagerepository = 'local';
+      if (props.has('badfile')) ctx.flag(page.data, 'badfile', false);
+      const opts: InfoOptions = {
+        props,
+        thumb: thumbRequest(ctx, 'imageinfo', 'ii', p, cur.name),
+        metadataVersion: p.metadataversion,
+        extmetadataFilter: p.extmetadatafilter,
+        pageId: page.pageId,
+      };
+      const list: Record<string, unknown>[] = [];
+      const versions: FileVersion[] = [];
+      if ((from === undefined || cur.timestamp <= from) && (end === undefined || cur.timestamp >= end)) versions.push(cur);
+      const history = (await repo.history(page.dbKey)).filter(
+        (v) => (from === undefined || v.timestamp <= from) && (end === undefined || v.timestamp >= end),
+      );
+      versions.push(...history);
+      for (const [i, v] of versions.entries()) {
+        if (i >= p.limit) {
+          // One more than the limit: there is more history to be had.
+          if (single) {
+            q.continuation.iistart = v.timestamp;
+            q.propIncomplete = true;
+          }
+          break;
+        }
+        if (props.has('parsedcomment')) {
+          opts.knownPages = await existingPages(ctx.services.db, ctx.config, commentLinkTargets(ctx.config, v.description));
+        }
+        list.push(fileInfo(ctx, v, opts));
+      }
+      page.data.imageinfo = list;
+    }
+  },
+});

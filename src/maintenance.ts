@@ -1,0 +1,53 @@
+import type { JobQueue } from './jobs/queue.js';
+import type { Services } from './services.js';
+
+/** How long a blob may exist unreferenced before it counts as left over from a crash. */
+const ORPHAN_AGE_MS = 24 * 3600 * 1000;
+
+/**
+ * Housekeeping: expired stash entries (and their blobs), expired sessions, old login attempts and
+ * finished jobs; now and then, blobs that nothing references (left behind by a crash between
+ * writing a blob and committing the row that points to it).
+ */
+export async function runMaintenance(s: Services, jobs: JobQueue, opts: { orphans: boolean }): Promise<void> {
+  await s.uploads.stash.cleanup();
+  await s.sessions.sweepExpired();
+  await s.db.deleteFrom('login_attempts').where('at_ms', '<', Date.now() - 24 * 3600 * 1000).execute();
+  await jobs.prune(7 * 24 * 3600 * 1000);
+  const local = s.blobs as { sweepTemp?: (ms: number) => Promise<number> };
+  if (local.sweepTemp) await local.sweepTemp(3600 * 1000);
+  if (opts.orphans) await removeOrphans(s);
+}
+
+async function removeOrphans(s: Services): Promise<number> {
+  let n = 0;
+  const cutoff = Date.now() - Math.max(ORPHAN_AGE_MS, s.config.uploads.stashMaxAgeSeconds * 1000 * 2);
+  for await (const b of s.blobs.list('upload/')) {
+    if (b.mtimeMs > cutoff) continue;
+    if (await s.files.isBlobReferenced(b.key)) continue;
+    await s.blobs.delete(b.key);
+    n++;
+  }
+  return n;
+}
+
+/** Run maintenance every `intervalMs` (orphan removal every 12th time); returns a stop function. */
+export function startMaintenance(s: Services, jobs: JobQueue, intervalMs: number): () => Promise<void> {
+  let round = 0;
+  let running: Promise<void> | null = null;
+  const tick = () => {
+    if (running) return;
+    running = runMaintenance(s, jobs, { orphans: round++ % 12 === 0 })
+      .catch((e) => s.log.error(e, 'maintenance failed'))
+      .finally(() => {
+        running = null;
+      });
+  };
+  const timer = setInterval(tick, intervalMs);
+  timer.unref();
+  tick();
+  return async () => {
+    clearInterval(timer);
+    await running;
+  };
+}
