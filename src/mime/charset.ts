@@ -146,16 +146,21 @@ export class XmlTextDecoder {
       this.decoder = d ?? textDecoder(label);
       return true;
     };
-    if (q(0) === 0x00 && q(1) === 0x00 && q(2) === 0xfe && q(3) === 0xff) return use('utf-32be', 4, utf32Decoder(false));
-    if (q(0) === 0xff && q(1) === 0xfe && q(2) === 0x00 && q(3) === 0x00) return use('utf-32le', 4, utf32Decoder(true));
+    if (q(0) === 0x00 && q(1) === 0x00 && q(2) === 0xfe && q(3) === 0xff)
+      return use('utf-32be', 4, utf32Decoder(false));
+    if (q(0) === 0xff && q(1) === 0xfe && q(2) === 0x00 && q(3) === 0x00)
+      return use('utf-32le', 4, utf32Decoder(true));
     if (q(0) === 0xef && q(1) === 0xbb && q(2) === 0xbf) return use('utf-8', 3);
     if (q(0) === 0xfe && q(1) === 0xff) return use('utf-16be', 2);
     if (q(0) === 0xff && q(1) === 0xfe) return use('utf-16le', 2);
-    if (q(0) === 0x00 && q(1) === 0x00 && q(2) === 0x00 && q(3) === 0x3c) return use('utf-32be', 0, utf32Decoder(false));
-    if (q(0) === 0x3c && q(1) === 0x00 && q(2) === 0x00 && q(3) === 0x00) return use('utf-32le', 0, utf32Decoder(true));
+    if (q(0) === 0x00 && q(1) === 0x00 && q(2) === 0x00 && q(3) === 0x3c)
+      return use('utf-32be', 0, utf32Decoder(false));
+    if (q(0) === 0x3c && q(1) === 0x00 && q(2) === 0x00 && q(3) === 0x00)
+      return use('utf-32le', 0, utf32Decoder(true));
     if (q(0) === 0x00 && q(1) === 0x3c && q(2) === 0x00 && q(3) === 0x3f) return use('utf-16be', 0);
     if (q(0) === 0x3c && q(1) === 0x00 && q(2) === 0x3f && q(3) === 0x00) return use('utf-16le', 0);
-    if (q(0) === 0x4c && q(1) === 0x6f && q(2) === 0xa7 && q(3) === 0x94) throw new CharsetError('EBCDIC is not supported');
+    if (q(0) === 0x4c && q(1) === 0x6f && q(2) === 0xa7 && q(3) === 0x94)
+      throw new CharsetError('EBCDIC is not supported');
     // ASCII-compatible: look for the encoding declaration.
     const text = b.subarray(0, SNIFF_LIMIT).toString('latin1');
     if (!text.startsWith('<?xml')) return use('utf-8', 0);
@@ -164,7 +169,8 @@ export class XmlTextDecoder {
     const decl = close < 0 ? text : text.slice(0, close);
     const m = /\sencoding\s*=\s*(["'])([A-Za-z][A-Za-z0-9._-]*)\1/.exec(decl);
     const label = (m?.[2] ?? 'utf-8').toLowerCase();
-    if (/^(utf-?(16|32)|ucs-?[24])/.test(label)) throw new CharsetError(`document labelled ${label} has 8-bit content`);
+    if (/^(utf-?(16|32)|ucs-?[24])/.test(label))
+      throw new CharsetError(`document labelled ${label} has 8-bit content`);
     let d: ChunkDecoder;
     try {
       d = textDecoder(label);

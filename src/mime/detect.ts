@@ -8,7 +8,13 @@
  * `unknown/unknown` and a BMP is `image/x-bmp`, as MediaWiki stores them.
  */
 import { fileTypeFromBuffer } from 'file-type';
-import { canonicalMime, findMediaType, isMatchingExtension, isRecognizableExtension, mimeForExtension } from './map.js';
+import {
+  canonicalMime,
+  findMediaType,
+  isMatchingExtension,
+  isRecognizableExtension,
+  mimeForExtension,
+} from './map.js';
 import { XmlChecker } from './xml.js';
 
 /** Bytes of the file MediaWiki looks at for magic numbers. */
@@ -55,13 +61,17 @@ const startsWith = (b: Uint8Array, sig: string, at = 0): boolean => {
   for (let i = 0; i < sig.length; i++) if (b[at + i] !== sig.charCodeAt(i)) return false;
   return true;
 };
-const latin1 = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('latin1');
+const latin1 = (b: Uint8Array): string =>
+  Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('latin1');
 
 /**
  * MIME type of a file from its content, as MediaWiki's guessMimeType() reports it (aliases
  * resolved once): the `file-mime` file property. `head` holds the first bytes (up to 1 MiB).
  */
-export async function guessMime(head: Uint8Array, opts: Omit<DetectOptions, 'extHint'> = {}): Promise<string> {
+export async function guessMime(
+  head: Uint8Array,
+  opts: Omit<DetectOptions, 'extHint'> = {},
+): Promise<string> {
   return canonicalMime(await rawGuess(head, opts));
 }
 
@@ -98,6 +108,7 @@ async function rawGuess(head: Uint8Array, opts: Omit<DetectOptions, 'extHint'>):
   const h = head.subarray(0, HEAD_BYTES);
   const whole = size <= head.length;
   const tail = opts.tail ?? (whole ? head.subarray(Math.max(0, size - TAIL_BYTES), size) : null);
+  if (size === 0) return 'application/x-empty';
 
   for (const [sig, mime] of MAGIC) if (startsWith(h, sig)) return mime;
 
@@ -130,7 +141,12 @@ async function rawGuess(head: Uint8Array, opts: Omit<DetectOptions, 'extHint'>):
     return detectZipType(h);
   }
 
-  if (size >= 15 && /^solid /i.test(hs) && tail && /(?:\r\n|[\n\r\v\f\x85])endsolid [^\n]*\n?$/i.test(latin1(tail))) {
+  if (
+    size >= 15 &&
+    /^solid /i.test(hs) &&
+    tail &&
+    /(?:\r\n|[\n\r\v\f\x85])endsolid [^\n]*\n?$/i.test(latin1(tail))
+  ) {
     return 'application/sla';
   }
   if (size > 84 && h.length >= 84) {
@@ -197,7 +213,8 @@ function xmlType(head: Uint8Array, whole: boolean): string | null {
     startsWith(head, '<\x00') ||
     startsWith(head, '\x00\x00\x00<');
   if (!wide) {
-    while (i < head.length && (head[i] === 0x20 || head[i] === 0x09 || head[i] === 0x0a || head[i] === 0x0d)) i++;
+    while (i < head.length && (head[i] === 0x20 || head[i] === 0x09 || head[i] === 0x0a || head[i] === 0x0d))
+      i++;
     if (head[i] !== 0x3c) return null;
   }
   const checker = new XmlChecker({}, { stopAtRoot: !whole });
@@ -270,18 +287,12 @@ function imageSizeType(h: Uint8Array): string | null {
   return null;
 }
 
-/** PHP's (very permissive) WBMP test: type 0, a fixed header, then non-zero width and height ≤ 2048. */
+/** PHP's (very permissive) WBMP test: a zero type byte, a header, then non-zero width and height ≤ 2048. */
 function isWbmp(h: Uint8Array): boolean {
   let i = 0;
   const next = () => (i < h.length ? h[i++]! : -1);
-  let type = 0;
+  if (next() !== 0) return false;
   let c: number;
-  do {
-    c = next();
-    if (c < 0) return false;
-    type = (type << 7) | (c & 0x7f);
-  } while (c & 0x80 && type < 0x10000);
-  if (type !== 0) return false;
   do {
     c = next();
     if (c < 0) return false;
@@ -310,13 +321,19 @@ const FILE_TYPE_NAMES: Readonly<Record<string, string>> = {
 
 /** What libmagic would report: a binary signature, else a text classification, else octet-stream. */
 async function libmagicType(head: Uint8Array): Promise<string> {
+  // Text behind a byte order mark is text, even where FF FE could pass for an MPEG frame header.
+  if (startsWith(head, '\xff\xfe') || startsWith(head, '\xfe\xff') || startsWith(head, '\xef\xbb\xbf')) {
+    const text = classifyText(head);
+    if (text) return text;
+  }
   const ft = await fileTypeFromBuffer(head).catch(() => undefined);
   if (ft && ft.mime !== 'application/xml') return FILE_TYPE_NAMES[ft.mime] ?? ft.mime;
   return classifyText(head) ?? 'application/octet-stream';
 }
 
 /** Bytes libmagic never accepts in text. */
-const isBinaryByte = (c: number): boolean => c <= 0x06 || (c >= 0x0e && c <= 0x1a) || (c >= 0x1c && c <= 0x1f) || c === 0x7f;
+const isBinaryByte = (c: number): boolean =>
+  c <= 0x06 || (c >= 0x0e && c <= 0x1a) || (c >= 0x1c && c <= 0x1f) || c === 0x7f;
 
 const HTML_PATTERNS =
   /<!doctype[ \t\n\r]+html|<(?:head|title|html|script|style|table)[ >]|<a[ \t\n\r]+href=/i;
@@ -347,7 +364,7 @@ export function classifyText(head: Uint8Array): string | null {
     if (/<!doctype[ \t\n\r]+html|<html/i.test(body)) return 'text/html';
     return 'text/xml';
   }
-  if (text.startsWith('<svg')) return 'image/svg+xml';
+  if (text.startsWith('<svg') || /^<!doctype[ \t\n\r]+svg/i.test(text)) return 'image/svg+xml';
   if (HTML_PATTERNS.test(text.slice(0, 4096 + 16))) return 'text/html';
   return 'text/plain';
 }

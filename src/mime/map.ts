@@ -363,7 +363,10 @@ for (const [mime, exts] of MIME_EXTENSIONS) {
     else extToMimes.set(ext, [mime]);
   }
 }
-const mediaTypeLists: Array<[MediaType, Set<string>]> = MEDIA_TYPES.map(([t, l]) => [t, new Set(l.split(' '))]);
+const mediaTypeLists: Array<[MediaType, Set<string>]> = MEDIA_TYPES.map(([t, l]) => [
+  t,
+  new Set(l.split(' ')),
+]);
 
 /** Formats MediaWiki expects to recognise from content (MimeAnalyzer::isRecognizableExtension). */
 const RECOGNIZABLE_EXTENSIONS = new Set(
@@ -442,9 +445,13 @@ export function findMediaType(extOrMime: string): MediaType {
 export function mediaTypeForMime(mime: string | null | undefined, head?: Uint8Array): MediaType {
   if (!mime) return 'UNKNOWN';
   if (mime === 'application/ogg' && head) {
-    const s = asciiLower(Buffer.from(head.subarray(0, 256)).toString('latin1')).replaceAll('ffmpeg2theora', '');
+    const s = asciiLower(Buffer.from(head.subarray(0, 256)).toString('latin1')).replaceAll(
+      'ffmpeg2theora',
+      '',
+    );
     if (s.includes('theora')) return 'VIDEO';
-    if (s.includes('vorbis') || s.includes('flac') || s.includes('speex') || s.includes('opus')) return 'AUDIO';
+    if (s.includes('vorbis') || s.includes('flac') || s.includes('speex') || s.includes('opus'))
+      return 'AUDIO';
     return 'MULTIMEDIA';
   }
   const type = findMediaType(mime);
@@ -453,7 +460,13 @@ export function mediaTypeForMime(mime: string | null | undefined, head?: Uint8Ar
   return slash >= 0 ? findMediaType(mime.slice(0, slash)) : 'UNKNOWN';
 }
 
-const SQUISH: Readonly<Record<string, string>> = { htm: 'html', jpeg: 'jpg', mpeg: 'mpg', tiff: 'tif', ogv: 'ogg' };
+const SQUISH: Readonly<Record<string, string>> = {
+  htm: 'html',
+  jpeg: 'jpg',
+  mpeg: 'mpg',
+  tiff: 'tif',
+  ogv: 'ogg',
+};
 
 /**
  * File::normalizeExtension: lower-case, with the synonyms htm→html, jpeg→jpg, mpeg→mpg, tiff→tif,

@@ -170,14 +170,16 @@ function resolveEntities(decls: Map<string, string>): Map<string, string | null>
         : /^#[0-9]{1,7}$/.test(ref)
           ? Number.parseInt(ref.slice(1), 10)
           : Number.NaN;
-      const ok = cp === 9 || cp === 10 || cp === 13 || (cp >= 0x20 && cp <= 0x10ffff && !(cp >= 0xd800 && cp <= 0xdfff));
+      const ok =
+        cp === 9 ||
+        cp === 10 ||
+        cp === 13 ||
+        (cp >= 0x20 && cp <= 0x10ffff && !(cp >= 0xd800 && cp <= 0xdfff));
       text = ok && cp !== 0x3c && cp !== 0x26 ? String.fromCodePoint(cp) : null;
     } else if (alias) {
       text = resolve(alias[1]!, seen);
     } else {
-      text = raw.includes('<')
-        ? null
-        : raw.replace(/&(amp|quot|apos);/g, (_, e: string) => PREDEFINED[e]!);
+      text = raw.includes('<') ? null : raw.replace(/&(amp|quot|apos);/g, (_, e: string) => PREDEFINED[e]!);
     }
     out.set(name, text);
     return text;
@@ -193,7 +195,11 @@ export class XmlChecker<F = unknown> {
   private readonly stack: Array<{ frame: F; data: string[] | null; dataLength: number }> = [];
   private readonly maxDepth: number;
   private readonly maxToken: number;
-  private sinceEvent = 0;
+  /** Characters handed to the parser at a time (token lengths are checked between slices). */
+  private readonly slice: number;
+  /** Characters written so far, and the position of the last event (bounds any token's length). */
+  private fed = 0;
+  private lastEventAt = 0;
   private root = '';
   private rootClosed = false;
   private externalSubset = false;
@@ -207,9 +213,10 @@ export class XmlChecker<F = unknown> {
   ) {
     this.maxDepth = opts.maxDepth ?? 256;
     this.maxToken = opts.maxTokenLength ?? 10_000_000;
+    this.slice = Math.max(256, Math.min(SLICE, this.maxToken >> 2));
     const p = this.parser;
     const touch = () => {
-      this.sinceEvent = 0;
+      this.lastEventAt = p.position;
     };
     p.on('error', (err) => this.onError(err.message));
     // Entity lookups go through the declarations of the internal subset (never anything else).
@@ -282,8 +289,9 @@ export class XmlChecker<F = unknown> {
         this.parser.close();
         if (!this.root) this.failure ??= 'no root element';
       } catch (e) {
-        if (e instanceof Stop) this.failure ??= e.reason;
-        else throw e;
+        if (!(e instanceof Stop)) throw e;
+        // Like XMLReader, an error after the root element has closed only ends the document.
+        if (!this.rootClosed) this.failure ??= e.reason;
       }
       this.finished = true;
     }
@@ -293,8 +301,9 @@ export class XmlChecker<F = unknown> {
   }
 
   private feed(text: string): void {
-    for (let i = 0; i < text.length && !this.finished; i += SLICE) {
-      const slice = text.length <= SLICE ? text : text.slice(i, i + SLICE);
+    const step = this.slice;
+    for (let i = 0; i < text.length && !this.finished; i += step) {
+      const slice = text.length <= step ? text : text.slice(i, i + step);
       try {
         this.parser.write(slice);
       } catch (e) {
@@ -304,8 +313,8 @@ export class XmlChecker<F = unknown> {
         }
         throw e;
       }
-      this.sinceEvent += slice.length;
-      if (this.sinceEvent > this.maxToken) this.stop('token too long');
+      this.fed += slice.length;
+      if (this.fed - this.lastEventAt > this.maxToken) this.stop('token too long');
     }
   }
 
