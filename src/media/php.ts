@@ -86,7 +86,12 @@ export function latin1(b: Buffer): string {
   return b.toString('latin1');
 }
 
-const cp1252 = new TextDecoder('windows-1252');
+// Windows-1252 0x80-0x9F (0 = undefined in glibc's table); other bytes map like ISO-8859-1.
+const CP1252_HIGH = [
+  0x20ac, 0, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021, 0x02c6, 0x2030, 0x0160, 0x2039, 0x0152, 0,
+  0x017d, 0, 0, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014, 0x02dc, 0x2122, 0x0161, 0x203a,
+  0x0153, 0, 0x017e, 0x0178,
+];
 const CP1252_UNDEFINED = new Set([0x81, 0x8d, 0x8f, 0x90, 0x9d]);
 
 /**
@@ -99,7 +104,9 @@ export function windows1252(b: Buffer, ignore: boolean): string | false {
     if (!ignore) return false;
     bytes = Buffer.from(b.filter((c) => !CP1252_UNDEFINED.has(c)));
   }
-  return cp1252.decode(bytes);
+  let out = '';
+  for (const c of bytes) out += String.fromCharCode(c >= 0x80 && c <= 0x9f ? CP1252_HIGH[c - 0x80]! : c);
+  return out;
 }
 
 /** sprintf('%d', $x) == $x && in range, as Exif::isShort/isLong use it: a PHP int within [0, max]. */

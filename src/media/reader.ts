@@ -10,6 +10,8 @@ const EMPTY = Buffer.alloc(0);
  * streamed only when a parser reads past it, so memory stays bounded by the largest single read.
  */
 export class SequentialReader {
+  /** Bytes kept behind the read position for seekBack(). */
+  static readonly LOOKBACK = 1024;
   /** Current position in the file (may exceed the size after a seek, like fseek). */
   pos = 0;
   /** PHP's feof(). */
@@ -94,45 +96,56 @@ export class SequentialReader {
     this.avail += b.length;
   }
 
-  /** Drop buffered bytes before the current position. */
-  private discardBefore(): void {
-    let drop = this.pos - this.chunkStart;
-    while (drop > 0 && this.chunks.length > 0) {
-      const c = this.chunks[0]!;
-      if (c.length <= drop) {
-        this.chunks.shift();
-        this.avail -= c.length;
-        this.chunkStart += c.length;
-        drop -= c.length;
-      } else {
-        this.chunks[0] = c.subarray(drop);
-        this.avail -= drop;
-        this.chunkStart += drop;
-        drop = 0;
-      }
+  /** Drop buffered chunks that end more than LOOKBACK bytes before the current position. */
+  private trim(): void {
+    const keepFrom = this.pos - SequentialReader.LOOKBACK;
+    while (this.chunks.length > 0 && this.chunkStart + this.chunks[0]!.length <= keepFrom) {
+      const c = this.chunks.shift()!;
+      this.avail -= c.length;
+      this.chunkStart += c.length;
     }
-    if (this.chunks.length === 0) this.chunkStart = Math.min(this.pos, this.chunkStart + this.avail);
   }
 
   /** fread(): up to n bytes; a short read sets eof. */
   async read(n: number): Promise<Buffer> {
     if (n <= 0) return EMPTY;
     if (this.pos < this.chunkStart) throw new Error('reader: position behind buffer');
-    this.discardBefore();
-    // Skip forward to pos if a seek moved past buffered bytes.
-    while (this.pos > this.bufferedEnd && (await this.more())) {
-      this.discardBefore();
-    }
-    while (this.bufferedEnd - this.pos < n && (await this.more()));
+    this.trim();
+    while (this.bufferedEnd < this.pos + n && (await this.more())) this.trim();
     const have = Math.max(0, Math.min(n, this.bufferedEnd - this.pos));
-    let out: Buffer;
-    if (have === 0) out = EMPTY;
-    else if (this.chunks[0]!.length >= have) out = this.chunks[0]!.subarray(0, have);
-    else out = Buffer.concat(this.chunks).subarray(0, have);
+    let out: Buffer = EMPTY;
+    if (have > 0) {
+      let skip = this.pos - this.chunkStart;
+      const parts: Buffer[] = [];
+      let need = have;
+      for (const c of this.chunks) {
+        if (skip >= c.length) {
+          skip -= c.length;
+          continue;
+        }
+        const take = c.subarray(skip, Math.min(c.length, skip + need));
+        parts.push(take);
+        need -= take.length;
+        skip = 0;
+        if (need === 0) break;
+      }
+      out = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+    }
     this.pos += have;
     if (have < n) this.eof = true;
-    this.discardBefore();
     return out;
+  }
+
+  /** fread() of n bytes whose content is not needed: advances, and sets eof if fewer were left. */
+  skip(n: number): void {
+    if (n <= 0) return;
+    const left = Math.max(0, this.src.size - this.pos);
+    if (n > left) {
+      this.pos += left;
+      this.eof = true;
+    } else {
+      this.pos += n;
+    }
   }
 
   /** fseek($fh, n, SEEK_CUR) forward: never fails, clears eof, may move past the end. */
@@ -141,13 +154,12 @@ export class SequentialReader {
     this.eof = false;
   }
 
-  /** A small backward fseek over bytes just read: they are read again. */
-  pushBack(b: Buffer): void {
-    if (b.length === 0) return;
-    this.chunks.unshift(b);
-    this.avail += b.length;
-    this.chunkStart -= b.length;
-    this.pos -= b.length;
+  /** fseek($fh, -n, SEEK_CUR) for small n (up to LOOKBACK bytes behind the furthest read). */
+  seekBack(n: number): void {
+    const to = this.pos - n;
+    if (to < 0) return; // fseek fails and the position stays
+    if (to < this.chunkStart) throw new Error('reader: cannot seek that far back');
+    this.pos = to;
     this.eof = false;
   }
 

@@ -31,7 +31,10 @@ const FORMATS: Array<{ name: string; re: RegExp }> = [
   },
   { name: 'TS_UNIX', re: /^(?<U>-?\d{1,13})$/ },
   { name: 'TS_UNIX_MICRO', re: /^(?<U>-?\d{1,13})\.\d{1,6}$/ },
-  { name: 'TS_ORACLE', re: /^(?<d>\d{2})-(?<m>\d{2})-(?<Y>\d{4}) (?<H>\d{2}):(?<i>\d{2}):(?<s>\d{2})\.\d{6}\n?$/ },
+  {
+    name: 'TS_ORACLE',
+    re: /^(?<d>\d{2})-(?<m>\d{2})-(?<Y>\d{4}) (?<H>\d{2}):(?<i>\d{2}):(?<s>\d{2})\.\d{6}\n?$/,
+  },
   {
     name: 'TS_POSTGRES',
     re: /^(?<Y>\d{4})-(?<m>\d\d)-(?<d>\d\d) (?<H>\d\d):(?<i>\d\d):(?<s>\d\d)(?:\.\d{1,6})?(?<O>[+\- ]\d\d)\n?$/,
