@@ -12,44 +12,49 @@ function migrations(dialect: Dialect): Record<string, Migration> {
       : t.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement());
   };
   const bigint = dialect === 'postgres' ? 'bigint' : 'integer';
+  // Text compares byte-wise, as in SQLite (and MediaWiki's binary columns): file names and titles are
+  // ordered and range-scanned (prefix listings, continuation), which a linguistic collation would
+  // reorder (case, punctuation). PostgreSQL databases often default to one, so every text column
+  // says so itself.
+  const text = dialect === 'postgres' ? sql`text collate "C"` : 'text';
 
   return {
     '001-initial': {
       async up(db: Db) {
         await id(db, 'users')
-          .addColumn('name', 'text', (c) => c.notNull().unique())
-          .addColumn('password_hash', 'text')
-          .addColumn('registration', 'text', (c) => c.notNull())
+          .addColumn('name', text, (c) => c.notNull().unique())
+          .addColumn('password_hash', text)
+          .addColumn('registration', text, (c) => c.notNull())
           .addColumn('edit_count', 'integer', (c) => c.notNull().defaultTo(0))
           .execute();
         await db.schema
           .createTable('user_groups')
           .addColumn('user_id', 'integer', (c) => c.notNull())
-          .addColumn('group_name', 'text', (c) => c.notNull())
-          .addColumn('expiry', 'text')
+          .addColumn('group_name', text, (c) => c.notNull())
+          .addColumn('expiry', text)
           .addPrimaryKeyConstraint('user_groups_pk', ['user_id', 'group_name'])
           .execute();
         await db.schema
           .createTable('bot_passwords')
           .addColumn('user_id', 'integer', (c) => c.notNull())
-          .addColumn('app_id', 'text', (c) => c.notNull())
-          .addColumn('password_hash', 'text', (c) => c.notNull())
-          .addColumn('grants', 'text', (c) => c.notNull())
-          .addColumn('created', 'text', (c) => c.notNull())
+          .addColumn('app_id', text, (c) => c.notNull())
+          .addColumn('password_hash', text, (c) => c.notNull())
+          .addColumn('grants', text, (c) => c.notNull())
+          .addColumn('created', text, (c) => c.notNull())
           .addPrimaryKeyConstraint('bot_passwords_pk', ['user_id', 'app_id'])
           .execute();
         await db.schema
           .createTable('sessions')
-          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('id', text, (c) => c.primaryKey())
           .addColumn('user_id', 'integer')
-          .addColumn('bot_app_id', 'text')
-          .addColumn('token_secret', 'text', (c) => c.notNull())
+          .addColumn('bot_app_id', text)
+          .addColumn('token_secret', text, (c) => c.notNull())
           .addColumn('created_ms', bigint, (c) => c.notNull())
           .addColumn('expires_ms', bigint, (c) => c.notNull())
           .execute();
         await db.schema.createIndex('sessions_expires').on('sessions').column('expires_ms').execute();
         await id(db, 'login_attempts')
-          .addColumn('key', 'text', (c) => c.notNull())
+          .addColumn('key', text, (c) => c.notNull())
           .addColumn('at_ms', bigint, (c) => c.notNull())
           .execute();
         await db.schema
@@ -60,9 +65,9 @@ function migrations(dialect: Dialect): Record<string, Migration> {
 
         await id(db, 'pages')
           .addColumn('namespace', 'integer', (c) => c.notNull())
-          .addColumn('title', 'text', (c) => c.notNull())
+          .addColumn('title', text, (c) => c.notNull())
           .addColumn('latest_rev_id', 'integer', (c) => c.notNull())
-          .addColumn('touched', 'text', (c) => c.notNull())
+          .addColumn('touched', text, (c) => c.notNull())
           .addColumn('length', 'integer', (c) => c.notNull())
           .addColumn('is_new', 'integer', (c) => c.notNull())
           .addUniqueConstraint('pages_title', ['namespace', 'title'])
@@ -71,11 +76,11 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .addColumn('page_id', 'integer', (c) => c.notNull())
           .addColumn('parent_id', 'integer', (c) => c.notNull())
           .addColumn('user_id', 'integer', (c) => c.notNull())
-          .addColumn('user_text', 'text', (c) => c.notNull())
-          .addColumn('timestamp', 'text', (c) => c.notNull())
-          .addColumn('comment', 'text', (c) => c.notNull())
-          .addColumn('content', 'text', (c) => c.notNull())
-          .addColumn('sha1', 'text', (c) => c.notNull())
+          .addColumn('user_text', text, (c) => c.notNull())
+          .addColumn('timestamp', text, (c) => c.notNull())
+          .addColumn('comment', text, (c) => c.notNull())
+          .addColumn('content', text, (c) => c.notNull())
+          .addColumn('sha1', text, (c) => c.notNull())
           .addColumn('length', 'integer', (c) => c.notNull())
           .addColumn('minor', 'integer', (c) => c.notNull())
           .execute();
@@ -83,20 +88,21 @@ function migrations(dialect: Dialect): Record<string, Migration> {
 
         const versionCols = (t: ReturnType<Db['schema']['createTable']>) =>
           t
-            .addColumn('name', 'text', (c) => c.notNull())
-            .addColumn('blob_key', 'text', (c) => c.notNull())
+            .addColumn('name', text, (c) => c.notNull())
+            .addColumn('blob_key', text, (c) => c.notNull())
             .addColumn('size', bigint, (c) => c.notNull())
-            .addColumn('width', 'integer', (c) => c.notNull())
-            .addColumn('height', 'integer', (c) => c.notNull())
+            // SVG and TIFF dimensions can exceed 2^31.
+            .addColumn('width', bigint, (c) => c.notNull())
+            .addColumn('height', bigint, (c) => c.notNull())
             .addColumn('bits', 'integer', (c) => c.notNull())
-            .addColumn('media_type', 'text', (c) => c.notNull())
-            .addColumn('mime', 'text', (c) => c.notNull())
-            .addColumn('metadata', 'text', (c) => c.notNull())
-            .addColumn('description', 'text', (c) => c.notNull())
+            .addColumn('media_type', text, (c) => c.notNull())
+            .addColumn('mime', text, (c) => c.notNull())
+            .addColumn('metadata', text, (c) => c.notNull())
+            .addColumn('description', text, (c) => c.notNull())
             .addColumn('user_id', 'integer', (c) => c.notNull())
-            .addColumn('user_text', 'text', (c) => c.notNull())
-            .addColumn('timestamp', 'text', (c) => c.notNull())
-            .addColumn('sha1', 'text', (c) => c.notNull());
+            .addColumn('user_text', text, (c) => c.notNull())
+            .addColumn('timestamp', text, (c) => c.notNull())
+            .addColumn('sha1', text, (c) => c.notNull());
 
         await versionCols(db.schema.createTable('images'))
           .addPrimaryKeyConstraint('images_pk', ['name'])
@@ -107,7 +113,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.createIndex('images_blob').on('images').column('blob_key').execute();
 
         await versionCols(id(db, 'oldimages'))
-          .addColumn('archive_name', 'text', (c) => c.notNull())
+          .addColumn('archive_name', text, (c) => c.notNull())
           .execute();
         await db.schema
           .createIndex('oldimages_name')
@@ -118,10 +124,10 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.createIndex('oldimages_blob').on('oldimages').column('blob_key').execute();
 
         await versionCols(id(db, 'filearchive'))
-          .addColumn('archive_name', 'text', (c) => c.notNull())
-          .addColumn('deleted_timestamp', 'text', (c) => c.notNull())
+          .addColumn('archive_name', text, (c) => c.notNull())
+          .addColumn('deleted_timestamp', text, (c) => c.notNull())
           .addColumn('deleted_user_id', 'integer', (c) => c.notNull())
-          .addColumn('deleted_reason', 'text', (c) => c.notNull())
+          .addColumn('deleted_reason', text, (c) => c.notNull())
           .execute();
         await db.schema.createIndex('filearchive_name').on('filearchive').column('name').execute();
         await db.schema.createIndex('filearchive_sha1').on('filearchive').column('sha1').execute();
@@ -129,22 +135,22 @@ function migrations(dialect: Dialect): Record<string, Migration> {
 
         await db.schema
           .createTable('uploadstash')
-          .addColumn('key', 'text', (c) => c.primaryKey())
+          .addColumn('key', text, (c) => c.primaryKey())
           .addColumn('user_id', 'integer', (c) => c.notNull())
-          .addColumn('blob_key', 'text', (c) => c.notNull())
-          .addColumn('status', 'text', (c) => c.notNull())
-          .addColumn('filename', 'text', (c) => c.notNull())
+          .addColumn('blob_key', text, (c) => c.notNull())
+          .addColumn('status', text, (c) => c.notNull())
+          .addColumn('filename', text, (c) => c.notNull())
           .addColumn('size', bigint, (c) => c.notNull())
           .addColumn('expected_size', bigint)
-          .addColumn('sha1', 'text')
-          .addColumn('hash_state', 'text')
+          .addColumn('sha1', text)
+          .addColumn('hash_state', text)
           .addColumn('chunk_count', 'integer', (c) => c.notNull())
-          .addColumn('mime', 'text')
-          .addColumn('props', 'text')
-          .addColumn('source_type', 'text')
-          .addColumn('timestamp', 'text', (c) => c.notNull())
+          .addColumn('mime', text)
+          .addColumn('props', text)
+          .addColumn('source_type', text)
+          .addColumn('timestamp', text, (c) => c.notNull())
           .addColumn('expires_ms', bigint, (c) => c.notNull())
-          .addColumn('lock_owner', 'text')
+          .addColumn('lock_owner', text)
           .addColumn('lock_until_ms', bigint)
           .execute();
         await db.schema.createIndex('uploadstash_expires').on('uploadstash').column('expires_ms').execute();
@@ -152,24 +158,24 @@ function migrations(dialect: Dialect): Record<string, Migration> {
 
         await db.schema
           .createTable('upload_status')
-          .addColumn('key', 'text', (c) => c.primaryKey())
+          .addColumn('key', text, (c) => c.primaryKey())
           .addColumn('user_id', 'integer', (c) => c.notNull())
-          .addColumn('data', 'text', (c) => c.notNull())
+          .addColumn('data', text, (c) => c.notNull())
           .addColumn('updated_ms', bigint, (c) => c.notNull())
           .addColumn('expires_ms', bigint, (c) => c.notNull())
           .execute();
 
         await id(db, 'logging')
-          .addColumn('type', 'text', (c) => c.notNull())
-          .addColumn('action', 'text', (c) => c.notNull())
-          .addColumn('timestamp', 'text', (c) => c.notNull())
+          .addColumn('type', text, (c) => c.notNull())
+          .addColumn('action', text, (c) => c.notNull())
+          .addColumn('timestamp', text, (c) => c.notNull())
           .addColumn('user_id', 'integer', (c) => c.notNull())
-          .addColumn('user_text', 'text', (c) => c.notNull())
+          .addColumn('user_text', text, (c) => c.notNull())
           .addColumn('namespace', 'integer', (c) => c.notNull())
-          .addColumn('title', 'text', (c) => c.notNull())
+          .addColumn('title', text, (c) => c.notNull())
           .addColumn('page_id', 'integer', (c) => c.notNull())
-          .addColumn('comment', 'text', (c) => c.notNull())
-          .addColumn('params', 'text', (c) => c.notNull())
+          .addColumn('comment', text, (c) => c.notNull())
+          .addColumn('params', text, (c) => c.notNull())
           .execute();
         await db.schema
           .createIndex('logging_title')
@@ -183,28 +189,28 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .createTable('watchlist')
           .addColumn('user_id', 'integer', (c) => c.notNull())
           .addColumn('namespace', 'integer', (c) => c.notNull())
-          .addColumn('title', 'text', (c) => c.notNull())
-          .addColumn('expiry', 'text')
+          .addColumn('title', text, (c) => c.notNull())
+          .addColumn('expiry', text)
           .addPrimaryKeyConstraint('watchlist_pk', ['user_id', 'namespace', 'title'])
           .execute();
 
         await id(db, 'change_tags')
-          .addColumn('tag', 'text', (c) => c.notNull())
+          .addColumn('tag', text, (c) => c.notNull())
           .addColumn('log_id', 'integer')
           .addColumn('rev_id', 'integer')
           .execute();
 
         await id(db, 'jobs')
-          .addColumn('type', 'text', (c) => c.notNull())
-          .addColumn('dedupe_key', 'text')
-          .addColumn('params', 'text', (c) => c.notNull())
-          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('type', text, (c) => c.notNull())
+          .addColumn('dedupe_key', text)
+          .addColumn('params', text, (c) => c.notNull())
+          .addColumn('status', text, (c) => c.notNull())
           .addColumn('attempts', 'integer', (c) => c.notNull())
           .addColumn('max_attempts', 'integer', (c) => c.notNull())
           .addColumn('run_after_ms', bigint, (c) => c.notNull())
-          .addColumn('locked_by', 'text')
+          .addColumn('locked_by', text)
           .addColumn('locked_until_ms', bigint)
-          .addColumn('last_error', 'text')
+          .addColumn('last_error', text)
           .addColumn('created_ms', bigint, (c) => c.notNull())
           .addColumn('updated_ms', bigint, (c) => c.notNull())
           .execute();
@@ -213,16 +219,16 @@ function migrations(dialect: Dialect): Record<string, Migration> {
 
         await db.schema
           .createTable('thumbnails')
-          .addColumn('key', 'text', (c) => c.primaryKey())
-          .addColumn('blob_key', 'text', (c) => c.notNull())
-          .addColumn('mime', 'text', (c) => c.notNull())
+          .addColumn('key', text, (c) => c.primaryKey())
+          .addColumn('blob_key', text, (c) => c.notNull())
+          .addColumn('mime', text, (c) => c.notNull())
           .addColumn('size', bigint, (c) => c.notNull())
           .addColumn('created_ms', bigint, (c) => c.notNull())
           .execute();
 
         await db.schema
           .createTable('counters')
-          .addColumn('name', 'text', (c) => c.primaryKey())
+          .addColumn('name', text, (c) => c.primaryKey())
           .addColumn('value', bigint, (c) => c.notNull())
           .execute();
         await sql`SELECT 1`.execute(db);

@@ -161,7 +161,11 @@ export function stashTempName(e: StashEntry): string {
   const digest = createHash('md5').update(e.key).digest();
   let tmp: string;
   if (e.sourceType === 'chunks') tmp = `chunkedupload_${digest.toString('hex').slice(0, 12)}`;
-  else tmp = `php${digest.toString('base64').replace(/[^A-Za-z0-9]/g, '').slice(0, 6)}`;
+  else
+    tmp = `php${digest
+      .toString('base64')
+      .replace(/[^A-Za-z0-9]/g, '')
+      .slice(0, 6)}`;
   return `${ts}!${tmp}${ext ? `.${ext}` : ''}`;
 }
 
@@ -261,7 +265,10 @@ function extMetadata(s: Subject, common: MetadataItem[], filter?: readonly strin
 // Comments
 
 const escapeHtml = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#039;' })[c]!);
+  s.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#039;' })[c]!,
+  );
 
 /** Sanitizer::escapeHtmlAllowEntities */
 function escapeComment(s: string): string {
@@ -305,7 +312,8 @@ export function formatComment(
     (m, _colon: string, target: string, label: string | undefined, trail: string) => {
       const raw = decodeCharReferences(target);
       const [page, fragment] = raw.split('#', 2) as [string, string | undefined];
-      const t = page === '' && fragment !== undefined && self ? parser.newFromText(self) : parser.newFromText(page);
+      const t =
+        page === '' && fragment !== undefined && self ? parser.newFromText(self) : parser.newFromText(page);
       if (!t || t.isExternal) return m;
       const text = (label !== undefined && label !== '' ? label : target.replace(/^:/, '')) + (trail ?? '');
       const pdk = t.prefixedDbKey;
@@ -485,10 +493,15 @@ function build(ctx: InfoContext, s: Subject, opts: InfoOptions): Record<string, 
     if (duration) vals.duration = duration;
   }
   if (s.kind === 'file') {
-    if (p.has('parsedcomment')) vals.parsedcomment = formatComment(ctx.config, s.description, s.titleDbKey, opts.knownPages);
+    if (p.has('parsedcomment'))
+      vals.parsedcomment = formatComment(ctx.config, s.description, s.titleDbKey, opts.knownPages);
     if (p.has('comment')) vals.comment = s.description;
     if (p.has('uploadwarning')) {
-      vals.html = uploadWarningHtml(ctx, { name: s.name, mime: s.mime, width: s.width, height: s.height }, opts.warningAsMissing);
+      vals.html = uploadWarningHtml(
+        ctx,
+        { name: s.name, mime: s.mime, width: s.width, height: s.height },
+        opts.warningAsMissing,
+      );
     }
   }
   if (p.has('canonicaltitle')) vals.canonicaltitle = s.titleText;
@@ -535,7 +548,10 @@ export function stashThumbSource(entry: StashEntry) {
  * metadata in its latest version, the upload-warning HTML. `descriptionshorturl` appears when the
  * description page existed before this upload, as MediaWiki shows it.
  */
-export async function uploadImageInfo(ctx: InfoRequestContext, file: FileVersion): Promise<Record<string, unknown>> {
+export async function uploadImageInfo(
+  ctx: InfoRequestContext,
+  file: FileVersion,
+): Promise<Record<string, unknown>> {
   const db = ctx.services.db;
   const page = await db
     .selectFrom('pages')
@@ -546,7 +562,11 @@ export async function uploadImageInfo(ctx: InfoRequestContext, file: FileVersion
   const pageExisted = page !== undefined && Number(page.is_new) === 0;
   let firstVersion = true;
   if (pageExisted) {
-    const old = await db.selectFrom('oldimages').select('id').where('name', '=', file.name).executeTakeFirst();
+    const old = await db
+      .selectFrom('oldimages')
+      .select('id')
+      .where('name', '=', file.name)
+      .executeTakeFirst();
     firstVersion = old === undefined;
   }
   const props = new Set<string>(IMAGEINFO_PROPS.filter((x) => x !== 'thumbmime' && x !== 'badfile'));

@@ -176,7 +176,14 @@ export function planThumb(src: ThumbSource, req: ThumbRequest): ThumbPlan {
   if (vector && width > SVG_MAX_SIZE) width = SVG_MAX_SIZE;
   const height = scaleHeight(src.width, src.height, width);
   const t = thumbType(src.name, src.mime);
-  return { kind: 'thumb', width, height, name: thumbName(src.name, src.mime, width), ext: t.ext, mime: t.mime };
+  return {
+    kind: 'thumb',
+    width,
+    height,
+    name: thumbName(src.name, src.mime, width),
+    ext: t.ext,
+    mime: t.mime,
+  };
 }
 
 /**
@@ -239,7 +246,10 @@ export class FileUrls {
 
   /** `/w/index.php?title=…&…` */
   pageAction(prefixedDbKey: string, query: string, absolute = true): string {
-    return this.abs(`${this.config.scriptPath}/index.php?title=${wfUrlencode(prefixedDbKey)}&${query}`, absolute);
+    return this.abs(
+      `${this.config.scriptPath}/index.php?title=${wfUrlencode(prefixedDbKey)}&${query}`,
+      absolute,
+    );
   }
 
   /** `descriptionshorturl`: `/w/index.php?curid=<page id>`. */

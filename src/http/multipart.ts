@@ -131,7 +131,8 @@ export function parseMultipart(
     );
     // A client that goes away mid-body: fail the part being stored, so that its blob is removed.
     const disconnected = (e?: Error) => {
-      const err = e ?? new MwError('aborted', 'The client disconnected before the request body was complete.');
+      const err =
+        e ?? new MwError('aborted', 'The client disconnected before the request body was complete.');
       for (const st of active) st.destroy(err);
       bb.destroy(err);
     };

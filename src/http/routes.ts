@@ -1,5 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { Services } from '../services.js';
+import { registerFileRoutes } from './files.js';
+import { registerPageRoutes } from './pages.js';
 
-/** Non-API routes: file bytes, thumbnails, description pages. */
-export function registerPublicRoutes(_app: FastifyInstance, _services: Services): void {}
+/** Non-API routes: file bytes, thumbnails, description pages, stashed uploads. */
+export function registerPublicRoutes(app: FastifyInstance, services: Services): void {
+  registerFileRoutes(app, services);
+  registerPageRoutes(app, services);
+}

@@ -1,6 +1,7 @@
 import type { ParamDefs } from '../params.js';
 import { listAllimages } from './list-allimages.js';
 import { listLogevents } from './list-logevents.js';
+import { listMystashedfiles } from './list-mystashedfiles.js';
 import { metaSiteinfo } from './meta-siteinfo.js';
 import { metaTokens } from './meta-tokens.js';
 import { metaUserinfo } from './meta-userinfo.js';
@@ -18,6 +19,7 @@ export const QUERY_SUBMODULES = [
   propStashimageinfo,
   listAllimages,
   listLogevents,
+  listMystashedfiles,
   metaTokens,
   metaUserinfo,
   metaSiteinfo,

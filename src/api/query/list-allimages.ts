@@ -8,7 +8,9 @@ import { continueParts, isoFromTs14, noteMaxLimit, timestampParam, ts14 } from '
 import { defineQueryModule } from './submodule.js';
 import { fileTitleText, titleParser } from './titles.js';
 
-const PROPS = IMAGEINFO_PROPS.filter((p) => p !== 'archivename' && p !== 'thumbmime' && p !== 'uploadwarning');
+const PROPS = IMAGEINFO_PROPS.filter(
+  (p) => p !== 'archivename' && p !== 'thumbmime' && p !== 'uploadwarning',
+);
 
 /** ApiQueryBase::titlePartToKey for File titles: the DB-key form of the start of a name. */
 function titlePartToKey(ctx: ApiContext, part: string): string {
@@ -50,10 +52,12 @@ export const listAllimages = defineQueryModule({
     const asc = !(p.dir === 'descending' || p.dir === 'older');
     const byName = p.sort === 'name';
     if (byName) {
-      for (const k of ['start', 'end', 'user'] as const) if (p[k] !== undefined) throw mustUseWith(`ai${k}`, 'aisort=timestamp');
+      for (const k of ['start', 'end', 'user'] as const)
+        if (p[k] !== undefined) throw mustUseWith(`ai${k}`, 'aisort=timestamp');
       if (p.filterbots !== 'all') throw mustUseWith('aifilterbots', 'aisort=timestamp');
     } else {
-      for (const k of ['from', 'to', 'prefix'] as const) if (p[k] !== undefined) throw mustUseWith(`ai${k}`, 'aisort=name');
+      for (const k of ['from', 'to', 'prefix'] as const)
+        if (p[k] !== undefined) throw mustUseWith(`ai${k}`, 'aisort=name');
       if (p.user !== undefined && p.filterbots !== 'all') {
         throw new MwError('invalidparammix', 'The "aiuser" parameter cannot be used with "aifilterbots".');
       }
@@ -61,7 +65,8 @@ export const listAllimages = defineQueryModule({
     noteMaxLimit(ctx, 'allimages', 'ailimit', p.limit);
     let query = db.selectFrom('images').selectAll();
     if (byName) {
-      if (p.continue !== undefined) query = query.where('name', asc ? '>=' : '<=', continueParts(p.continue, 1)[0]!);
+      if (p.continue !== undefined)
+        query = query.where('name', asc ? '>=' : '<=', continueParts(p.continue, 1)[0]!);
       if (p.from !== undefined) query = query.where('name', asc ? '>=' : '<=', titlePartToKey(ctx, p.from));
       if (p.to !== undefined) query = query.where('name', asc ? '<=' : '>=', titlePartToKey(ctx, p.to));
       if (p.prefix !== undefined) {
@@ -88,9 +93,9 @@ export const listAllimages = defineQueryModule({
         query = query.where('user_id', '=', u?.id ?? -1);
       }
       if (p.filterbots !== 'all') {
-        const bots = (await db.selectFrom('user_groups').select('user_id').where('group_name', '=', 'bot').execute()).map(
-          (r) => r.user_id,
-        );
+        const bots = (
+          await db.selectFrom('user_groups').select('user_id').where('group_name', '=', 'bot').execute()
+        ).map((r) => r.user_id);
         if (p.filterbots === 'bots') query = query.where('user_id', 'in', bots.length ? bots : [-1]);
         else if (bots.length) query = query.where('user_id', 'not in', bots);
       }
@@ -99,7 +104,8 @@ export const listAllimages = defineQueryModule({
     if (p.maxsize !== undefined) query = query.where('size', '<=', p.maxsize);
     let sha1: string | undefined;
     if (p.sha1 !== undefined) {
-      if (!/^[0-9a-f]{40}$/i.test(p.sha1)) throw new MwError('invalidsha1hash', 'The SHA1 hash provided is not valid.');
+      if (!/^[0-9a-f]{40}$/i.test(p.sha1))
+        throw new MwError('invalidsha1hash', 'The SHA1 hash provided is not valid.');
       sha1 = p.sha1.toLowerCase();
     } else if (p.sha1base36 !== undefined) {
       if (!/^[0-9a-z]{31}$/i.test(p.sha1base36)) {
@@ -147,14 +153,24 @@ export const listAllimages = defineQueryModule({
         archiveName: '',
       };
       const page = props.has('url')
-        ? await db.selectFrom('pages').select('id').where('namespace', '=', NS_FILE).where('title', '=', r.name).executeTakeFirst()
+        ? await db
+            .selectFrom('pages')
+            .select('id')
+            .where('namespace', '=', NS_FILE)
+            .where('title', '=', r.name)
+            .executeTakeFirst()
         : undefined;
       const known = props.has('parsedcomment')
         ? await existingPages(db, ctx.config, commentLinkTargets(ctx.config, r.description))
         : undefined;
       const info: Record<string, unknown> = {
         name: r.name,
-        ...fileInfo(ctx, file, { props, metadataVersion: 'latest', pageId: page?.id ?? null, knownPages: known }),
+        ...fileInfo(ctx, file, {
+          props,
+          metadataVersion: 'latest',
+          pageId: page?.id ?? null,
+          knownPages: known,
+        }),
       };
       if (props.has('badfile')) ctx.flag(info, 'badfile', false);
       info.ns = NS_FILE;

@@ -4,7 +4,18 @@ import { continueParts, isoFromTs14, noteMaxLimit, timestampParam, ts14 } from '
 import { defineQueryModule } from './submodule.js';
 import { parseTitle, titleFromDb } from './titles.js';
 
-const PROPS = ['ids', 'title', 'type', 'user', 'userid', 'timestamp', 'comment', 'parsedcomment', 'details', 'tags'] as const;
+const PROPS = [
+  'ids',
+  'title',
+  'type',
+  'user',
+  'userid',
+  'timestamp',
+  'comment',
+  'parsedcomment',
+  'details',
+  'tags',
+] as const;
 
 /** $wgLogTypes of MediaWiki 1.39 (with the page creation and new user logs on). */
 export const LOG_TYPES = [
@@ -101,7 +112,10 @@ export const listLogevents = defineQueryModule({
     let query = db.selectFrom('logging').selectAll();
     if (p.action !== undefined) {
       const [type, action] = p.action.split('/', 2) as [string, string | undefined];
-      const known = action === '*' ? (LOG_TYPES as readonly string[]).includes(type) && type !== '' : LOG_ACTIONS.has(p.action);
+      const known =
+        action === '*'
+          ? (LOG_TYPES as readonly string[]).includes(type) && type !== ''
+          : LOG_ACTIONS.has(p.action);
       if (!known) throw new MwError('badvalue', `Unrecognized value for parameter "leaction": ${p.action}.`);
       query = query.where('type', '=', type);
       if (action !== '*') query = query.where('action', '=', action!);
@@ -138,7 +152,11 @@ export const listLogevents = defineQueryModule({
     if (p.continue !== undefined) {
       const [ts, id] = continueParts(p.continue, 2) as [string, string];
       const iso = isoFromTs14(ts);
-      if (!/^\d+$/.test(id)) throw new MwError('badcontinue', 'Invalid continue param. You should pass the original value returned by the previous query.');
+      if (!/^\d+$/.test(id))
+        throw new MwError(
+          'badcontinue',
+          'Invalid continue param. You should pass the original value returned by the previous query.',
+        );
       const n = Number(id);
       query = query.where((eb) =>
         eb.or([
@@ -200,7 +218,12 @@ export const listLogevents = defineQueryModule({
         v.parsedcomment = formatComment(ctx.config, r.comment, t.prefixedDbKey, known);
       }
       if (props.has('tags')) {
-        const tags = await db.selectFrom('change_tags').select('tag').where('log_id', '=', r.id).orderBy('tag').execute();
+        const tags = await db
+          .selectFrom('change_tags')
+          .select('tag')
+          .where('log_id', '=', r.id)
+          .orderBy('tag')
+          .execute();
         v.tags = tags.map((x) => x.tag);
       }
       list.push(v);

@@ -51,7 +51,14 @@ export class PageSet {
       if (seen.has(key)) continue;
       seen.add(key);
       if (t.ns < 0) {
-        missing.push({ ns: t.ns, title: t.prefixedText, dbKey: t.dbKey, pageId: null, special: true, data: {} });
+        missing.push({
+          ns: t.ns,
+          title: t.prefixedText,
+          dbKey: t.dbKey,
+          pageId: null,
+          special: true,
+          data: {},
+        });
         continue;
       }
       const row = await db
@@ -60,7 +67,13 @@ export class PageSet {
         .where('namespace', '=', t.ns)
         .where('title', '=', t.dbKey)
         .executeTakeFirst();
-      const page: QueryPage = { ns: t.ns, title: t.prefixedText, dbKey: t.dbKey, pageId: row?.id ?? null, data: {} };
+      const page: QueryPage = {
+        ns: t.ns,
+        title: t.prefixedText,
+        dbKey: t.dbKey,
+        pageId: row?.id ?? null,
+        data: {},
+      };
       if (row) page.row = row;
       (row ? good : missing).push(page);
     }
@@ -167,13 +180,16 @@ export function timestampParam(name: string, value: string | undefined): string 
 /** MediaWiki adds `limits: {module: N}` to the answer when a limit was given as `max`. */
 export function noteMaxLimit(ctx: ApiContext, module: string, param: string, value: number): void {
   if (ctx.rawParams.get(param)?.trim() !== 'max') return;
-  const limits = (ctx.result.limits ??= {}) as Record<string, number>;
-  limits[module] = value;
+  if (!ctx.result.limits) ctx.result.limits = {};
+  (ctx.result.limits as Record<string, number>)[module] = value;
 }
 
 /** `badcontinue` for a continuation value that does not parse. */
 export function badContinue(): MwError {
-  return new MwError('badcontinue', 'Invalid continue param. You should pass the original value returned by the previous query.');
+  return new MwError(
+    'badcontinue',
+    'Invalid continue param. You should pass the original value returned by the previous query.',
+  );
 }
 
 /** Split a `a|b|…` continuation value into exactly `n` parts (`badcontinue` otherwise). */

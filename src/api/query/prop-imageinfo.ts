@@ -1,8 +1,14 @@
 import { MwError } from '../../errors.js';
-import { commentLinkTargets, existingPages, fileInfo, IMAGEINFO_PROPS, type InfoOptions } from '../../files/imageinfo.js';
+import {
+  commentLinkTargets,
+  existingPages,
+  fileInfo,
+  IMAGEINFO_PROPS,
+  type InfoOptions,
+} from '../../files/imageinfo.js';
 import { NS_FILE } from '../../files/repo.js';
 import type { FileVersion } from '../../files/types.js';
-import type { ThumbRequest } from '../../files/urls.js';
+import { FileUrls, type ThumbRequest } from '../../files/urls.js';
 import type { ApiContext } from '../context.js';
 import type { ParamDefs } from '../params.js';
 import { continueParts, isoFromTs14, noteMaxLimit, timestampParam } from './pageset.js';
@@ -31,7 +37,11 @@ export function thumbRequest(
   if (p.urlparam) {
     const m = /^(\d+)px$/.exec(p.urlparam);
     if (!m) {
-      ctx.warn(module, 'badurlparam', `Could not parse "${prefix}urlparam" for ${fileName}. Using only width and height.`);
+      ctx.warn(
+        module,
+        'badurlparam',
+        `Could not parse "${prefix}urlparam" for ${fileName}. Using only width and height.`,
+      );
     } else if (width === null) {
       width = Number(m[1]);
     } else if (Number(m[1]) !== width) {
@@ -74,7 +84,9 @@ export const propImageinfo = defineQueryModule({
     const end = timestampParam('iiend', p.end);
     noteMaxLimit(ctx, 'imageinfo', 'iilimit', p.limit);
     const props = new Set(p.prop);
-    const pages = q.pages.inNamespace(NS_FILE).sort((a, b) => (a.dbKey < b.dbKey ? -1 : a.dbKey > b.dbKey ? 1 : 0));
+    const pages = q.pages
+      .inNamespace(NS_FILE)
+      .sort((a, b) => (a.dbKey < b.dbKey ? -1 : a.dbKey > b.dbKey ? 1 : 0));
     let fromTitle: string | null = null;
     let fromStart: string | undefined;
     if (p.continue !== undefined) {
@@ -90,6 +102,20 @@ export const propImageinfo = defineQueryModule({
       const cur = await repo.current(page.dbKey);
       if (!cur) {
         page.data.imagerepository = '';
+        // uploadwarning and badfile describe names that have no file yet (destination checks).
+        if (props.has('uploadwarning') || props.has('badfile')) {
+          if (props.has('badfile')) ctx.flag(page.data, 'badfile', false);
+          const info: Record<string, unknown> = {};
+          if (props.has('uploadwarning')) info.html = '';
+          if (props.has('canonicaltitle')) info.canonicaltitle = page.title;
+          if (props.has('url')) {
+            const urls = new FileUrls(ctx.config);
+            info.descriptionurl = urls.page(`File:${page.dbKey}`);
+            if (page.pageId) info.descriptionshorturl = urls.shortPage(page.pageId);
+          }
+          ctx.flag(info, 'filemissing', true);
+          page.data.imageinfo = [info];
+        }
         continue;
       }
       page.data.imagerepository = 'local';
@@ -103,7 +129,8 @@ export const propImageinfo = defineQueryModule({
       };
       const list: Record<string, unknown>[] = [];
       const versions: FileVersion[] = [];
-      if ((from === undefined || cur.timestamp <= from) && (end === undefined || cur.timestamp >= end)) versions.push(cur);
+      if ((from === undefined || cur.timestamp <= from) && (end === undefined || cur.timestamp >= end))
+        versions.push(cur);
       const history = (await repo.history(page.dbKey)).filter(
         (v) => (from === undefined || v.timestamp <= from) && (end === undefined || v.timestamp >= end),
       );
@@ -118,7 +145,11 @@ export const propImageinfo = defineQueryModule({
           break;
         }
         if (props.has('parsedcomment')) {
-          opts.knownPages = await existingPages(ctx.services.db, ctx.config, commentLinkTargets(ctx.config, v.description));
+          opts.knownPages = await existingPages(
+            ctx.services.db,
+            ctx.config,
+            commentLinkTargets(ctx.config, v.description),
+          );
         }
         list.push(fileInfo(ctx, v, opts));
       }

@@ -36,7 +36,8 @@ export function contentModelOf(ns: number, dbKey: string): string {
   return 'wikitext';
 }
 
-const escapeHtml = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+const escapeHtml = (s: string) =>
+  s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 
 /** Which rights an action needs, for `intestactions`. */
 const ACTION_RIGHTS: Record<string, string> = {
@@ -89,7 +90,11 @@ export const propInfo = defineQueryModule({
       }
       if (props.has('protection')) {
         o.protection = [];
-        o.restrictiontypes = exists ? (page.ns === NS_FILE ? ['edit', 'move', 'upload'] : ['edit', 'move']) : ['create'];
+        o.restrictiontypes = exists
+          ? page.ns === NS_FILE
+            ? ['edit', 'move', 'upload']
+            : ['edit', 'move']
+          : ['create'];
       }
       if (props.has('watched') && canWatchlist) {
         const w = await db
@@ -116,7 +121,8 @@ export const propInfo = defineQueryModule({
       if (props.has('notificationtimestamp') && canWatchlist) o.notificationtimestamp = '';
       const related = page.ns >= 0 ? await relatedPage(ctx, page) : null;
       if (props.has('talkid') && related && page.ns % 2 === 0 && related.id !== null) o.talkid = related.id;
-      if (props.has('subjectid') && related && page.ns % 2 === 1 && related.id !== null) o.subjectid = related.id;
+      if (props.has('subjectid') && related && page.ns % 2 === 1 && related.id !== null)
+        o.subjectid = related.id;
       if (props.has('associatedpage') && related) o.associatedpage = related.title;
       if (props.has('url')) {
         const pdk = titleFromDb(page.ns, page.dbKey, ctx.config).prefixedDbKey;
@@ -133,8 +139,17 @@ export const propInfo = defineQueryModule({
         const actions: Record<string, unknown> = {};
         for (const a of p.testactions) {
           const right = ACTION_RIGHTS[a];
-          const allowed = right !== undefined && ctx.can(right) && (a !== 'create' || !exists) && (a !== 'edit' || exists || ctx.can('createpage'));
-          actions[a] = p.testactionsdetail === 'boolean' ? allowed : allowed ? [] : [{ code: 'permissiondenied', text: 'Permission denied.' }];
+          const allowed =
+            right !== undefined &&
+            ctx.can(right) &&
+            (a !== 'create' || !exists) &&
+            (a !== 'edit' || exists || ctx.can('createpage'));
+          actions[a] =
+            p.testactionsdetail === 'boolean'
+              ? allowed
+              : allowed
+                ? []
+                : [{ code: 'permissiondenied', text: 'Permission denied.' }];
         }
         o.actions = actions;
       }
@@ -143,7 +158,10 @@ export const propInfo = defineQueryModule({
 });
 
 /** The talk page of a subject page or the subject page of a talk page: its title and id (null if missing). */
-async function relatedPage(ctx: ApiContext, page: QueryPage): Promise<{ title: string; id: number | null } | null> {
+async function relatedPage(
+  ctx: ApiContext,
+  page: QueryPage,
+): Promise<{ title: string; id: number | null } | null> {
   const namespaces = titleParser(ctx.config).namespaces;
   const ns = namespaces.isTalk(page.ns) ? namespaces.subject(page.ns) : namespaces.talk(page.ns);
   if (ns === undefined || !namespaces.exists(ns)) return null;

@@ -40,17 +40,29 @@ interface RevRow {
 }
 
 /** An integer limit parameter whose maximum depends on other parameters (revisions with content). */
-function limitValue(ctx: ApiContext, name: string, raw: string | undefined, low: number, high: number): number | null {
+function limitValue(
+  ctx: ApiContext,
+  name: string,
+  raw: string | undefined,
+  low: number,
+  high: number,
+): number | null {
   if (raw === undefined || raw === '') return null;
   const max = ctx.can('apihighlimits') ? high : low;
   if (raw.trim() === 'max') return max;
-  if (!/^\s*[+-]?\d+\s*$/.test(raw)) throw new MwError('badinteger', `Invalid value "${raw}" for integer parameter "${name}".`);
+  if (!/^\s*[+-]?\d+\s*$/.test(raw))
+    throw new MwError('badinteger', `Invalid value "${raw}" for integer parameter "${name}".`);
   const n = Number(raw.trim());
   if (n < 1 || n > max) {
-    ctx.warn('revisions', 'integeroutofrange', `The value "${raw}" for parameter "${name}" must be between 1 and ${max.toLocaleString('en-US')}.`, {
-      min: 1,
-      max,
-    });
+    ctx.warn(
+      'revisions',
+      'integeroutofrange',
+      `The value "${raw}" for parameter "${name}" must be between 1 and ${max.toLocaleString('en-US')}.`,
+      {
+        min: 1,
+        max,
+      },
+    );
     return Math.min(max, Math.max(1, n));
   }
   return n;
@@ -80,7 +92,8 @@ export const propRevisions = defineQueryModule({
     const props = new Set(p.prop);
     const fetchContent = props.has('content');
     const slotsMode = p.slots.length > 0;
-    const needSlots = fetchContent || props.has('contentmodel') || props.has('slotsize') || props.has('slotsha1');
+    const needSlots =
+      fetchContent || props.has('contentmodel') || props.has('slotsize') || props.has('slotsha1');
     if (needSlots && !slotsMode) {
       ctx.warn(
         'revisions',
@@ -107,7 +120,10 @@ export const propRevisions = defineQueryModule({
       );
     }
     if (p.user !== undefined && p.excludeuser !== undefined) {
-      throw new MwError('invalidparammix', 'The parameters "rvuser" and "rvexcludeuser" can not be used together.');
+      throw new MwError(
+        'invalidparammix',
+        'The parameters "rvuser" and "rvexcludeuser" can not be used together.',
+      );
     }
     const start = timestampParam('rvstart', p.start);
     const end = timestampParam('rvend', p.end);
@@ -116,7 +132,11 @@ export const propRevisions = defineQueryModule({
 
     if (!enumMode) {
       for (const page of pages) {
-        const r = await db.selectFrom('revisions').selectAll().where('id', '=', page.row!.latest_rev_id).executeTakeFirst();
+        const r = await db
+          .selectFrom('revisions')
+          .selectAll()
+          .where('id', '=', page.row!.latest_rev_id)
+          .executeTakeFirst();
         if (r) page.data.revisions = [await render(r)];
       }
       return;
@@ -191,9 +211,16 @@ async function revisionInfo(ctx: ApiContext, r: RevRow, props: Set<string>, slot
   if (props.has('size')) v.size = Number(r.length);
   if (props.has('sha1')) v.sha1 = sha1FromBase36(r.sha1);
   if (props.has('roles')) v.roles = ['main'];
-  const page = await db.selectFrom('pages').select(['namespace', 'title']).where('id', '=', r.page_id).executeTakeFirst();
+  const page = await db
+    .selectFrom('pages')
+    .select(['namespace', 'title'])
+    .where('id', '=', r.page_id)
+    .executeTakeFirst();
   const model = page ? contentModelOf(page.namespace, page.title) : 'wikitext';
-  const format = { wikitext: 'text/x-wiki', javascript: 'text/javascript', css: 'text/css', json: 'application/json' }[model] ?? 'text/plain';
+  const format =
+    { wikitext: 'text/x-wiki', javascript: 'text/javascript', css: 'text/css', json: 'application/json' }[
+      model
+    ] ?? 'text/plain';
   if (slotsMode) {
     const slot: Record<string, unknown> = {};
     if (props.has('slotsize')) slot.size = Number(r.length);
@@ -219,7 +246,12 @@ async function revisionInfo(ctx: ApiContext, r: RevRow, props: Set<string>, slot
     v.parsedcomment = formatComment(ctx.config, r.comment, self, known);
   }
   if (props.has('tags')) {
-    const tags = await db.selectFrom('change_tags').select('tag').where('rev_id', '=', r.id).orderBy('tag').execute();
+    const tags = await db
+      .selectFrom('change_tags')
+      .select('tag')
+      .where('rev_id', '=', r.id)
+      .orderBy('tag')
+      .execute();
     v.tags = tags.map((t) => t.tag);
   }
   // formatversion=1 prints the content under "*", last (ApiResult's content-value convention).

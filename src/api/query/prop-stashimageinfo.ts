@@ -7,13 +7,15 @@ import { defineQueryModule } from './submodule.js';
 
 /** UploadStash::getFile for the current user, with MediaWiki's stash errors. */
 export async function stashFileFor(ctx: ApiContext, key: string): Promise<StashEntry> {
-  if (!ctx.user) throw new MwError('uploadstash-not-logged-in', 'No user is logged in, files must belong to users');
+  if (!ctx.user)
+    throw new MwError('uploadstash-not-logged-in', 'No user is logged in, files must belong to users');
   if (!FILEKEY_RE.test(key)) {
     throw new MwError('uploadstash-bad-path-bad-format', `The key "${key}" is not in a proper format.`);
   }
   const e = await ctx.services.uploads.stash.peek(key);
   // Chunked uploads still being received or assembled are not files yet.
-  if (!e || e.sha1 === null) throw new MwError('uploadstash-file-not-found', `Key "${key}" not found in stash.`);
+  if (!e || e.sha1 === null)
+    throw new MwError('uploadstash-file-not-found', `Key "${key}" not found in stash.`);
   if (e.userId !== ctx.user.id) {
     throw new MwError('uploadstash-wrong-owner', `This file (${key}) doesn't belong to the current user.`);
   }

@@ -17,7 +17,10 @@ export function parseTitle(text: string, defaultNs = 0, config?: Pick<Config, 's
   const parser = config ? titleParser(config) : undefined;
   try {
     const t = Title.newFromTextThrow(text, defaultNs, parser);
-    if (t.isExternal) return { invalid: 'The requested page title contains an interwiki link which cannot be used in titles.' };
+    if (t.isExternal)
+      return {
+        invalid: 'The requested page title contains an interwiki link which cannot be used in titles.',
+      };
     return describe(t);
   } catch (e) {
     if (e instanceof TitleError) return { invalid: e.reason };

@@ -1,0 +1,313 @@
+import { createHash } from 'node:crypto';
+import { MwError } from '../../errors.js';
+import { type Actor, getPage, saveRevision, setWatch } from '../../files/pages.js';
+import { applyTags, checkTags } from '../../files/tags.js';
+import { isoNow } from '../../util/time.js';
+import type { ApiContext } from '../context.js';
+import { type ApiModule, defineModule } from '../module.js';
+import type { ParamDefs, Params } from '../params.js';
+import { permissionDenied } from '../permissions.js';
+import { contentModelOf } from '../query/prop-info.js';
+import { parseTitle, titleFromDb } from '../query/titles.js';
+
+// ---------------------------------------------------------------------------------------------
+// Helpers shared by the page modules (edit, delete, undelete)
+
+export interface TargetPage {
+  ns: number;
+  dbKey: string;
+  prefixedText: string;
+  prefixedDbKey: string;
+  pageId: number | null;
+}
+
+/** requireOnlyOneParameter(title, pageid) and the page it names (MediaWiki's errors for bad ones). */
+export async function targetPage(
+  ctx: ApiContext,
+  title: string | undefined,
+  pageid: number | undefined,
+): Promise<TargetPage> {
+  if (title === undefined && pageid === undefined) {
+    throw new MwError('missingparam', 'One of the parameters "title" and "pageid" is required.');
+  }
+  if (title !== undefined && pageid !== undefined) {
+    throw new MwError('invalidparammix', 'The parameters "title" and "pageid" can not be used together.');
+  }
+  const db = ctx.services.db;
+  if (pageid !== undefined) {
+    const row = await db
+      .selectFrom('pages')
+      .select(['id', 'namespace', 'title'])
+      .where('id', '=', pageid)
+      .executeTakeFirst();
+    if (!row) throw new MwError('nosuchpageid', `There is no page with ID ${pageid}.`);
+    const t = titleFromDb(row.namespace, row.title, ctx.config);
+    return {
+      ns: t.ns,
+      dbKey: t.dbKey,
+      prefixedText: t.prefixedText,
+      prefixedDbKey: t.prefixedDbKey,
+      pageId: row.id,
+    };
+  }
+  const t = parseTitle(title!, 0, ctx.config);
+  if ('invalid' in t) throw new MwError('invalidtitle', `Bad title "${title}".`);
+  if (t.ns < 0) throw new MwError('pagecannotexist', "Namespace doesn't allow actual pages.");
+  const page = await getPage(db, t.ns, t.dbKey);
+  return {
+    ns: t.ns,
+    dbKey: t.dbKey,
+    prefixedText: t.prefixedText,
+    prefixedDbKey: t.prefixedDbKey,
+    pageId: page?.id ?? null,
+  };
+}
+
+/** `watchlistexpiry` (relative like `1 month`, absolute, or infinite); null = never expires. */
+export function parseWatchlistExpiry(v: string | undefined): string | null {
+  if (v === undefined) return null;
+  const t = v.trim().toLowerCase();
+  if (['infinite', 'indefinite', 'infinity', 'never', ''].includes(t)) return null;
+  const rel = /^(\d+)\s*(second|minute|hour|day|week|month|year)s?$/.exec(t);
+  const unit: Record<string, number> = {
+    second: 1,
+    minute: 60,
+    hour: 3600,
+    day: 86400,
+    week: 604800,
+    month: 2592000,
+    year: 31536000,
+  };
+  const ms = rel ? Date.now() + Number(rel[1]) * unit[rel[2]!]! * 1000 : Date.parse(v);
+  if (Number.isNaN(ms)) throw new MwError('badexpiry', `Invalid expiry time "${v}".`);
+  if (ms <= Date.now()) throw new MwError('pastexpiry', `Expiry time "${v}" is in the past.`);
+  return new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
+}
+
+/** The watch parameter every page module has. */
+export const WATCH_PARAMS = {
+  watchlist: {
+    type: 'enum',
+    values: ['watch', 'unwatch', 'preferences', 'nochange'],
+    default: 'preferences',
+  },
+} satisfies ParamDefs;
+
+/**
+ * `watchlistexpiry`: a parameter only when the wiki has watchlist expiry ($wgWatchlistExpiry);
+ * otherwise it is left unread and reported as unrecognized, as MediaWiki does.
+ */
+export function watchlistExpiryParam(ctx: ApiContext): string | undefined {
+  if (!ctx.config.watchlistExpiry) return undefined;
+  ctx.rawParams.markUsed('watchlistexpiry');
+  return ctx.rawParams.get('watchlistexpiry');
+}
+
+/**
+ * ApiWatchlistTrait::getWatchlistValue + setWatch: whether the page is to be watched, applied when
+ * the user may edit their watchlist. `preferences` leaves bots alone and otherwise follows
+ * MediaWiki's default options: the module's option `pref` when it has one (`watchdeletion`… are
+ * off by default), else `watchdefault` (off) or `watchcreations` (on) for pages being created.
+ */
+export async function applyWatch(
+  ctx: ApiContext,
+  page: { ns: number; dbKey: string },
+  value: string,
+  opts: { creates: boolean; expiry?: string; pref?: boolean; legacyWatch?: boolean; legacyUnwatch?: boolean },
+): Promise<boolean> {
+  const user = ctx.user;
+  if (!user) return false;
+  const db = ctx.services.db;
+  const row = await db
+    .selectFrom('watchlist')
+    .select('expiry')
+    .where('user_id', '=', user.id)
+    .where('namespace', '=', page.ns)
+    .where('title', '=', page.dbKey)
+    .executeTakeFirst();
+  const watching = row !== undefined && (row.expiry === null || row.expiry > isoNow());
+  let mode = value;
+  if (opts.legacyWatch) mode = 'watch';
+  if (opts.legacyUnwatch) mode = 'unwatch';
+  let watch: boolean;
+  if (mode === 'watch') watch = true;
+  else if (mode === 'unwatch') watch = false;
+  else if (mode === 'preferences') {
+    if (watching || ctx.can('bot')) watch = watching;
+    else watch = opts.pref ?? opts.creates;
+  } else return watching;
+  const expiry = ctx.config.watchlistExpiry ? parseWatchlistExpiry(opts.expiry) : null;
+  if (ctx.can('editmywatchlist') && (watch !== watching || (watch && opts.expiry !== undefined))) {
+    await setWatch(db, user.id, page.ns, page.dbKey, watch, expiry);
+  }
+  return watch;
+}
+
+export const actorOf = (ctx: ApiContext): Actor => ({ id: ctx.user?.id ?? 0, name: ctx.identity.name });
+
+// ---------------------------------------------------------------------------------------------
+// action=edit
+
+/** MediaWiki's automatic summaries for new and blanked pages. */
+function autoSummary(oldText: string | null, newText: string): string {
+  if (oldText === null) {
+    if (newText === '') return 'Created blank page';
+    const flat = newText.replace(/\n/g, ' ');
+    const max = 200 - 'Created page with ""'.length;
+    const cut = [...flat].length > max ? `${[...flat].slice(0, max - 1).join('')}…` : flat;
+    return `Created page with "${cut}"`;
+  }
+  if (newText === '' && oldText !== '') return 'Blanked the page';
+  return '';
+}
+
+const EDIT_PARAMS = {
+  title: { type: 'string' },
+  pageid: { type: 'integer' },
+  section: { type: 'string' },
+  sectiontitle: { type: 'string' },
+  text: { type: 'text' },
+  summary: { type: 'text' },
+  tags: { type: 'multi', freeValues: true },
+  minor: { type: 'boolean' },
+  notminor: { type: 'boolean' },
+  bot: { type: 'boolean' },
+  baserevid: { type: 'integer' },
+  basetimestamp: { type: 'string' },
+  starttimestamp: { type: 'string' },
+  recreate: { type: 'boolean' },
+  createonly: { type: 'boolean' },
+  nocreate: { type: 'boolean' },
+  watch: { type: 'boolean', deprecated: true },
+  unwatch: { type: 'boolean', deprecated: true },
+  ...WATCH_PARAMS,
+  md5: { type: 'string' },
+  prependtext: { type: 'text' },
+  appendtext: { type: 'text' },
+  redirect: { type: 'boolean' },
+  contentformat: {
+    type: 'enum',
+    values: ['text/x-wiki', 'text/plain', 'text/javascript', 'text/css', 'application/json'],
+  },
+  contentmodel: { type: 'enum', values: ['wikitext', 'text', 'javascript', 'css', 'json'] },
+} satisfies ParamDefs;
+
+type EditParams = Params<typeof EDIT_PARAMS>;
+
+/** action=edit: create or change a page's text. */
+export function createEditModule(): ApiModule {
+  return defineModule({
+    name: 'edit',
+    mustBePosted: true,
+    writeMode: true,
+    needsToken: 'csrf',
+    params: EDIT_PARAMS,
+    async execute(ctx, params) {
+      const p = params as EditParams;
+      const target = await targetPage(ctx, p.title, p.pageid);
+      const text = p.text;
+      const append = p.appendtext;
+      const prepend = p.prependtext;
+      if (text === undefined && append === undefined && prepend === undefined) {
+        throw new MwError(
+          'missingparam',
+          'At least one of the parameters "text", "appendtext", "prependtext" and "undo" is required.',
+        );
+      }
+      const db = ctx.services.db;
+      const page = await getPage(db, target.ns, target.dbKey);
+      if (!ctx.can('edit')) throw permissionDenied(ctx, 'edit');
+      if (!page) {
+        const createRight = target.ns % 2 === 1 ? 'createtalk' : 'createpage';
+        if (!ctx.can(createRight))
+          throw new MwError('cantcreate', 'You do not have permission to create new pages.');
+      }
+      const tags = p.tags;
+      checkTags(ctx.config, tags, ctx.can('applychangetags'));
+      if (p.createonly && page)
+        throw new MwError('articleexists', 'The article you tried to create has been created already.');
+      if (p.nocreate && !page) throw new MwError('missingtitle', "The page you specified doesn't exist.");
+
+      const current = page
+        ? ((await db
+            .selectFrom('revisions')
+            .selectAll()
+            .where('id', '=', page.latest_rev_id)
+            .executeTakeFirst()) ?? null)
+        : null;
+      const oldText = current?.content ?? null;
+      if (p.md5 !== undefined) {
+        const hashed = text !== undefined ? text : `${prepend ?? ''}${append ?? ''}`;
+        if (createHash('md5').update(hashed).digest('hex') !== String(p.md5).toLowerCase()) {
+          throw new MwError('badmd5', 'The supplied MD5 hash was incorrect.');
+        }
+      }
+      if (p.basetimestamp !== undefined && current) {
+        const base = Date.parse(String(p.basetimestamp));
+        if (!Number.isNaN(base) && Date.parse(current.timestamp) > base && current.user_id !== ctx.user?.id) {
+          throw new MwError('editconflict', 'Edit conflict detected.');
+        }
+      }
+      let newText: string;
+      const section = p.section;
+      if (section === 'new') {
+        const heading = p.sectiontitle ? `== ${p.sectiontitle} ==\n\n` : '';
+        newText = oldText ? `${oldText}\n\n${heading}${text ?? ''}` : `${heading}${text ?? ''}`;
+      } else if (section !== undefined && section !== '' && section !== '0') {
+        throw new MwError('nosuchsection', `There is no section ${section}.`);
+      } else if (text !== undefined) {
+        newText = text;
+      } else {
+        newText = `${prepend ?? ''}${oldText ?? ''}${append ?? ''}`;
+      }
+      // MediaWiki trims trailing whitespace off saved wikitext.
+      newText = newText.replace(/\s+$/, '');
+
+      const watchValue = p.watchlist;
+      const watchOpts = { expiry: watchlistExpiryParam(ctx), legacyWatch: p.watch, legacyUnwatch: p.unwatch };
+      const contentmodel = contentModelOf(target.ns, target.dbKey);
+      if (page && oldText === newText) {
+        const watched = await applyWatch(ctx, target, watchValue, { ...watchOpts, creates: false });
+        const r: Record<string, unknown> = {
+          result: 'Success',
+          pageid: page.id,
+          title: target.prefixedText,
+          contentmodel,
+        };
+        ctx.flag(r, 'nochange', true);
+        if (watched) ctx.flag(r, 'watched', true);
+        ctx.result.edit = r;
+        return;
+      }
+      const summary = p.summary || autoSummary(oldText, newText);
+      const timestamp = isoNow();
+      const saved = await db.transaction().execute(async (trx) => {
+        const rev = await saveRevision(trx, {
+          ns: target.ns,
+          dbKey: target.dbKey,
+          text: newText,
+          comment: summary,
+          actor: actorOf(ctx),
+          timestamp,
+          minor: page !== null && p.minor && ctx.can('minoredit'),
+        });
+        await applyTags(trx, tags, { revId: rev.revId });
+        return rev;
+      });
+      const watched = await applyWatch(ctx, target, watchValue, { ...watchOpts, creates: saved.created });
+      const r: Record<string, unknown> = {};
+      if (saved.created) ctx.flag(r, 'new', true);
+      Object.assign(r, {
+        result: 'Success',
+        pageid: saved.pageId,
+        title: target.prefixedText,
+        contentmodel,
+        oldrevid: page?.latest_rev_id ?? 0,
+        newrevid: saved.revId,
+        newtimestamp: timestamp,
+      });
+      if (watched) ctx.flag(r, 'watched', true);
+      ctx.result.edit = r;
+    },
+  });
+}

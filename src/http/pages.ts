@@ -1,0 +1,102 @@
+/**
+ * `/w/index.php`: page views (`/w/index.php/File:X.png`, `?title=…`, `?curid=…`), `action=raw`,
+ * and `Special:UploadStash/file|thumb/…` for stashed uploads.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { rawPageText, renderPage } from '../files/description-page.js';
+import { wikiTitleParser } from '../files/urls.js';
+import type { Services } from '../services.js';
+import { sendError, serveStash } from './files.js';
+
+const PAGE_CSP = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'";
+
+function decodeTitle(raw: string): string | null {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return null;
+  }
+}
+
+async function view(
+  services: Services,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  titleText: string,
+  action: string | null,
+) {
+  const parser = wikiTitleParser(services.config);
+  const special = /^Special:UploadStash\/(file|thumb)\/([^/]+)(?:\/([^/]+))?$/i.exec(titleText);
+  if (special) {
+    const kind = special[1]!.toLowerCase() as 'file' | 'thumb';
+    if (kind === 'file' && special[3] !== undefined)
+      return sendError(reply, 404, 'Not Found', 'No such file in the upload stash.');
+    return serveStash(services, req, reply, kind, special[2]!, special[3]);
+  }
+  const t = parser.newFromText(titleText);
+  if (!t || t.isExternal) return sendError(reply, 400, 'Bad title', 'The requested page title is invalid.');
+  if (t.ns < 0)
+    return sendError(reply, 404, 'No such special page', 'You have requested an invalid special page.');
+  if (action === 'raw') {
+    const text = await rawPageText(services, t.ns, t.dbKey);
+    if (text === null) return sendError(reply, 404, 'Not Found', 'There is currently no text in this page.');
+    return reply
+      .code(200)
+      .header('content-type', 'text/x-wiki; charset=UTF-8')
+      .header('x-content-type-options', 'nosniff')
+      .header('cache-control', 'private, must-revalidate, max-age=0')
+      .send(req.method === 'HEAD' ? undefined : text);
+  }
+  const page = await renderPage(services, t.ns, t.dbKey);
+  reply
+    .code(page.status)
+    .header('content-type', 'text/html; charset=UTF-8')
+    .header('x-content-type-options', 'nosniff')
+    .header('content-security-policy', PAGE_CSP)
+    .header('cache-control', 'private, must-revalidate, max-age=0');
+  return reply.send(req.method === 'HEAD' ? undefined : page.html);
+}
+
+/** Register the page routes. */
+export function registerPageRoutes(app: FastifyInstance, services: Services): void {
+  const sp = services.config.scriptPath;
+  const query = (req: FastifyRequest) =>
+    new URLSearchParams((req.raw.url ?? '').split('?').slice(1).join('?'));
+
+  app.route({
+    method: ['GET', 'HEAD'],
+    url: `${sp}/index.php`,
+    exposeHeadRoute: false,
+    handler: async (req, reply) => {
+      const q = query(req);
+      const curid = q.get('curid');
+      if (curid !== null) {
+        if (!/^\d{1,15}$/.test(curid)) return sendError(reply, 400, 'Bad Request', 'Invalid page id.');
+        const row = await services.db
+          .selectFrom('pages')
+          .select(['namespace', 'title'])
+          .where('id', '=', Number(curid))
+          .executeTakeFirst();
+        if (!row) return sendError(reply, 404, 'Not Found', 'There is currently no text in this page.');
+        const t = wikiTitleParser(services.config).makeTitle(row.namespace, row.title);
+        return view(services, req, reply, t.prefixedDbKey, q.get('action'));
+      }
+      const title = q.get('title') ?? 'Main Page';
+      return view(services, req, reply, title, q.get('action'));
+    },
+  });
+
+  app.route({
+    method: ['GET', 'HEAD'],
+    url: `${sp}/index.php/*`,
+    exposeHeadRoute: false,
+    handler: async (req, reply) => {
+      const path = (req.raw.url ?? '').split('?', 1)[0]!;
+      const raw = path.slice(`${sp}/index.php/`.length);
+      const title = decodeTitle(raw);
+      if (title === null || title.length > 2048)
+        return sendError(reply, 400, 'Bad title', 'The requested page title is invalid.');
+      return view(services, req, reply, title, query(req).get('action'));
+    },
+  });
+}
