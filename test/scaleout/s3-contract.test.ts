@@ -1,0 +1,173 @@
+import assert from 'node:assert/strict';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import {
+  CreateMultipartUploadCommand,
+  ListMultipartUploadsCommand,
+  ListObjectsV2Command,
+  UploadPartCommand,
+} from '@aws-sdk/client-s3';
+import { S3BlobStore } from '../../src/storage/s3.js';
+import { blobStoreContract, chunksOf, failingSource, listKeys, readAll } from '../storage/contract.js';
+import { missingServers, removeAll, s3Config } from './s3-env.js';
+
+const skip = missingServers({ s3: true });
+const MIB = 1024 * 1024;
+
+if (skip) {
+  describe('S3BlobStore', { skip }, () => {
+    it('needs an S3 server');
+  });
+} else {
+  blobStoreContract('S3BlobStore', async () => {
+    const prefix = `contract-${randomUUID()}/`;
+    // Small listing pages, so that listing pages through.
+    const store = new S3BlobStore(s3Config(prefix), { listPageSize: 50 });
+    return {
+      store,
+      async dispose() {
+        await removeAll(prefix, store);
+      },
+    };
+  });
+
+  describe('S3BlobStore specifics', () => {
+    const prefix = `specifics-${randomUUID()}/`;
+    let store: S3BlobStore;
+    /** Commands sent, by name, since the last reset. */
+    let sent: string[] = [];
+    before(() => {
+      store = new S3BlobStore(s3Config(prefix));
+      store.client.middlewareStack.add(
+        (next, context) => async (args) => {
+          sent.push(context.commandName ?? '?');
+          return next(args);
+        },
+        { step: 'initialize', name: 'countCommands' },
+      );
+    });
+    after(async () => {
+      await removeAll(prefix, store);
+    });
+
+    async function rawKeys(): Promise<string[]> {
+      const r = await store.client.send(
+        new ListObjectsV2Command({ Bucket: s3Config('').bucket, Prefix: prefix }),
+      );
+      return (r.Contents ?? []).map((o) => o.Key!.slice(prefix.length)).sort();
+    }
+
+    async function openUploads(): Promise<number> {
+      const r = await store.client.send(
+        new ListMultipartUploadsCommand({ Bucket: s3Config('').bucket, Prefix: prefix }),
+      );
+      return (r.Uploads ?? []).length;
+    }
+
+    it('keeps every object under the configured prefix, in the documented layout', async () => {
+      await store.write('layout/w', chunksOf(Buffer.from('w')));
+      await store.append('layout/a', 0, chunksOf(Buffer.from('abc')));
+      await store.append('layout/a', 3, chunksOf(Buffer.from('de')));
+      assert.deepEqual(await rawKeys(), [
+        'layout/a~parts/0000000000000000',
+        'layout/a~parts/0000000000000003',
+        'layout/a~parts/0000000000000003.end',
+        'layout/a~parts/0000000000000005.end',
+        'layout/w',
+      ]);
+      assert.deepEqual(await listKeys(store, 'layout/'), ['layout/a', 'layout/w']);
+      await store.seal('layout/a', 5);
+      assert.deepEqual(await rawKeys(), ['layout/a', 'layout/w']);
+      await store.delete('layout/a');
+      await store.delete('layout/w');
+      assert.deepEqual(await rawKeys(), []);
+    });
+
+    it('an append at the end costs one listing, the part and a marker', async () => {
+      await store.append('cost/a', 0, chunksOf(Buffer.from('abc')));
+      sent = [];
+      await store.append('cost/a', 3, chunksOf(Buffer.from('def')));
+      assert.deepEqual(sent, ['ListObjectsV2Command', 'PutObjectCommand', 'PutObjectCommand']);
+      await store.delete('cost/a');
+    });
+
+    it('seals parts of at least 5 MiB by copying on the server, without reading them', async () => {
+      const parts = [randomBytes(5 * MIB), randomBytes(5 * MIB + 1), randomBytes(100)];
+      let off = 0;
+      for (const p of parts) off = await store.append('copy/a', off, chunksOf(p, MIB));
+      sent = [];
+      await store.seal('copy/a', off);
+      assert.equal(sent.filter((c) => c === 'UploadPartCopyCommand').length, 3);
+      assert.ok(!sent.includes('GetObjectCommand'), sent.join());
+      assert.ok(!sent.includes('UploadPartCommand'), sent.join());
+      assert.deepEqual(await readAll(store.read('copy/a')), Buffer.concat(parts));
+      await store.delete('copy/a');
+    });
+
+    it('seals one large part with a single server-side copy', async () => {
+      const data = randomBytes(6 * MIB);
+      await store.append('copy/one', 0, chunksOf(data, MIB));
+      sent = [];
+      await store.seal('copy/one', data.length);
+      assert.ok(sent.includes('CopyObjectCommand'), sent.join());
+      assert.ok(!sent.includes('GetObjectCommand'), sent.join());
+      assert.deepEqual(await readAll(store.read('copy/one')), data);
+      await store.delete('copy/one');
+    });
+
+    it('sends small parts again, in pieces of 5 MiB, and copies the rest of a large part', async () => {
+      const parts = [randomBytes(3 * MIB), randomBytes(9 * MIB), randomBytes(10)];
+      let off = 0;
+      for (const p of parts) off = await store.append('mixed/a', off, chunksOf(p, MIB));
+      sent = [];
+      await store.seal('mixed/a', off);
+      // 3 MiB and the first 2 MiB of the large part are sent; its other 7 MiB and the last part are copied.
+      assert.equal(sent.filter((c) => c === 'UploadPartCommand').length, 1, sent.join());
+      assert.equal(sent.filter((c) => c === 'UploadPartCopyCommand').length, 2, sent.join());
+      assert.deepEqual(await readAll(store.read('mixed/a')), Buffer.concat(parts));
+      await store.delete('mixed/a');
+    });
+
+    it('a failed large write leaves no multipart upload behind', async () => {
+      const before = await openUploads();
+      await assert.rejects(store.write('abort/a', failingSource(randomBytes(20 * MIB), MIB)));
+      await assert.rejects(store.append('abort/b', 0, failingSource(randomBytes(20 * MIB), MIB)));
+      assert.equal(await openUploads(), before);
+      assert.deepEqual(await listKeys(store, 'abort/'), []);
+    });
+
+    it('sweepTemp aborts multipart uploads left behind, but not one still receiving parts', async () => {
+      const Bucket = s3Config('').bucket;
+      await store.client.send(new CreateMultipartUploadCommand({ Bucket, Key: `${prefix}left/behind` }));
+      const slow = await store.client.send(
+        new CreateMultipartUploadCommand({ Bucket, Key: `${prefix}left/slow` }),
+      );
+      assert.equal(await openUploads(), 2);
+      assert.equal(await store.sweepTemp(60_000), 0, 'both are recent');
+      // Timestamps have whole seconds: let both uploads age, then give one a fresh part.
+      await new Promise((r) => setTimeout(r, 2500));
+      await store.client.send(
+        new UploadPartCommand({
+          Bucket,
+          Key: `${prefix}left/slow`,
+          UploadId: slow.UploadId,
+          PartNumber: 1,
+          Body: 'x',
+        }),
+      );
+      assert.equal(await store.sweepTemp(1000), 1, 'the one without recent parts');
+      assert.equal(await openUploads(), 1);
+      assert.equal(await store.sweepTemp(-60_000), 1);
+      assert.equal(await openUploads(), 0);
+    });
+
+    it('lists an interrupted seal (object and parts both present) once', async () => {
+      await store.append('twice/a', 0, chunksOf(Buffer.from('abc')));
+      await store.write('twice/a', chunksOf(Buffer.from('abc')));
+      assert.deepEqual(await listKeys(store, 'twice/'), ['twice/a']);
+      await store.seal('twice/a', 3);
+      assert.deepEqual(await rawKeys().then((k) => k.filter((x) => x.startsWith('twice/'))), ['twice/a']);
+      await store.delete('twice/a');
+    });
+  });
+}
