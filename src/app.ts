@@ -5,7 +5,6 @@ import { PAGE_MODULES } from './api/modules/pages-index.js';
 import { createQueryModule } from './api/modules/query.js';
 import { createUploadModule, type UploadExtensions } from './api/modules/upload.js';
 import { asyncUploadExtensions } from './api/modules/upload-async.js';
-import { stashImageInfo, uploadImageInfo } from './api/modules/upload-info.js';
 import { urlUploadExtensions } from './api/modules/upload-url.js';
 import { QUERY_SUBMODULES } from './api/query/index.js';
 import { createUploadPlanner } from './api/upload-planner.js';
@@ -15,11 +14,12 @@ import { SessionService } from './auth/sessions.js';
 import { UserService } from './auth/users.js';
 import type { Config } from './config.js';
 import { openDatabase } from './db/index.js';
+import { stashImageInfo, uploadImageInfo } from './files/imageinfo.js';
 import { FileRepo } from './files/repo.js';
 import { registerPublicRoutes } from './http/routes.js';
-import { startMaintenance } from './maintenance.js';
 import { buildHttpServer } from './http/server.js';
 import { JobQueue } from './jobs/queue.js';
+import { startMaintenance } from './maintenance.js';
 import type { Logger, Services } from './services.js';
 import type { BlobStore } from './storage/blob-store.js';
 import { LocalBlobStore } from './storage/local.js';
@@ -72,7 +72,12 @@ export const BOOTSTRAP_GRANTS = [
 
 async function openBlobStore(cfg: Config): Promise<BlobStore> {
   if (cfg.storage.driver === 'local') return new LocalBlobStore(cfg.storage.dir);
-  throw new Error(`storage driver ${cfg.storage.driver} is not available`);
+  if (cfg.storage.driver === 's3') {
+    // Loaded only when used: the AWS SDK is large.
+    const { S3BlobStore } = await import('./storage/s3.js');
+    return new S3BlobStore(cfg.storage);
+  }
+  throw new Error(`storage driver ${(cfg.storage as { driver: string }).driver} is not available`);
 }
 
 /** Create the first administrator (and a bot password for it) when the wiki has no users. */

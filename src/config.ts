@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { DEFAULT_PROHIBITED_EXTENSIONS } from './title/upload-name.js';
 
 /** Everything the server can be configured with. `loadConfig` fills in the defaults. */
 export interface Config {
@@ -131,7 +132,7 @@ export function defaultConfig(dataDir = resolve('data')): Config {
         'tif',
         'tiff',
       ],
-      prohibitedExtensions: [],
+      prohibitedExtensions: [...DEFAULT_PROHIBITED_EXTENSIONS],
       checkFileExtensions: true,
       strictFileExtensions: true,
       illegalFileChars: ':/\\',

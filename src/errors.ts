@@ -15,6 +15,11 @@ export class MwError extends Error {
    * name (MediaWiki's "recoverable" errors: the answer carries `filekey` and `sessionkey`).
    */
   recoverable = false;
+  /**
+   * Codes of further errors MediaWiki reports in the same status: they only show in the
+   * `MediaWiki-API-Error` header (a refused connection is `http-curl-error, http-bad-status`).
+   */
+  alsoCodes: string[] = [];
 
   constructor(code: string, info: string, data: ErrorData = {}) {
     super(info);
@@ -32,6 +37,7 @@ export class MwError extends Error {
     const e = new MwError(this.code, this.message, { ...this.data, ...extra });
     e.module = this.module;
     e.recoverable = this.recoverable;
+    e.alsoCodes = this.alsoCodes;
     return e;
   }
 }
@@ -43,3 +49,6 @@ export function recoverable(e: MwError): MwError {
 }
 
 export const isMwError = (e: unknown): e is MwError => e instanceof MwError;
+
+/** The `MediaWiki-API-Error` header value for an error. */
+export const errorHeader = (e: MwError): string => [e.code, ...e.alsoCodes].join(', ');

@@ -21,6 +21,8 @@ export interface ReceivedFile {
   sha1: string;
   /** The first bytes (up to 1 MiB) of the part. */
   head: Buffer;
+  /** The last bytes (up to 65558) of a whole file part. */
+  tail?: Buffer;
   /** Where the bytes went: a new temporary blob, or appended to a chunked upload's blob. */
   target:
     | { kind: 'blob'; blobKey: string }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { resolveIdentity } from '../auth/identity.js';
-import { MwError } from '../errors.js';
+import { errorHeader, MwError } from '../errors.js';
 import type { Services } from '../services.js';
 import { ApiContext, type ApiRequest, type ApiContext as Ctx, type ErrorFormat } from './context.js';
 import { renderError, renderResult } from './format.js';
@@ -268,7 +268,7 @@ export class ApiMain {
       'x-frame-options': 'DENY',
       ...ctx.headers,
     };
-    if (err) headers['mediawiki-api-error'] = err.code;
+    if (err) headers['mediawiki-api-error'] = errorHeader(err);
     const body = err ? renderError(ctx, err) : renderResult(ctx);
     if (format === 'none') return { status: 200, headers, setCookies: ctx.setCookies, body: '' };
     return { status: 200, headers, setCookies: ctx.setCookies, body: JSON.stringify(body) };

@@ -4,7 +4,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import type { ApiRequest, ReceivedFile } from '../api/context.js';
 import type { ApiMain, ApiResponse } from '../api/main.js';
 import { sessionCookieName } from '../auth/cookies.js';
-import { MwError } from '../errors.js';
+import { errorHeader, MwError } from '../errors.js';
 import type { Services } from '../services.js';
 import { type ReceivePlan, receivePart } from '../upload/receive.js';
 import { parseMultipart } from './multipart.js';
@@ -38,7 +38,7 @@ function errorResponse(services: Services, err: MwError, status = 200): ApiRespo
     status,
     headers: {
       'content-type': 'application/json; charset=utf-8',
-      'mediawiki-api-error': err.code,
+      'mediawiki-api-error': errorHeader(err),
       'x-content-type-options': 'nosniff',
       'cache-control': 'private, must-revalidate, max-age=0',
     },

@@ -102,6 +102,8 @@ export class LocalBlobStore implements BlobStore {
   }
 
   read(key: string, range?: { start: number; end: number }): Readable {
+    // An empty range (end before start) reads nothing, as S3 stores are made to behave.
+    if (range && range.end < range.start) return Readable.from([]);
     return createReadStream(this.path(key), range ? { start: range.start, end: range.end } : {});
   }
 

@@ -8,7 +8,7 @@ import type { JobQueue } from '../jobs/queue.js';
 import type { BlobStore } from '../storage/blob-store.js';
 import type { StashLocks } from './locks.js';
 import { HEAD_BYTES, newBlobKey, type ReceivePlan } from './receive.js';
-import type { UploadService, Verified } from './service.js';
+import { stashExtension, type UploadService, type Verified } from './service.js';
 import { type StashEntry, stashNotFound, type UploadStash } from './stash.js';
 import type { StatusStore } from './status.js';
 import type { UploadWarnings } from './warnings.js';
@@ -263,6 +263,7 @@ export class ChunkedUploads {
       size: e.size,
       sha1,
       head: await this.d.service.readHead(e.blobKey, Math.min(e.size, HEAD_BYTES)),
+      tail: await this.d.service.readTail(e.blobKey, e.size),
       sourceType: 'chunks' as const,
     };
     let v: Verified;
@@ -282,7 +283,7 @@ export class ChunkedUploads {
       throw err;
     }
     const warnings = await this.d.service.warnings(v, who);
-    const ext = v.name.finalExt.toLowerCase();
+    const ext = stashExtension(v.props.mime, e.filename);
     const entry = await this.d.db.transaction().execute(async (trx) => {
       const created = await this.d.stash.add({
         userId: e.userId,

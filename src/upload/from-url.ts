@@ -58,6 +58,7 @@ export async function fetchToBlob(
     size: part.size,
     sha1: part.sha1,
     head: part.head,
+    ...(part.tail ? { tail: part.tail } : {}),
     sourceType: 'url',
   };
 }

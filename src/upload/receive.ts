@@ -3,6 +3,7 @@ import { type Readable, Transform, type TransformCallback } from 'node:stream';
 import { createSHA1 } from 'hash-wasm';
 import type { ReceivedFile } from '../api/context.js';
 import { MwError } from '../errors.js';
+import { TAIL_BYTES } from '../mime/index.js';
 import type { BlobStore } from '../storage/blob-store.js';
 
 /** How many leading bytes of each upload are kept in memory for type detection and verification. */
@@ -18,6 +19,8 @@ class Tap extends Transform {
   size = 0;
   private readonly headParts: Buffer[] = [];
   private headLen = 0;
+  private tailParts: Buffer[] = [];
+  private tailLen = 0;
 
   constructor(
     private readonly limit: number,
@@ -38,11 +41,26 @@ class Tap extends Transform {
       this.headParts.push(Buffer.from(take));
       this.headLen += take.length;
     }
+    this.keepTail(chunk);
     cb(null, chunk);
+  }
+
+  /** Keep the last TAIL_BYTES seen (whole chunks, trimmed from the front). */
+  private keepTail(chunk: Buffer): void {
+    this.tailParts.push(chunk);
+    this.tailLen += chunk.length;
+    while (this.tailParts.length > 1 && this.tailLen - this.tailParts[0]!.length >= TAIL_BYTES) {
+      this.tailLen -= this.tailParts.shift()!.length;
+    }
   }
 
   head(): Buffer {
     return Buffer.concat(this.headParts);
+  }
+
+  tail(): Buffer {
+    const all = Buffer.concat(this.tailParts);
+    return Buffer.from(all.subarray(Math.max(0, all.length - TAIL_BYTES)));
   }
 }
 
@@ -123,6 +141,7 @@ export async function receivePart(
     size: tap.size,
     sha1: hash.digest('hex'),
     head: tap.head(),
+    tail: tap.tail(),
     target: { kind: 'blob', blobKey },
     claimed: false,
   };

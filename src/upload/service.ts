@@ -5,6 +5,7 @@ import { MwError, recoverable } from '../errors.js';
 import type { FileRepo, PublishResult } from '../files/repo.js';
 import { checkTags } from '../files/tags.js';
 import type { FileProps } from '../files/types.js';
+import { canonicalExtensionForMime, TAIL_BYTES } from '../mime/index.js';
 import type { BlobStore } from '../storage/blob-store.js';
 import {
   type ContentSource,
@@ -24,6 +25,8 @@ export interface UploadFile {
   size: number;
   sha1: string;
   head: Buffer;
+  /** The last bytes (up to TAIL_BYTES), when known. */
+  tail?: Buffer;
   sourceType: 'file' | 'url' | 'stash' | 'chunks';
   /** Set when the bytes come from (or were put into) the stash. */
   stashKey?: string;
@@ -74,8 +77,26 @@ export const emptyFile = () => new MwError('empty-file', 'The file you submitted
 export class UploadService {
   constructor(private readonly d: Deps) {}
 
-  content(file: Pick<UploadFile, 'blobKey' | 'size' | 'head'>): ContentSource {
-    return { size: file.size, head: file.head, open: () => this.d.blobs.read(file.blobKey) };
+  content(file: Pick<UploadFile, 'blobKey' | 'size' | 'head' | 'tail'>): ContentSource {
+    return {
+      size: file.size,
+      head: file.head,
+      ...(file.tail ? { tail: file.tail } : {}),
+      open: () => this.d.blobs.read(file.blobKey),
+    };
+  }
+
+  /** The last bytes of a stored blob (what ZIP-based type detection needs). */
+  async readTail(blobKey: string, size: number): Promise<Buffer> {
+    if (size <= HEAD_BYTES) return Buffer.alloc(0);
+    const parts: Buffer[] = [];
+    for await (const c of this.d.blobs.read(blobKey, {
+      start: Math.max(0, size - TAIL_BYTES),
+      end: size - 1,
+    })) {
+      parts.push(c as Buffer);
+    }
+    return Buffer.concat(parts);
   }
 
   /** The first bytes of a stored blob (for files that come from the stash). */
@@ -90,11 +111,13 @@ export class UploadService {
 
   /** The file behind a stash entry. */
   async fromStash(e: StashEntry): Promise<UploadFile> {
+    const head = await this.readHead(e.blobKey, e.size);
     return {
       blobKey: e.blobKey,
       size: e.size,
       sha1: e.sha1 ?? '',
-      head: await this.readHead(e.blobKey, e.size),
+      head,
+      ...(e.size > HEAD_BYTES ? { tail: await this.readTail(e.blobKey, e.size) } : {}),
       sourceType: 'stash',
       stashKey: e.key,
     };
@@ -134,8 +157,15 @@ export class UploadService {
       nameError = e;
     }
     const src = this.content(file);
-    const mime = await verifyContent(src, name?.finalExt ?? null, this.d.config);
-    const props = await mediaProps(src, mime);
+    // A banned extension is only reported after the content checks (MediaWiki knows the final
+    // extension by then, so a PNG named `x.exe` fails as a MIME mismatch first).
+    const finalExt =
+      name?.finalExt ??
+      (nameError instanceof MwError && nameError.code === 'filetype-banned'
+        ? String(nameError.data.filetype ?? '')
+        : null);
+    const checked = await verifyContent(src, finalExt, this.d.config);
+    const props = await mediaProps(src, checked);
     if (nameError) throw nameError;
     return { file, name: name!, props };
   }
@@ -185,7 +215,11 @@ export class UploadService {
       }
     }
     const dot = desiredName.lastIndexOf('.');
-    const ext = props?.mime ? extFor(props.mime, desiredName) : dot >= 0 ? desiredName.slice(dot + 1) : '';
+    const ext = props?.mime
+      ? stashExtension(props.mime, desiredName)
+      : dot >= 0
+        ? desiredName.slice(dot + 1)
+        : '';
     const e = await this.d.stash.add({
       userId: who.user.id,
       blobKey: file.blobKey,
@@ -329,16 +363,11 @@ export class UploadService {
   }
 }
 
-function extFor(mime: string, desiredName: string): string {
+/** Extension of a stash key: the canonical one for the MIME type (as UploadStash names its files), else the name's. */
+export function stashExtension(mime: string, desiredName: string): string {
+  const canonical = canonicalExtensionForMime(mime);
+  if (canonical) return canonical;
   const dot = desiredName.lastIndexOf('.');
   const fromName = dot >= 0 ? desiredName.slice(dot + 1).toLowerCase() : '';
-  const known: Record<string, string> = {
-    'image/png': 'png',
-    'image/jpeg': 'jpg',
-    'image/gif': 'gif',
-    'image/svg+xml': 'svg',
-    'text/plain': 'txt',
-    'image/webp': 'webp',
-  };
-  return /^\w{1,10}$/.test(fromName) ? fromName : (known[mime] ?? '');
+  return /^\w{1,10}$/.test(fromName) ? fromName : '';
 }

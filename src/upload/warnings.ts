@@ -3,23 +3,10 @@ import type { Config } from '../config.js';
 import type { Db } from '../db/index.js';
 import { getPage } from '../files/pages.js';
 import type { FileRepo } from '../files/repo.js';
+import { existsWarningChecks } from '../title/file-names.js';
+import { NS_FILE } from '../title/namespaces.js';
 
 export type UploadWarnings = Record<string, unknown>;
-
-const SQUISH: Record<string, string> = { htm: 'html', jpeg: 'jpg', mpeg: 'mpg', tiff: 'tif', ogv: 'ogg' };
-const normalizeExtension = (ext: string) => {
-  const lower = ext.toLowerCase();
-  return SQUISH[lower] ?? lower;
-};
-
-/** MediaWiki's default MediaWiki:Filename-prefix-blacklist (camera file names). */
-const BAD_PREFIXES = ['CIMG', 'DSC_', 'DSCF', 'DSCN', 'DUW', 'IMG', 'JD', 'MGP', 'PICT'];
-
-function isThumbName(name: string): boolean {
-  const n = name.lastIndexOf('.');
-  const part = n > 0 ? name.slice(0, n) : name;
-  return (part.slice(3, 6) === 'px-' || part.slice(2, 5) === 'px-') && /[0-9]{2}/.test(part.slice(0, 2));
-}
 
 export interface WarningInput {
   dbKey: string;
@@ -75,22 +62,18 @@ async function existsWarning(
   fileExists: boolean,
 ): Promise<{ warning: string; name: string } | null> {
   if (fileExists) return { warning: 'exists', name: dbKey };
-  if (await getPage(deps.db, 6, dbKey)) return { warning: 'page-exists', name: dbKey };
-  const dot = dbKey.lastIndexOf('.');
-  const part = dot > 0 ? dbKey.slice(0, dot) : dbKey;
-  const ext = dot > 0 ? dbKey.slice(dot + 1) : '';
-  const norm = normalizeExtension(ext);
-  if (norm !== ext) {
-    const other = `${part}.${norm}`;
-    if (await deps.files.current(other)) return { warning: 'exists-normalized', name: other };
+  if (await getPage(deps.db, NS_FILE, dbKey)) return { warning: 'page-exists', name: dbKey };
+  const checks = existsWarningChecks(dbKey);
+  if (checks.normalizedName !== null && (await deps.files.current(checks.normalizedName))) {
+    return { warning: 'exists-normalized', name: checks.normalizedName };
   }
-  const similar = await deps.files.namesWithPrefix(`${part}.`, 1);
+  const similar = await deps.files.namesWithPrefix(checks.similarPrefix, 1);
   if (similar.length) return { warning: 'exists-normalized', name: similar[0]! };
-  if (isThumbName(dbKey)) {
-    const original = `${part.slice(part.indexOf('-') + 1)}.${ext}`;
-    const orig = original.charAt(0).toUpperCase() + original.slice(1);
-    return { warning: (await deps.files.current(orig)) ? 'thumb' : 'thumb-name', name: dbKey };
+  if (checks.thumb) {
+    const original = checks.thumb.original;
+    const found = original !== null && (await deps.files.current(original)) !== null;
+    return { warning: found ? 'thumb' : 'thumb-name', name: dbKey };
   }
-  if (BAD_PREFIXES.some((p) => part.startsWith(p))) return { warning: 'bad-prefix', name: dbKey };
+  if (checks.badPrefix !== null) return { warning: 'bad-prefix', name: dbKey };
   return null;
 }

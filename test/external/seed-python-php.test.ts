@@ -36,6 +36,9 @@ describe("the seed's Python (requests) and PHP (curl) samples, changed only in U
   it('PHP: upload from a URL with curl and a cookie file', async () => {
     const out = await runSample('php', [join(SEED, 'php/upload_file_from_url.php')], e.env, e.dir);
     assert.equal(JSON.parse(out).upload.result, 'Success');
-    assert.equal((await e.server.server.services.files.current('Test-Jayprakash12345.jpg'))?.sha1, sha1(e.file));
+    assert.equal(
+      (await e.server.server.services.files.current('Test-Jayprakash12345.jpg'))?.sha1,
+      sha1(e.file),
+    );
   });
 });

@@ -275,4 +275,74 @@ describe('action=upload with a file', () => {
     for await (const x of s.server.services.blobs.list('upload/')) after.push(x.key);
     assert.deepEqual(after.sort(), before.sort());
   });
+
+  it('checks the content before the name, as MediaWiki does', async () => {
+    const up = (filename: string, data: Uint8Array) => bot.upload({ filename, ignorewarnings: 1 }, data);
+    // A PNG called .exe: the content check speaks first (MIME mismatch), not the banned extension.
+    const exe = await up('Picture.png.exe', png(4, 4));
+    assert.equal(exe.json.error.code, 'verification-error');
+    assert.deepEqual(exe.json.error.details, ['filetype-mime-mismatch', 'exe', 'image/png']);
+    // Text with an extension that is not allowed: banned (nothing in the content contradicts it).
+    const bmp = await up('Notes.xyz', Buffer.from('just some words in a text file\n'));
+    assert.equal(bmp.json.error.code, 'verification-error');
+    assert.deepEqual(bmp.json.error.details, ['filetype-mime-mismatch', 'xyz', 'text/plain']);
+    const banned = await up('Real.bmp', Buffer.from('424d', 'hex'));
+    assert.equal(banned.json.error.code, 'filetype-banned');
+    assert.equal(banned.json.error.filetype, 'bmp');
+    // HTML is refused whatever it is called; so is script in an SVG.
+    const html = await up('Page.txt', Buffer.from('<html><body><script>alert(1)</script></body></html>'));
+    assert.equal(html.json.error.code, 'verification-error');
+    assert.deepEqual(html.json.error.details, ['filetype-badmime', 'text/html']);
+    const svg = await up(
+      'Drawing.svg',
+      Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'),
+    );
+    assert.equal(svg.json.error.code, 'verification-error');
+    assert.deepEqual(svg.json.error.details, ['uploadscripted']);
+    const onload = await up(
+      'Handler.svg',
+      Buffer.from(
+        '<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><rect width="5" height="5"/></svg>',
+      ),
+    );
+    assert.equal(onload.json.error.code, 'verification-error');
+    assert.equal(onload.json.error.details[0], 'uploaded-event-handler-on-svg');
+    // A clean SVG gets its dimensions from the drawing.
+    const clean = await up(
+      'Clean drawing.svg',
+      Buffer.from(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="30" height="20"><rect width="5" height="5"/></svg>',
+      ),
+    );
+    assert.equal(clean.json.upload.result, 'Success');
+    assert.equal(clean.json.upload.imageinfo.mime, 'image/svg+xml');
+    assert.equal(clean.json.upload.imageinfo.width, 30);
+    assert.equal(clean.json.upload.imageinfo.height, 20);
+    assert.equal(clean.json.upload.imageinfo.mediatype, 'DRAWING');
+  });
+
+  it("lists the user's own stash with list=mystashedfiles", async () => {
+    const data = png(6, 5);
+    const st = await bot.upload({ filename: 'Stashed for list.png', stash: 1 }, data);
+    const key = st.json.upload.filekey as string;
+    const r = await bot.get({ action: 'query', list: 'mystashedfiles', msfprop: 'size|type', msflimit: 500 });
+    const mine = (r.json.query.mystashedfiles as Record<string, unknown>[]).find((e) => e.filekey === key);
+    assert.deepEqual(mine, {
+      filekey: key,
+      status: 'finished',
+      size: data.length,
+      width: 6,
+      height: 5,
+      bits: 8,
+      mimetype: 'image/png',
+      mediatype: 'BITMAP',
+    });
+    const other = new TestClient(s.api);
+    await createAccount(s, { name: 'StashNosy', password: 'nosy-password-1234' });
+    await other.login('StashNosy', 'nosy-password-1234');
+    const theirs = await other.get({ action: 'query', list: 'mystashedfiles' });
+    assert.deepEqual(theirs.json.query.mystashedfiles, []);
+    const anon = await new TestClient(s.api).get({ action: 'query', list: 'mystashedfiles' });
+    assert.equal(anon.json.error.code, 'stashnotloggedin');
+  });
 });

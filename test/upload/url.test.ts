@@ -105,6 +105,8 @@ describe('uploads from a URL', () => {
       token: tok,
     });
     assert.equal(refused.json.error.code, 'http-curl-error');
+    // No response, so no status line: MediaWiki's HTTP client reports that too, in the header.
+    assert.equal(refused.headers.get('mediawiki-api-error'), 'http-curl-error, http-bad-status');
   });
 
   it('refuses addresses the configuration does not allow (SSRF), even through the API', async () => {
@@ -202,7 +204,7 @@ describe('uploads from a URL', () => {
     served.set('/async.jpg', data);
     const p = { action: 'upload', filename: 'Async url.jpg', url: `${base}/async.jpg`, ignorewarnings: 1 };
     const r = await c.post({ ...p, async: 1, token: await c.csrf() });
-    assert.deepEqual(r.json.upload, { result: 'Poll', stage: 'queued' });
+    assert.deepEqual(r.json.upload, { result: 'Poll', stage: 'queued', filename: 'Async url.jpg' });
     let st = r;
     for (let i = 0; i < 200 && st.json.upload?.result === 'Poll'; i++) {
       await new Promise((res) => setTimeout(res, 50));

@@ -40,7 +40,7 @@ export function urlUploadExtensions(
       };
       await d.status.set(key, user.id, { result: 'Poll', stage: 'queued' });
       await d.jobs.enqueue(URL_JOB, params, { dedupeKey: key });
-      ctx.result.upload = { result: 'Poll', stage: 'queued' };
+      ctx.result.upload = { result: 'Poll', stage: 'queued', filename: p.filename! };
     },
     async checkUrlStatus(ctx, p, url) {
       if (!ctx.user) throw new MwError('missingresult', 'No result in status data.');

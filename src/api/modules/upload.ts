@@ -171,6 +171,7 @@ export function createUploadModule(config: Config, ext: UploadExtensions): ApiMo
           size: part.size,
           sha1: part.sha1,
           head: part.head,
+          ...(part.tail ? { tail: part.tail } : {}),
           sourceType: 'file',
         };
       } else {

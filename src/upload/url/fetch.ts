@@ -402,6 +402,17 @@ function tlsErrorText(e: Error & { code?: string }, host: string): string {
   return `OpenSSL SSL_connect: ${e.message}`;
 }
 
+/**
+ * Without a response there is no status line either: MediaWiki's HTTP client then also reports
+ * `http-bad-status`, which shows in the error header (`http-curl-error, http-bad-status`).
+ */
+function noResponse(e: unknown): never {
+  if (e instanceof MwError && /^http-(curl-error|timed-out|request-error)$/.test(e.code)) {
+    e.alsoCodes = ['http-bad-status'];
+  }
+  throw e;
+}
+
 // ---- one request ---------------------------------------------------------------------------------
 
 interface Exchange {
@@ -565,7 +576,7 @@ export async function openUrl(rawUrl: string, opts: FetchOptions): Promise<Fetch
   try {
     for (let index = 1; ; index++) {
       const hop: Hop = { url, index };
-      const { req, res, socket, remoteAddress } = await exchange(hop, ctx, signal, idle);
+      const { req, res, socket, remoteAddress } = await exchange(hop, ctx, signal, idle).catch(noResponse);
       const status = res.statusCode ?? 0;
       const location = res.headers.location;
       if (isRedirect(status, location)) {
