@@ -12,6 +12,8 @@ const EMPTY = Buffer.alloc(0);
 export class SequentialReader {
   /** Bytes kept behind the read position for seekBack(). */
   static readonly LOOKBACK = 1024;
+  /** Skipping further ahead than this reopens the source at the new position (when it can). */
+  static readonly REOPEN_GAP = 4 * 1024 * 1024;
   /** Current position in the file (may exceed the size after a seek, like fseek). */
   pos = 0;
   /** PHP's feof(). */
@@ -40,6 +42,13 @@ export class SequentialReader {
 
   private async more(): Promise<boolean> {
     if (this.ended) return false;
+    if (this.iter && this.src.openFrom && this.pos - this.bufferedEnd > SequentialReader.REOPEN_GAP) {
+      // A long forward seek (a big chunk's data skipped): start over at the position instead of
+      // reading everything in between.
+      this.stream?.destroy();
+      this.stream = null;
+      this.iter = null;
+    }
     if (!this.iter) {
       const from = Math.max(this.bufferedEnd, this.pos);
       if (from >= this.src.size) {

@@ -19,6 +19,8 @@ export interface ContentSource {
   /** The last bytes (up to 65558), when known: spares a read of the whole file for ZIP detection. */
   tail?: Buffer;
   open(): Readable;
+  /** The content from a byte offset on (lets parsers skip large parts without reading them). */
+  openFrom?(offset: number): Readable;
 }
 
 export interface NameCheck {

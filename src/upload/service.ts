@@ -83,6 +83,7 @@ export class UploadService {
       head: file.head,
       ...(file.tail ? { tail: file.tail } : {}),
       open: () => this.d.blobs.read(file.blobKey),
+      openFrom: (offset: number) => this.d.blobs.read(file.blobKey, { start: offset, end: file.size - 1 }),
     };
   }
 
