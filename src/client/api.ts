@@ -1,0 +1,539 @@
+/**
+ * The Action API session: request encoding, cookies, login with a bot password, token cache, and
+ * backoff-and-retry for transient failures. Isomorphic: fetch, FormData, Blob, AbortSignal only.
+ */
+import { CookieJar } from './cookies.js';
+import { ApiError, HttpError, LoginError, MwClientError, UploadError } from './errors.js';
+import type { UploadSource } from './source.js';
+import type { ApiResponse, Params } from './types.js';
+import { type BackoffOptions, backoffDelay, parseRetryAfter, sleep, timeoutSignal } from './util.js';
+
+export const CLIENT_VERSION = '0.1.0';
+
+export interface MwApiOptions {
+  /** The wiki's api.php URL, e.g. `https://commons.wikimedia.org/w/api.php`. */
+  api: string;
+  /** Bot-password user name (`User@app`). */
+  username?: string;
+  /** Bot password. Never logged. */
+  password?: string;
+  /** Sent as `User-Agent` (or `Api-User-Agent` in browsers). Wikimedia wikis ask for a contact address in it. */
+  userAgent?: string;
+  fetch?: typeof globalThis.fetch;
+  /** A cookie jar, `false` for none (browsers keep cookies themselves). Default: a jar outside browsers. */
+  cookieJar?: CookieJar | false;
+  /** `maxlag` parameter sent on every request (default 5); `false` to leave it out. */
+  maxlag?: number | false;
+  /** Send `assert=user` on requests after login (default true). */
+  assertUser?: boolean;
+  /** Retries per request for transient failures (default 8). */
+  maxRetries?: number;
+  backoff?: BackoffOptions;
+  /** Timeout of a request without file data, ms (default 60 s; 0 for none). */
+  requestTimeoutMs?: number;
+  /** Timeout of a request carrying file data, ms (default 10 min; 0 for none). */
+  uploadTimeoutMs?: number;
+  /** First and largest delay between `checkstatus` polls, ms (defaults 1 s and 30 s). */
+  pollIntervalMs?: number;
+  pollMaxIntervalMs?: number;
+  /** Extra headers on every request. */
+  headers?: Record<string, string>;
+  /** Called for API warnings (`warnings` at the top level of an answer). */
+  onApiWarning?: (module: string, text: string) => void;
+  /** Called before each retry. */
+  onRetry?: (e: { error: MwClientError; attempt: number; delayMs: number; action: string }) => void;
+  /** Sends requests that carry a file range (set by the Node entry); otherwise fetch + FormData. */
+  fileTransport?: FileTransport;
+}
+
+/** A file part: in-memory bytes or a Blob, or a byte range of an upload source read while sending. */
+export interface RequestFile {
+  data?: Uint8Array | Blob;
+  range?: { source: UploadSource; start: number; end: number };
+  filename: string;
+  type?: string;
+}
+
+/** What a file transport answers (the subset of a fetch Response the client reads). */
+export interface TransportAnswer {
+  status: number;
+  statusText: string;
+  headers: Headers;
+  text: string;
+}
+
+/**
+ * Sends a multipart request whose file part is a source range, without going through fetch (the Node
+ * entry streams it from disk through reused buffers). Errors should carry Node's `code` (ECONNRESET…).
+ */
+export type FileTransport = (req: {
+  url: URL;
+  headers: Headers;
+  fields: [string, string][];
+  field: string;
+  file: RequestFile & { range: NonNullable<RequestFile['range']> };
+  signal: AbortSignal;
+}) => Promise<TransportAnswer>;
+
+export interface RequestOptions {
+  method?: 'GET' | 'POST';
+  files?: Record<string, RequestFile>;
+  signal?: AbortSignal;
+  timeoutMs?: number;
+  /**
+   * `all`: retry any transient failure (reads). `safe`: retry only failures that cannot have taken effect
+   * (maxlag, readonly, ratelimited, connection refused). `none`: no retry.
+   */
+  retry?: 'all' | 'safe' | 'none';
+}
+
+export interface SiteInfo {
+  generator: string;
+  sitename?: string;
+  maxuploadsize?: number;
+  minuploadchunksize?: number;
+  fileextensions?: string[];
+  server?: string;
+}
+
+const isBrowser = (): boolean =>
+  typeof (globalThis as { document?: unknown }).document !== 'undefined' &&
+  typeof (globalThis as { window?: unknown }).window !== 'undefined';
+
+function encodeValue(v: string | number | boolean | readonly (string | number)[]): string {
+  if (Array.isArray(v)) {
+    const parts = v.map(String);
+    return parts.some((p) => p.includes('|')) ? `\x1f${parts.join('\x1f')}` : parts.join('|');
+  }
+  if (typeof v === 'boolean') return '1';
+  return String(v);
+}
+
+/** Drops absent and `false` values; `true` becomes `1` (MediaWiki booleans are presence-only). */
+export function encodeParams(params: Params): [string, string][] {
+  const out: [string, string][] = [];
+  for (const [k, v] of Object.entries(params)) {
+    if (v === undefined || v === null || v === false) continue;
+    out.push([k, encodeValue(v as string | number | boolean | readonly (string | number)[])]);
+  }
+  return out;
+}
+
+const NETWORK_NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+/** The Blob to put in a FormData for a file part. */
+async function fileBlob(f: RequestFile, signal?: AbortSignal): Promise<Blob> {
+  const type = f.type ?? 'application/octet-stream';
+  if (f.data instanceof Blob) return f.data;
+  if (f.data) return new Blob([f.data as Uint8Array<ArrayBuffer>], { type });
+  if (!f.range) throw new TypeError('A file part needs data or a range');
+  const { source, start, end } = f.range;
+  if (source.blob) return source.blob(start, end);
+  const bytes = await source.read(start, end, signal);
+  if (bytes.byteLength !== end - start) {
+    throw new UploadError({
+      code: 'source-changed',
+      info: `Read ${bytes.byteLength} bytes instead of ${end - start}.`,
+    });
+  }
+  return new Blob([bytes as Uint8Array<ArrayBuffer>], { type });
+}
+
+function classifyFetchFailure(e: unknown, action: string): MwClientError {
+  const raw = e as { cause?: { code?: string; message?: string; name?: string }; code?: string };
+  const cause =
+    raw.cause ?? (raw.code ? (raw as { code?: string; message?: string; name?: string }) : undefined);
+  if (cause?.name === 'NotReadableError') {
+    // A file-backed Blob whose file changed after it was opened.
+    return new UploadError({
+      code: 'source-changed',
+      info: `The file changed while it was being uploaded (${cause.message ?? 'the blob could not be read'}).`,
+      cause: e,
+    });
+  }
+  const code = cause?.code;
+  const notSent = code !== undefined && NETWORK_NOT_SENT.has(code);
+  const detail = cause?.message ?? (e as Error).message ?? String(e);
+  return new HttpError({
+    code: 'network',
+    info: `Network error during ${action}: ${detail}${code && !detail.includes(code) ? ` (${code})` : ''}`,
+    retryable: true,
+    ambiguous: !notSent,
+    data: code ? { errno: code } : {},
+    cause: e,
+  });
+}
+
+export class MwApi {
+  readonly api: string;
+  readonly options: Readonly<MwApiOptions>;
+  readonly cookieJar: CookieJar | undefined;
+  #fetch: typeof globalThis.fetch;
+  #tokens = new Map<string, string>();
+  #user: { name: string; id: number } | undefined;
+  #loginPromise: Promise<void> | undefined;
+  #siteInfo: Promise<SiteInfo> | undefined;
+
+  constructor(options: MwApiOptions) {
+    const url = new URL(options.api);
+    this.api = url.toString();
+    this.options = options;
+    const f = options.fetch ?? globalThis.fetch;
+    if (typeof f !== 'function') throw new TypeError('No fetch implementation available');
+    this.#fetch = f.bind(globalThis);
+    this.cookieJar =
+      options.cookieJar === false
+        ? undefined
+        : (options.cookieJar ?? (isBrowser() ? undefined : new CookieJar()));
+  }
+
+  /** The logged-in user, if any. */
+  get user(): { name: string; id: number } | undefined {
+    return this.#user;
+  }
+
+  get hasCredentials(): boolean {
+    return Boolean(this.options.username && this.options.password);
+  }
+
+  // ---------------------------------------------------------------- low level
+
+  /** One API request with retries (see `RequestOptions.retry`). */
+  async request(params: Params, opts: RequestOptions = {}): Promise<ApiResponse> {
+    const method = opts.method ?? (opts.files ? 'POST' : 'GET');
+    const retry = opts.retry ?? (method === 'GET' ? 'all' : 'safe');
+    const maxRetries = this.options.maxRetries ?? 8;
+    const action = String(params.action ?? 'request');
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.#once(params, method, opts);
+      } catch (e) {
+        if (!(e instanceof MwClientError) || !e.retryable) throw e;
+        const allowed = retry === 'all' || (retry === 'safe' && !e.ambiguous);
+        if (!allowed || attempt > maxRetries) throw e;
+        const delayMs = backoffDelay(attempt, this.options.backoff, e.retryAfter);
+        this.options.onRetry?.({ error: e, attempt, delayMs, action });
+        await sleep(delayMs, opts.signal);
+      }
+    }
+  }
+
+  async #once(params: Params, method: 'GET' | 'POST', opts: RequestOptions): Promise<ApiResponse> {
+    const all: Params = { ...params, format: 'json', formatversion: 2 };
+    if (this.options.maxlag !== false && all.maxlag === undefined) all.maxlag = this.options.maxlag ?? 5;
+    if (
+      this.#user &&
+      this.options.assertUser !== false &&
+      all.assert === undefined &&
+      params.action !== 'login' &&
+      !(params.action === 'query' && params.meta === 'tokens')
+    ) {
+      all.assert = 'user';
+    }
+    const pairs = encodeParams(all);
+    const url = new URL(this.api);
+    // A page on another origin must name itself in `origin` (in the query string, even for POST).
+    const pageOrigin = isBrowser() ? (globalThis as { location?: Location }).location?.origin : undefined;
+    if (pageOrigin && pageOrigin !== url.origin) url.searchParams.set('origin', pageOrigin);
+    const headers = new Headers(this.options.headers);
+    const ua = this.options.userAgent ?? `mwup/${CLIENT_VERSION}`;
+    headers.set(isBrowser() ? 'Api-User-Agent' : 'User-Agent', ua);
+    let body: BodyInit | undefined;
+    let transported:
+      | { field: string; file: RequestFile & { range: NonNullable<RequestFile['range']> } }
+      | undefined;
+    if (method === 'GET') {
+      for (const [k, v] of pairs) url.searchParams.append(k, v);
+    } else if (opts.files) {
+      const entries = Object.entries(opts.files);
+      const only = entries.length === 1 ? entries[0] : undefined;
+      if (only?.[1].range?.source.readInto && this.options.fileTransport) {
+        transported = {
+          field: only[0],
+          file: only[1] as RequestFile & { range: NonNullable<RequestFile['range']> },
+        };
+      } else {
+        const fd = new FormData();
+        for (const [k, v] of pairs) fd.append(k, v);
+        for (const [field, f] of entries) fd.append(field, await fileBlob(f, opts.signal), f.filename);
+        body = fd;
+      }
+    } else {
+      body = new URLSearchParams(pairs);
+    }
+    const cookie = this.cookieJar?.header(url);
+    if (cookie) headers.set('Cookie', cookie);
+    const timeoutMs =
+      opts.timeoutMs ??
+      (opts.files ? (this.options.uploadTimeoutMs ?? 600_000) : (this.options.requestTimeoutMs ?? 60_000));
+    const t = timeoutSignal(opts.signal, timeoutMs);
+    const action = String(params.action ?? 'request');
+    let res: TransportAnswer;
+    try {
+      try {
+        if (transported && this.options.fileTransport) {
+          res = await this.options.fileTransport({
+            url,
+            headers,
+            fields: pairs,
+            field: transported.field,
+            file: transported.file,
+            signal: t.signal,
+          });
+        } else {
+          const r = await this.#fetch(url, {
+            method,
+            headers,
+            body,
+            signal: t.signal,
+            credentials: 'include',
+            redirect: 'follow',
+          });
+          res = { status: r.status, statusText: r.statusText, headers: r.headers, text: await r.text() };
+        }
+        this.#storeCookies(url, res.headers);
+      } catch (e) {
+        if (opts.signal?.aborted) throw opts.signal.reason;
+        if (e instanceof MwClientError) throw e;
+        if (t.timedOut()) {
+          throw new HttpError({
+            code: 'timeout',
+            info: `No answer to ${action} within ${Math.round(timeoutMs / 1000)} s`,
+            retryable: true,
+            ambiguous: true,
+            cause: e,
+          });
+        }
+        throw classifyFetchFailure(e, action);
+      }
+    } finally {
+      t.dispose();
+    }
+    const text = res.text;
+    const retryAfter = parseRetryAfter(res.headers.get('retry-after'));
+    let json: ApiResponse | undefined;
+    try {
+      json = JSON.parse(text) as ApiResponse;
+    } catch {
+      json = undefined;
+    }
+    if (json && typeof json === 'object' && (json.error || Array.isArray(json.errors))) {
+      throw this.#apiError(json, res.status, retryAfter);
+    }
+    if (res.status < 200 || res.status > 299) {
+      const s = res.status;
+      throw new HttpError({
+        code: 'http',
+        info: `HTTP ${s} ${res.statusText} from ${url.origin}${url.pathname} (${action})`,
+        httpStatus: s,
+        retryable: s >= 500 || s === 429 || s === 408,
+        ambiguous: s >= 500,
+        retryAfter,
+        data: { status: s },
+      });
+    }
+    if (!json || typeof json !== 'object') {
+      throw new HttpError({
+        code: 'badresponse',
+        info: `The answer to ${action} is not API JSON (HTTP ${res.status}, ${text.length} bytes: ${text.slice(0, 120).replace(/\s+/g, ' ')})`,
+        httpStatus: res.status,
+        retryable: true,
+        ambiguous: true,
+      });
+    }
+    if (json.warnings && this.options.onApiWarning) {
+      for (const [mod, w] of Object.entries(json.warnings as Record<string, unknown>)) {
+        const textOf = (x: unknown) =>
+          typeof x === 'string'
+            ? x
+            : ((x as { warnings?: string; '*'?: string })?.warnings ?? JSON.stringify(x));
+        this.options.onApiWarning(mod, textOf(w));
+      }
+    }
+    return json;
+  }
+
+  #storeCookies(url: URL, headers: Headers): void {
+    if (!this.cookieJar) return;
+    const h = headers as Headers & { getSetCookie?: () => string[] };
+    const list = typeof h.getSetCookie === 'function' ? h.getSetCookie() : [];
+    if (list.length > 0) this.cookieJar.store(url, list);
+  }
+
+  #apiError(json: ApiResponse, status: number, retryAfter: number | undefined): ApiError {
+    let code: string;
+    let info: string;
+    let data: Record<string, unknown>;
+    if (json.error) {
+      const { code: c, info: i, docref: _d, '*': _s, ...rest } = json.error as Record<string, unknown>;
+      code = String(c ?? 'unknown_error');
+      info = String(i ?? code);
+      data = rest;
+    } else {
+      const first = (json.errors as Record<string, unknown>[])[0] ?? {};
+      code = String(first.code ?? 'unknown_error');
+      info = String(first.text ?? first.html ?? first.key ?? code);
+      data = { ...((first.data as Record<string, unknown>) ?? {}) };
+    }
+    const transient = code === 'maxlag' || code === 'readonly' || code === 'ratelimited';
+    return new ApiError({
+      code,
+      info,
+      data,
+      httpStatus: status,
+      retryAfter: retryAfter ?? (code === 'maxlag' ? 5 : undefined),
+      ambiguous: !transient,
+    });
+  }
+
+  // ---------------------------------------------------------------- session
+
+  /** Logs in with a bot password (the constructor's, or the ones given). */
+  async login(username = this.options.username, password = this.options.password, signal?: AbortSignal) {
+    if (!username || !password) {
+      throw new LoginError({ code: 'login-nocredentials', info: 'No user name or bot password configured.' });
+    }
+    this.#user = undefined;
+    this.#tokens.clear();
+    const t = await this.request({ action: 'query', meta: 'tokens', type: 'login' }, { signal });
+    let lgtoken: string | undefined = t.query?.tokens?.logintoken;
+    for (let round = 0; round < 2; round++) {
+      const r = await this.request(
+        { action: 'login', lgname: username, lgpassword: password, lgtoken },
+        { method: 'POST', retry: 'safe', signal },
+      );
+      const login = r.login ?? {};
+      if (login.result === 'Success') {
+        this.#user = { name: String(login.lgusername), id: Number(login.lguserid) };
+        this.#tokens.clear();
+        return this.#user;
+      }
+      if (login.result === 'NeedToken' && login.token) {
+        lgtoken = login.token;
+        continue;
+      }
+      const reason = typeof login.reason === 'string' ? login.reason : (login.reason?.text ?? login.result);
+      throw new LoginError({
+        code: login.result === 'Aborted' ? 'login-aborted' : 'login-failed',
+        info: `Login as ${username} failed: ${reason ?? 'unknown reason'}`,
+        data: { result: login.result },
+      });
+    }
+    throw new LoginError({
+      code: 'login-failed',
+      info: `Login as ${username} failed: no usable login token`,
+    });
+  }
+
+  /** Logs in once if credentials are configured and the session is not logged in yet. */
+  async ensureLogin(signal?: AbortSignal): Promise<void> {
+    if (this.#user || !this.hasCredentials) return;
+    this.#loginPromise ??= this.login(undefined, undefined, signal).then(
+      () => {
+        this.#loginPromise = undefined;
+      },
+      (e) => {
+        this.#loginPromise = undefined;
+        throw e;
+      },
+    );
+    await this.#loginPromise;
+  }
+
+  async logout(signal?: AbortSignal): Promise<void> {
+    if (!this.#user) return;
+    const token = await this.getToken('csrf', signal);
+    await this.request({ action: 'logout', token }, { method: 'POST', signal });
+    this.#user = undefined;
+    this.#tokens.clear();
+  }
+
+  /** A token of the given type (cached until a `badtoken` answer). */
+  async getToken(type = 'csrf', signal?: AbortSignal): Promise<string> {
+    const cached = this.#tokens.get(type);
+    if (cached) return cached;
+    const r = await this.request({ action: 'query', meta: 'tokens', type }, { signal });
+    const token = r.query?.tokens?.[`${type}token`];
+    if (typeof token !== 'string') {
+      throw new ApiError({ code: 'notoken', info: `The wiki returned no ${type} token`, retryable: false });
+    }
+    this.#tokens.set(type, token);
+    return token;
+  }
+
+  /**
+   * A POST that needs a CSRF token. Logs in first when credentials are set; refreshes the token once on
+   * `badtoken` and logs in again once on `assertuserfailed` (expired session).
+   */
+  async write(params: Params, opts: Omit<RequestOptions, 'method'> = {}): Promise<ApiResponse> {
+    await this.ensureLogin(opts.signal);
+    let refreshedToken = false;
+    let relogged = false;
+    for (;;) {
+      const token = await this.getToken('csrf', opts.signal);
+      try {
+        return await this.request({ ...params, token }, { ...opts, method: 'POST' });
+      } catch (e) {
+        if (e instanceof ApiError && e.code === 'badtoken' && !refreshedToken) {
+          refreshedToken = true;
+          this.#tokens.delete('csrf');
+          continue;
+        }
+        if (e instanceof ApiError && e.code === 'assertuserfailed' && !relogged && this.hasCredentials) {
+          relogged = true;
+          this.#user = undefined;
+          await this.login(undefined, undefined, opts.signal);
+          continue;
+        }
+        throw e;
+      }
+    }
+  }
+
+  /** `meta=siteinfo` general data plus the allowed file extensions (cached). */
+  siteInfo(signal?: AbortSignal): Promise<SiteInfo> {
+    this.#siteInfo ??= this.request(
+      { action: 'query', meta: 'siteinfo', siprop: ['general', 'fileextensions'] },
+      { signal },
+    ).then(
+      (r) => {
+        const g = r.query?.general ?? {};
+        const exts = Array.isArray(r.query?.fileextensions)
+          ? (r.query.fileextensions as { ext: string }[]).map((e) => e.ext)
+          : undefined;
+        const num = (v: unknown) => (v === undefined || v === null || v === '' ? undefined : Number(v));
+        return {
+          generator: String(g.generator ?? ''),
+          sitename: g.sitename,
+          server: g.server,
+          maxuploadsize: num(g.maxuploadsize),
+          minuploadchunksize: num(g.minuploadchunksize),
+          fileextensions: exts,
+        };
+      },
+      (e) => {
+        this.#siteInfo = undefined;
+        throw e;
+      },
+    );
+    return this.#siteInfo;
+  }
+
+  /** `meta=userinfo` with groups and rights. */
+  async userInfo(
+    signal?: AbortSignal,
+  ): Promise<{ id: number; name: string; groups: string[]; rights: string[] }> {
+    await this.ensureLogin(signal);
+    const r = await this.request(
+      { action: 'query', meta: 'userinfo', uiprop: ['groups', 'rights'] },
+      { signal },
+    );
+    const u = r.query?.userinfo ?? {};
+    return {
+      id: Number(u.id ?? 0),
+      name: String(u.name ?? ''),
+      groups: u.groups ?? [],
+      rights: u.rights ?? [],
+    };
+  }
+}
