@@ -160,31 +160,49 @@ export class LocalBlobStore implements BlobStore {
 /** Bytes gathered before one write: fewer, larger writes than the network's small chunks. */
 const WRITE_BATCH = 1024 * 1024;
 
-/** Write a body at `position` in batches (one writev per ~1 MiB); returns the position after it. */
+/**
+ * Write a body at `position` in batches (one writev per ~1 MiB); returns the position after it.
+ * One batch is written while the next one is gathered, so the network never waits for the disk.
+ */
 async function writeStream(fh: FileHandle, body: BlobBody, position: number): Promise<number> {
   let pos = position;
   let batch: Uint8Array[] = [];
   let batched = 0;
-  const flush = async () => {
-    let bufs = batch;
-    let left = batched;
-    batch = [];
-    batched = 0;
+  let inFlight: Promise<void> = Promise.resolve();
+  const writeBatch = async (bufs: Uint8Array[], at: number, length: number) => {
+    let left = length;
+    let where = at;
     while (left > 0) {
-      const { bytesWritten } = await fh.writev(bufs, pos);
-      pos += bytesWritten;
+      const { bytesWritten } = await fh.writev(bufs, where);
+      where += bytesWritten;
       left -= bytesWritten;
       if (left > 0) bufs = dropBytes(bufs, bytesWritten);
     }
   };
-  for await (const chunk of toReadable(body)) {
-    const buf = chunk as Uint8Array;
-    if (buf.length === 0) continue;
-    batch.push(buf);
-    batched += buf.length;
-    if (batched >= WRITE_BATCH) await flush();
+  const flush = async () => {
+    await inFlight;
+    if (batched === 0) return;
+    const write = writeBatch(batch, pos, batched);
+    pos += batched;
+    batch = [];
+    batched = 0;
+    inFlight = write;
+    write.catch(() => {}); // observed by the next flush
+  };
+  try {
+    for await (const chunk of toReadable(body)) {
+      const buf = chunk as Uint8Array;
+      if (buf.length === 0) continue;
+      batch.push(buf);
+      batched += buf.length;
+      if (batched >= WRITE_BATCH) await flush();
+    }
+    await flush();
+    await inFlight;
+  } catch (e) {
+    await inFlight.catch(() => {});
+    throw e;
   }
-  await flush();
   return pos;
 }
 

@@ -25,6 +25,10 @@ class Tap extends Transform {
   constructor(
     private readonly limit: number,
     private readonly update: (b: Buffer) => void,
+    /** How many leading bytes to keep (later chunks of a chunked upload need none). */
+    private readonly headLimit = HEAD_BYTES,
+    /** Whether to keep the last TAIL_BYTES (whole files only). */
+    private readonly withTail = true,
   ) {
     super();
   }
@@ -36,12 +40,12 @@ class Tap extends Transform {
       return;
     }
     this.update(chunk);
-    if (this.headLen < HEAD_BYTES) {
-      const take = chunk.subarray(0, HEAD_BYTES - this.headLen);
+    if (this.headLen < this.headLimit) {
+      const take = chunk.subarray(0, this.headLimit - this.headLen);
       this.headParts.push(Buffer.from(take));
       this.headLen += take.length;
     }
-    this.keepTail(chunk);
+    if (this.withTail) this.keepTail(chunk);
     cb(null, chunk);
   }
 
@@ -106,7 +110,7 @@ export async function receivePart(
     const hasher = await createSHA1();
     if (plan.hashState) hasher.load(Buffer.from(plan.hashState, 'base64'));
     else hasher.init();
-    const tap = new Tap(limit, (b) => hasher.update(b));
+    const tap = new Tap(limit, (b) => hasher.update(b), plan.offset === 0 ? HEAD_BYTES : 0, false);
     try {
       await blobs.append(plan.blobKey, plan.offset, through(stream, tap));
     } catch (e) {
