@@ -1,11 +1,13 @@
 /**
  * Upload benchmarks against the real server, run as a child process (`node dist/main.js`) so that its
  * peak RSS (VmHWM) can be read. Build first (`npm run build`); `npm run bench` does both.
+ * See bench/README.md for the figures and how to read them.
  *
  *   npm run bench                  # all three
  *   npm run bench -- small         # 20 KB uploads per second with 4 clients
  *   npm run bench -- large         # one direct upload of BENCH_SIZE (default 1 GiB)
  *   npm run bench -- chunked       # BENCH_SIZE in 5 MiB chunks, then the commit
+ *   npm run bench -- url           # BENCH_SIZE fetched by the server from a local HTTP server (url=)
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
@@ -109,7 +111,11 @@ async function startServer(): Promise<Server> {
   };
   await writeFile(
     join(dataDir, 'config.json'),
-    JSON.stringify({ uploads: { maxUploadSize: 8 * 1024 * MIB } }),
+    JSON.stringify({
+      uploads: { maxUploadSize: 8 * 1024 * MIB },
+      copyUploads: { enabled: true, allowAddresses: ['127.0.0.0/8'], timeoutSeconds: 600 },
+      groupPermissions: { sysop: { upload_by_url: true } },
+    }),
   );
   const child = spawn(
     process.execPath,
@@ -127,7 +133,16 @@ async function startServer(): Promise<Server> {
   });
   execFileSync(
     process.execPath,
-    [join(ROOT, 'dist/admin/cli.js'), 'bot-password', 'Admin', 'bot', '--password', BOT_PASSWORD],
+    [
+      join(ROOT, 'dist/admin/cli.js'),
+      'bot-password',
+      'Admin',
+      'bot',
+      '--password',
+      BOT_PASSWORD,
+      '--grants',
+      'basic,highvolume,editpage,createeditmovepage,uploadfile,uploadeditmovefile',
+    ],
     { env },
   );
   return { child, api, dataDir };
@@ -137,11 +152,19 @@ async function peakRss(pid: number): Promise<number> {
   return Number(/VmHWM:\s+(\d+) kB/.exec(s)![1]) * 1024;
 }
 
+/** The parts of API answers the benchmarks look at. */
+interface Answer {
+  login?: { result: string };
+  query?: { tokens: { logintoken: string; csrftoken: string } };
+  upload?: { result: string; filekey?: string; imageinfo?: { sha1: string } };
+  error?: { code: string; info: string };
+}
+
 class Client {
   cookie = '';
   token = '';
   constructor(readonly api: string) {}
-  async call(params: Record<string, string>, method = 'POST'): Promise<any> {
+  async call(params: Record<string, string>, method = 'POST'): Promise<Answer> {
     const body = new URLSearchParams({ format: 'json', ...params });
     const res = await fetch(method === 'GET' ? `${this.api}?${body}` : this.api, {
       method,
@@ -157,17 +180,17 @@ class Client {
       action: 'login',
       lgname: 'Admin@bot',
       lgpassword: BOT_PASSWORD,
-      lgtoken: t.query.tokens.logintoken,
+      lgtoken: t.query?.tokens.logintoken ?? '',
     });
-    if (r.login.result !== 'Success') throw new Error(JSON.stringify(r));
-    this.token = (await this.call({ action: 'query', meta: 'tokens' }, 'GET')).query.tokens.csrftoken;
+    if (r.login?.result !== 'Success') throw new Error(JSON.stringify(r));
+    this.token = (await this.call({ action: 'query', meta: 'tokens' }, 'GET')).query?.tokens.csrftoken ?? '';
   }
   /** A multipart POST whose file part streams from `file` (a path + range, or a buffer). */
   upload(
     fields: Record<string, string>,
     field: string,
     file: Buffer | { path: string; start: number; end: number },
-  ): Promise<any> {
+  ): Promise<Answer> {
     const boundary = `bench${randomBytes(8).toString('hex')}`;
     let head = '';
     for (const [k, v] of Object.entries({ format: 'json', action: 'upload', token: this.token, ...fields })) {
@@ -272,7 +295,7 @@ async function chunked(srv: Server, path: string, sha1: string) {
   const CHUNK = 5 * MIB;
   let filekey = '';
   const t0 = performance.now();
-  let last: any;
+  let last: Answer | undefined;
   for (let off = 0; off < SIZE; off += CHUNK) {
     const end = Math.min(SIZE, off + CHUNK) - 1;
     const fields: Record<string, string> = {
@@ -285,7 +308,7 @@ async function chunked(srv: Server, path: string, sha1: string) {
     if (filekey) fields.filekey = filekey;
     last = await c.upload(fields, 'chunk', { path, start: off, end });
     if (!last.upload) throw new Error(JSON.stringify(last));
-    filekey = last.upload.filekey;
+    filekey = last.upload.filekey ?? '';
   }
   const tChunks = performance.now();
   const lastChunk = last;
@@ -297,7 +320,7 @@ async function chunked(srv: Server, path: string, sha1: string) {
     token: c.token,
   });
   const t1 = performance.now();
-  if (commit.upload?.imageinfo?.sha1 !== sha1 || lastChunk.upload.result !== 'Success')
+  if (commit.upload?.imageinfo?.sha1 !== sha1 || lastChunk?.upload?.result !== 'Success')
     throw new Error(JSON.stringify(commit).slice(0, 300));
   return {
     test: 'chunked',
@@ -307,6 +330,43 @@ async function chunked(srv: Server, path: string, sha1: string) {
     mibPerSecond: SIZE / MIB / ((t1 - t0) / 1000),
     commitSeconds: (t1 - tChunks) / 1000,
   };
+}
+
+/** The test file served over HTTP by a separate process, fetched by the server with `url=`. */
+async function fromUrl(srv: Server, path: string, sha1: string) {
+  const files = spawn(
+    process.execPath,
+    [
+      '-e',
+      `const http = require('node:http'); const fs = require('node:fs');
+       const s = http.createServer((q, r) => { r.writeHead(200, { 'content-length': fs.statSync(process.argv[1]).size });
+         fs.createReadStream(process.argv[1], { highWaterMark: 1 << 20 }).pipe(r); });
+       s.listen(0, '127.0.0.1', () => console.log(s.address().port));`,
+      path,
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  try {
+    const port = await new Promise<string>((res) =>
+      files.stdout!.once('data', (d: Buffer) => res(String(d).trim())),
+    );
+    const c = new Client(srv.api);
+    await c.login();
+    const t0 = performance.now();
+    const r = await c.call({
+      action: 'upload',
+      filename: 'Bench url.png',
+      url: `http://127.0.0.1:${port}/big.png`,
+      ignorewarnings: '1',
+      token: c.token,
+    });
+    const s = (performance.now() - t0) / 1000;
+    if (r.upload?.imageinfo?.sha1 !== sha1)
+      throw new Error(`url upload failed: ${JSON.stringify(r).slice(0, 300)}`);
+    return { test: 'url', bytes: SIZE, seconds: s, mibPerSecond: SIZE / MIB / s };
+  } finally {
+    files.kill();
+  }
 }
 
 const which = process.argv[2] ?? 'all';
@@ -321,7 +381,7 @@ try {
     sha1 = await bigPng(path, SIZE);
     console.log('done');
   }
-  for (const t of which === 'all' ? ['small', 'large', 'chunked'] : [which]) {
+  for (const t of which === 'all' ? ['small', 'large', 'chunked', 'url'] : [which]) {
     const srv = await startServer();
     try {
       const r =
@@ -329,7 +389,9 @@ try {
           ? await small(srv)
           : t === 'large'
             ? await large(srv, path, sha1)
-            : await chunked(srv, path, sha1);
+            : t === 'chunked'
+              ? await chunked(srv, path, sha1)
+              : await fromUrl(srv, path, sha1);
       const rss = await peakRss(srv.child.pid!);
       const row = { ...r, serverPeakRssMB: +(rss / 1e6).toFixed(1) };
       results.push(row);
