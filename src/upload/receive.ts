@@ -1,10 +1,10 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { type Readable, Transform, type TransformCallback } from 'node:stream';
-import { createSHA1 } from 'hash-wasm';
 import type { ReceivedFile } from '../api/context.js';
 import { MwError } from '../errors.js';
 import { TAIL_BYTES } from '../mime/index.js';
 import type { BlobStore } from '../storage/blob-store.js';
+import { resumableSha1 } from './sha1.js';
 
 /** How many leading bytes of each upload are kept in memory for type detection and verification. */
 export const HEAD_BYTES = 1024 * 1024;
@@ -24,7 +24,7 @@ class Tap extends Transform {
 
   constructor(
     private readonly limit: number,
-    private readonly update: (b: Buffer) => void,
+    private readonly update: (b: Buffer) => Promise<void> | undefined | void,
     /** How many leading bytes to keep (later chunks of a chunked upload need none). */
     private readonly headLimit = HEAD_BYTES,
     /** Whether to keep the last TAIL_BYTES (whole files only). */
@@ -39,14 +39,21 @@ class Tap extends Transform {
       cb(fileTooLarge(this.limit));
       return;
     }
-    this.update(chunk);
+    let wait: Promise<void> | undefined | void;
+    try {
+      wait = this.update(chunk);
+    } catch (e) {
+      cb(e as Error);
+      return;
+    }
     if (this.headLen < this.headLimit) {
       const take = chunk.subarray(0, this.headLimit - this.headLen);
       this.headParts.push(Buffer.from(take));
       this.headLen += take.length;
     }
     if (this.withTail) this.keepTail(chunk);
-    cb(null, chunk);
+    if (wait) wait.then(() => cb(null, chunk), cb);
+    else cb(null, chunk);
   }
 
   /** Keep the last TAIL_BYTES seen (whole chunks, trimmed from the front). */
@@ -107,18 +114,18 @@ export async function receivePart(
   limit: number,
 ): Promise<ReceivedFile> {
   if (plan.kind === 'append') {
-    const hasher = await createSHA1();
-    if (plan.hashState) hasher.load(Buffer.from(plan.hashState, 'base64'));
-    else hasher.init();
+    const hasher = resumableSha1(plan.hashState ? Buffer.from(plan.hashState, 'base64') : null);
     const tap = new Tap(limit, (b) => hasher.update(b), plan.offset === 0 ? HEAD_BYTES : 0, false);
+    let hashState: string;
     try {
       await blobs.append(plan.blobKey, plan.offset, through(stream, tap));
+      hashState = Buffer.from(await hasher.save()).toString('base64');
     } catch (e) {
+      hasher.discard();
       // The first chunk of an upload that never came to be: nothing may stay behind.
       if (plan.offset === 0 && plan.stashKey === '') await blobs.delete(plan.blobKey);
       throw e;
     }
-    const hashState = Buffer.from(hasher.save()).toString('base64');
     return {
       field,
       partName,
@@ -136,7 +143,9 @@ export async function receivePart(
     };
   }
   const hash = createHash('sha1');
-  const tap = new Tap(limit, (b) => hash.update(b));
+  const tap = new Tap(limit, (b) => {
+    hash.update(b);
+  });
   const blobKey = newBlobKey();
   await blobs.write(blobKey, through(stream, tap));
   return {
