@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { Config } from '../config.js';
 import type { Db } from '../db/index.js';
+import { VISIBLE_FIELDS } from '../media/extmetadata.js';
 import {
   commonMetadata,
   isHandlerMetadata,
@@ -212,23 +213,6 @@ export function metadataArray(meta: unknown, version = 'latest'): MetadataItem[]
 export function commonMetadataArray(meta: unknown): MetadataItem[] {
   return isHandlerMetadata(meta) ? commonMetadata(meta) : [];
 }
-
-/** Fields MediaWiki:Metadata-fields shows expanded; every other extmetadata field is `hidden`. */
-const VISIBLE_FIELDS = new Set([
-  'make',
-  'model',
-  'datetimeoriginal',
-  'exposuretime',
-  'fnumber',
-  'isospeedratings',
-  'focallength',
-  'artist',
-  'copyright',
-  'imagedescription',
-  'gpslatitude',
-  'gpslongitude',
-  'gpsaltitude',
-]);
 
 function extValue(v: MetadataItem['value']): string {
   if (Array.isArray(v)) {

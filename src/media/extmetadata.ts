@@ -17,7 +17,7 @@ export interface ExtMetadataInput {
 }
 
 /** Fields shown when the metadata table is collapsed (en "metadata-fields"); all others are hidden. */
-const VISIBLE_FIELDS = new Set([
+export const VISIBLE_FIELDS: ReadonlySet<string> = new Set([
   'make',
   'model',
   'datetimeoriginal',

@@ -115,4 +115,39 @@ describe('upload limits from configuration', () => {
       await s.close();
     }
   });
+
+  it('reads watchlistexpiry as MediaWiki does: relative or absolute, refusing garbage and the past', async () => {
+    const s = await startTestServer({ watchlistExpiry: true });
+    try {
+      const u = await createBot(s);
+      const c = new TestClient(s.api);
+      await c.login(u.lgname, u.password);
+      const bad = await c.upload(
+        { filename: 'Exp.png', watchlistexpiry: 'soonish', ignorewarnings: 1 },
+        png(4, 4),
+      );
+      assert.equal(bad.json.error?.code, 'badexpiry', bad.text);
+      assert.equal(bad.json.error.info, 'Invalid value "soonish" for expiry parameter "watchlistexpiry".');
+      const past = await c.upload(
+        { filename: 'Exp.png', watchlistexpiry: '2001-01-01T00:00:00Z', ignorewarnings: 1 },
+        png(4, 4),
+      );
+      assert.equal(past.json.error?.code, 'badexpiry-past', past.text);
+      assert.equal(await s.server.services.files.current('Exp.png'), null);
+      const ok = await c.upload(
+        { filename: 'Exp.png', watchlistexpiry: '1 week', ignorewarnings: 1 },
+        png(4, 4),
+      );
+      assert.equal(ok.json.upload?.result, 'Success', ok.text);
+      const row = await s.server.services.db
+        .selectFrom('watchlist')
+        .selectAll()
+        .where('title', '=', 'Exp.png')
+        .executeTakeFirstOrThrow();
+      const days = (Date.parse(String(row.expiry)) - Date.now()) / 86400000;
+      assert.ok(days > 6.9 && days <= 7, `expiry ${row.expiry}`);
+    } finally {
+      await s.close();
+    }
+  });
 });

@@ -4,6 +4,7 @@ import { type Actor, getPage, saveRevision, setWatch } from '../../files/pages.j
 import { applyTags, checkTags } from '../../files/tags.js';
 import { isoNow } from '../../util/time.js';
 import type { ApiContext } from '../context.js';
+import { parseExpiry } from '../expiry.js';
 import { type ApiModule, defineModule } from '../module.js';
 import type { ParamDefs, Params } from '../params.js';
 import { permissionDenied } from '../permissions.js';
@@ -63,27 +64,6 @@ export async function targetPage(
   };
 }
 
-/** `watchlistexpiry` (relative like `1 month`, absolute, or infinite); null = never expires. */
-export function parseWatchlistExpiry(v: string | undefined): string | null {
-  if (v === undefined) return null;
-  const t = v.trim().toLowerCase();
-  if (['infinite', 'indefinite', 'infinity', 'never', ''].includes(t)) return null;
-  const rel = /^(\d+)\s*(second|minute|hour|day|week|month|year)s?$/.exec(t);
-  const unit: Record<string, number> = {
-    second: 1,
-    minute: 60,
-    hour: 3600,
-    day: 86400,
-    week: 604800,
-    month: 2592000,
-    year: 31536000,
-  };
-  const ms = rel ? Date.now() + Number(rel[1]) * unit[rel[2]!]! * 1000 : Date.parse(v);
-  if (Number.isNaN(ms)) throw new MwError('badexpiry', `Invalid expiry time "${v}".`);
-  if (ms <= Date.now()) throw new MwError('pastexpiry', `Expiry time "${v}" is in the past.`);
-  return new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
-}
-
 /** The watch parameter every page module has. */
 export const WATCH_PARAMS = {
   watchlist: {
@@ -136,7 +116,7 @@ export async function applyWatch(
     if (watching || ctx.can('bot')) watch = watching;
     else watch = opts.pref ?? opts.creates;
   } else return watching;
-  const expiry = ctx.config.watchlistExpiry ? parseWatchlistExpiry(opts.expiry) : null;
+  const expiry = ctx.config.watchlistExpiry ? parseExpiry('watchlistexpiry', opts.expiry) : null;
   if (ctx.can('editmywatchlist') && (watch !== watching || (watch && opts.expiry !== undefined))) {
     await setWatch(db, user.id, page.ns, page.dbKey, watch, expiry);
   }

@@ -5,6 +5,7 @@ import { checkCopyUploadDomain } from '../../upload/from-url.js';
 import type { UploadFile, UploadOutcome } from '../../upload/service.js';
 import { FILEKEY_RE, type StashEntry } from '../../upload/stash.js';
 import type { ApiContext, ReceivedFile } from '../context.js';
+import { parseExpiry } from '../expiry.js';
 import type { ApiModule } from '../module.js';
 import type { ParamDefs, Params } from '../params.js';
 import { permissionDenied } from '../permissions.js';
@@ -60,35 +61,12 @@ export function checkUploadRights(ctx: ApiContext, byUrl: boolean): void {
 
 /** The effective watch change of an upload (null = leave the watchlist alone). */
 export function watchChange(ctx: ApiContext, p: UploadParams, isNewFile: boolean) {
-  const expiry = ctx.config.watchlistExpiry ? (parseExpiry(p.watchlistexpiry) ?? null) : null;
+  const expiry = ctx.config.watchlistExpiry ? parseExpiry('watchlistexpiry', p.watchlistexpiry) : null;
   if (p.watch || p.watchlist === 'watch') return { watch: true, expiry };
   if (p.watchlist === 'nochange') return null;
   // 'preferences': MediaWiki's default preferences (watchuploads, watchcreations) watch every upload.
   void isNewFile;
   return { watch: true, expiry };
-}
-
-function parseExpiry(v: string | undefined): string | null | undefined {
-  if (v === undefined) return undefined;
-  const t = v.trim().toLowerCase();
-  if (['infinite', 'indefinite', 'infinity', 'never'].includes(t)) return null;
-  const rel = /^(\d+)\s*(second|minute|hour|day|week|month|year)s?$/.exec(t);
-  const unit: Record<string, number> = {
-    second: 1,
-    minute: 60,
-    hour: 3600,
-    day: 86400,
-    week: 604800,
-    month: 2592000,
-    year: 31536000,
-  };
-  let ms: number;
-  if (rel) ms = Date.now() + Number(rel[1]) * unit[rel[2]!]! * 1000;
-  else ms = Date.parse(v);
-  if (Number.isNaN(ms) || ms <= Date.now()) {
-    throw new MwError('badexpiry', `Invalid expiry time "${v}".`);
-  }
-  return new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
 }
 
 export function createUploadModule(config: Config, ext: UploadExtensions): ApiModule {
