@@ -20,8 +20,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { parseSize } from '../src/client/index.js';
-import { writePng } from '../test/client/fixtures.js';
+import { parseSize } from '../packages/client/src/index.js';
+import { writePng } from '../packages/client/test/library/fixtures.js';
 
 const LIMIT_BYTES = 150 * 1000 * 1000;
 const MIB = 1024 * 1024;
@@ -36,11 +36,11 @@ const { values } = parseArgs({
     password: { type: 'string' },
     async: { type: 'boolean', default: false },
     /** Where the built library is (default dist/). */
-    dist: { type: 'string', default: join(ROOT, 'dist') },
+    dist: { type: 'string', default: join(ROOT, 'packages/client/dist') },
   },
 });
 
-const DIST_CLIENT = join(resolve(values.dist), 'client/index.js');
+const DIST_CLIENT = join(resolve(values.dist), 'index.js');
 
 const size = parseSize(values.size) ?? 1024 * MIB;
 const chunkSize = parseSize(values['chunk-size']) ?? 5 * MIB;
@@ -108,7 +108,7 @@ async function main(): Promise<number> {
   let password = values.password ?? '';
   let stop = async () => {};
   if (!api) {
-    const { spawnServerProcess } = await import('../test/helpers/server.js');
+    const { spawnServerProcess } = await import('../packages/server/test/helpers/server.js');
     const server = await spawnServerProcess({
       config: { uploads: { asyncUploads: true, maxUploadSize: 4 * 1024 * MIB } } as never,
     });

@@ -119,7 +119,10 @@ async function startServer(): Promise<Server> {
   );
   const child = spawn(
     process.execPath,
-    [...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), join(ROOT, 'dist/main.js')],
+    [
+      ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean),
+      join(ROOT, 'packages/server/dist/main.js'),
+    ],
     { env, stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const api = await new Promise<string>((res, rej) => {
@@ -134,7 +137,7 @@ async function startServer(): Promise<Server> {
   execFileSync(
     process.execPath,
     [
-      join(ROOT, 'dist/admin/cli.js'),
+      join(ROOT, 'packages/server/dist/admin/cli.js'),
       'bot-password',
       'Admin',
       'bot',

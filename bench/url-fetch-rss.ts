@@ -12,7 +12,7 @@ import { createWriteStream } from 'node:fs';
 import { Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createSHA1 } from 'hash-wasm';
-import { openUrl } from '../src/upload/url/fetch.js';
+import { openUrl } from '../packages/server/src/upload/url/fetch.js';
 
 const MIB = 1024 * 1024;
 const sizeMiB = Number(process.argv[2] ?? 1024);

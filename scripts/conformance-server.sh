@@ -17,9 +17,9 @@ cat > "$DATA/config.json" <<JSON
 }
 JSON
 export MWUP_DATA_DIR="$DATA"
-admin() { node dist/admin/cli.js "$@" >/dev/null; }
+admin() { node packages/server/dist/admin/cli.js "$@" >/dev/null; }
 if [ ! -f "$DATA/wiki.sqlite" ]; then
-  MWUP_PORT=$PORT node dist/main.js > "$DATA/first-start.log" 2>&1 &
+  MWUP_PORT=$PORT node packages/server/dist/main.js > "$DATA/first-start.log" 2>&1 &
   pid=$!; sleep 2; kill $pid; wait $pid 2>/dev/null || true
   admin create-user UploadBot --password 'UploadBotPass-2026!' --groups bot
   admin create-user Plainuser --password 'PlainuserPass-2026!'
@@ -30,4 +30,4 @@ if [ ! -f "$DATA/wiki.sqlite" ]; then
   admin bot-password Plainuser bot --password plainbotpassword1234567890abcdef --grants basic,editpage
 fi
 echo "data dir: $DATA"
-exec env MWUP_PORT=$PORT node dist/main.js
+exec env MWUP_PORT=$PORT node packages/server/dist/main.js

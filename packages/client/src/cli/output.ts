@@ -3,7 +3,7 @@
  * summary table. Progress and logs go to stderr; results (table or JSON) to stdout.
  */
 import cliProgress from 'cli-progress';
-import { formatBytes, type UploadProgress } from '../client/index.js';
+import { formatBytes, type UploadProgress } from '../index.js';
 
 export interface Reporter {
   add(id: string, label: string, total: number | undefined): void;

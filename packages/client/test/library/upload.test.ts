@@ -14,7 +14,7 @@ import {
   UploadError,
   type UploadProgress,
   type UploadResult,
-} from '../../src/client/index.js';
+} from '../../src/index.js';
 import { pngOfSize, sha1Hex, writePng } from './fixtures.js';
 import {
   clientFor,

@@ -25,7 +25,7 @@ import {
   type UploadResult,
   type Watchlist,
   warningsIgnorable,
-} from '../client/index.js';
+} from '../index.js';
 import { type Connection, redact, resolveConnection, UsageError } from './config.js';
 import { describeError } from './messages.js';
 import { LineReporter, type Reporter, SilentReporter, TtyReporter, table } from './output.js';

@@ -1,5 +1,5 @@
 /** Plain-language explanations of MediaWiki and client error codes, for the CLI. */
-import { isMwClientError } from '../client/index.js';
+import { isMwClientError } from '../index.js';
 
 const HINTS: Record<string, string> = {
   mustbeloggedin:

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
-import { MwClient, UploadError, type UploadResult } from '../../src/client/index.js';
+import { MwClient, UploadError, type UploadResult } from '../../src/index.js';
 
 type Json = Record<string, unknown>;
 

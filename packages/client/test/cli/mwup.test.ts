@@ -9,7 +9,7 @@ import { open, readFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { main } from '../../src/cli/mwup.js';
-import { pngOfSize, sha1Hex, writePng } from '../client/fixtures.js';
+import { pngOfSize, sha1Hex, writePng } from '../library/fixtures.js';
 import {
   clientFor,
   downloadedSha1,
@@ -20,7 +20,7 @@ import {
   tempDir,
   uniqueName,
   type Wiki,
-} from '../client/helpers.js';
+} from '../library/helpers.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const CLI = join(ROOT, 'src/cli/mwup.ts');
@@ -345,11 +345,11 @@ describe('mwup resume', () => {
       t.skip('needs our own server process');
       return;
     }
-    if (!existsSync(join(ROOT, 'dist/main.js'))) {
+    if (!existsSync(join(ROOT, '../server/dist/main.js'))) {
       t.skip('needs the built server (npm run build)');
       return;
     }
-    const { spawnServerProcess } = await import('../helpers/server.js');
+    const { spawnServerProcess } = await import('../../../server/test/helpers/server.js');
     const server = await spawnServerProcess({});
     const p2 = await startProxy(server.api);
     try {

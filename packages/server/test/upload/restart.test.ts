@@ -15,7 +15,14 @@ describe('a chunked upload survives a killed server', () => {
     const { execFileSync } = await import('node:child_process');
     execFileSync(
       process.execPath,
-      ['dist/admin/cli.js', 'bot-password', 'Admin', 'bot', '--password', BOT.password],
+      [
+        new URL('../../dist/admin/cli.js', import.meta.url).pathname,
+        'bot-password',
+        'Admin',
+        'bot',
+        '--password',
+        BOT.password,
+      ],
       {
         env: { ...process.env, MWUP_DATA_DIR: srv.dataDir, MWUP_CONFIG: `${srv.dataDir}/test-config.json` },
       },

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import type { ResumeToken, Watchlist } from '../client/index.js';
+import type { ResumeToken, Watchlist } from '../index.js';
 
 export interface StoredUploadOptions {
   comment?: string;

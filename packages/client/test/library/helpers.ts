@@ -9,7 +9,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MwClient, type MwClientOptions } from '../../src/client/index.js';
+import { MwClient, type MwClientOptions } from '../../src/index.js';
 
 export interface Wiki {
   api: string;
@@ -42,7 +42,7 @@ export async function startWiki(): Promise<Wiki> {
     };
   }
   const { startTestServer, createAccount, createBotPassword, UPLOAD_GRANTS } = await import(
-    '../helpers/server.js'
+    '../../../server/test/helpers/server.js'
   );
   // Plain users may upload by URL, as on the reference wiki ($wgGroupPermissions['user']['upload_by_url']).
   // Files above 3 MiB raise `large-file` ($wgUploadSizeWarning); other tests stay below that.

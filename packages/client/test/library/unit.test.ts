@@ -15,9 +15,9 @@ import {
   StreamSource,
   UploadError,
   warningsIgnorable,
-} from '../../src/client/index.js';
-import { ProgressTracker } from '../../src/client/upload.js';
-import { backoffDelay, parseRetryAfter } from '../../src/client/util.js';
+} from '../../src/index.js';
+import { ProgressTracker } from '../../src/upload.js';
+import { backoffDelay, parseRetryAfter } from '../../src/util.js';
 
 describe('CookieJar', () => {
   it('keeps host-only cookies per host and path, and forgets expired ones', () => {
@@ -326,7 +326,7 @@ describe('MwApi against a fake wiki', () => {
 describe('package boundaries', () => {
   it('the isomorphic client imports nothing from Node or from the server', async () => {
     const { readdir, readFile } = await import('node:fs/promises');
-    const dir = new URL('../../src/client/', import.meta.url);
+    const dir = new URL('../../src/', import.meta.url);
     const nodeOnly = new Set(['node.ts', 'index.ts']);
     for (const f of await readdir(dir)) {
       if (!f.endsWith('.ts')) continue;
