@@ -404,18 +404,7 @@ function fileIcon(): Promise<Buffer> {
 
 /** Who the request's session belongs to (user id), or null. */
 export async function requestUserId(services: Services, req: FastifyRequest): Promise<number | null> {
-  const name = sessionCookieName(services.config);
-  let value: string | undefined;
-  for (const part of String(req.headers.cookie ?? '').split(';')) {
-    const i = part.indexOf('=');
-    if (i > 0 && part.slice(0, i).trim() === name) {
-      try {
-        value = decodeURIComponent(part.slice(i + 1).trim());
-      } catch {
-        value = undefined;
-      }
-    }
-  }
+  const value = req.cookies[sessionCookieName(services.config)];
   if (!value) return null;
   const session = await services.sessions.load(value);
   if (!session) return null;

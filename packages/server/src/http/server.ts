@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import fastifyCookie from '@fastify/cookie';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { ApiRequest, ReceivedFile } from '../api/context.js';
 import type { ApiMain, ApiResponse } from '../api/main.js';
@@ -21,15 +22,6 @@ export interface HttpOptions {
   planPart?: PartPlanner;
   /** Extra routes (file serving, pages) registered by other layers. */
   routes?: ((app: FastifyInstance) => void)[];
-}
-
-function parseCookies(header: string | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const part of (header ?? '').split(';')) {
-    const i = part.indexOf('=');
-    if (i > 0) out[part.slice(0, i).trim()] = decodeURIComponent(part.slice(i + 1).trim());
-  }
-  return out;
 }
 
 function errorResponse(services: Services, err: MwError, status = 200): ApiResponse {
@@ -65,6 +57,9 @@ export function buildHttpServer(services: Services, opts: HttpOptions): FastifyI
     requestTimeout: 0,
   });
 
+  // Cookies as PHP reads them: a value that is not valid percent-encoding is kept as it is, never an error.
+  app.register(fastifyCookie);
+
   // Multipart bodies are streamed by the API route itself; other bodies are read as text.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('multipart/form-data', (_req, _payload, done) => done(null, undefined));
@@ -96,7 +91,7 @@ export function buildHttpServer(services: Services, opts: HttpOptions): FastifyI
       files: new Map(),
       ip: request.ip,
       headers: request.headers,
-      sessionCookie: parseCookies(request.headers.cookie)[sessionCookieName(cfg)],
+      sessionCookie: request.cookies[sessionCookieName(cfg)],
       cleanups: [],
     };
     const contentType = String(request.headers['content-type'] ?? '').toLowerCase();

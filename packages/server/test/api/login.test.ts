@@ -127,6 +127,22 @@ describe('action=login and sessions', () => {
     }
   });
 
+  it('ignores malformed cookies of other applications on the same host, as PHP does', async () => {
+    const c = new TestClient(s.api);
+    await c.login(bot.lgname, bot.password);
+    const [name, value] = [...c.cookies][0]!;
+    const cookie = `foo=%zz; bar=%E0%A4%A; ${name}=${value}; =nameless; baz`;
+    const ui = await c.get({ action: 'query', meta: 'userinfo' }, { cookie });
+    assert.equal(ui.status, 200);
+    assert.equal(ui.json.error, undefined);
+    assert.equal(ui.json.query.userinfo.name, 'LoginBot');
+    const anon = await new TestClient(s.api).get(
+      { action: 'query', meta: 'userinfo' },
+      { cookie: 'foo=%zz' },
+    );
+    assert.equal(anon.json.query.userinfo.anon, '');
+  });
+
   it('keeps users logged in across a server restart (sessions live in the database)', async () => {
     const own = await startTestServer();
     const b = await createBot(own, 'RestartBot');
