@@ -3,33 +3,25 @@ import { ApiMain } from './api/main.js';
 import { loginModule, logoutModule } from './api/modules/login.js';
 import { PAGE_MODULES } from './api/modules/pages-index.js';
 import { createQueryModule } from './api/modules/query.js';
-import { createUploadModule, type UploadExtensions } from './api/modules/upload.js';
-import { asyncUploadExtensions } from './api/modules/upload-async.js';
-import { urlUploadExtensions } from './api/modules/upload-url.js';
+import { createUploadModule } from './api/modules/upload.js';
 import { QUERY_SUBMODULES } from './api/query/index.js';
-import { createUploadPlanner } from './api/upload-planner.js';
+import type { Services } from './api/services.js';
 import { generatePassword } from './auth/password.js';
 import { buildGroupPermissions } from './auth/rights.js';
 import { SessionService } from './auth/sessions.js';
 import { UserService } from './auth/users.js';
 import type { Config } from './config.js';
 import { openDatabase } from './db/index.js';
-import { stashImageInfo, uploadImageInfo } from './files/imageinfo.js';
 import { FileRepo } from './files/repo.js';
 import { registerPublicRoutes } from './http/routes.js';
 import { buildHttpServer } from './http/server.js';
 import { JobQueue } from './jobs/queue.js';
+import type { Logger } from './log.js';
 import { startMaintenance } from './maintenance.js';
-import type { Logger, Services } from './services.js';
 import type { BlobStore } from './storage/blob-store.js';
 import { LocalBlobStore } from './storage/local.js';
-import { ChunkedUploads } from './upload/chunks.js';
-import { registerUploadJobs } from './upload/jobs.js';
-import { StashLocks } from './upload/locks.js';
-import { UploadService } from './upload/service.js';
-import { UploadStash } from './upload/stash.js';
-import { StatusStore } from './upload/status.js';
-import { registerUrlJobs } from './upload/url-jobs.js';
+import type { UploadHooks } from './upload/hooks.js';
+import { Uploads } from './upload/service.js';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -96,57 +88,54 @@ async function bootstrap(services: Services): Promise<BootstrapInfo | null> {
 }
 
 /** Composition root: config → database → storage → services → HTTP. */
-export async function startServer(config: Config): Promise<RunningServer> {
+export async function startServer(
+  config: Config,
+  /** Test hooks of the upload layer (see src/upload/hooks.ts). */
+  opts: { hooks?: UploadHooks } = {},
+): Promise<RunningServer> {
   const dbh = await openDatabase(config.database);
   const blobs = await openBlobStore(config);
   const files = new FileRepo(dbh.db, dbh.dialect);
-  const stash = new UploadStash(dbh.db, blobs, config);
+  const users = new UserService(dbh.db);
+  const sessions = new SessionService(dbh.db, config.sessions.maxAgeSeconds);
+  const permissions = buildGroupPermissions(config.groupPermissions);
+  const log = consoleLogger;
+  const jobs = new JobQueue(dbh.db, config.jobs, log);
+  const uploads = new Uploads({
+    config,
+    db: dbh.db,
+    blobs,
+    files,
+    jobs,
+    users,
+    sessions,
+    permissions,
+    ...opts,
+  });
   const services: Services = {
     config,
     db: dbh.db,
     dialect: dbh.dialect,
     blobs,
-    users: new UserService(dbh.db),
-    sessions: new SessionService(dbh.db, config.sessions.maxAgeSeconds),
-    permissions: buildGroupPermissions(config.groupPermissions),
+    users,
+    sessions,
+    permissions,
     files,
-    uploads: { stash, service: new UploadService({ config, db: dbh.db, blobs, files, stash }) },
-    log: consoleLogger,
+    uploads,
+    log,
   };
   const boot = await bootstrap(services);
-
-  const jobs = new JobQueue(dbh.db, config.jobs, services.log);
-  const status = new StatusStore(dbh.db);
-  const chunks = new ChunkedUploads({
-    config,
-    db: dbh.db,
-    blobs,
-    stash,
-    service: services.uploads.service,
-    status,
-    locks: new StashLocks(dbh.db),
-    jobs,
-  });
-  registerUploadJobs(services, jobs, chunks, status);
-  registerUrlJobs(services, jobs, status);
-  const info = { imageInfo: uploadImageInfo, stashImageInfo };
 
   const api = new ApiMain(services);
   api.register(createQueryModule(QUERY_SUBMODULES));
   api.register(loginModule);
   api.register(logoutModule);
   for (const m of PAGE_MODULES) api.register(m);
-  const asyncExt = asyncUploadExtensions({ chunks, status, jobs, info });
-  const ext: UploadExtensions = {
-    ...info,
-    ...asyncExt,
-    ...urlUploadExtensions({ jobs, status, checkStatus: asyncExt.checkStatus! }, () => ext),
-  };
-  api.register(createUploadModule(config, ext));
+  api.register(createUploadModule(config));
 
   const app = buildHttpServer(services, {
     api,
-    planPart: createUploadPlanner(services, chunks),
+    parts: uploads.parts,
     routes: [(a) => registerPublicRoutes(a, services)],
   });
   await app.listen({ host: config.host, port: config.port });

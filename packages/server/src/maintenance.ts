@@ -1,5 +1,5 @@
+import type { Services } from './api/services.js';
 import type { JobQueue } from './jobs/queue.js';
-import type { Services } from './services.js';
 
 /** How long a blob may exist unreferenced before it counts as left over from a crash. */
 const ORPHAN_AGE_MS = 24 * 3600 * 1000;

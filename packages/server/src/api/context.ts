@@ -1,6 +1,7 @@
 import type { Identity } from '../auth/identity.js';
-import type { Services } from '../services.js';
+import type { ReceivedFile } from '../upload/receive.js';
 import type { RawParams } from './params.js';
+import type { Services } from './services.js';
 
 export type ErrorFormat = 'bc' | 'plaintext' | 'wikitext' | 'html' | 'raw' | 'none';
 
@@ -9,26 +10,6 @@ export interface ApiWarning {
   code: string;
   text: string;
   data?: Record<string, unknown>;
-}
-
-/** A file part of a multipart request, already stored by the receiver. */
-export interface ReceivedFile {
-  field: string;
-  /** The part's own file name (clients send anything here; it is not used as the target name). */
-  partName: string;
-  size: number;
-  /** Hex SHA-1 of the part's bytes. */
-  sha1: string;
-  /** The first bytes (up to 1 MiB) of the part. */
-  head: Buffer;
-  /** The last bytes (up to 65558) of a whole file part. */
-  tail?: Buffer;
-  /** Where the bytes went: a new temporary blob, or appended to a chunked upload's blob. */
-  target:
-    | { kind: 'blob'; blobKey: string }
-    | { kind: 'append'; stashKey: string; blobKey: string; offset: number; hashState: string };
-  /** Set when the request handler took ownership of the blob (otherwise it is removed after the request). */
-  claimed: boolean;
 }
 
 /** Everything the HTTP layer knows about one API request. */

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { resolveIdentity } from '../auth/identity.js';
 import { errorHeader, MwError } from '../errors.js';
-import type { Services } from '../services.js';
 import { ApiContext, type ApiRequest, type ApiContext as Ctx, type ErrorFormat } from './context.js';
 import { renderError, renderResult } from './format.js';
 import type { ApiModule } from './module.js';
 import { type ParamDefs, type RawParams, validateParams } from './params.js';
+import type { Services } from './services.js';
 
 export interface ApiResponse {
   status: number;

@@ -234,6 +234,33 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await sql`SELECT 1`.execute(db);
       },
     },
+    '002-upload-stash-states': {
+      // The stash as a state machine: typed states instead of free-form status words, and a lease
+      // (owner + expiry) for whoever works on an entry, receiving a chunk or assembling.
+      async up(db: Db) {
+        const stash = () => db.schema.alterTable('uploadstash');
+        await stash().renameColumn('status', 'state').execute();
+        await stash().renameColumn('lock_owner', 'lease_owner').execute();
+        await stash().renameColumn('lock_until_ms', 'lease_until_ms').execute();
+        await db
+          .updateTable('uploadstash')
+          .set({ state: 'receiving' })
+          .where('state', '=', 'chunks')
+          .execute();
+        await db.updateTable('uploadstash').set({ state: 'ready' }).where('state', '=', 'finished').execute();
+        // An assembly that was running when an older server stopped: free for the next one to take.
+        await db
+          .updateTable('uploadstash')
+          .set({ lease_owner: null, lease_until_ms: null })
+          .where('state', '=', 'assembling')
+          .execute();
+        await db.schema
+          .createIndex('uploadstash_user')
+          .on('uploadstash')
+          .columns(['user_id', 'key'])
+          .execute();
+      },
+    },
   };
 }
 

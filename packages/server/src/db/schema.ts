@@ -131,11 +131,11 @@ export interface UploadStashTable {
   key: string;
   user_id: number;
   blob_key: string;
-  /** 'finished' (a whole file), 'chunks' (a chunked upload in progress) */
-  status: string;
+  /** Where the entry stands (src/upload/stash/state.ts): chunks arriving, being assembled, a file. */
+  state: 'receiving' | 'assembling' | 'ready';
   /** The file name the client asked for. */
   filename: string;
-  /** Bytes stored so far (chunks) or the file size (finished). */
+  /** Bytes stored so far (chunks) or the file size (ready). */
   size: number;
   /** Announced total size of a chunked upload. */
   expected_size: number | null;
@@ -150,9 +150,9 @@ export interface UploadStashTable {
   source_type: string | null;
   timestamp: string;
   expires_ms: number;
-  /** Who holds the chunk lock (a request), and until when. */
-  lock_owner?: string | null;
-  lock_until_ms?: number | null;
+  /** Who works on the entry (a request appending a chunk, or an assembly), and until when. */
+  lease_owner: string | null;
+  lease_until_ms: number | null;
 }
 
 export interface UploadStatusTable {

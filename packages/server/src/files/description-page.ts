@@ -3,11 +3,18 @@
  * the upload log, then the page text (escaped, not rendered).
  */
 import type { Config } from '../config.js';
-import type { Services } from '../services.js';
+import type { Db } from '../db/index.js';
 import { formatComment } from './imageinfo.js';
-import { NS_FILE } from './repo.js';
+import { type FileRepo, NS_FILE } from './repo.js';
 import type { FileVersion } from './types.js';
 import { canRender, FileUrls, planThumb, wikiTitleParser } from './urls.js';
+
+/** What rendering a page reads. */
+export interface PageServices {
+  db: Db;
+  config: Config;
+  files: FileRepo;
+}
 
 export interface RenderedPage {
   status: number;
@@ -62,7 +69,7 @@ function preview(urls: FileUrls, v: FileVersion, max: number): string {
  * Render the page named `ns`/`dbKey`. Missing pages (and file pages without page or file) give 404
  * with MediaWiki's "There is currently no text in this page." notice.
  */
-export async function renderPage(services: Services, ns: number, dbKey: string): Promise<RenderedPage> {
+export async function renderPage(services: PageServices, ns: number, dbKey: string): Promise<RenderedPage> {
   const { db, config, files } = services;
   const urls = new FileUrls(config);
   const t = wikiTitleParser(config).makeTitle(ns, dbKey);
@@ -136,7 +143,11 @@ export async function renderPage(services: Services, ns: number, dbKey: string):
 }
 
 /** The plain text of a page (`action=raw`), or null when it does not exist. */
-export async function rawPageText(services: Services, ns: number, dbKey: string): Promise<string | null> {
+export async function rawPageText(
+  services: Pick<PageServices, 'db'>,
+  ns: number,
+  dbKey: string,
+): Promise<string | null> {
   const page = await services.db
     .selectFrom('pages')
     .select('latest_rev_id')

@@ -3,7 +3,6 @@
  * stashed upload). One builder serves prop=imageinfo, list=allimages, prop=stashimageinfo and the
  * upload module's answers, so they cannot drift apart.
  */
-import { createHash } from 'node:crypto';
 import type { Config } from '../config.js';
 import type { Db } from '../db/index.js';
 import { VISIBLE_FIELDS } from '../media/extmetadata.js';
@@ -15,7 +14,6 @@ import {
   metadataForVersion,
 } from '../media/props.js';
 import { decodeCharReferences } from '../title/sanitizer.js';
-import type { StashEntry } from '../upload/stash.js';
 import { NS_FILE } from './repo.js';
 import type { FileVersion } from './types.js';
 import {
@@ -63,22 +61,6 @@ export const IMAGEINFO_PROPS = [
   'badfile',
 ] as const;
 
-/** `siiprop` values: imageinfo's without what a stashed file does not have. */
-export const STASH_PROPS = [
-  'timestamp',
-  'canonicaltitle',
-  'url',
-  'size',
-  'dimensions',
-  'sha1',
-  'mime',
-  'thumbmime',
-  'metadata',
-  'commonmetadata',
-  'extmetadata',
-  'bitdepth',
-] as const;
-
 export interface InfoOptions {
   /** The properties to print (iiprop values). */
   props: ReadonlySet<string>;
@@ -97,7 +79,7 @@ export interface InfoOptions {
 }
 
 /** What the builder needs to know about a file version or a stashed upload. */
-interface Subject {
+export interface Subject {
   kind: 'file' | 'stash';
   /** File name for thumbnails (DB key, or the stash key). */
   name: string;
@@ -151,50 +133,6 @@ function fileSubject(ctx: Pick<InfoContext, 'config'>, f: FileVersion): Subject 
     url: old ? urls.archive(f.name, f.archiveName) : urls.file(f.name),
     descriptionUrl: urls.page(`File:${f.name}`),
     thumbUrl: (t) => (old ? urls.archiveThumb(f.name, f.archiveName, t) : urls.thumb(f.name, t)),
-  };
-}
-
-/** The made-up name MediaWiki's stash gives a file: `YYYYMMDDHHMMSS!phpXXXXXX.png`. */
-export function stashTempName(e: StashEntry): string {
-  const ts = e.timestamp.replace(/[-:TZ]/g, '').slice(0, 14);
-  const dot = e.key.lastIndexOf('.');
-  const ext = dot >= 0 ? e.key.slice(dot + 1) : '';
-  const digest = createHash('md5').update(e.key).digest();
-  let tmp: string;
-  if (e.sourceType === 'chunks') tmp = `chunkedupload_${digest.toString('hex').slice(0, 12)}`;
-  else
-    tmp = `php${digest
-      .toString('base64')
-      .replace(/[^A-Za-z0-9]/g, '')
-      .slice(0, 6)}`;
-  return `${ts}!${tmp}${ext ? `.${ext}` : ''}`;
-}
-
-function stashSubject(ctx: Pick<InfoContext, 'config'>, e: StashEntry): Subject {
-  const urls = urlsFor(ctx);
-  const tmp = stashTempName(e);
-  const p = e.props;
-  return {
-    kind: 'stash',
-    name: e.key,
-    titleText: `File:${tmp.replace(/_/g, ' ')}`,
-    titleDbKey: `File:${tmp}`,
-    timestamp: e.timestamp,
-    size: e.size,
-    width: p?.width ?? 0,
-    height: p?.height ?? 0,
-    bits: p?.bits ?? 0,
-    mime: e.mime ?? p?.mime ?? 'unknown/unknown',
-    mediaType: p?.mediaType ?? 'UNKNOWN',
-    metadata: p?.metadata ?? null,
-    sha1: e.sha1 ?? '',
-    description: '',
-    userId: e.userId,
-    userText: '',
-    archiveName: '',
-    url: urls.stashFile(e.key),
-    descriptionUrl: urls.stashFile(e.key),
-    thumbUrl: (t) => urls.stashThumb(e.key, t),
   };
 }
 
@@ -456,7 +394,8 @@ function rawName(name: string): string {
 // ---------------------------------------------------------------------------------------------
 // The builder
 
-function build(ctx: InfoContext, s: Subject, opts: InfoOptions): Record<string, unknown> {
+/** imageinfo of any subject (a file version here; a stashed upload in src/upload/stash). */
+export function subjectInfo(ctx: InfoContext, s: Subject, opts: InfoOptions): Record<string, unknown> {
   const p = opts.props;
   const vals: Record<string, unknown> = {};
   const flag = (k: string, v: boolean) => {
@@ -509,22 +448,7 @@ function build(ctx: InfoContext, s: Subject, opts: InfoOptions): Record<string, 
 
 /** imageinfo of a file version (current or old). */
 export function fileInfo(ctx: InfoContext, file: FileVersion, opts: InfoOptions): Record<string, unknown> {
-  return build(ctx, fileSubject(ctx, file), opts);
-}
-
-/** stashimageinfo of a stashed upload. */
-export function stashInfo(ctx: InfoContext, entry: StashEntry, opts: InfoOptions): Record<string, unknown> {
-  return build(ctx, stashSubject(ctx, entry), opts);
-}
-
-/** URL, thumbnail and size facts of a stashed upload (for the Special:UploadStash route). */
-export function stashThumbSource(entry: StashEntry) {
-  return {
-    name: entry.key,
-    mime: entry.mime ?? entry.props?.mime ?? 'unknown/unknown',
-    width: entry.props?.width ?? 0,
-    height: entry.props?.height ?? 0,
-  };
+  return subjectInfo(ctx, fileSubject(ctx, file), opts);
 }
 
 /**
@@ -562,9 +486,4 @@ export async function uploadImageInfo(
     warningAsMissing: pageExisted && firstVersion,
     knownPages: known,
   });
-}
-
-/** imageinfo of a stashed upload, as `stash=1` and final-chunk answers print it (every stash property). */
-export async function stashImageInfo(ctx: InfoContext, entry: StashEntry): Promise<Record<string, unknown>> {
-  return stashInfo(ctx, entry, { props: new Set(STASH_PROPS), metadataVersion: 'latest' });
 }

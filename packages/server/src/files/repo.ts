@@ -169,10 +169,12 @@ export class FileRepo {
 
   /**
    * Publish a new version. The current version (if any) moves to the old versions. The same bytes as
-   * the current version are refused with `fileexists-no-change`.
+   * the current version are refused with `fileexists-no-change`. `within` runs first in the same
+   * transaction (the upload stash takes its entry out there): when it throws, nothing is published.
    */
-  async publish(input: PublishInput): Promise<PublishResult> {
+  async publish(input: PublishInput, within?: (trx: Db) => Promise<void>): Promise<PublishResult> {
     return this.db.transaction().execute(async (trx) => {
+      await within?.(trx);
       await this.lockName(trx, input.name);
       const previous = await this.current(input.name, trx);
       if (previous && previous.sha1 === input.sha1) {

@@ -13,14 +13,14 @@
 import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import sharp, { type Sharp, type SharpOptions } from 'sharp';
+import type { Services } from '../api/services.js';
 import { sessionCookieName } from '../auth/cookies.js';
 import { resolveIdentity } from '../auth/identity.js';
-import { stashThumbSource } from '../files/imageinfo.js';
 import type { FileVersion } from '../files/types.js';
 import { hashPath, parseThumbName, planThumb, type ThumbSource } from '../files/urls.js';
 import { svgForRender } from '../media/svg.js';
-import type { Services } from '../services.js';
-import { FILEKEY_RE, type StashEntry } from '../upload/stash.js';
+import { stashThumbSource } from '../upload/stash/imageinfo.js';
+import { FILEKEY_RE, type StashEntry } from '../upload/stash/state.js';
 
 /** Types served as they are (with `inline` disposition). */
 const INLINE_TYPES =
@@ -428,7 +428,7 @@ export async function serveStash(
   if (userId === null)
     return sendError(reply, 403, 'Forbidden', 'The upload stash is only available to logged-in users.');
   const entry: StashEntry | null = FILEKEY_RE.test(key) ? await services.uploads.stash.peek(key) : null;
-  if (!entry || entry.sha1 === null) return notFound(reply, 'No such file in the upload stash.');
+  if (entry?.state !== 'ready') return notFound(reply, 'No such file in the upload stash.');
   if (entry.userId !== userId)
     return sendError(reply, 403, 'Forbidden', "This file doesn't belong to the current user.");
   const mime = entry.mime ?? entry.props?.mime ?? 'application/octet-stream';

@@ -1,8 +1,8 @@
 import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
 import { Busboy } from '@fastify/busboy';
-import type { ReceivedFile } from '../api/context.js';
 import { MwError } from '../errors.js';
+import type { ReceivedFile } from '../upload/receive.js';
 
 const createBusboy = (cfg: ConstructorParameters<typeof Busboy>[0]) => new Busboy(cfg);
 

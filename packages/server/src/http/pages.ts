@@ -3,9 +3,9 @@
  * and `Special:UploadStash/file|thumb/…` for stashed uploads.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Services } from '../api/services.js';
 import { rawPageText, renderPage } from '../files/description-page.js';
 import { wikiTitleParser } from '../files/urls.js';
-import type { Services } from '../services.js';
 import { sendError, serveStash } from './files.js';
 
 const PAGE_CSP = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'";

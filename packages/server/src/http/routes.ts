@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { Services } from '../services.js';
+import type { Services } from '../api/services.js';
 import { registerFileRoutes } from './files.js';
 import { registerPageRoutes } from './pages.js';
 

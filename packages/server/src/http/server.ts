@@ -2,24 +2,18 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import fastifyCookie from '@fastify/cookie';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import type { ApiRequest, ReceivedFile } from '../api/context.js';
+import type { ApiRequest } from '../api/context.js';
 import type { ApiMain, ApiResponse } from '../api/main.js';
+import type { Services } from '../api/services.js';
 import { sessionCookieName } from '../auth/cookies.js';
 import { errorHeader, MwError } from '../errors.js';
-import type { Services } from '../services.js';
-import { type ReceivePlan, receivePart } from '../upload/receive.js';
+import type { PartReceiver } from '../upload/parts.js';
 import { parseMultipart } from './multipart.js';
-
-/** Decides where a file part of an API request goes (see src/upload). */
-export type PartPlanner = (
-  field: string,
-  fieldsSoFar: Map<string, string>,
-  req: ApiRequest,
-) => Promise<{ plan: ReceivePlan; limit: number }>;
 
 export interface HttpOptions {
   api: ApiMain;
-  planPart?: PartPlanner;
+  /** Stores the file parts of API requests as they arrive (see src/upload). */
+  parts: PartReceiver;
   /** Extra routes (file serving, pages) registered by other layers. */
   routes?: ((app: FastifyInstance) => void)[];
 }
@@ -95,23 +89,22 @@ export function buildHttpServer(services: Services, opts: HttpOptions): FastifyI
       cleanups: [],
     };
     const contentType = String(request.headers['content-type'] ?? '').toLowerCase();
-    const discard = async (f: ReceivedFile) => {
-      if (f.claimed) return;
-      // A temporary blob, or the blob of a chunked upload that was never created.
-      const fresh = f.target.kind === 'append' && f.target.offset === 0 && f.target.stashKey === '';
-      if (f.target.kind === 'blob' || fresh) await services.blobs.delete(f.target.blobKey);
-    };
+    const discard = opts.parts.discard.bind(opts.parts);
     try {
       if (request.method === 'POST' && contentType.startsWith('multipart/form-data')) {
         const result = await parseMultipart(
           request.raw as IncomingMessage,
           { fieldBytes: cfg.maxFieldBytes, maxFiles: 8, maxFields: 500 },
-          async (field, partName, stream, fieldsSoFar) => {
-            const { plan, limit } = opts.planPart
-              ? await opts.planPart(field, fieldsSoFar, req)
-              : { plan: { kind: 'blob' as const }, limit: cfg.uploads.maxUploadSize };
-            return receivePart(services.blobs, field, partName, stream, plan, limit);
-          },
+          (field, partName, stream, fieldsSoFar) =>
+            opts.parts.receive(
+              {
+                requestId: req.requestId,
+                sessionCookie: req.sessionCookie,
+                param: (n) => fieldsSoFar.get(n) ?? req.query.get(n),
+                cleanups: req.cleanups,
+              },
+              { field, partName, stream },
+            ),
           discard,
           req.body,
         );

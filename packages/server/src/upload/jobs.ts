@@ -1,69 +1,73 @@
+import { randomUUID } from 'node:crypto';
 import { type Identity, identityForUser } from '../auth/identity.js';
+import type { GroupPermissions } from '../auth/rights.js';
+import type { UserService } from '../auth/users.js';
 import { MwError } from '../errors.js';
 import type { JobQueue } from '../jobs/queue.js';
-import type { Services } from '../services.js';
-import { ASSEMBLE_JOB, type ChunkedUploads } from './chunks.js';
-import type { StatusStore } from './status.js';
+import { ASSEMBLE_JOB, type Assembler } from './assemble.js';
+import { PUBLISH_JOB, type PublishJobParams, type StashSource } from './sources/stash.js';
+import { URL_JOB, type UrlJobParams, type UrlSource } from './sources/url.js';
+import type { StatusStore } from './stash/status.js';
 
-export const PUBLISH_JOB = 'PublishStashedFile';
-
-export interface PublishJobParams {
-  filekey: string;
-  userId: number;
-  filename: string;
-  comment: string;
-  text: string | null;
-  tags: string[];
-  watch: { watch: boolean; expiry: string | null } | null;
-  [k: string]: unknown;
+export interface UploadJobDeps {
+  users: Pick<UserService, 'byId'>;
+  permissions: GroupPermissions;
+  status: StatusStore;
+  assembler: Assembler;
+  stashSource: StashSource;
+  urlSource: UrlSource;
 }
 
-/** The identity a job acts as: the user's own rights (grants of the original session do not travel). */
-async function actingAs(services: Services, userId: number): Promise<Identity> {
-  const user = await services.users.byId(userId);
-  if (!user) throw new MwError('nosuchuser', `User ${userId} no longer exists.`);
-  return identityForUser(user, services.permissions);
-}
+const failure = (e: unknown, fallback: { code: string; info: string }) =>
+  e instanceof MwError ? { code: e.code, info: e.info, data: e.data } : fallback;
 
-const failure = (e: unknown) =>
-  e instanceof MwError
-    ? { code: e.code, info: e.info, data: e.data }
-    : { code: 'stashfailed', info: 'Internal error: Server failed to store temporary file.' };
+const storeFailure = { code: 'stashfailed', info: 'Internal error: Server failed to store temporary file.' };
+const publishFailure = {
+  code: 'publishfailed',
+  info: 'Internal error: Server failed to publish temporary file.',
+};
 
-/** Register the async upload jobs: chunk assembly and publishing from the stash. */
-export function registerUploadJobs(
-  services: Services,
-  jobs: JobQueue,
-  chunks: ChunkedUploads,
-  status: StatusStore,
-): void {
+/**
+ * The async upload jobs: chunk assembly, publishing from the stash, uploads by URL. Each records its
+ * stages and outcome in the upload status, and does nothing when a retried job finds it recorded.
+ */
+export function registerUploadJobs(jobs: JobQueue, d: UploadJobDeps): void {
+  /** The identity a job acts as: the user's own rights (grants of the original session do not travel). */
+  const actingAs = async (userId: number): Promise<Identity> => {
+    const user = await d.users.byId(userId);
+    if (!user) throw new MwError('nosuchuser', `User ${userId} no longer exists.`);
+    return identityForUser(user, d.permissions);
+  };
+  const settled = async (key: string, userId: number) => {
+    const prior = await d.status.get(key, userId);
+    return prior !== null && prior.result !== 'Poll';
+  };
+
   jobs.register(ASSEMBLE_JOB, {
     async run(params) {
       const filekey = String(params.filekey);
       const userId = Number(params.userId);
-      const prior = await status.get(filekey, userId);
-      if (prior && prior.result !== 'Poll') return; // already finished (a retried job)
-      await status.set(filekey, userId, { result: 'Poll', stage: 'assembling' });
-      const who = await actingAs(services, userId);
+      if (await settled(filekey, userId)) return;
+      const who = await actingAs(userId);
       try {
-        await chunks.assemble(filekey, who, (trx, entry, warnings) =>
-          status.set(
-            filekey,
-            userId,
-            { result: 'Success', stage: 'assembling', filekey: entry.key, warnings },
-            trx,
-          ),
+        // Nothing to do when another request or job holds the assembly: its outcome is recorded.
+        await d.assembler.run(filekey, `job-${randomUUID()}`, who, () =>
+          d.status.set(filekey, userId, { result: 'Poll', stage: 'assembling' }),
         );
       } catch (e) {
         if (!(e instanceof MwError)) throw e;
-        await status.set(filekey, userId, { result: 'Failure', stage: 'assembling', error: failure(e) });
+        await d.status.set(filekey, userId, {
+          result: 'Failure',
+          stage: 'assembling',
+          error: failure(e, storeFailure),
+        });
       }
     },
     async failed(params, e) {
-      await status.set(String(params.filekey), Number(params.userId), {
+      await d.status.set(String(params.filekey), Number(params.userId), {
         result: 'Failure',
         stage: 'assembling',
-        error: failure(e),
+        error: failure(e, storeFailure),
       });
     },
   });
@@ -71,42 +75,27 @@ export function registerUploadJobs(
   jobs.register(PUBLISH_JOB, {
     async run(raw) {
       const p = raw as PublishJobParams;
-      const prior = await status.get(p.filekey, p.userId);
-      if (prior && prior.result !== 'Poll') return;
-      await status.set(p.filekey, p.userId, { result: 'Poll', stage: 'publish' });
-      const who = await actingAs(services, p.userId);
-      const { service, stash } = services.uploads;
-      try {
-        const entry = await stash.get(p.filekey, who);
-        const file = await service.fromStash(entry);
-        const v = await service.verify(file, p.filename);
-        const cur = await services.files.current(v.name.dbKey);
-        if (cur && cur.sha1 === file.sha1 && cur.userId === p.userId && cur.blobKey === file.blobKey) {
-          // Published by an earlier attempt that died before recording it.
-          await stash.remove(p.filekey, { keepBlob: true });
-        } else {
-          await service.publish(v, { comment: p.comment, text: p.text, tags: p.tags, watch: p.watch }, who);
-        }
-        await status.set(p.filekey, p.userId, {
-          result: 'Success',
-          stage: 'publish',
-          filename: v.name.dbKey,
-        });
-      } catch (e) {
-        if (!(e instanceof MwError)) throw e;
-        await status.set(p.filekey, p.userId, { result: 'Failure', stage: 'publish', error: failure(e) });
-      }
+      if (await settled(p.filekey, p.userId)) return;
+      await d.status.set(p.filekey, p.userId, { result: 'Poll', stage: 'publish' });
+      await d.stashSource.publishJob(p, await actingAs(p.userId));
     },
     async failed(params, e) {
-      const err =
-        e instanceof MwError
-          ? failure(e)
-          : { code: 'publishfailed', info: 'Internal error: Server failed to publish temporary file.' };
-      await status.set(String(params.filekey), Number(params.userId), {
+      await d.status.set(String(params.filekey), Number(params.userId), {
         result: 'Failure',
         stage: 'publish',
-        error: err,
+        error: failure(e, publishFailure),
       });
+    },
+  });
+
+  jobs.register(URL_JOB, {
+    async run(raw) {
+      const p = raw as UrlJobParams;
+      if (await settled(p.statusKey, p.userId)) return;
+      await d.urlSource.job(p, await actingAs(p.userId));
+    },
+    async failed(params, e) {
+      await d.urlSource.jobFailed(String(params.statusKey), Number(params.userId), e);
     },
   });
 }

@@ -1,20 +1,42 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { type Readable, Transform, type TransformCallback } from 'node:stream';
-import type { ReceivedFile } from '../api/context.js';
 import { MwError } from '../errors.js';
 import { TAIL_BYTES } from '../mime/index.js';
 import type { BlobStore } from '../storage/blob-store.js';
-import { resumableSha1 } from './sha1.js';
+import { resumableSha1, type StreamingSha1, wholeSha1 } from '../util/sha1.js';
 
 /** How many leading bytes of each upload are kept in memory for type detection and verification. */
 export const HEAD_BYTES = 1024 * 1024;
 
-/** Where a file part goes: a new temporary blob, or appended to a chunked upload in progress. */
+/** Where a file part goes, decided while the request body arrives. */
 export type ReceivePlan =
+  /** A new temporary blob (whole files; chunks that cannot be appended in place). */
   | { kind: 'blob' }
+  /** The first chunk of a new chunked upload: a new appendable blob, where the upload will stay. */
+  | { kind: 'new-upload' }
+  /** A later chunk, appended at `offset` of its upload's blob (under the entry's lease). */
   | { kind: 'append'; stashKey: string; blobKey: string; offset: number; hashState: string | null };
 
-/** A streaming tap: counts, hashes and keeps the head of the bytes flowing through, enforcing a size limit. */
+/** Where the bytes of a received part are. */
+export type StoredPart =
+  | { kind: 'blob'; blobKey: string; sha1: string; tail: Buffer }
+  | { kind: 'new-upload'; blobKey: string; hashState: string }
+  | { kind: 'append'; stashKey: string; blobKey: string; offset: number; hashState: string };
+
+/** A file part of a multipart request, already stored. */
+export interface ReceivedFile {
+  field: string;
+  /** The part's own file name (clients send anything here; it is not used as the target name). */
+  partName: string;
+  size: number;
+  /** The first bytes (up to 1 MiB; none for chunks after the first). */
+  head: Buffer;
+  stored: StoredPart;
+  /** Set when the upload took ownership of the bytes (otherwise they are discarded after the request). */
+  claimed: boolean;
+}
+
+/** A streaming tap: counts, hashes and keeps the head (and tail) of the bytes flowing through, enforcing a size limit. */
 class Tap extends Transform {
   size = 0;
   private readonly headParts: Buffer[] = [];
@@ -24,7 +46,7 @@ class Tap extends Transform {
 
   constructor(
     private readonly limit: number,
-    private readonly update: (b: Buffer) => Promise<void> | undefined | void,
+    private readonly hash: StreamingSha1,
     /** How many leading bytes to keep (later chunks of a chunked upload need none). */
     private readonly headLimit = HEAD_BYTES,
     /** Whether to keep the last TAIL_BYTES (whole files only). */
@@ -39,9 +61,9 @@ class Tap extends Transform {
       cb(fileTooLarge(this.limit));
       return;
     }
-    let wait: Promise<void> | undefined | void;
+    let wait: Promise<void> | undefined;
     try {
-      wait = this.update(chunk);
+      wait = this.hash.update(chunk);
     } catch (e) {
       cb(e as Error);
       return;
@@ -102,60 +124,81 @@ export function newBlobKey(kind: 'upload' | 'thumb' = 'upload'): string {
 }
 
 /**
- * Stream an uploaded part into storage while sizing and hashing it. Never buffers the part:
- * only its first HEAD_BYTES are kept. On any failure nothing is left behind.
+ * Append `stream` at `offset` of an appendable blob while hashing it on from `hashState`; returns the
+ * state after it. The bytes are written where they stay: chunks are never copied again.
+ */
+export async function appendHashed(
+  blobs: BlobStore,
+  blobKey: string,
+  offset: number,
+  stream: Readable,
+  hashState: string | null,
+  opts: { limit?: number; keepHead?: boolean } = {},
+): Promise<{ size: number; head: Buffer; hashState: string }> {
+  const hasher = resumableSha1(hashState ? Buffer.from(hashState, 'base64') : null);
+  const tap = new Tap(opts.limit ?? Number.POSITIVE_INFINITY, hasher, opts.keepHead ? HEAD_BYTES : 0, false);
+  try {
+    await blobs.append(blobKey, offset, through(stream, tap));
+    const state = Buffer.from(await hasher.save()).toString('base64');
+    return { size: tap.size, head: tap.head(), hashState: state };
+  } catch (e) {
+    hasher.discard();
+    throw e;
+  }
+}
+
+/**
+ * Stream an uploaded part into storage while sizing and hashing it. Never buffers the part: only
+ * its first HEAD_BYTES (and, for whole files, its last TAIL_BYTES) are kept. On any failure nothing
+ * is left behind.
  */
 export async function receivePart(
   blobs: BlobStore,
-  field: string,
-  partName: string,
-  stream: Readable,
+  part: { field: string; partName: string; stream: Readable },
   plan: ReceivePlan,
   limit: number,
 ): Promise<ReceivedFile> {
-  if (plan.kind === 'append') {
-    const hasher = resumableSha1(plan.hashState ? Buffer.from(plan.hashState, 'base64') : null);
-    const tap = new Tap(limit, (b) => hasher.update(b), plan.offset === 0 ? HEAD_BYTES : 0, false);
-    let hashState: string;
+  const { field, partName, stream } = part;
+  if (plan.kind === 'new-upload') {
+    const blobKey = newBlobKey();
     try {
-      await blobs.append(plan.blobKey, plan.offset, through(stream, tap));
-      hashState = Buffer.from(await hasher.save()).toString('base64');
+      const r = await appendHashed(blobs, blobKey, 0, stream, null, { limit, keepHead: true });
+      return {
+        field,
+        partName,
+        size: r.size,
+        head: r.head,
+        stored: { kind: 'new-upload', blobKey, hashState: r.hashState },
+        claimed: false,
+      };
     } catch (e) {
-      hasher.discard();
       // The first chunk of an upload that never came to be: nothing may stay behind.
-      if (plan.offset === 0 && plan.stashKey === '') await blobs.delete(plan.blobKey);
+      await blobs.delete(blobKey);
       throw e;
     }
+  }
+  if (plan.kind === 'append') {
+    const r = await appendHashed(blobs, plan.blobKey, plan.offset, stream, plan.hashState, { limit });
+    const { stashKey, blobKey, offset } = plan;
     return {
       field,
       partName,
-      size: tap.size,
-      sha1: '',
-      head: tap.head(),
-      target: {
-        kind: 'append',
-        stashKey: plan.stashKey,
-        blobKey: plan.blobKey,
-        offset: plan.offset,
-        hashState,
-      },
+      size: r.size,
+      head: r.head,
+      stored: { kind: 'append', stashKey, blobKey, offset, hashState: r.hashState },
       claimed: false,
     };
   }
-  const hash = createHash('sha1');
-  const tap = new Tap(limit, (b) => {
-    hash.update(b);
-  });
+  const hash = wholeSha1();
+  const tap = new Tap(limit, hash);
   const blobKey = newBlobKey();
   await blobs.write(blobKey, through(stream, tap));
   return {
     field,
     partName,
     size: tap.size,
-    sha1: hash.digest('hex'),
     head: tap.head(),
-    tail: tap.tail(),
-    target: { kind: 'blob', blobKey },
+    stored: { kind: 'blob', blobKey, sha1: await hash.digest(), tail: tap.tail() },
     claimed: false,
   };
 }

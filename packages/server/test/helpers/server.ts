@@ -46,10 +46,13 @@ function mergeDeep<T>(a: T, b: DeepPartial<T>): T {
 }
 
 /** Start the real server in this process on an ephemeral port with a fresh data directory. */
-export async function startTestServer(overrides?: DeepPartial<Config>): Promise<TestServer> {
+export async function startTestServer(
+  overrides?: DeepPartial<Config>,
+  opts: Parameters<typeof startServer>[1] = {},
+): Promise<TestServer> {
   const dataDir = await mkdtemp(join(tmpdir(), 'mwup-test-'));
   const config = testConfig(dataDir, overrides);
-  const server = await startServer(config);
+  const server = await startServer(config, opts);
   return {
     origin: server.origin,
     api: server.api,

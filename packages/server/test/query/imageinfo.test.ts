@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { stashImageInfo, uploadImageInfo } from '../../src/files/imageinfo.js';
+import { uploadImageInfo } from '../../src/files/imageinfo.js';
+import { stashImageInfo } from '../../src/upload/stash/imageinfo.js';
 import { TestClient } from '../helpers/client.js';
 import { png, sha1, svg, text } from '../helpers/files.js';
 import { onlyPage, publish, shapeLines, startWiki, type Wiki } from './setup.js';
@@ -356,7 +357,8 @@ describe('prop=imageinfo and prop=stashimageinfo', () => {
     assert.match(si.canonicaltitle, /^File:\d{14}!php[A-Za-z0-9]{6}\.png$/);
     // The builder the upload module uses for stash answers prints every stash property.
     const entry = await w.s.server.services.uploads.stash.peek(key);
-    const full = await stashImageInfo({ config: w.s.server.services.config, fv: 1 }, entry!);
+    assert.equal(entry?.state, 'ready');
+    const full = await stashImageInfo({ config: w.s.server.services.config, fv: 1 }, entry);
     assert.deepEqual(Object.keys(full), [
       ...Object.keys(si).slice(0, 9),
       'commonmetadata',

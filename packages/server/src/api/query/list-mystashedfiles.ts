@@ -1,5 +1,5 @@
 import { MwError } from '../../errors.js';
-import type { FileProps } from '../../files/types.js';
+import { STATUS_WORD } from '../../upload/stash/state.js';
 import { noteMaxLimit } from './pageset.js';
 import { defineQueryModule } from './submodule.js';
 
@@ -19,16 +19,10 @@ export const listMystashedfiles = defineQueryModule({
       throw new MwError('stashnotloggedin', 'The upload stash is only available to logged-in users.');
     }
     noteMaxLimit(ctx, 'mystashedfiles', 'msflimit', p.limit);
-    let query = ctx.services.db
-      .selectFrom('uploadstash')
-      .select(['key', 'status', 'size', 'mime', 'props'])
-      .where('user_id', '=', ctx.user.id)
-      .where('expires_ms', '>', Date.now());
-    if (p.continue !== undefined) query = query.where('key', '>=', p.continue);
-    const rows = await query
-      .orderBy('key')
-      .limit(p.limit + 1)
-      .execute();
+    const rows = await ctx.services.uploads.stash.listForUser(ctx.user.id, {
+      ...(p.continue !== undefined ? { from: p.continue } : {}),
+      limit: p.limit + 1,
+    });
     const props = new Set(p.prop);
     const list: Record<string, unknown>[] = [];
     for (const [i, r] of rows.entries()) {
@@ -36,10 +30,10 @@ export const listMystashedfiles = defineQueryModule({
         q.continuation.msfcontinue = r.key;
         break;
       }
-      const item: Record<string, unknown> = { filekey: r.key, status: r.status };
-      const fp = r.props ? (JSON.parse(r.props) as Partial<FileProps>) : {};
+      const item: Record<string, unknown> = { filekey: r.key, status: STATUS_WORD[r.state] };
+      const fp = r.props;
       if (props.has('size')) {
-        item.size = Number(r.size);
+        item.size = r.size;
         item.width = fp.width ?? 0;
         item.height = fp.height ?? 0;
         item.bits = fp.bits ?? 0;

@@ -1,12 +1,12 @@
 import { MwError } from '../../errors.js';
-import { STASH_PROPS, stashInfo } from '../../files/imageinfo.js';
-import { FILEKEY_RE, type StashEntry } from '../../upload/stash.js';
+import { STASH_PROPS, stashInfo } from '../../upload/stash/imageinfo.js';
+import { FILEKEY_RE, type ReadyEntry, stashNotFound } from '../../upload/stash/state.js';
 import type { ApiContext } from '../context.js';
 import { THUMB_PARAMS, thumbRequest } from './prop-imageinfo.js';
 import { defineQueryModule } from './submodule.js';
 
 /** UploadStash::getFile for the current user, with MediaWiki's stash errors. */
-export async function stashFileFor(ctx: ApiContext, key: string): Promise<StashEntry> {
+export async function stashFileFor(ctx: ApiContext, key: string): Promise<ReadyEntry> {
   if (!ctx.user)
     throw new MwError('uploadstash-not-logged-in', 'No user is logged in, files must belong to users');
   if (!FILEKEY_RE.test(key)) {
@@ -14,8 +14,7 @@ export async function stashFileFor(ctx: ApiContext, key: string): Promise<StashE
   }
   const e = await ctx.services.uploads.stash.peek(key);
   // Chunked uploads still being received or assembled are not files yet.
-  if (!e || e.sha1 === null)
-    throw new MwError('uploadstash-file-not-found', `Key "${key}" not found in stash.`);
+  if (e?.state !== 'ready') throw stashNotFound(key);
   if (e.userId !== ctx.user.id) {
     throw new MwError('uploadstash-wrong-owner', `This file (${key}) doesn't belong to the current user.`);
   }

@@ -1,4 +1,4 @@
-import type { Db } from '../db/index.js';
+import type { Db } from '../../db/index.js';
 
 /** What `checkstatus` reports for a file key: a stage of an async job, its result, or its failure. */
 export interface UploadStatus {
@@ -45,7 +45,16 @@ export class StatusStore {
     return JSON.parse(r.data) as UploadStatus;
   }
 
-  async clear(key: string, db: Db = this.db): Promise<void> {
-    await db.deleteFrom('upload_status').where('key', '=', key).execute();
+  /**
+   * Record an outcome for whoever is waiting for it: only when a status is kept for the key (an
+   * async job, or a `checkstatus` during the work). Part of the transaction that makes the outcome.
+   */
+  async setIfKept(key: string, status: UploadStatus, db: Db = this.db): Promise<void> {
+    const now = Date.now();
+    await db
+      .updateTable('upload_status')
+      .set({ data: JSON.stringify(status), updated_ms: now, expires_ms: now + StatusStore.TTL_MS })
+      .where('key', '=', key)
+      .execute();
   }
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { createSHA1 } from 'hash-wasm';
-import { resumableSha1 } from '../../src/upload/sha1.js';
+import { resumableSha1, sha1OfState, wholeSha1 } from '../../src/util/sha1.js';
 
 const nodeSha1 = (b: Uint8Array) => createHash('sha1').update(b).digest('hex');
 
@@ -12,7 +12,7 @@ async function digestOf(state: Uint8Array): Promise<string> {
   return h.digest('hex');
 }
 
-describe('resumable SHA-1 (hashed in a worker thread)', () => {
+describe('SHA-1', () => {
   it('gives the SHA-1 of every byte, across pieces of any size and a save/resume in between', async () => {
     const data = randomBytes(5 * 1024 * 1024 + 12345);
     const cut = 3 * 1024 * 1024 + 7;
@@ -50,5 +50,20 @@ describe('resumable SHA-1 (hashed in a worker thread)', () => {
     const dropped = resumableSha1(null);
     await dropped.update(randomBytes(1000));
     dropped.discard();
+  });
+
+  it('gives the digest of a saved state, of a resumed hash and of a whole file alike', async () => {
+    const data = randomBytes(3 * 1024 * 1024 + 5);
+    const first = resumableSha1(null);
+    await first.update(data.subarray(0, 1000));
+    const state = await first.save();
+    assert.equal(await sha1OfState(state), nodeSha1(data.subarray(0, 1000)));
+    assert.equal(await sha1OfState(null), nodeSha1(Buffer.alloc(0)));
+    const resumed = resumableSha1(state);
+    await resumed.update(data.subarray(1000));
+    assert.equal(await resumed.digest(), nodeSha1(data));
+    const whole = wholeSha1();
+    for (let at = 0; at < data.length; at += 1 << 20) whole.update(data.subarray(at, at + (1 << 20)));
+    assert.equal(await whole.digest(), nodeSha1(data));
   });
 });

@@ -1,0 +1,123 @@
+import type { Identity } from '../auth/identity.js';
+import type { Config } from '../config.js';
+import type { Db } from '../db/index.js';
+import { MwError, recoverable } from '../errors.js';
+import type { FileRepo } from '../files/repo.js';
+import type { FileProps } from '../files/types.js';
+import type { BlobStore } from '../storage/blob-store.js';
+import { checkName, detectMime, mediaProps, type NameCheck, verifyContent } from './analyze.js';
+import { contentOf, type UploadFile } from './file.js';
+import { computeWarnings, type UploadWarnings } from './warnings.js';
+
+/** An upload that passed verification. */
+export interface Verified {
+  file: UploadFile;
+  name: NameCheck;
+  props: FileProps;
+}
+
+const emptyFile = () => new MwError('empty-file', 'The file you submitted was empty.');
+
+/**
+ * The checks of an upload, in MediaWiki's words: name rules, content verification, warnings,
+ * overwrite rights and the upload rate limit. Shared by every source and by assembly.
+ */
+export class UploadChecks {
+  constructor(private readonly d: { config: Config; db: Db; blobs: BlobStore; files: FileRepo }) {}
+
+  private mimeOnce(file: UploadFile): () => Promise<string> {
+    let p: Promise<string> | undefined;
+    return () => {
+      p ??= detectMime(contentOf(this.d.blobs, file));
+      return p;
+    };
+  }
+
+  /** Only the name rules (chunks, async publish): MediaWiki's validateName. */
+  async verifyName(file: UploadFile, desiredName: string): Promise<NameCheck> {
+    return checkName(desiredName, this.d.config, this.mimeOnce(file));
+  }
+
+  /**
+   * Full verification in MediaWiki's order: empty file, size limit, content (MIME, scripts, MIME vs
+   * extension), then the name rules (whose errors are recoverable).
+   */
+  async verify(
+    file: UploadFile,
+    desiredName: string,
+    maxSize = this.d.config.uploads.maxUploadSize,
+  ): Promise<Verified> {
+    if (file.size === 0) throw emptyFile();
+    if (file.size > maxSize) {
+      throw new MwError('file-too-large', 'The file you submitted was too large.', { max: maxSize });
+    }
+    let name: NameCheck | null = null;
+    let nameError: unknown = null;
+    try {
+      name = await checkName(desiredName, this.d.config, this.mimeOnce(file));
+    } catch (e) {
+      nameError = e;
+    }
+    const src = contentOf(this.d.blobs, file);
+    // A banned extension is only reported after the content checks (MediaWiki knows the final
+    // extension by then, so a PNG named `x.exe` fails as a MIME mismatch first).
+    const finalExt =
+      name?.finalExt ??
+      (nameError instanceof MwError && nameError.code === 'filetype-banned'
+        ? String(nameError.data.filetype ?? '')
+        : null);
+    const checked = await verifyContent(src, finalExt, this.d.config);
+    const props = await mediaProps(src, checked);
+    if (nameError) throw nameError;
+    return { file, name: name!, props };
+  }
+
+  warnings(v: { name: NameCheck; file: UploadFile }, who: Identity): Promise<UploadWarnings> {
+    return computeWarnings(
+      this.d,
+      {
+        dbKey: v.name.dbKey,
+        finalExt: v.name.finalExt,
+        nameWarnings: v.name.warnings,
+        size: v.file.size,
+        sha1: v.file.sha1,
+      },
+      who,
+    );
+  }
+
+  /** Overwriting needs `reupload`, or `reupload-own` when the user uploaded the current version. */
+  async checkOverwrite(dbKey: string, who: Identity): Promise<void> {
+    const cur = await this.d.files.current(dbKey);
+    if (!cur) return;
+    if (who.rights.has('reupload')) return;
+    if (who.rights.has('reupload-own') && who.user && cur.userId === who.user.id) return;
+    throw recoverable(
+      new MwError(
+        'fileexists-forbidden',
+        `A file with this name already exists, and cannot be overwritten.\nIf you still want to upload your file, please go back and use a new name.\n[[File:${dbKey}|thumb|center|${dbKey}]]`,
+      ),
+    );
+  }
+
+  /** Uploads per minute for users without `noratelimit` (0 = no limit). */
+  async checkRateLimit(who: Identity): Promise<void> {
+    const limit = this.d.config.uploads.rateLimitPerMinute;
+    if (!limit || who.rights.has('noratelimit') || !who.user) return;
+    const since = new Date(Date.now() - 60_000).toISOString().replace(/\.\d+Z$/, 'Z');
+    const r = await this.d.db
+      .selectFrom('logging')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('type', '=', 'upload')
+      .where('user_id', '=', who.user.id)
+      .where('timestamp', '>=', since)
+      .executeTakeFirst();
+    if (Number(r?.n ?? 0) >= limit) {
+      throw new MwError(
+        'ratelimited',
+        "You've exceeded your rate limit. Please wait some time and try again.",
+        { retryafter: 60 },
+      );
+    }
+  }
+}

@@ -1,0 +1,236 @@
+import type { Config } from '../../config.js';
+import { MwError } from '../../errors.js';
+import type { JobQueue } from '../../jobs/queue.js';
+import type { BlobStore } from '../../storage/blob-store.js';
+import { ASSEMBLE_JOB, type Assembler } from '../assemble.js';
+import type { UploadChecks } from '../checks.js';
+import { appendHashed, newBlobKey, type ReceivedFile, type ReceivePlan } from '../receive.js';
+import type { Caller, Target, UploadAnswer } from '../requests.js';
+import type { StashLeases } from '../stash/locks.js';
+import { type ChunkedEntry, type StashTransitions, stashNotFound } from '../stash/state.js';
+import type { StatusStore } from '../stash/status.js';
+import type { UploadStash } from '../stash/store.js';
+
+/** A chunk request (MediaWiki's UploadFromChunks). */
+export interface ChunkRequest {
+  part: ReceivedFile;
+  /** Absent for the first chunk. */
+  filekey?: string;
+  offset: number;
+  filesize: number;
+}
+
+const invalidOffset = (stored: number) =>
+  // MediaWiki sends the expected offset as a string; clients parse it either way.
+  new MwError('stashfailed', 'Invalid chunk offset', { offset: String(stored) });
+
+const alreadyComplete = () =>
+  new MwError('stashfailed', 'Chunked upload is already completed, check status for details.');
+
+/**
+ * Chunked uploads into the stash. Each chunk is appended to one blob where it stays, while the
+ * request body arrives when it can be (see `plan`); the SHA-1 state travels with the entry, so
+ * finishing never re-reads the chunks. The last chunk moves the entry to assembling, which this
+ * request does right away, or a job (`async`).
+ */
+export class ChunkSource {
+  constructor(
+    private readonly d: {
+      config: Config;
+      blobs: BlobStore;
+      stash: UploadStash;
+      leases: StashLeases;
+      transitions: StashTransitions;
+      status: StatusStore;
+      jobs: JobQueue;
+      checks: UploadChecks;
+      assembler: Assembler;
+    },
+  ) {}
+
+  /**
+   * Where a chunk part should be written while the request body is still arriving: straight onto
+   * the upload's blob when the request looks valid (holding the entry's lease until `release`), else
+   * a temporary blob that `upload` checks and appends.
+   */
+  async plan(
+    userId: number | null,
+    filekey: string | undefined,
+    offset: number | undefined,
+    owner: string,
+  ): Promise<{ plan: ReceivePlan; release?: () => Promise<void> }> {
+    if (userId === null) return { plan: { kind: 'blob' } };
+    if (!filekey && offset === 0) return { plan: { kind: 'new-upload' } };
+    if (!filekey || offset === undefined || offset <= 0) return { plan: { kind: 'blob' } };
+    const e = await this.d.stash.peek(filekey);
+    if (e?.userId !== userId || e.state !== 'receiving' || e.size !== offset)
+      return { plan: { kind: 'blob' } };
+    const got = await this.d.leases.acquire(filekey, owner, 'receiving', 30_000);
+    if (got.kind !== 'acquired') return { plan: { kind: 'blob' } };
+    const release = () => got.lease.release();
+    const fresh = await this.d.stash.peek(filekey);
+    if (fresh?.state !== 'receiving' || fresh.size !== offset) return { plan: { kind: 'blob' }, release };
+    return {
+      plan: { kind: 'append', stashKey: filekey, blobKey: fresh.blobKey, offset, hashState: fresh.hashState },
+      release,
+    };
+  }
+
+  /** A chunk: MediaWiki's checks in its order, store it, then Continue, Warning, or the assembly. */
+  async upload(caller: Caller, r: ChunkRequest, target: Target): Promise<UploadAnswer> {
+    const { checks } = this.d;
+    const { who } = caller;
+    const { part, offset, filesize } = r;
+    if (r.filekey) await this.d.stash.get(r.filekey, who);
+    caller.authorize(false);
+    const max = this.d.config.uploads.maxUploadSize;
+    if (filesize > max) throw new MwError('file-too-large', 'The file you submitted was too large.', { max });
+    const probe = {
+      blobKey: '',
+      size: part.size,
+      sha1: '',
+      head: offset === 0 ? part.head : Buffer.alloc(0),
+      sourceType: 'chunks' as const,
+    };
+    const name = await checks.verifyName(probe, target.filename);
+    if (!target.stash) await checks.checkOverwrite(name.dbKey, who);
+    const warnings = target.ignoreWarnings ? {} : await checks.warnings({ name, file: probe }, who);
+    this.checkChunk(offset, part.size, filesize);
+    const hasWarnings = Object.keys(warnings).length > 0;
+    // Who assembles when this chunk completes the file: this request, or (async, or an answer with
+    // warnings) nobody yet — a job, queued now or when someone asks with checkstatus.
+    const assembler = target.async || hasWarnings ? null : caller.requestId;
+    const entry =
+      offset === 0
+        ? await this.first(caller, part, target.filename, filesize, name.finalExt, assembler)
+        : await this.next(caller, r, target.filename, assembler);
+    part.claimed = true;
+    if (hasWarnings) return { result: 'Warning', warnings, filekey: entry.key };
+    if (entry.size < filesize) return { result: 'Continue', offset: entry.size, filekey: entry.key };
+    return this.finish(caller, entry, target.async);
+  }
+
+  /** Checks MediaWiki makes on every chunk before storing it (after name checks and warnings). */
+  private checkChunk(offset: number, chunkSize: number, filesize: number): void {
+    if (offset + chunkSize > filesize) {
+      throw new MwError('invalid-chunk', 'Offset plus current chunk is greater than claimed file size.');
+    }
+    const min = this.d.config.uploads.minChunkSize;
+    if (offset + chunkSize < filesize && chunkSize < min) {
+      throw new MwError(
+        'chunk-too-small',
+        `Minimum chunk size is ${min.toLocaleString('en-US')} bytes for non-final chunks.`,
+      );
+    }
+  }
+
+  /** The first chunk: a new entry, receiving (or assembling, when it is the whole file). */
+  private async first(
+    caller: Caller,
+    part: ReceivedFile,
+    filename: string,
+    filesize: number,
+    ext: string,
+    assembler: string | null,
+  ): Promise<ChunkedEntry> {
+    let blobKey: string;
+    let hashState: string;
+    if (part.stored.kind === 'new-upload') {
+      ({ blobKey, hashState } = part.stored);
+    } else {
+      blobKey = newBlobKey();
+      hashState = await this.copyInto(blobKey, 0, null, part);
+    }
+    return this.d.stash.startChunked({
+      userId: caller.who.user!.id,
+      blobKey,
+      filename,
+      size: part.size,
+      expectedSize: filesize,
+      hashState,
+      ext,
+      assembler,
+      leaseMs: this.d.leases.leaseMs,
+    });
+  }
+
+  /** A later chunk, under the entry's lease: receiving → receiving | assembling. */
+  private async next(
+    caller: Caller,
+    r: ChunkRequest,
+    filename: string,
+    assembler: string | null,
+  ): Promise<ChunkedEntry> {
+    const filekey = r.filekey!;
+    const got = await this.d.leases.acquire(filekey, caller.requestId, 'receiving', 60_000);
+    if (got.kind === 'missing') throw stashNotFound(filekey);
+    if (got.kind === 'busy') {
+      throw new MwError('stashfailed', 'Another request for this chunked upload is still running.', {
+        retryable: true,
+      });
+    }
+    try {
+      const e = await this.d.stash.get(filekey, caller.who);
+      if (got.kind !== 'acquired' || e.state !== 'receiving') throw alreadyComplete();
+      if (e.size !== r.offset) throw invalidOffset(e.size);
+      const max = this.d.config.uploads.maxUploadSize;
+      if (e.size + r.part.size > max) {
+        throw new MwError('stashfailed', 'The file you submitted was too large.', { offset: String(e.size) });
+      }
+      const s = r.part.stored;
+      const inPlace =
+        s.kind === 'append' && s.stashKey === filekey && s.offset === r.offset && s.blobKey === e.blobKey;
+      const hashState = inPlace ? s.hashState : await this.copyInto(e.blobKey, r.offset, e.hashState, r.part);
+      const size = r.offset + r.part.size;
+      const change = {
+        offset: r.offset,
+        size,
+        hashState,
+        chunkCount: e.chunkCount + 1,
+        filename,
+        expectedSize: r.filesize,
+        complete: size === r.filesize,
+        keepLease: assembler === caller.requestId,
+      };
+      if (!(await this.d.transitions.chunkStored(filekey, caller.requestId, change))) {
+        // The lease ran out and another request moved the upload on: say where it stands.
+        const now = await this.d.stash.peek(filekey);
+        if (!now) throw stashNotFound(filekey);
+        throw now.state === 'receiving' ? invalidOffset(now.size) : alreadyComplete();
+      }
+      return {
+        ...e,
+        state: change.complete ? 'assembling' : 'receiving',
+        size,
+        hashState,
+        chunkCount: change.chunkCount,
+        filename,
+        expectedSize: r.filesize,
+      };
+    } finally {
+      if (got.kind === 'acquired') await got.lease.release();
+    }
+  }
+
+  /** Append a chunk that was stored in a temporary blob (clients that send fields after the file). */
+  private async copyInto(blobKey: string, offset: number, state: string | null, part: ReceivedFile) {
+    if (part.stored.kind !== 'blob') throw new Error('chunk not in a temporary blob');
+    const src = this.d.blobs.read(part.stored.blobKey);
+    const r = await appendHashed(this.d.blobs, blobKey, offset, src, state);
+    await this.d.blobs.delete(part.stored.blobKey);
+    return r.hashState;
+  }
+
+  /** All bytes are in: assemble now (this request holds the entry), or leave it to a job (Poll). */
+  private async finish(caller: Caller, e: ChunkedEntry, asyncMode: boolean): Promise<UploadAnswer> {
+    const userId = caller.who.user!.id;
+    if (asyncMode) {
+      await this.d.status.set(e.key, userId, { result: 'Poll', stage: 'queued' });
+      await this.d.jobs.enqueue(ASSEMBLE_JOB, { filekey: e.key, userId }, { dedupeKey: `assemble:${e.key}` });
+      return { result: 'Poll', stage: 'queued', filekey: e.key };
+    }
+    const done = await this.d.assembler.run(e.key, caller.requestId, caller.who);
+    if (done.kind === 'elsewhere') return { result: 'Poll', stage: 'assembling', filekey: e.key };
+    return { result: 'Success', filekey: done.entry.key, warnings: done.warnings, stashed: done.entry };
+  }
+}

@@ -1,0 +1,109 @@
+import type { Db } from '../../db/index.js';
+import type { StashState } from './state.js';
+
+/** A lease held on a stash row: renewed while held, so a crashed holder loses it when it runs out. */
+export interface HeldLease {
+  readonly owner: string;
+  /** Set when a renewal found the lease taken over (the holder must stop and not commit). */
+  readonly lost: boolean;
+  /** Stop renewing and give the lease up (if the row is still in the state it was taken in). */
+  release(): Promise<void>;
+}
+
+export type Acquired =
+  | { kind: 'acquired'; lease: HeldLease }
+  /** No such entry. */
+  | { kind: 'missing' }
+  /** The entry is in another state: nothing to wait for. */
+  | { kind: 'other-state'; state: StashState }
+  /** Another holder kept it longer than we waited. */
+  | { kind: 'busy' };
+
+/**
+ * Leases on stash rows (columns `lease_owner`, `lease_until_ms`), so that one request at a time
+ * appends to a chunked upload and one request or job at a time assembles it, across processes and
+ * machines. Taking a lease is a compare-and-set: free, ran out, or already ours.
+ */
+export class StashLeases {
+  constructor(
+    private readonly db: Db,
+    readonly leaseMs = 30_000,
+  ) {}
+
+  private async tryTake(key: string, owner: string, state: StashState): Promise<boolean> {
+    const now = Date.now();
+    const r = await this.db
+      .updateTable('uploadstash')
+      .set({ lease_owner: owner, lease_until_ms: now + this.leaseMs })
+      .where('key', '=', key)
+      .where('state', '=', state)
+      .where((eb) =>
+        eb.or([eb('lease_owner', 'is', null), eb('lease_until_ms', '<', now), eb('lease_owner', '=', owner)]),
+      )
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
+  }
+
+  /**
+   * Take the lease on an entry in `state`, waiting up to `waitMs` while another holder has it. An
+   * entry in another state is reported at once (its work is not ours to wait for).
+   */
+  async acquire(key: string, owner: string, state: StashState, waitMs: number): Promise<Acquired> {
+    const until = Date.now() + waitMs;
+    for (;;) {
+      if (await this.tryTake(key, owner, state))
+        return { kind: 'acquired', lease: this.hold(key, owner, state) };
+      const row = await this.db
+        .selectFrom('uploadstash')
+        .select('state')
+        .where('key', '=', key)
+        .executeTakeFirst();
+      if (!row) return { kind: 'missing' };
+      if (row.state !== state) return { kind: 'other-state', state: row.state };
+      if (Date.now() >= until) return { kind: 'busy' };
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  }
+
+  /** Renew the lease every third of its time until released. */
+  private hold(key: string, owner: string, state: StashState): HeldLease {
+    let lost = false;
+    let released = false;
+    const renew = setInterval(() => {
+      void this.db
+        .updateTable('uploadstash')
+        .set({ lease_until_ms: Date.now() + this.leaseMs })
+        .where('key', '=', key)
+        .where('state', '=', state)
+        .where('lease_owner', '=', owner)
+        .executeTakeFirst()
+        .then((r) => {
+          // The row moved on (our own transition) or was taken over: stop either way.
+          if (Number(r.numUpdatedRows) === 0) {
+            clearInterval(renew);
+            if (!released) lost = true;
+          }
+        })
+        .catch(() => {});
+    }, this.leaseMs / 3);
+    renew.unref();
+    return {
+      owner,
+      get lost() {
+        return lost;
+      },
+      release: async () => {
+        if (released) return;
+        released = true;
+        clearInterval(renew);
+        await this.db
+          .updateTable('uploadstash')
+          .set({ lease_owner: null, lease_until_ms: null })
+          .where('key', '=', key)
+          .where('state', '=', state)
+          .where('lease_owner', '=', owner)
+          .execute();
+      },
+    };
+  }
+}
