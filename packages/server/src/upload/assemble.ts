@@ -65,7 +65,8 @@ export class Assembler {
       if (!e) throw stashNotFound(filekey);
       if (e.state !== 'assembling' || e.size !== e.expectedSize) throw incomplete();
       await this.d.hooks?.beforeAssemble?.(filekey);
-      if (lease.lost) return { kind: 'elsewhere' };
+      // Still ours? (A holder that stalled past its lease may have been taken over.)
+      if (!(await lease.renew())) return { kind: 'elsewhere' };
       const sha1 = await sha1OfState(e.hashState ? Buffer.from(e.hashState, 'base64') : null);
       await this.d.blobs.seal(e.blobKey, e.size);
       const file = {

@@ -10,6 +10,7 @@ import {
   publishRace,
   type RaceSetup,
   syncAssemblyRace,
+  takeOverAfterLease,
 } from '../upload/stash-races.js';
 import { createTestDatabase, type TestDatabase } from './pg.js';
 import { missingServers, removeAll, s3Config } from './s3-env.js';
@@ -56,6 +57,9 @@ describe('one stash entry, racing requests on two instances (PostgreSQL and S3)'
 
   it('checkstatus and repeated final chunks during an async assembly start no second one', () =>
     asyncAssemblyRace(t, 'Race async.png'));
+
+  it('an assembly whose lease ran out is taken over by checkstatus; the stalled holder changes nothing', () =>
+    takeOverAfterLease(t, 'Race takeover.png'));
 
   it('publishes of one file key on both instances at once to two names: one version, the other gets uploadstash-file-not-found', () =>
     publishRace(t, ['Race pub A.png', 'Race pub B.png']));

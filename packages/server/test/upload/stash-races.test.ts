@@ -1,7 +1,14 @@
 import { after, before, describe, it } from 'node:test';
 import { TestClient } from '../helpers/client.js';
 import { createBot, startTestServer, type TestServer } from '../helpers/server.js';
-import { asyncAssemblyRace, Gates, publishRace, type RaceSetup, syncAssemblyRace } from './stash-races.js';
+import {
+  asyncAssemblyRace,
+  Gates,
+  publishRace,
+  type RaceSetup,
+  syncAssemblyRace,
+  takeOverAfterLease,
+} from './stash-races.js';
 
 describe('one stash entry, racing requests (SQLite)', () => {
   let s: TestServer;
@@ -24,6 +31,9 @@ describe('one stash entry, racing requests (SQLite)', () => {
 
   it('checkstatus and repeated final chunks during an async assembly start no second one', () =>
     asyncAssemblyRace(t, 'Race async.png'));
+
+  it('an assembly whose lease ran out is taken over by checkstatus; the stalled holder changes nothing', () =>
+    takeOverAfterLease(t, 'Race takeover.png'));
 
   it('two concurrent publishes of one file key to two names: one version, the other gets uploadstash-file-not-found', () =>
     publishRace(t, ['Race pub A.png', 'Race pub B.png']));

@@ -192,3 +192,51 @@ export async function publishRace(t: RaceSetup, names: [string, string]): Promis
     t.gates.publish = null;
   }
 }
+
+/**
+ * A synchronous assembly whose lease ran out (its holder stalled or died) is taken over by the next
+ * checkstatus, as a job; the stalled holder then changes nothing and answers Poll.
+ */
+export async function takeOverAfterLease(t: RaceSetup, filename: string): Promise<void> {
+  const g = gate();
+  t.gates.assemble = g;
+  try {
+    const data = pngOfSize(3000);
+    const p = { filename, filesize: data.length, ignorewarnings: 1 };
+    const first = await sendChunk(t.onA, { ...p, offset: 0 }, data.subarray(0, 1500));
+    const key: string = first.json.upload.filekey;
+    const final = sendChunk(t.onA, { ...p, offset: 1500, filekey: key }, data.subarray(1500));
+    await g.arrived(1);
+    assert.deepEqual((await checkStatus(t.onB, key)).json.upload, { result: 'Poll', stage: 'assembling' });
+    assert.equal(await assemblyJobs(t.a, key), 0, 'not while the lease is held');
+    // The holder is gone as far as anyone can tell: its lease ran out.
+    await t.a.server.services.db
+      .updateTable('uploadstash')
+      .set({ lease_until_ms: Date.now() - 1 })
+      .where('key', '=', key)
+      .execute();
+    const taken = await checkStatus(t.onB, key);
+    assert.deepEqual(taken.json.upload, { result: 'Poll', stage: 'queued' }, taken.text);
+    assert.equal(await assemblyJobs(t.a, key), 1);
+    await g.arrived(2);
+    g.open();
+    const stalled = await final;
+    assert.deepEqual(
+      stalled.json.upload,
+      { result: 'Poll', stage: 'assembling', filekey: key },
+      stalled.text,
+    );
+    const done = await pollUntilSettled(t.onB, key);
+    assert.equal(done.json.upload?.result, 'Success', done.text);
+    assert.equal(done.json.upload.imageinfo.sha1, sha1(data));
+    await jobsSettled(t.a);
+    assert.deepEqual(
+      await stashKeysNamed(t.a, filename),
+      [done.json.upload.filekey],
+      'one upload, one file key',
+    );
+  } finally {
+    g.open();
+    t.gates.assemble = null;
+  }
+}

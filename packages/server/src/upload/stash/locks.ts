@@ -4,8 +4,11 @@ import type { StashState } from './state.js';
 /** A lease held on a stash row: renewed while held, so a crashed holder loses it when it runs out. */
 export interface HeldLease {
   readonly owner: string;
-  /** Set when a renewal found the lease taken over (the holder must stop and not commit). */
-  readonly lost: boolean;
+  /**
+   * Extend the lease now. False when it is no longer ours (taken over after it ran out, or the row
+   * moved on): the holder must stop. Also done in the background every third of the lease time.
+   */
+  renew(): Promise<boolean>;
   /** Stop renewing and give the lease up (if the row is still in the state it was taken in). */
   release(): Promise<void>;
 }
@@ -67,35 +70,28 @@ export class StashLeases {
 
   /** Renew the lease every third of its time until released. */
   private hold(key: string, owner: string, state: StashState): HeldLease {
-    let lost = false;
     let released = false;
-    const renew = setInterval(() => {
-      void this.db
+    const renew = async () => {
+      const r = await this.db
         .updateTable('uploadstash')
         .set({ lease_until_ms: Date.now() + this.leaseMs })
         .where('key', '=', key)
         .where('state', '=', state)
         .where('lease_owner', '=', owner)
-        .executeTakeFirst()
-        .then((r) => {
-          // The row moved on (our own transition) or was taken over: stop either way.
-          if (Number(r.numUpdatedRows) === 0) {
-            clearInterval(renew);
-            if (!released) lost = true;
-          }
-        })
-        .catch(() => {});
-    }, this.leaseMs / 3);
-    renew.unref();
+        .executeTakeFirst();
+      const held = Number(r.numUpdatedRows) === 1;
+      if (!held) clearInterval(timer);
+      return held;
+    };
+    const timer = setInterval(() => void renew().catch(() => {}), this.leaseMs / 3);
+    timer.unref();
     return {
       owner,
-      get lost() {
-        return lost;
-      },
+      renew,
       release: async () => {
         if (released) return;
         released = true;
-        clearInterval(renew);
+        clearInterval(timer);
         await this.db
           .updateTable('uploadstash')
           .set({ lease_owner: null, lease_until_ms: null })
