@@ -51,7 +51,7 @@ export class Uploads {
 
   constructor(d: UploadDeps) {
     const { config, db, blobs, files, jobs } = d;
-    this.stash = new UploadStash(db, blobs, config);
+    this.stash = new UploadStash(db, blobs, config, files);
     const stash = this.stash;
     const leases = new StashLeases(db);
     const transitions = new StashTransitions(db, () => stash.expiry(), leases.leaseMs);

@@ -18,6 +18,7 @@ else
     const dir = await mkdtemp(join(tmpdir(), 'mwup-stash-'));
     return {
       db: h.db,
+      dialect: h.dialect,
       blobs: new LocalBlobStore(dir),
       async dispose() {
         await h.close();

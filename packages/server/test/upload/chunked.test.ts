@@ -3,17 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { type ApiAnswer, TestClient } from '../helpers/client.js';
 import { pngOfSize, sha1 } from '../helpers/files.js';
 import { createBot, startTestServer, type TestServer } from '../helpers/server.js';
-
-async function sendChunk(
-  c: TestClient,
-  params: Record<string, string | number | undefined>,
-  data: Uint8Array,
-): Promise<ApiAnswer> {
-  return c.post(
-    { action: 'upload', stash: 1, token: await c.csrf(), ...params },
-    { files: { chunk: { data, filename: 'chunk.bin' } } },
-  );
-}
+import { checkStatus, sendChunk } from './chunks.js';
 
 /** Upload `data` in chunks of `size`; returns the answers. */
 async function uploadInChunks(
@@ -58,7 +48,7 @@ describe('chunked uploads', () => {
     assert.deepEqual(r1.json.upload.result, 'Continue');
     assert.equal(r1.json.upload.offset, 1536);
     const key = r1.json.upload.filekey;
-    const st = await c.post({ action: 'upload', filekey: key, checkstatus: 1, token: await c.csrf() });
+    const st = await checkStatus(c, key);
     assert.deepEqual(st.json.upload, { result: 'Continue', stage: 'uploading', offset: 1536 });
     const r2 = await sendChunk(
       c,
@@ -75,7 +65,7 @@ describe('chunked uploads', () => {
     const newKey = r3.json.upload.filekey;
     assert.notEqual(newKey, key);
     assert.equal(r3.json.upload.imageinfo.sha1, sha1(data));
-    const gone = await c.post({ action: 'upload', filekey: key, checkstatus: 1, token: await c.csrf() });
+    const gone = await checkStatus(c, key);
     assert.equal(gone.json.error.code, 'missingresult');
     const pub = await c.post({
       action: 'upload',
@@ -262,7 +252,7 @@ describe('chunked uploads', () => {
     const key = last.json.upload.filekey;
     const poll = async (k: string) => {
       for (let i = 0; i < 200; i++) {
-        const r = await c.post({ action: 'upload', filekey: k, checkstatus: 1, token: await c.csrf() });
+        const r = await checkStatus(c, k);
         if (r.json.upload?.result !== 'Poll') return r;
         await new Promise((res) => setTimeout(res, 50));
       }

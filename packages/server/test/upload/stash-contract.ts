@@ -6,7 +6,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Config } from '../../src/config.js';
-import type { Db } from '../../src/db/index.js';
+import type { Db, Dialect } from '../../src/db/index.js';
+import { FileRepo } from '../../src/files/repo.js';
 import type { BlobStore } from '../../src/storage/blob-store.js';
 import { StashLeases } from '../../src/upload/stash/locks.js';
 import { type ChunkedEntry, StashTransitions } from '../../src/upload/stash/state.js';
@@ -15,6 +16,7 @@ import { UploadStash } from '../../src/upload/stash/store.js';
 
 export interface StashUnderTest {
   db: Db;
+  dialect: Dialect;
   blobs: BlobStore;
   dispose(): Promise<void>;
 }
@@ -40,7 +42,12 @@ export function stashContract(name: string, open: () => Promise<StashUnderTest>)
     let user = 0;
     before(async () => {
       u = await open();
-      stash = new UploadStash(u.db, u.blobs, { uploads: { stashMaxAgeSeconds: 3600 } } as Config);
+      stash = new UploadStash(
+        u.db,
+        u.blobs,
+        { uploads: { stashMaxAgeSeconds: 3600 } } as Config,
+        new FileRepo(u.db, u.dialect),
+      );
       leases = new StashLeases(u.db, 30_000);
       transitions = new StashTransitions(u.db, () => stash.expiry(), leases.leaseMs);
       status = new StatusStore(u.db);

@@ -1,14 +1,7 @@
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe } from 'node:test';
 import { TestClient } from '../helpers/client.js';
 import { createBot, startTestServer, type TestServer } from '../helpers/server.js';
-import {
-  asyncAssemblyRace,
-  Gates,
-  publishRace,
-  type RaceSetup,
-  syncAssemblyRace,
-  takeOverAfterLease,
-} from './stash-races.js';
+import { Gates, type RaceSetup, raceTests } from './stash-races.js';
 
 describe('one stash entry, racing requests (SQLite)', () => {
   let s: TestServer;
@@ -26,18 +19,5 @@ describe('one stash entry, racing requests (SQLite)', () => {
   });
   after(() => s.close());
 
-  it('checkstatus and repeated final chunks during a synchronous assembly start no second one; one upload, one file key', () =>
-    syncAssemblyRace(t, 'Race sync.png'));
-
-  it('checkstatus and repeated final chunks during an async assembly start no second one', () =>
-    asyncAssemblyRace(t, 'Race async.png'));
-
-  it('an assembly whose lease ran out is taken over by checkstatus; the stalled holder changes nothing', () =>
-    takeOverAfterLease(t, 'Race takeover.png'));
-
-  it('two concurrent publishes of one file key to two names: one version, the other gets uploadstash-file-not-found', () =>
-    publishRace(t, ['Race pub A.png', 'Race pub B.png']));
-
-  it('two concurrent publishes of one file key to one name: one version, the other gets uploadstash-file-not-found', () =>
-    publishRace(t, ['Race pub same.png', 'Race pub same.png']));
+  raceTests(() => t);
 });

@@ -4,9 +4,11 @@
  * publish at a gate, so that the racing requests arrive while it runs, without sleeping.
  */
 import assert from 'node:assert/strict';
+import { it } from 'node:test';
 import type { ApiAnswer, TestClient } from '../helpers/client.js';
 import { png, pngOfSize, sha1 } from '../helpers/files.js';
 import type { TestServer } from '../helpers/server.js';
+import { checkStatus, pollUntilSettled, sendChunk } from './chunks.js';
 import { type Gate, gate } from './gate.js';
 
 /** What the hooks of the servers under test do: pass the gate of the current test, if any. */
@@ -28,19 +30,17 @@ export interface RaceSetup {
   gates: Gates;
 }
 
-async function sendChunk(
-  c: TestClient,
-  params: Record<string, string | number | undefined>,
-  data: Uint8Array,
-): Promise<ApiAnswer> {
-  return c.post(
-    { action: 'upload', stash: 1, token: await c.csrf(), ...params },
-    { files: { chunk: { data, filename: 'chunk.bin' } } },
-  );
+/** Run `fn` with a fresh gate for `step`; the gate is opened and removed whatever happens. */
+async function withGate(t: RaceSetup, step: 'assemble' | 'publish', fn: (g: Gate) => Promise<void>) {
+  const g = gate();
+  t.gates[step] = g;
+  try {
+    await fn(g);
+  } finally {
+    g.open();
+    t.gates[step] = null;
+  }
 }
-
-const checkStatus = async (c: TestClient, filekey: string) =>
-  c.post({ action: 'upload', filekey, checkstatus: 1, token: await c.csrf() });
 
 /** Wait until the job queue has nothing queued or running. */
 async function jobsSettled(s: TestServer): Promise<void> {
@@ -73,96 +73,113 @@ async function stashKeysNamed(s: TestServer, filename: string): Promise<string[]
   return rows.map((r) => r.key);
 }
 
-async function pollUntilSettled(c: TestClient, filekey: string): Promise<ApiAnswer> {
-  for (;;) {
-    const r = await checkStatus(c, filekey);
-    if (r.json.upload?.result !== 'Poll') return r;
-    await new Promise((res) => setTimeout(res, 20));
-  }
+/** A chunked upload of a 3000-byte PNG with its first chunk stored; `last` sends the final chunk. */
+async function chunkedUpTo(t: RaceSetup, filename: string, extra: Record<string, number> = {}) {
+  const data = pngOfSize(3000);
+  const p = { filename, filesize: data.length, ignorewarnings: 1, ...extra };
+  const first = await sendChunk(t.onA, { ...p, offset: 0 }, data.subarray(0, 1500));
+  const key: string = first.json.upload.filekey;
+  const last = (c: TestClient) => sendChunk(c, { ...p, offset: 1500, filekey: key }, data.subarray(1500));
+  return { data, key, last };
+}
+
+const POLL_ASSEMBLING = { result: 'Poll', stage: 'assembling' };
+
+/** A successful assembly: the file's SHA-1, and the one stash key its upload ends with. */
+async function assembledOnce(
+  t: RaceSetup,
+  answer: ApiAnswer,
+  data: Buffer,
+  filename: string,
+): Promise<string> {
+  assert.equal(answer.json.upload?.result, 'Success', answer.text);
+  assert.equal(answer.json.upload.imageinfo.sha1, sha1(data));
+  await jobsSettled(t.a);
+  const newKey: string = answer.json.upload.filekey;
+  assert.deepEqual(await stashKeysNamed(t.a, filename), [newKey], 'one upload, one file key');
+  return newKey;
 }
 
 /** checkstatus and repeated final chunks while the last chunk's synchronous assembly runs. */
-export async function syncAssemblyRace(t: RaceSetup, filename: string): Promise<void> {
-  const g = gate();
-  t.gates.assemble = g;
-  try {
-    const data = pngOfSize(3000);
-    const p = { filename, filesize: data.length, ignorewarnings: 1 };
-    const first = await sendChunk(t.onA, { ...p, offset: 0 }, data.subarray(0, 1500));
-    const key: string = first.json.upload.filekey;
-    const final = sendChunk(t.onA, { ...p, offset: 1500, filekey: key }, data.subarray(1500));
+export const syncAssemblyRace = (t: RaceSetup, filename: string) =>
+  withGate(t, 'assemble', async (g) => {
+    const u = await chunkedUpTo(t, filename);
+    const final = u.last(t.onA);
     await g.arrived(1);
 
-    const during = await checkStatus(t.onB, key);
-    assert.deepEqual(during.json.upload, { result: 'Poll', stage: 'assembling' }, during.text);
-    const repeated = await sendChunk(t.onB, { ...p, offset: 1500, filekey: key }, data.subarray(1500));
+    const during = await checkStatus(t.onB, u.key);
+    assert.deepEqual(during.json.upload, POLL_ASSEMBLING, during.text);
+    const repeated = await u.last(t.onB);
     assert.equal(repeated.json.error?.code, 'stashfailed', repeated.text);
     const asyncRepeat = await sendChunk(
       t.onB,
-      { ...p, offset: 1500, filekey: key, async: 1 },
-      data.subarray(1500),
+      { filename, filesize: u.data.length, offset: 1500, filekey: u.key, async: 1 },
+      u.data.subarray(1500),
     );
     assert.equal(asyncRepeat.json.error?.code, 'stashfailed', asyncRepeat.text);
-    assert.deepEqual((await checkStatus(t.onA, key)).json.upload, { result: 'Poll', stage: 'assembling' });
-    assert.equal(await assemblyJobs(t.a, key), 0, 'no assembly job was queued');
+    assert.deepEqual((await checkStatus(t.onA, u.key)).json.upload, POLL_ASSEMBLING);
+    assert.equal(await assemblyJobs(t.a, u.key), 0, 'no assembly job was queued');
 
     g.open();
-    const done = await final;
-    assert.equal(done.json.upload?.result, 'Success', done.text);
-    const newKey: string = done.json.upload.filekey;
-    assert.equal(done.json.upload.imageinfo.sha1, sha1(data));
-    await jobsSettled(t.a);
-    assert.deepEqual(g.keys, [key], 'assembled once');
-    assert.deepEqual(await stashKeysNamed(t.a, filename), [newKey], 'one upload, one file key');
+    const newKey = await assembledOnce(t, await final, u.data, filename);
+    assert.deepEqual(g.keys, [u.key], 'assembled once');
     // Whoever asked during the assembly learns its outcome under the old key.
-    const after = await checkStatus(t.onB, key);
+    const after = await checkStatus(t.onB, u.key);
     assert.equal(after.json.upload?.result, 'Success', after.text);
     assert.equal(after.json.upload.filekey, newKey);
-    assert.equal(after.json.upload.imageinfo.sha1, sha1(data));
-  } finally {
-    g.open();
-    t.gates.assemble = null;
-  }
-}
+    assert.equal(after.json.upload.imageinfo.sha1, sha1(u.data));
+  });
 
 /** checkstatus and repeated final chunks while an async assembly job runs. */
-export async function asyncAssemblyRace(t: RaceSetup, filename: string): Promise<void> {
-  const g = gate();
-  t.gates.assemble = g;
-  try {
-    const data = pngOfSize(3000);
-    const p = { filename, filesize: data.length, ignorewarnings: 1, async: 1 };
-    const first = await sendChunk(t.onA, { ...p, offset: 0 }, data.subarray(0, 1500));
-    const key: string = first.json.upload.filekey;
-    const final = await sendChunk(t.onA, { ...p, offset: 1500, filekey: key }, data.subarray(1500));
-    assert.deepEqual(final.json.upload, { result: 'Poll', stage: 'queued', filekey: key });
+export const asyncAssemblyRace = (t: RaceSetup, filename: string) =>
+  withGate(t, 'assemble', async (g) => {
+    const u = await chunkedUpTo(t, filename, { async: 1 });
+    const final = await u.last(t.onA);
+    assert.deepEqual(final.json.upload, { result: 'Poll', stage: 'queued', filekey: u.key });
     await g.arrived(1);
-    const during = await checkStatus(t.onB, key);
-    assert.deepEqual(during.json.upload, { result: 'Poll', stage: 'assembling' }, during.text);
-    const repeated = await sendChunk(t.onB, { ...p, offset: 1500, filekey: key }, data.subarray(1500));
+    const during = await checkStatus(t.onB, u.key);
+    assert.deepEqual(during.json.upload, POLL_ASSEMBLING, during.text);
+    const repeated = await u.last(t.onB);
     assert.equal(repeated.json.error?.code, 'stashfailed', repeated.text);
     g.open();
-    const done = await pollUntilSettled(t.onB, key);
-    assert.equal(done.json.upload?.result, 'Success', done.text);
-    await jobsSettled(t.a);
-    assert.deepEqual(g.keys, [key], 'assembled once');
-    assert.deepEqual(await stashKeysNamed(t.a, filename), [done.json.upload.filekey]);
-  } finally {
+    await assembledOnce(t, await pollUntilSettled(t.onB, u.key), u.data, filename);
+    assert.deepEqual(g.keys, [u.key], 'assembled once');
+  });
+
+/**
+ * A synchronous assembly whose lease ran out (its holder stalled or died) is taken over by the next
+ * checkstatus, as a job; the stalled holder then changes nothing and answers Poll.
+ */
+export const takeOverAfterLease = (t: RaceSetup, filename: string) =>
+  withGate(t, 'assemble', async (g) => {
+    const u = await chunkedUpTo(t, filename);
+    const final = u.last(t.onA);
+    await g.arrived(1);
+    assert.deepEqual((await checkStatus(t.onB, u.key)).json.upload, POLL_ASSEMBLING);
+    assert.equal(await assemblyJobs(t.a, u.key), 0, 'not while the lease is held');
+    // The holder is gone as far as anyone can tell: its lease ran out.
+    await t.a.server.services.db
+      .updateTable('uploadstash')
+      .set({ lease_until_ms: Date.now() - 1 })
+      .where('key', '=', u.key)
+      .execute();
+    const taken = await checkStatus(t.onB, u.key);
+    assert.deepEqual(taken.json.upload, { result: 'Poll', stage: 'queued' }, taken.text);
+    assert.equal(await assemblyJobs(t.a, u.key), 1);
+    await g.arrived(2);
     g.open();
-    t.gates.assemble = null;
-  }
-}
+    const stalled = await final;
+    assert.deepEqual(stalled.json.upload, { ...POLL_ASSEMBLING, filekey: u.key }, stalled.text);
+    await assembledOnce(t, await pollUntilSettled(t.onB, u.key), u.data, filename);
+  });
 
 /**
  * Two publishes of one file key at once (to two names, or twice to one name): one new version; the
  * other request gets MediaWiki's error for a key that is not in the stash (any more).
  */
-export async function publishRace(t: RaceSetup, names: [string, string]): Promise<void> {
-  const g = gate();
-  t.gates.publish = g;
-  try {
-    const data = png(9, 7);
-    const st = await t.onA.upload({ filename: names[0], stash: 1 }, data);
+export const publishRace = (t: RaceSetup, names: [string, string]) =>
+  withGate(t, 'publish', async (g) => {
+    const st = await t.onA.upload({ filename: names[0], stash: 1 }, png(9, 7));
     assert.equal(st.json.upload?.result, 'Success', st.text);
     const filekey: string = st.json.upload.filekey;
     const publish = async (c: TestClient, filename: string) =>
@@ -187,56 +204,18 @@ export async function publishRace(t: RaceSetup, names: [string, string]): Promis
     }
     assert.equal(versions, 1, 'exactly one new version');
     assert.equal(await t.a.server.services.uploads.stash.peek(filekey), null, 'the key is used up');
-  } finally {
-    g.open();
-    t.gates.publish = null;
-  }
-}
+  });
 
-/**
- * A synchronous assembly whose lease ran out (its holder stalled or died) is taken over by the next
- * checkstatus, as a job; the stalled holder then changes nothing and answers Poll.
- */
-export async function takeOverAfterLease(t: RaceSetup, filename: string): Promise<void> {
-  const g = gate();
-  t.gates.assemble = g;
-  try {
-    const data = pngOfSize(3000);
-    const p = { filename, filesize: data.length, ignorewarnings: 1 };
-    const first = await sendChunk(t.onA, { ...p, offset: 0 }, data.subarray(0, 1500));
-    const key: string = first.json.upload.filekey;
-    const final = sendChunk(t.onA, { ...p, offset: 1500, filekey: key }, data.subarray(1500));
-    await g.arrived(1);
-    assert.deepEqual((await checkStatus(t.onB, key)).json.upload, { result: 'Poll', stage: 'assembling' });
-    assert.equal(await assemblyJobs(t.a, key), 0, 'not while the lease is held');
-    // The holder is gone as far as anyone can tell: its lease ran out.
-    await t.a.server.services.db
-      .updateTable('uploadstash')
-      .set({ lease_until_ms: Date.now() - 1 })
-      .where('key', '=', key)
-      .execute();
-    const taken = await checkStatus(t.onB, key);
-    assert.deepEqual(taken.json.upload, { result: 'Poll', stage: 'queued' }, taken.text);
-    assert.equal(await assemblyJobs(t.a, key), 1);
-    await g.arrived(2);
-    g.open();
-    const stalled = await final;
-    assert.deepEqual(
-      stalled.json.upload,
-      { result: 'Poll', stage: 'assembling', filekey: key },
-      stalled.text,
-    );
-    const done = await pollUntilSettled(t.onB, key);
-    assert.equal(done.json.upload?.result, 'Success', done.text);
-    assert.equal(done.json.upload.imageinfo.sha1, sha1(data));
-    await jobsSettled(t.a);
-    assert.deepEqual(
-      await stashKeysNamed(t.a, filename),
-      [done.json.upload.filekey],
-      'one upload, one file key',
-    );
-  } finally {
-    g.open();
-    t.gates.assemble = null;
-  }
+/** The race tests, for a setup made by the suite's `before`. */
+export function raceTests(setup: () => RaceSetup): void {
+  it('checkstatus and repeated final chunks during a synchronous assembly start no second one; one upload, one file key', () =>
+    syncAssemblyRace(setup(), 'Race sync.png'));
+  it('checkstatus and repeated final chunks during an async assembly start no second one', () =>
+    asyncAssemblyRace(setup(), 'Race async.png'));
+  it('an assembly whose lease ran out is taken over by checkstatus; the stalled holder changes nothing', () =>
+    takeOverAfterLease(setup(), 'Race takeover.png'));
+  it('two concurrent publishes of one file key to two names: one version, the other gets uploadstash-file-not-found', () =>
+    publishRace(setup(), ['Race pub A.png', 'Race pub B.png']));
+  it('two concurrent publishes of one file key to one name: one version, the other gets uploadstash-file-not-found', () =>
+    publishRace(setup(), ['Race pub same.png', 'Race pub same.png']));
 }

@@ -10,6 +10,7 @@ stashContract('SQLite', async () => {
   const h = await openDatabase({ driver: 'sqlite', file: join(dir, 'wiki.sqlite') });
   return {
     db: h.db,
+    dialect: h.dialect,
     blobs: new LocalBlobStore(join(dir, 'blobs')),
     async dispose() {
       await h.close();

@@ -2,16 +2,23 @@
  * The stash entry as a state machine.
  *
  * ```
+ * (whole file) ─────────────────────────────────────────────┐
+ *                                                            ▼
  * receiving ──last chunk stored──▶ assembling ──verified──▶ ready ──publish──▶ published (row removed)
- *     │                                │                      │
- *     └───────────── failed ◀──────────┴──────────────────────┘          expired: maintenance removes
+ *                                      │
+ *                                      └──not verified──▶ failed (row and bytes removed)
+ *
+ * any state, not touched for stashMaxAgeSeconds: expired, removed by maintenance
  * ```
  *
  * `receiving`, `assembling` and `ready` are rows of the `uploadstash` table; `published` and `failed`
  * end the row (the outcome is kept in the upload status for whoever asks with `checkstatus`).
- * Whole files enter as `ready`. Every transition here is one compare-and-set on the row
- * (`UPDATE … WHERE key = ? AND state = ? …`) whose row count says whether it happened: of two
- * requests or nodes trying the same transition exactly one wins, the other reads the outcome.
+ * Whole files enter as `ready`. A publish that fails leaves the entry ready for another try (as
+ * MediaWiki keeps it); an upload nobody finishes expires.
+ *
+ * Every transition here is one compare-and-set on the row (`UPDATE … WHERE key = ? AND state = ? …`)
+ * whose row count says whether it happened: of two requests or nodes trying the same transition
+ * exactly one wins, the other reads the outcome.
  * Work that takes time holds a lease on the row (owner + expiry, renewed while it runs, see
  * ./locks.ts); another request or node may take it over only after the lease ran out.
  */

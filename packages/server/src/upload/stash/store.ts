@@ -4,6 +4,7 @@ import type { Config } from '../../config.js';
 import type { Db } from '../../db/index.js';
 import type { UploadStashTable } from '../../db/schema.js';
 import { MwError } from '../../errors.js';
+import type { FileRepo } from '../../files/repo.js';
 import type { FileProps } from '../../files/types.js';
 import type { BlobStore } from '../../storage/blob-store.js';
 import { isoNow } from '../../util/time.js';
@@ -28,6 +29,8 @@ export class UploadStash {
     private readonly db: Db,
     private readonly blobs: BlobStore,
     private readonly config: Config,
+    /** Who else may refer to a blob (file versions). */
+    private readonly files: Pick<FileRepo, 'isBlobReferenced'>,
   ) {}
 
   /** A new key: `<time base36>.<random base36>.<user id>.<extension>`, as MediaWiki makes them. */
@@ -168,15 +171,7 @@ export class UploadStash {
 
   /** Remove a blob that no file version and no stash entry refers to. */
   async deleteBlobIfUnused(blobKey: string): Promise<void> {
-    for (const table of ['images', 'oldimages', 'filearchive', 'uploadstash'] as const) {
-      const r = await this.db
-        .selectFrom(table)
-        .select('blob_key')
-        .where('blob_key', '=', blobKey)
-        .executeTakeFirst();
-      if (r) return;
-    }
-    await this.blobs.delete(blobKey);
+    if (!(await this.files.isBlobReferenced(blobKey))) await this.blobs.delete(blobKey);
   }
 
   /** Remove expired entries and their blobs (and expired upload statuses); returns how many entries. */
