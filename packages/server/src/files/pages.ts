@@ -1,6 +1,5 @@
-import { createHash } from 'node:crypto';
 import type { Db } from '../db/index.js';
-import { sha1Base36 } from '../util/sha1.js';
+import { sha1Base36, sha1Hex } from '../util/sha1.js';
 
 export interface Actor {
   id: number;
@@ -90,7 +89,7 @@ export async function saveRevision(
     content = cur?.content ?? '';
   }
   const length = Buffer.byteLength(content);
-  const sha1 = sha1Base36(createHash('sha1').update(content).digest('hex'));
+  const sha1 = sha1Base36(sha1Hex(content));
   let pageId: number;
   if (page) pageId = page.id;
   else {
