@@ -206,6 +206,14 @@ describe('Title normalisation rules', () => {
     assert.equal(titleError('Foo'), null);
   });
 
+  it('shows an unknown reference in the reason as an HTML text tokenizer does', () => {
+    // Only the few legacy names decode without their semicolon; other known names never match a prefix.
+    const reason = (t: string) => titleError(t)?.reason;
+    assert.equal(reason('a&notit;b'), 'The requested page title contains invalid characters: "¬it;".');
+    assert.equal(reason('a&acy1;b'), 'The requested page title contains invalid characters: "&acy1;".');
+    assert.equal(reason('a&bepsix;b'), 'The requested page title contains invalid characters: "&bepsix;".');
+  });
+
   it('accepts a bare fragment as an empty main-namespace title', () => {
     const t = refwiki.newFromTextThrow('#frag');
     assert.equal(t.ns, NS_MAIN);
@@ -311,6 +319,7 @@ describe('character references and text clean-up', () => {
       '&<éAB≂̸\u200f\u200f',
     );
     assert.equal(decodeCharReferences('&nosuch; & &#; &aacute'), '&nosuch; & &#; &aacute');
+    assert.equal(decodeCharReferences('&notit; &acy1; &alpha1; &ampx;'), '&notit; &acy1; &alpha1; &ampx;');
     assert.equal(
       decodeCharReferences('&#0;&#x110000;&#xD800;&#127;&#9;&#10;&#13;'),
       '\ufffd\ufffd\ufffd\ufffd\t\n\ufffd',
