@@ -73,17 +73,22 @@ async function resolveChecked(hop: Hop, ctx: ConnectContext, signal: AbortSignal
   return addresses;
 }
 
-function connectTcp(a: LookupAddress, port: number, signal: AbortSignal): Promise<net.Socket> {
+/**
+ * Settles once `socket` emits `ready`: resolves with it, or destroys it and rejects with its first
+ * error (through `failure`) or with the signal's reason. From then on its errors are ignored until
+ * the HTTP client takes it over and reports them on the request.
+ */
+function whenReady<S extends net.Socket>(
+  socket: S,
+  ready: 'connect' | 'secureConnect',
+  signal: AbortSignal,
+  failure: (e: Error & { code?: string }) => unknown = (e) => e,
+): Promise<S> {
   return new Promise((resolve, reject) => {
-    if (signal.aborted) {
-      reject(abortReason(signal));
-      return;
-    }
-    const socket = net.connect({ host: a.address, port, family: a.family });
     const done = () => {
       signal.removeEventListener('abort', onAbort);
       socket.off('error', onError);
-      socket.off('connect', onConnect);
+      socket.off(ready, onReady);
     };
     const onAbort = () => {
       done();
@@ -93,18 +98,20 @@ function connectTcp(a: LookupAddress, port: number, signal: AbortSignal): Promis
     const onError = (e: Error) => {
       done();
       socket.destroy();
-      reject(e);
+      reject(failure(e));
     };
-    const onConnect = () => {
+    const onReady = () => {
       done();
-      // Until the HTTP client takes the socket over (and reports its errors on the request), an
-      // error must not go unhandled.
       socket.on('error', ignore);
       resolve(socket);
     };
+    if (signal.aborted) {
+      onAbort();
+      return;
+    }
     signal.addEventListener('abort', onAbort, { once: true });
     socket.once('error', onError);
-    socket.once('connect', onConnect);
+    socket.once(ready, onReady);
   });
 }
 
@@ -120,7 +127,8 @@ async function connectChecked(
   let socket: net.Socket | undefined;
   for (const a of addresses) {
     try {
-      socket = await connectTcp(a, port, signal);
+      if (signal.aborted) throw abortReason(signal);
+      socket = await whenReady(net.connect({ host: a.address, port, family: a.family }), 'connect', signal);
       break;
     } catch (e) {
       if (signal.aborted) throw abortReason(signal);
@@ -159,39 +167,15 @@ function tlsHandshake(
   signal: AbortSignal,
 ): Promise<tls.TLSSocket> {
   const host = bareHost(hop.url.hostname);
-  return new Promise((resolve, reject) => {
-    const secure = tls.connect({
-      socket,
-      host,
-      servername: net.isIP(host) ? undefined : host,
-      ALPNProtocols: ['http/1.1'],
-      rejectUnauthorized: true,
-      ...(ctx.ca ? { ca: ctx.ca } : {}),
-    });
-    const done = () => {
-      signal.removeEventListener('abort', onAbort);
-      secure.off('error', onError);
-      secure.off('secureConnect', onSecure);
-    };
-    const onAbort = () => {
-      done();
-      secure.destroy();
-      reject(abortReason(signal));
-    };
-    const onError = (e: Error & { code?: string }) => {
-      done();
-      secure.destroy();
-      reject(curlError(tlsErrorText(e, host)));
-    };
-    const onSecure = () => {
-      done();
-      secure.on('error', ignore);
-      resolve(secure);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-    secure.once('error', onError);
-    secure.once('secureConnect', onSecure);
+  const secure = tls.connect({
+    socket,
+    host,
+    servername: net.isIP(host) ? undefined : host,
+    ALPNProtocols: ['http/1.1'],
+    rejectUnauthorized: true,
+    ...(ctx.ca ? { ca: ctx.ca } : {}),
   });
+  return whenReady(secure, 'secureConnect', signal, (e) => curlError(tlsErrorText(e, host)));
 }
 
 /**
