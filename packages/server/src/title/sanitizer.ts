@@ -18,7 +18,7 @@ const ENTITY_ALIASES: Readonly<Record<string, string>> = { רלמ: 'rlm', رلم
  * standard's table) → its text, or undefined for an unknown name. MediaWiki decodes with the same
  * table (remex-html's HTMLData::$namedEntityTranslations, names with the semicolon only).
  */
-export function namedCharacterReference(name: string): string | undefined {
+function namedCharacterReference(name: string): string | undefined {
   // Every name in the table is ASCII letters and digits; anything else must not reach the decoder.
   if (!/^[A-Za-z][A-Za-z0-9]*$/.test(name)) return undefined;
   const ref = `&${name};`;
