@@ -15,31 +15,7 @@ export {
   metadataForVersion,
   metadataValue,
 } from './props.js';
-export {
-  canRender,
-  type ErrorPlan,
-  fitBoxWidth,
-  type IconPlan,
-  iconPath,
-  normalizeExtension,
-  type OriginalPlan,
-  type RenderOptions,
-  renderThumbnail,
-  responsivePlans,
-  responsiveWidths,
-  type ScaledPlan,
-  scaleHeight,
-  setMaxConcurrentRenders,
-  type ThumbConfig,
-  type ThumbFile,
-  ThumbnailError,
-  type ThumbPlan,
-  type ThumbRequest,
-  thumbDimensions,
-  thumbFileName,
-  thumbPlan,
-  thumbType,
-} from './thumbnail.js';
+export * from './thumbnail/index.js';
 export type {
   HandlerMetadata,
   HandlerName,
