@@ -21,7 +21,7 @@ const INLINE_TYPES =
 const SVG_TYPES = new Set(['image/svg+xml', 'image/svg']);
 
 /** Policy for SVG (and a second line of defence for everything we serve). */
-export const FILE_CSP = "default-src 'none'; style-src 'unsafe-inline'; sandbox";
+const FILE_CSP = "default-src 'none'; style-src 'unsafe-inline'; sandbox";
 
 export interface ServedBlob {
   blobKey: string;
@@ -37,7 +37,7 @@ export interface ServedBlob {
 }
 
 /** The headers that decide how a browser treats the bytes. */
-export function contentHeaders(mime: string, filename: string): Record<string, string> {
+function contentHeaders(mime: string, filename: string): Record<string, string> {
   const m = mime.toLowerCase();
   const h: Record<string, string> = {
     'x-content-type-options': 'nosniff',

@@ -13,7 +13,7 @@ import { sendBlob } from './send-blob.js';
 import { sendThumbnail, thumbTarget } from './thumb-route.js';
 
 /** Who the request's session belongs to (user id), or null. */
-export async function requestUserId(services: Services, req: FastifyRequest): Promise<number | null> {
+async function requestUserId(services: Services, req: FastifyRequest): Promise<number | null> {
   const value = req.cookies[sessionCookieName(services.config)];
   if (!value) return null;
   const session = await services.sessions.load(value);

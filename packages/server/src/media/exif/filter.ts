@@ -1,5 +1,5 @@
 /** MediaWiki's Exif::validate(), makeFilteredData() and collapseData() over the raw sections. */
-import { type PhpArray, type PhpValue, php, phpList } from '../items.js';
+import { type PhpArray, type PhpValue, phpList } from '../items.js';
 import { isCleanUtf8, phpTrim, utf8, windows1252 } from '../php.js';
 import type { RawExif, RawValue } from './read.js';
 import {
@@ -211,6 +211,3 @@ function toPhp(v: RawValue | number | string | PhpArray): PhpValue {
 
 /** MediaWiki's Exif::version(). */
 export const EXIF_VERSION = 2;
-
-/** An empty filtered result as PHP array (for callers that need one). */
-export const noExif = (): PhpArray => php();
