@@ -16,6 +16,7 @@ import type { Config } from './config.js';
 import { openDatabase } from './db/index.js';
 import { stashImageInfo, uploadImageInfo } from './files/imageinfo.js';
 import { FileRepo } from './files/repo.js';
+import { ThumbnailStore } from './files/thumbnails.js';
 import { registerPublicRoutes } from './http/routes.js';
 import { buildHttpServer } from './http/server.js';
 import { JobQueue } from './jobs/queue.js';
@@ -147,7 +148,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const app = buildHttpServer(services, {
     api,
     planPart: createUploadPlanner(services, chunks),
-    routes: [(a) => registerPublicRoutes(a, services)],
+    routes: [(a) => registerPublicRoutes(a, services, new ThumbnailStore(dbh.db, blobs, config.thumbnails))],
   });
   await app.listen({ host: config.host, port: config.port });
   const addr = app.server.address();

@@ -23,6 +23,7 @@ export interface Config {
   groupPermissions: Record<string, Record<string, boolean>>;
   uploads: UploadConfig;
   copyUploads: CopyUploadConfig;
+  thumbnails: ThumbnailConfig;
   /** MediaWiki's $wgWatchlistExpiry: when false, `watchlistexpiry` is an unknown parameter. */
   watchlistExpiry: boolean;
   /** Change tags that users may apply to uploads (besides none). */
@@ -94,6 +95,30 @@ export interface CopyUploadConfig {
   maxRedirects: number;
 }
 
+/** Thumbnails: MediaWiki's limits, and how much rendering one server process does at once. */
+export interface ThumbnailConfig {
+  /** $wgMaxImageArea: files with more pixels (width × height) get a thumbnail error; false = no limit. */
+  maxImageArea: number | false;
+  /** JPEGs are exempt from maxImageArea (they shrink while decoding); this is their limit. */
+  maxJpegArea: number;
+  /** Largest thumbnail rendered (width × height); larger requests are invalid parameters. */
+  maxThumbnailArea: number;
+  /** $wgMaxAnimatedGifArea: larger animated GIFs (width × height × frames) get a still thumbnail. */
+  maxAnimatedGifArea: number;
+  /** $wgSVGMaxSize: the smaller side of an SVG rendering is capped at this many pixels. */
+  svgMaxSize: number;
+  /** Largest SVG file rasterised, in bytes. */
+  maxSvgBytes: number;
+  /** $wgTiffThumbnailType, e.g. ["jpg", "image/jpeg"]; null = MediaWiki's default (the file icon). */
+  tiffThumbnailType: [string, string] | null;
+  /** Thumbnails rendered at once by one server process. */
+  concurrency: number;
+  /** Renderings that may wait for a free slot; more requests answer 503 until one finishes. */
+  maxQueue: number;
+  /** Seconds before a rendering is abandoned. */
+  timeoutSeconds: number;
+}
+
 export const MIB = 1024 * 1024;
 
 export function defaultConfig(dataDir = resolve('data')): Config {
@@ -146,6 +171,18 @@ export function defaultConfig(dataDir = resolve('data')): Config {
       rateLimitPerMinute: 0,
     },
     copyUploads: { enabled: false, domains: [], allowAddresses: [], timeoutSeconds: 25, maxRedirects: 5 },
+    thumbnails: {
+      maxImageArea: 12_500_000,
+      maxJpegArea: 2 ** 30,
+      maxThumbnailArea: 50_000_000,
+      maxAnimatedGifArea: 12_500_000,
+      svgMaxSize: 5120,
+      maxSvgBytes: 32 * MIB,
+      tiffThumbnailType: null,
+      concurrency: 2,
+      maxQueue: 32,
+      timeoutSeconds: 60,
+    },
     watchlistExpiry: false,
     changeTags: [],
     sessions: { cookiePrefix: 'mwupwiki', maxAgeSeconds: 30 * 24 * 3600, secure: false },

@@ -6,7 +6,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { rawPageText, renderPage } from '../files/description-page.js';
 import { wikiTitleParser } from '../files/urls.js';
 import type { Services } from '../services.js';
-import { sendError, serveStash } from './files.js';
+import { sendError } from './images/error-page.js';
+import { serveStash } from './images/stash-route.js';
 
 const PAGE_CSP = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'";
 
