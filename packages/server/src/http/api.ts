@@ -107,7 +107,12 @@ export const apiPlugin: FastifyPluginAsync<ApiPluginOptions> = async (app, { ser
       }
       return send(reply, await api.handle(req));
     } catch (e) {
-      const err = e instanceof MwError ? e : new MwError('badrequest', String((e as Error)?.message ?? e));
+      // Anything but an API error is an internal error (logged with the request id), unless the
+      // client went away: then nobody reads the answer.
+      const gone = !(e instanceof MwError) && request.raw.socket?.destroyed === true;
+      const err = gone
+        ? new MwError('aborted', 'The client disconnected before the request was complete.')
+        : e;
       if (!request.raw.complete) {
         // The body is still arriving: answer now, read the rest for a while so the client gets the
         // answer, then drop the connection.
