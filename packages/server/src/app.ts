@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { ApiMain } from './api/main.js';
 import { loginModule, logoutModule } from './api/modules/login.js';
 import { PAGE_MODULES } from './api/modules/pages-index.js';
@@ -17,11 +17,11 @@ import { openDatabase } from './db/index.js';
 import { stashImageInfo, uploadImageInfo } from './files/imageinfo.js';
 import { FileRepo } from './files/repo.js';
 import { ThumbnailStore } from './files/thumbnails.js';
-import { registerPublicRoutes } from './http/routes.js';
 import { buildHttpServer } from './http/server.js';
 import { JobQueue } from './jobs/queue.js';
+import { createLogger } from './log.js';
 import { startMaintenance } from './maintenance.js';
-import type { Logger, Services } from './services.js';
+import type { Services } from './services.js';
 import type { BlobStore } from './storage/blob-store.js';
 import { LocalBlobStore } from './storage/local.js';
 import { ChunkedUploads } from './upload/chunks.js';
@@ -42,7 +42,16 @@ export interface RunningServer {
   jobs: JobQueue;
   /** Credentials created on first start (only then). */
   bootstrap: BootstrapInfo | null;
+  /**
+   * Stop: no new connections; requests in flight may finish for `config.shutdownTimeoutSeconds`,
+   * then their connections are closed; then maintenance and the job queue stop and the database closes.
+   */
   close(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** The logger (default: pino as `logLevel` and `logFormat` say, on standard output). */
+  logger?: FastifyBaseLogger;
 }
 
 export interface BootstrapInfo {
@@ -51,12 +60,6 @@ export interface BootstrapInfo {
   botName: string;
   botPassword: string;
 }
-
-const consoleLogger: Logger = {
-  error: (obj, msg) => console.error(msg ?? 'error', obj),
-  warn: (obj, msg) => console.warn(msg ?? 'warning', obj),
-  info: (obj, msg) => console.log(msg ?? '', obj),
-};
 
 /** Grants of the bot password created for the first administrator. */
 export const BOOTSTRAP_GRANTS = [
@@ -97,7 +100,8 @@ async function bootstrap(services: Services): Promise<BootstrapInfo | null> {
 }
 
 /** Composition root: config → database → storage → services → HTTP. */
-export async function startServer(config: Config): Promise<RunningServer> {
+export async function startServer(config: Config, opts: StartOptions = {}): Promise<RunningServer> {
+  const log = opts.logger ?? createLogger({ level: config.logLevel, format: config.logFormat });
   const dbh = await openDatabase(config.database);
   const blobs = await openBlobStore(config);
   const files = new FileRepo(dbh.db, dbh.dialect);
@@ -112,7 +116,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     permissions: buildGroupPermissions(config.groupPermissions),
     files,
     uploads: { stash, service: new UploadService({ config, db: dbh.db, blobs, files, stash }) },
-    log: consoleLogger,
+    log,
   };
   const boot = await bootstrap(services);
 
@@ -148,9 +152,16 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const app = buildHttpServer(services, {
     api,
     planPart: createUploadPlanner(services, chunks),
-    routes: [(a) => registerPublicRoutes(a, services, new ThumbnailStore(dbh.db, blobs, config.thumbnails))],
+    thumbnails: new ThumbnailStore(dbh.db, blobs, config.thumbnails),
+    logger: log,
   });
-  await app.listen({ host: config.host, port: config.port });
+  try {
+    await app.listen({ host: config.host, port: config.port });
+  } catch (e) {
+    await app.close().catch(() => {});
+    await dbh.close();
+    throw e;
+  }
   const addr = app.server.address();
   if (addr && typeof addr === 'object' && config.port === 0) {
     config.port = addr.port;
@@ -167,7 +178,18 @@ export async function startServer(config: Config): Promise<RunningServer> {
     api: `${config.server}${config.scriptPath}/api.php`,
     bootstrap: boot,
     async close() {
-      await app.close();
+      const force = setTimeout(() => {
+        log.warn(
+          { seconds: config.shutdownTimeoutSeconds },
+          'closing the connections of requests still running',
+        );
+        app.server.closeAllConnections();
+      }, config.shutdownTimeoutSeconds * 1000);
+      try {
+        await app.close();
+      } finally {
+        clearTimeout(force);
+      }
       await stopMaintenance();
       await jobs.stop();
       await dbh.close();

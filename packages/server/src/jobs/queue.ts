@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { Db } from '../db/index.js';
-import type { Logger } from '../services.js';
+import type { Logger } from '../log.js';
 
 export interface JobContext {
   /** Attempt number, starting at 1. */

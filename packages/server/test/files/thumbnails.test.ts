@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import sharp from 'sharp';
-import { defaultConfig } from '../../src/config.js';
+import { loadConfig } from '../../src/config.js';
 import { openDatabase } from '../../src/db/index.js';
 import { ThumbnailStore } from '../../src/files/thumbnails.js';
 import { type ScaledPlan, ThumbnailError, thumbPlan } from '../../src/media/thumbnail/index.js';
@@ -75,7 +75,7 @@ describe('ThumbnailStore: the shared thumbnail cache', () => {
 
   it('renders identical concurrent requests once, at most `concurrency` at a time, and refuses more than `maxQueue` waiting', async () => {
     const gated = new GatedBlobs(blobs);
-    const cfg = { ...defaultConfig(dir).thumbnails, concurrency: 1, maxQueue: 1 };
+    const cfg = { ...loadConfig({ MWUP_DATA_DIR: dir }).thumbnails, concurrency: 1, maxQueue: 1 };
     const store = new ThumbnailStore(dbh.db, gated.store(), cfg);
     const a1 = store.ensure(src, plan(40));
     const a2 = store.ensure(src, plan(40));
@@ -103,7 +103,7 @@ describe('ThumbnailStore: the shared thumbnail cache', () => {
   });
 
   it('answers 404 when the source bytes are gone and 400 when they cannot be decoded', async () => {
-    const store = new ThumbnailStore(dbh.db, blobs, defaultConfig(dir).thumbnails);
+    const store = new ThumbnailStore(dbh.db, blobs, loadConfig({ MWUP_DATA_DIR: dir }).thumbnails);
     await assert.rejects(
       store.ensure({ ...src, blobKey: 'files/missing.png', sha1: 'f'.repeat(40) }, plan(40)),
       {

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { tmpdir } from 'node:os';
 import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import sharp from 'sharp';
-import { defaultConfig } from '../../src/config.js';
+import { loadConfig } from '../../src/config.js';
 import { openDatabase } from '../../src/db/index.js';
 import { ThumbnailStore } from '../../src/files/thumbnails.js';
 import { type ScaledPlan, thumbPlan } from '../../src/media/thumbnail/index.js';
@@ -37,7 +38,7 @@ describe('the thumbnail cache on PostgreSQL + S3, shared by two servers', { skip
   });
 
   it('renders from S3 (no local file) once, and the other server serves the stored thumbnail', async () => {
-    const cfg = defaultConfig().thumbnails;
+    const cfg = loadConfig({ MWUP_DATA_DIR: tmpdir() }).thumbnails;
     const [a, b] = handles.map((h) => new ThumbnailStore(h.db, new S3BlobStore(s3Config(prefix)), cfg));
     const first = await a!.ensure(src, plan);
     const found = await b!.find(ThumbnailStore.key(src.sha1, plan));
