@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { ApiMain } from './api/main.js';
 import { loginModule, logoutModule } from './api/modules/login.js';
 import { PAGE_MODULES } from './api/modules/pages-index.js';
@@ -13,10 +13,10 @@ import { UserService } from './auth/users.js';
 import type { Config } from './config.js';
 import { openDatabase } from './db/index.js';
 import { FileRepo } from './files/repo.js';
-import { registerPublicRoutes } from './http/routes.js';
+import { ThumbnailStore } from './files/thumbnails.js';
 import { buildHttpServer } from './http/server.js';
 import { JobQueue } from './jobs/queue.js';
-import type { Logger } from './log.js';
+import { createLogger } from './log.js';
 import { startMaintenance } from './maintenance.js';
 import type { BlobStore } from './storage/blob-store.js';
 import { LocalBlobStore } from './storage/local.js';
@@ -33,7 +33,18 @@ export interface RunningServer {
   jobs: JobQueue;
   /** Credentials created on first start (only then). */
   bootstrap: BootstrapInfo | null;
+  /**
+   * Stop: no new connections; requests in flight may finish for `config.shutdownTimeoutSeconds`,
+   * then their connections are closed; then maintenance and the job queue stop and the database closes.
+   */
   close(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** The logger (default: pino as `logLevel` and `logFormat` say, on standard output). */
+  logger?: FastifyBaseLogger;
+  /** Test hooks of the upload layer (see src/upload/hooks.ts). */
+  uploadHooks?: UploadHooks;
 }
 
 export interface BootstrapInfo {
@@ -42,12 +53,6 @@ export interface BootstrapInfo {
   botName: string;
   botPassword: string;
 }
-
-const consoleLogger: Logger = {
-  error: (obj, msg) => console.error(msg ?? 'error', obj),
-  warn: (obj, msg) => console.warn(msg ?? 'warning', obj),
-  info: (obj, msg) => console.log(msg ?? '', obj),
-};
 
 /** Grants of the bot password created for the first administrator. */
 export const BOOTSTRAP_GRANTS = [
@@ -88,18 +93,14 @@ async function bootstrap(services: Services): Promise<BootstrapInfo | null> {
 }
 
 /** Composition root: config → database → storage → services → HTTP. */
-export async function startServer(
-  config: Config,
-  /** Test hooks of the upload layer (see src/upload/hooks.ts). */
-  opts: { hooks?: UploadHooks } = {},
-): Promise<RunningServer> {
+export async function startServer(config: Config, opts: StartOptions = {}): Promise<RunningServer> {
+  const log = opts.logger ?? createLogger({ level: config.logLevel, format: config.logFormat });
   const dbh = await openDatabase(config.database);
   const blobs = await openBlobStore(config);
   const files = new FileRepo(dbh.db, dbh.dialect);
   const users = new UserService(dbh.db);
   const sessions = new SessionService(dbh.db, config.sessions.maxAgeSeconds);
   const permissions = buildGroupPermissions(config.groupPermissions);
-  const log = consoleLogger;
   const jobs = new JobQueue(dbh.db, config.jobs, log);
   const uploads = new Uploads({
     config,
@@ -110,7 +111,7 @@ export async function startServer(
     users,
     sessions,
     permissions,
-    ...opts,
+    hooks: opts.uploadHooks,
   });
   const services: Services = {
     config,
@@ -136,9 +137,16 @@ export async function startServer(
   const app = buildHttpServer(services, {
     api,
     parts: uploads.parts,
-    routes: [(a) => registerPublicRoutes(a, services)],
+    thumbnails: new ThumbnailStore(dbh.db, blobs, config.thumbnails),
+    logger: log,
   });
-  await app.listen({ host: config.host, port: config.port });
+  try {
+    await app.listen({ host: config.host, port: config.port });
+  } catch (e) {
+    await app.close().catch(() => {});
+    await dbh.close();
+    throw e;
+  }
   const addr = app.server.address();
   if (addr && typeof addr === 'object' && config.port === 0) {
     config.port = addr.port;
@@ -155,7 +163,18 @@ export async function startServer(
     api: `${config.server}${config.scriptPath}/api.php`,
     bootstrap: boot,
     async close() {
-      await app.close();
+      const force = setTimeout(() => {
+        log.warn(
+          { seconds: config.shutdownTimeoutSeconds },
+          'closing the connections of requests still running',
+        );
+        app.server.closeAllConnections();
+      }, config.shutdownTimeoutSeconds * 1000);
+      try {
+        await app.close();
+      } finally {
+        clearTimeout(force);
+      }
       await stopMaintenance();
       await jobs.stop();
       await dbh.close();

@@ -1,30 +1,48 @@
 #!/usr/bin/env node
+import closeWithGrace from 'close-with-grace';
 import { startServer } from './app.js';
-import { loadConfig } from './config.js';
+import { type Config, ConfigError, loadConfig } from './config.js';
 
-const config = loadConfig(process.env);
-const server = await startServer(config);
-console.log(`mwup: MediaWiki-compatible API at ${server.api}`);
-console.log(
-  `      data directory ${config.dataDir} (${config.database.driver}, ${config.storage.driver} storage)`,
-);
-if (server.bootstrap) {
-  const b = server.bootstrap;
-  console.log('');
-  console.log('First start: an administrator account was created.');
-  if (b.password) console.log(`  user name: ${b.admin}    password: ${b.password}`);
-  else console.log(`  user name: ${b.admin}    password: (from configuration)`);
-  console.log(`  bot password for API clients: lgname=${b.botName}  lgpassword=${b.botPassword}`);
-  console.log('  These are shown once. Manage accounts with: npm run admin -- --help');
-  console.log('');
+let config: Config;
+try {
+  config = loadConfig(process.env);
+} catch (e) {
+  if (!(e instanceof ConfigError)) throw e;
+  process.stderr.write(`mwup: ${e.message}\n`);
+  process.exit(2);
 }
-let closing = false;
-const stop = async (signal: string) => {
-  if (closing) return;
-  closing = true;
-  console.log(`mwup: ${signal}, shutting down`);
-  await server.close();
-  process.exit(0);
-};
-process.on('SIGINT', () => void stop('SIGINT'));
-process.on('SIGTERM', () => void stop('SIGTERM'));
+const server = await startServer(config);
+const log = server.services.log;
+
+// For people: where the API is and, on first start, how to log in (never written to the log).
+const lines = [
+  `mwup: MediaWiki-compatible API at ${server.api}`,
+  `      data directory ${config.dataDir} (${config.database.driver}, ${config.storage.driver} storage)`,
+];
+const b = server.bootstrap;
+if (b) {
+  lines.push(
+    '',
+    'First start: an administrator account was created.',
+    `  user name: ${b.admin}    password: ${b.password ?? '(from configuration)'}`,
+    `  bot password for API clients: lgname=${b.botName}  lgpassword=${b.botPassword}`,
+    '  These are shown once. Manage accounts with: npm run admin -- --help',
+    '',
+  );
+}
+process.stdout.write(`${lines.join('\n')}\n`);
+
+// SIGINT/SIGTERM: stop accepting, let requests in flight finish (bounded), stop the job queue and
+// maintenance, close the database. A second signal exits at once.
+closeWithGrace(
+  {
+    delay: (config.shutdownTimeoutSeconds + 30) * 1000,
+    logger: { error: (m: unknown) => log.error(m) },
+    onSecondSignal: (signal) => log.warn({ signal }, 'second signal: exiting now'),
+  },
+  async ({ signal, err }) => {
+    if (err) log.error({ err }, 'uncaught error: shutting down');
+    else log.info({ signal }, 'shutting down');
+    await server.close();
+  },
+);

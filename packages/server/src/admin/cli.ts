@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { generatePassword } from '../auth/password.js';
 import { GRANT_PERMISSIONS } from '../auth/rights.js';
 import { UserService } from '../auth/users.js';
-import { loadConfig } from '../config.js';
+import { type Config, ConfigError, loadConfig } from '../config.js';
 import { openDatabase } from '../db/index.js';
 import { MwError } from '../errors.js';
 
@@ -61,7 +61,14 @@ async function main(argv: string[]): Promise<number> {
   }
   const env = { ...process.env };
   if (values['data-dir']) env.MWUP_DATA_DIR = values['data-dir'];
-  const config = loadConfig(env);
+  let config: Config;
+  try {
+    config = loadConfig(env);
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    console.error(`mwup-admin: ${e.message}`);
+    return 2;
+  }
   const dbh = await openDatabase(config.database);
   const users = new UserService(dbh.db);
   const need = async (name: string | undefined) => {

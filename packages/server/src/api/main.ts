@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { resolveIdentity } from '../auth/identity.js';
 import { errorHeader, MwError } from '../errors.js';
 import { ApiContext, type ApiRequest, type ApiContext as Ctx, type ErrorFormat } from './context.js';
@@ -154,35 +153,40 @@ export class ApiMain {
       return this.respond(ctx, format);
     } catch (e) {
       // As MediaWiki: unused parameters are only reported when the module succeeded.
-      const err = e instanceof MwError ? e : this.internalError(e);
+      const err = e instanceof MwError ? e : this.internalError(e, req);
       return this.respond(ctx, format, err);
     }
   }
 
-  /** An error found before the module ran (e.g. while receiving the body), in the request's format. */
-  async errorResponse(req: ApiRequest, err: MwError): Promise<ApiResponse> {
+  /**
+   * An error found before the module ran (e.g. while receiving the body), rendered like every other
+   * error: in the format, format version and error format the parameters read so far ask for.
+   */
+  async errorResponse(req: ApiRequest, e: unknown, status = 200): Promise<ApiResponse> {
     const identity = await resolveIdentity(null, this.services.users, this.services.permissions, req.ip);
     const raw = new RequestParams(req);
     const ctx = new ApiContext(this.services, req, identity, raw);
-    const fv = raw.get('formatversion');
+    const main = MAIN_PARAMS;
+    const oneOf = (name: 'format' | 'formatversion' | 'errorformat') => {
+      const v = raw.get(name);
+      return v !== undefined && (main[name].values as readonly string[]).includes(v) ? v : main[name].default;
+    };
+    const fv = oneOf('formatversion');
     ctx.fv = fv === '2' || fv === 'latest' ? 2 : 1;
-    const ef = raw.get('errorformat');
-    if (ef && ['bc', 'plaintext', 'wikitext', 'html', 'raw', 'none'].includes(ef))
-      ctx.errorFormat = ef as ErrorFormat;
+    ctx.errorFormat = oneOf('errorformat') as ErrorFormat;
     ctx.moduleName = raw.get('action') ?? 'main';
-    return this.respond(ctx, 'json', err);
+    const err = e instanceof MwError ? e : this.internalError(e, req);
+    return { ...this.respond(ctx, oneOf('format'), err), status };
   }
 
-  private internalError(e: unknown): MwError {
-    const id = randomBytes(8).toString('hex');
+  /** MediaWiki's answer to an unexpected exception; logged with the request id it shows. */
+  private internalError(e: unknown, req: ApiRequest): MwError {
     const cls = e instanceof Error ? e.constructor.name : 'Error';
-    this.services.log.error({ err: e, reqId: id }, 'internal API error');
+    this.services.log.error({ err: e, reqId: req.requestId }, 'internal API error');
     return new MwError(
       `internal_api_error_${cls}`,
-      `[${id}] Exception caught: ${(e as Error)?.message ?? e}`,
-      {
-        errorclass: cls,
-      },
+      `[${req.requestId}] Exception caught: ${(e as Error)?.message ?? e}`,
+      { errorclass: cls },
     );
   }
 

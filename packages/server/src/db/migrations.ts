@@ -1,5 +1,5 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
-import type { Dialect } from './index.js';
+import type { Dialect } from './dialect.js';
 
 /** Migrations, in order. Each one works on SQLite and PostgreSQL. */
 function migrations(dialect: Dialect): Record<string, Migration> {

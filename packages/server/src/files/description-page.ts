@@ -6,8 +6,9 @@ import type { Config } from '../config.js';
 import type { Db } from '../db/index.js';
 import { formatComment } from './imageinfo.js';
 import { type FileRepo, NS_FILE } from './repo.js';
+import { planThumbnail, thumbFileOf, thumbNameFor } from './thumb-plan.js';
 import type { FileVersion } from './types.js';
-import { canRender, FileUrls, planThumb, wikiTitleParser } from './urls.js';
+import { FileUrls, wikiTitleParser } from './urls.js';
 
 /** What rendering a page reads. */
 export interface PageServices {
@@ -44,21 +45,20 @@ function layout(config: Config, title: string, body: string): string {
 }
 
 /** An image (thumbnail when the file is larger than `max`) or a plain link to the file. */
-function preview(urls: FileUrls, v: FileVersion, max: number): string {
+function preview(config: Config, urls: FileUrls, v: FileVersion, max: number): string {
   const href = v.archiveName ? urls.archive(v.name, v.archiveName, false) : urls.file(v.name, false);
-  if (!canRender(v.mime) || v.width <= 0)
+  const file = thumbFileOf(v);
+  const plan = planThumbnail(config.thumbnails, file, { width: Math.min(max, v.width) || max, height: max });
+  if (plan.kind === 'icon' || plan.kind === 'error')
     return `<a href="${esc(href)}">${esc(v.name.replace(/_/g, ' '))}</a>`;
-  const plan = planThumb(
-    { name: v.name, mime: v.mime, width: v.width, height: v.height },
-    { width: Math.min(max, v.width) || max, height: max },
-  );
   let src = href;
   let w = v.width;
   let h = v.height;
   if (plan.kind === 'thumb') {
+    const name = thumbNameFor(config.thumbnails, file, plan);
     src = v.archiveName
-      ? urls.archiveThumb(v.name, v.archiveName, plan.name, false)
-      : urls.thumb(v.name, plan.name, false);
+      ? urls.archiveThumb(v.name, v.archiveName, name, false)
+      : urls.thumb(v.name, name, false);
     w = plan.width;
     h = plan.height;
   }
@@ -95,7 +95,7 @@ export async function renderPage(services: PageServices, ns: number, dbKey: stri
     if (cur) {
       found = true;
       const history = [cur, ...(await files.history(dbKey))];
-      parts.push(`<div class="fullImageLink" id="file">${preview(urls, cur, 800)}</div>`);
+      parts.push(`<div class="fullImageLink" id="file">${preview(config, urls, cur, 800)}</div>`);
       parts.push(
         `<div class="fullMedia"><p><a href="${esc(urls.file(cur.name, false))}" class="internal">Original file</a> ` +
           `(${cur.width && cur.height ? `${cur.width} × ${cur.height} pixels, ` : ''}file size: ${fmtBytes(cur.size)}, MIME type: ${esc(cur.mime)})</p></div>`,
@@ -104,7 +104,7 @@ export async function renderPage(services: PageServices, ns: number, dbKey: stri
         const href = v.archiveName ? urls.archive(v.name, v.archiveName, false) : urls.file(v.name, false);
         return (
           `<tr><td>${i === 0 ? 'current' : ''}</td><td><a href="${esc(href)}">${esc(v.timestamp)}</a></td>` +
-          `<td>${preview(urls, v, 120)}</td><td>${v.width && v.height ? `${v.width} × ${v.height} ` : ''}(${fmtBytes(v.size)})</td>` +
+          `<td>${preview(config, urls, v, 120)}</td><td>${v.width && v.height ? `${v.width} × ${v.height} ` : ''}(${fmtBytes(v.size)})</td>` +
           `<td>${esc(v.userText)}</td><td>${formatComment(config, v.description, t.prefixedDbKey)}</td></tr>`
         );
       });

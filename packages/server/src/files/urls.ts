@@ -1,7 +1,6 @@
 /**
- * The URLs MediaWiki hands out for files, their old versions, thumbnails, description pages and
- * stashed uploads, and the thumbnail geometry they depend on (which width/height a `NNNpx-` name
- * renders at, which format a thumbnail has).
+ * The URLs MediaWiki hands out for files, their old versions, thumbnails, description pages,
+ * stashed uploads and file-type icons (thumbnail names and sizes: ./thumb-plan.ts).
  *
  * Paths under `images/` are percent-encoded like PHP's rawurlencode (File::getUrl), page URLs like
  * wfUrlencode (Title::getLocalURL), which leaves `;@$!*(),/~:` readable.
@@ -9,6 +8,8 @@
 import type { Config } from '../config.js';
 import { fileHashPath } from '../title/file-names.js';
 import { TitleParser } from '../title/title.js';
+
+export type { ThumbRequest } from './thumb-plan.js';
 
 const parsers = new WeakMap<object, TitleParser>();
 
@@ -51,150 +52,6 @@ export function wfUrlencode(s: string): string {
 /** `a/ab/` for a file's DB key (two hash levels, MediaWiki's default). */
 export function hashPath(dbKey: string): string {
   return fileHashPath(dbKey, 2);
-}
-
-// ---------------------------------------------------------------------------------------------
-// Thumbnail geometry
-
-/** Formats a media handler renders thumbnails in when they differ from the file's own. */
-const THUMB_TYPES: Record<string, { ext: string; mime: string }> = {
-  'image/svg+xml': { ext: 'png', mime: 'image/png' },
-  'image/svg': { ext: 'png', mime: 'image/png' },
-  'image/webp': { ext: 'png', mime: 'image/png' },
-  'image/bmp': { ext: 'png', mime: 'image/png' },
-  'image/x-bmp': { ext: 'png', mime: 'image/png' },
-  'image/x-ms-bmp': { ext: 'png', mime: 'image/png' },
-};
-
-/** MIME types we can scale (MediaWiki's core image handlers). */
-const SCALABLE = new Set([
-  'image/png',
-  'image/jpeg',
-  'image/gif',
-  'image/webp',
-  'image/tiff',
-  'image/bmp',
-  'image/x-bmp',
-  'image/x-ms-bmp',
-  'image/svg+xml',
-  'image/svg',
-]);
-
-/** Whether thumbnails can be rendered for this MIME type (the file has an image handler). */
-export function canRender(mime: string): boolean {
-  return SCALABLE.has(mime.toLowerCase());
-}
-
-/** Vector formats scale to any size (SVG). */
-export function isVector(mime: string): boolean {
-  const m = mime.toLowerCase();
-  return m === 'image/svg+xml' || m === 'image/svg';
-}
-
-/** Formats browsers cannot show as they are: always rendered, even at the original size. */
-export function mustRender(mime: string): boolean {
-  return isVector(mime) || mime.toLowerCase() in THUMB_TYPES || mime.toLowerCase() === 'image/tiff';
-}
-
-/** Extension and MIME type of a thumbnail of a file with this name and MIME type. */
-export function thumbType(name: string, mime: string): { ext: string; mime: string } {
-  const t = THUMB_TYPES[mime.toLowerCase()];
-  if (t) return t;
-  const dot = name.lastIndexOf('.');
-  return { ext: dot >= 0 ? name.slice(dot + 1) : '', mime: mime.toLowerCase() };
-}
-
-/** The largest thumbnail width of a vector image ($wgSVGMaxSize). */
-export const SVG_MAX_SIZE = 5120;
-
-/** File::scaleHeight: the height of a `width`-wide rendering. */
-export function scaleHeight(srcWidth: number, srcHeight: number, width: number): number {
-  if (srcWidth <= 0) return 0;
-  return Math.max(1, Math.round((srcHeight * width) / srcWidth));
-}
-
-/** File::fitBoxWidth: the width that fits `srcWidth`×`srcHeight` into a box `maxHeight` high. */
-function fitBoxWidth(srcWidth: number, srcHeight: number, maxHeight: number): number {
-  const ideal = (srcWidth * maxHeight) / srcHeight;
-  const up = Math.ceil(ideal);
-  return Math.round((up * srcHeight) / srcWidth) > maxHeight ? Math.floor(ideal) : up;
-}
-
-export interface ThumbRequest {
-  /** Requested width (null: only a height was given). */
-  width: number | null;
-  /** Requested bounding height, or null. */
-  height: number | null;
-}
-
-/** What a thumbnail request turns into for one file version. */
-export type ThumbPlan =
-  /** The original is shown as it is (a bitmap no wider than asked for). */
-  | { kind: 'original'; width: number; height: number }
-  /** A scaled rendering: `name` is the `NNNpx-Name[.ext]` part of its URL. */
-  | { kind: 'thumb'; width: number; height: number; name: string; ext: string; mime: string }
-  /** Files without an image handler show the generic file icon. */
-  | { kind: 'icon'; width: number; height: number }
-  | { kind: 'error'; message: string };
-
-export interface ThumbSource {
-  /** DB key of the file name (used in the thumbnail name even for old versions). */
-  name: string;
-  mime: string;
-  width: number;
-  height: number;
-}
-
-/** The thumbnail name `NNNpx-Name` (plus `.png` etc. when the thumbnail format differs). */
-export function thumbName(name: string, mime: string, width: number): string {
-  const t = thumbType(name, mime);
-  const dot = name.lastIndexOf('.');
-  const ext = dot >= 0 ? name.slice(dot + 1) : '';
-  return `${width}px-${name}${t.ext !== ext ? `.${t.ext}` : ''}`;
-}
-
-/**
- * Normalise a thumbnail request for a file the way MediaWiki's image handlers do: fit into the
- * requested box, never upscale a bitmap (the original is used instead), clamp vector sizes.
- */
-export function planThumb(src: ThumbSource, req: ThumbRequest): ThumbPlan {
-  if (!canRender(src.mime) || src.width <= 0 || src.height <= 0) {
-    if (!canRender(src.mime)) return { kind: 'icon', width: 120, height: 120 };
-    return { kind: 'error', message: 'Error creating thumbnail: Invalid thumbnail parameters' };
-  }
-  let width = req.width ?? src.width;
-  if (width <= 0) return { kind: 'error', message: 'Error creating thumbnail: Invalid thumbnail parameters' };
-  if (req.height !== null && req.height > 0 && width * src.height > req.height * src.width) {
-    width = fitBoxWidth(src.width, src.height, req.height);
-  }
-  width = Math.max(1, width);
-  const vector = isVector(src.mime);
-  if (!vector && width >= src.width) {
-    if (!mustRender(src.mime)) return { kind: 'original', width: src.width, height: src.height };
-    width = src.width;
-  }
-  if (vector && width > SVG_MAX_SIZE) width = SVG_MAX_SIZE;
-  const height = scaleHeight(src.width, src.height, width);
-  const t = thumbType(src.name, src.mime);
-  return {
-    kind: 'thumb',
-    width,
-    height,
-    name: thumbName(src.name, src.mime, width),
-    ext: t.ext,
-    mime: t.mime,
-  };
-}
-
-/**
- * Parse the last segment of a thumbnail URL (`120px-Name.png`, `120px-Name.svg.png`) for a file:
- * the width when the name is exactly what planThumb would produce for that width, else null.
- */
-export function parseThumbName(segment: string, src: ThumbSource): number | null {
-  const m = /^([1-9]\d{0,5})px-(.+)$/.exec(segment);
-  if (!m) return null;
-  const width = Number(m[1]);
-  return thumbName(src.name, src.mime, width) === segment ? width : null;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -267,8 +124,8 @@ export class FileUrls {
     return this.page(`Special:UploadStash/thumb/${key}/${thumbName}`, absolute);
   }
 
-  /** The generic icon shown for files that cannot be rendered. */
-  fileIcon(absolute = true): string {
-    return this.abs(`${this.config.scriptPath}/resources/assets/file-type-icons/fileicon.png`, absolute);
+  /** A file-type icon by its path under the resource base path (`/resources/assets/…/fileicon.png`). */
+  icon(iconPath: string, absolute = true): string {
+    return this.abs(`${this.config.scriptPath}${iconPath}`, absolute);
   }
 }

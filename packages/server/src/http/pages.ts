@@ -2,11 +2,12 @@
  * `/w/index.php`: page views (`/w/index.php/File:X.png`, `?title=…`, `?curid=…`), `action=raw`,
  * and `Special:UploadStash/file|thumb/…` for stashed uploads.
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../api/services.js';
 import { rawPageText, renderPage } from '../files/description-page.js';
 import { wikiTitleParser } from '../files/urls.js';
-import { sendError, serveStash } from './files.js';
+import { sendError } from './images/error-page.js';
+import { serveStash } from './images/stash-route.js';
 
 const PAGE_CSP = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'";
 
@@ -57,8 +58,8 @@ async function view(
   return reply.send(req.method === 'HEAD' ? undefined : page.html);
 }
 
-/** Register the page routes. */
-export function registerPageRoutes(app: FastifyInstance, services: Services): void {
+/** The page routes, as a Fastify plugin. */
+export const pagesPlugin: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
   const sp = services.config.scriptPath;
   const query = (req: FastifyRequest) =>
     new URLSearchParams((req.raw.url ?? '').split('?').slice(1).join('?'));
@@ -99,4 +100,4 @@ export function registerPageRoutes(app: FastifyInstance, services: Services): vo
       return view(services, req, reply, title, query(req).get('action'));
     },
   });
-}
+};

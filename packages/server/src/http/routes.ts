@@ -1,10 +1,10 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import type { Services } from '../api/services.js';
-import { registerFileRoutes } from './files.js';
-import { registerPageRoutes } from './pages.js';
+import { imagesPlugin } from './images/plugin.js';
+import { pagesPlugin } from './pages.js';
 
-/** Non-API routes: file bytes, thumbnails, description pages, stashed uploads. */
-export function registerPublicRoutes(app: FastifyInstance, services: Services): void {
-  registerFileRoutes(app, services);
-  registerPageRoutes(app, services);
-}
+/** Non-API routes: file bytes, thumbnails and stashed uploads (images), description pages. */
+export const publicRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
+  await app.register(imagesPlugin, { services });
+  await app.register(pagesPlugin, { services });
+};

@@ -1,4 +1,4 @@
-import { EXIF_VERSION, filterExif, type RawExif, readRawExif } from './exif.js';
+import { EXIF_VERSION, filterExif, type RawExif, readRawExif } from './exif/index.js';
 import { BrokenFile, type HandlerResult } from './handler.js';
 import { type PhpArray, php, phpList } from './items.js';
 import { isCleanUtf8, phpTrimBytes, utf8, windows1252 } from './php.js';

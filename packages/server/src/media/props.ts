@@ -5,7 +5,7 @@ import { fromItems, type PhpArray, type PhpValue, toItems } from './items.js';
 import { jpegHandler } from './jpeg.js';
 import { phpFloatval } from './php.js';
 import { pngHandler } from './png.js';
-import { svgHandler } from './svg.js';
+import { svgHandler } from './svg/index.js';
 import { tiffHandler } from './tiff.js';
 import type { HandlerMetadata, HandlerName, MediaProps, MediaSource, MetadataItem } from './types.js';
 import { webpHandler } from './webp.js';

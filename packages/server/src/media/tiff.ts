@@ -1,4 +1,4 @@
-import { EXIF_VERSION, filterExif, readRawExif } from './exif.js';
+import { EXIF_VERSION, filterExif, readRawExif } from './exif/index.js';
 import type { HandlerResult } from './handler.js';
 import { php } from './items.js';
 import { rotationOf } from './jpeg.js';

@@ -11,10 +11,9 @@ export type WideEncoding = 'UTF-16' | 'UTF-16BE' | 'UTF-16LE' | 'UTF-32' | 'UTF-
 /**
  * Decode a whole buffer as UTF-16 or UTF-32, or return null when it is not valid in that encoding
  * (odd length, unpaired surrogate, code point out of range), as `iconv($enc, 'UTF-8', $s)` does.
+ * UTF-16 goes through TextDecoder; UTF-32 is not in the Encoding Standard, so it is decoded here.
  */
 export function decodeUnicodeStrict(buf: Uint8Array, enc: WideEncoding): string | null {
-  const wide = enc.startsWith('UTF-32');
-  const unit = wide ? 4 : 2;
   let le = enc.endsWith('LE');
   let i = 0;
   if (enc === 'UTF-16' && buf.length >= 2) {
@@ -30,29 +29,24 @@ export function decodeUnicodeStrict(buf: Uint8Array, enc: WideEncoding): string 
       le = true;
     }
   }
-  if ((buf.length - i) % unit !== 0) return null;
-  const out: string[] = [];
-  let pending = -1;
-  for (; i < buf.length; i += unit) {
-    let cu: number;
-    if (wide) {
-      cu = le
-        ? (buf[i]! | (buf[i + 1]! << 8) | (buf[i + 2]! << 16) | (buf[i + 3]! << 24)) >>> 0
-        : ((buf[i]! << 24) | (buf[i + 1]! << 16) | (buf[i + 2]! << 8) | buf[i + 3]!) >>> 0;
-      if (cu > 0x10ffff || (cu >= 0xd800 && cu <= 0xdfff)) return null;
-      out.push(String.fromCodePoint(cu));
-      continue;
+  if (!enc.startsWith('UTF-32')) {
+    // ignoreBOM: a byte order mark after the one honoured above is a character, as in iconv.
+    const decoder = new TextDecoder(le ? 'utf-16le' : 'utf-16be', { fatal: true, ignoreBOM: true });
+    try {
+      return decoder.decode(buf.subarray(i));
+    } catch {
+      return null;
     }
-    cu = le ? buf[i]! | (buf[i + 1]! << 8) : (buf[i]! << 8) | buf[i + 1]!;
-    if (pending >= 0) {
-      if (cu < 0xdc00 || cu > 0xdfff) return null;
-      out.push(String.fromCharCode(pending, cu));
-      pending = -1;
-    } else if (cu >= 0xd800 && cu <= 0xdbff) pending = cu;
-    else if (cu >= 0xdc00 && cu <= 0xdfff) return null;
-    else out.push(String.fromCharCode(cu));
   }
-  if (pending >= 0) return null;
+  if ((buf.length - i) % 4 !== 0) return null;
+  const out: string[] = [];
+  for (; i < buf.length; i += 4) {
+    const cp = le
+      ? (buf[i]! | (buf[i + 1]! << 8) | (buf[i + 2]! << 16) | (buf[i + 3]! << 24)) >>> 0
+      : ((buf[i]! << 24) | (buf[i + 1]! << 16) | (buf[i + 2]! << 8) | buf[i + 3]!) >>> 0;
+    if (cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return null;
+    out.push(String.fromCodePoint(cp));
+  }
   return out.join('');
 }
 

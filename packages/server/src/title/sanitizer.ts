@@ -2,13 +2,29 @@
  * The parts of MediaWiki's Sanitizer and UtfNormal that title handling needs: decoding character
  * references (`&eacute;`, `&#257;`, `&#x3017;`) and cleaning text up to valid NFC.
  */
-import { namedCharacterReference } from './html-entities.js';
+import { decodeHTMLStrict } from 'entities';
 
 // Sanitizer::CHAR_REFS_REGEX: a named reference, a decimal one, a hexadecimal one, or a bare "&".
 const CHAR_REFS = /&([A-Za-z0-9\u0080-\u{10FFFF}]+;)|&#([0-9]+);|&#[xX]([0-9A-Fa-f]+);|(&)/gu;
 
-/** Non-standard names MediaWiki accepts for `&rlm;` (Hebrew and Arabic spellings). */
+/**
+ * Non-standard names MediaWiki accepts for `&rlm;` (Hebrew and Arabic spellings): Sanitizer's
+ * MW_ENTITY_ALIASES, the one place where MediaWiki's entity list differs from HTML5's.
+ */
 const ENTITY_ALIASES: Readonly<Record<string, string>> = { רלמ: 'rlm', رلم: 'rlm' };
+
+/**
+ * An HTML5 named character reference (name without "&" and ";", which must end with ";" in the
+ * standard's table) → its text, or undefined for an unknown name. MediaWiki decodes with the same
+ * table (remex-html's HTMLData::$namedEntityTranslations, names with the semicolon only).
+ */
+function namedCharacterReference(name: string): string | undefined {
+  // Every name in the table is ASCII letters and digits; anything else must not reach the decoder.
+  if (!/^[A-Za-z][A-Za-z0-9]*$/.test(name)) return undefined;
+  const ref = `&${name};`;
+  const text = decodeHTMLStrict(ref);
+  return text === ref ? undefined : text;
+}
 
 /** Code points a character reference may produce (Sanitizer::validateCodepoint). */
 function validCodepoint(cp: number): boolean {

@@ -1,154 +1,20 @@
 /**
- * MediaWiki page titles: parsing and normalisation as MediaWiki 1.39 does it (Title::newFromText,
- * Title::makeTitleSafe, MediaWikiTitleCodec::splitTitleString).
+ * MediaWiki page titles as MediaWiki 1.39 handles them (Title::newFromText, Title::makeTitleSafe):
+ * a parser for one wiki's rules, and the parsed Title with its text forms.
  *
  * A title is a namespace number plus a DB key (`Foo_bar.png`); its display text uses spaces.
- * Parsing turns spaces and underscores into one another, collapses whitespace runs (including the
- * Unicode spaces MediaWiki knows), drops bidi marks, recognises namespace prefixes (any case, with
- * aliases) and interwiki prefixes, splits off a `#fragment`, rejects illegal characters and
- * sequences, enforces the 255-byte limit and upper-cases the first letter.
+ * Splitting and normalising the string is in split-title.ts, the reasons a title is invalid in
+ * title-error.ts.
  */
-import { MwError } from '../errors.js';
 import { lc, ucfirst } from './case.js';
-import { namedCharacterReference } from './html-entities.js';
 import { DEFAULT_INTERWIKI_PREFIXES } from './interwiki.js';
-import { sanitizeIP } from './ip.js';
-import {
-  type NamespaceOptions,
-  Namespaces,
-  NS_MAIN,
-  NS_SPECIAL,
-  NS_TALK,
-  NS_USER,
-  NS_USER_TALK,
-} from './namespaces.js';
-import { utf8Length } from './php-compat.js';
+import { type NamespaceOptions, Namespaces, NS_MAIN } from './namespaces.js';
 import { decodeCharReferencesAndNormalize } from './sanitizer.js';
+import { splitTitleString, type TitleParts, type TitleRules } from './split-title.js';
+import { TitleError } from './title-error.js';
 
-/**
- * $wgLegalTitleChars exactly as MediaWiki prints it (siteinfo `legaltitlechars`). It is a PCRE byte
- * class: every byte from 0x80 up is legal, so every non-ASCII character is.
- */
-export const LEGAL_TITLE_CHARS = ' %!"$&\'()*,\\-.\\/0-9:;=?@A-Z\\\\^_`a-z~\\x80-\\xFF+';
-
-/** One character outside $wgLegalTitleChars (the same class, in code points). */
-export const ILLEGAL_TITLE_CHAR = /[^ %!"$&'()*,\-./0-9:;=?@A-Z\\^_`a-z~\u0080-\u{10FFFF}+]/u;
-
-/** MediaWikiTitleCodec::getTitleInvalidRegex: an illegal character, a %xx escape or an entity. */
-const TITLE_INVALID =
-  /[^ %!"$&'()*,\-./0-9:;=?@A-Z\\^_`a-z~\u0080-\u{10FFFF}+]|%[0-9A-Fa-f]{2}|&[A-Za-z0-9\u0080-\u{10FFFF}]+;/u;
-
-/** Bidi marks and overrides that slip into pasted titles; dropped. */
-const BIDI = /[\u200E\u200F\u202A-\u202E]+/g;
-
-/** Runs of the characters MediaWiki treats as spaces in titles. */
-const WHITESPACE = /[ _\u00A0\u1680\u180E\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]+/g;
-
-/**
- * `prefix:rest`. PCRE's `.` (no /s) stops at a newline and its `$` also matches before a final
- * newline; the pattern keeps both quirks.
- */
-const PREFIX = /^([^\n]+?)_*:_*([^\n]*)\n?$/;
-
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-
-/** MediaWiki's message keys for invalid titles (MalformedTitleException). */
-export type TitleErrorKey =
-  | 'title-invalid'
-  | 'title-invalid-empty'
-  | 'title-invalid-utf8'
-  | 'title-invalid-talk-namespace'
-  | 'title-invalid-characters'
-  | 'title-invalid-relative'
-  | 'title-invalid-magic-tilde'
-  | 'title-invalid-too-long'
-  | 'title-invalid-leading-colon'
-  | 'title-invalid-interwiki';
-
-// HTML5 names that also decode without the trailing semicolon (a text tokenizer decodes them).
-const LEGACY_ENTITY_NAMES = (
-  'Aacute aacute Acirc acirc acute AElig aelig Agrave agrave amp AMP Aring aring Atilde atilde Auml auml ' +
-  'brvbar Ccedil ccedil cedil cent copy COPY curren deg divide Eacute eacute Ecirc ecirc Egrave egrave ETH ' +
-  'eth Euml euml frac12 frac14 frac34 gt GT Iacute iacute Icirc icirc iexcl Igrave igrave iquest Iuml iuml ' +
-  'laquo lt LT macr micro middot nbsp not Ntilde ntilde Oacute oacute Ocirc ocirc Ograve ograve ordf ordm ' +
-  'Oslash oslash Otilde otilde Ouml ouml para plusmn pound quot QUOT raquo reg REG sect shy sup1 sup2 sup3 ' +
-  'szlig THORN thorn times Uacute uacute Ucirc ucirc Ugrave ugrave uml Uuml uuml Yacute yacute yen yuml'
-).split(' ');
-
-/** How an HTML text tokenizer shows an `&name;` sequence (the API strips markup from messages). */
-function displayEntity(seq: string): string {
-  if (!seq.startsWith('&') || !seq.endsWith(';') || seq.length < 3) return seq;
-  const name = seq.slice(1, -1);
-  const full = namedCharacterReference(name);
-  if (full !== undefined) return full;
-  let best = '';
-  for (const legacy of LEGACY_ENTITY_NAMES) {
-    if (legacy.length > best.length && name.startsWith(legacy)) best = legacy;
-  }
-  return best ? namedCharacterReference(best)! + name.slice(best.length) + ';' : seq;
-}
-
-/** Sanitizer::normalizeWhitespace, applied by the API to message texts. */
-const normalizeMessageWhitespace = (s: string) => s.replace(/[ \r\n\t]+/g, ' ').trim();
-
-/** The English text of an invalid-title message, as the API prints it (e.g. `invalidreason`). */
-export function titleErrorReason(key: TitleErrorKey, params: readonly (string | number)[] = []): string {
-  switch (key) {
-    case 'title-invalid-empty':
-      return 'The requested page title is empty or contains only the name of a namespace.';
-    case 'title-invalid-utf8':
-      return 'The requested page title contains an invalid UTF-8 sequence.';
-    case 'title-invalid-interwiki':
-      return 'The requested page title contains an interwiki link which cannot be used in titles.';
-    case 'title-invalid-talk-namespace':
-      return 'The requested page title refers to a talk page that cannot exist.';
-    case 'title-invalid-characters':
-      return normalizeMessageWhitespace(
-        `The requested page title contains invalid characters: "${displayEntity(String(params[0] ?? ''))}".`,
-      );
-    case 'title-invalid-relative':
-      return "Title has relative path. Relative page titles (./, ../) are invalid, because they will often be unreachable when handled by user's browser.";
-    case 'title-invalid-magic-tilde':
-      return 'The requested page title contains invalid magic tilde sequence (~~~).';
-    case 'title-invalid-too-long': {
-      const n = Number(params[0] ?? 255);
-      return `The requested page title is too long. It must be no longer than ${n} ${n === 1 ? 'byte' : 'bytes'} in UTF-8 encoding.`;
-    }
-    case 'title-invalid-leading-colon':
-      return 'The requested page title contains an invalid colon at the beginning.';
-    default:
-      return 'The requested page title is invalid';
-  }
-}
-
-/** Why a title is invalid: MediaWiki's message key, its parameters and the English text. */
-export class TitleError extends Error {
-  readonly key: TitleErrorKey;
-  readonly params: readonly (string | number)[];
-
-  constructor(key: TitleErrorKey, params: readonly (string | number)[] = []) {
-    super(titleErrorReason(key, params));
-    this.name = 'TitleError';
-    this.key = key;
-    this.params = params;
-  }
-
-  /** The English reason text (same as `message`). */
-  get reason(): string {
-    return this.message;
-  }
-}
-
-/** The parts a title string splits into. */
-export interface TitleParts {
-  ns: number;
-  /** DB key: underscores, first letter capitalised where the namespace wants it. */
-  dbKey: string;
-  /** Text after `#`, with spaces. */
-  fragment: string;
-  /** Lower-case interwiki prefix, '' for local titles. */
-  interwiki: string;
-}
+export { ILLEGAL_TITLE_CHAR, LEGAL_TITLE_CHARS, type TitleParts } from './split-title.js';
+export { invalidTitleError, TitleError, type TitleErrorKey, titleErrorReason } from './title-error.js';
 
 export interface TitleParserOptions extends NamespaceOptions {
   /** Namespaces to use (built from the other options when absent). */
@@ -159,10 +25,8 @@ export interface TitleParserOptions extends NamespaceOptions {
   ucfirstOverrides?: Readonly<Record<string, string>>;
 }
 
-const trimUnderscores = (s: string) => s.replace(/^_+|_+$/g, '');
-
 /** Parses title strings for one wiki (its namespaces, interwiki prefixes and case rules). */
-export class TitleParser {
+export class TitleParser implements TitleRules {
   readonly namespaces: Namespaces;
   private readonly interwikis: ReadonlySet<string>;
   private readonly ucfirstOverrides: Readonly<Record<string, string>> | undefined;
@@ -188,88 +52,7 @@ export class TitleParser {
    * references are decoded here). Throws TitleError.
    */
   split(text: string, defaultNs: number = NS_MAIN): TitleParts {
-    let dbKey = text.replace(/ /g, '_');
-    let ns = defaultNs;
-    let interwiki = '';
-    let fragment = '';
-
-    if (LONE_SURROGATE.test(dbKey)) throw new TitleError('title-invalid-utf8');
-    dbKey = trimUnderscores(dbKey.replace(BIDI, '').replace(WHITESPACE, '_'));
-    if (dbKey.includes('\ufffd')) throw new TitleError('title-invalid-utf8');
-
-    // A leading colon means the main namespace, whatever the default.
-    if (dbKey.startsWith(':')) {
-      ns = NS_MAIN;
-      dbKey = trimUnderscores(dbKey.slice(1));
-    }
-    if (dbKey === '') throw new TitleError('title-invalid-empty');
-
-    const m = PREFIX.exec(dbKey);
-    if (m) {
-      const prefix = m[1]!;
-      const index = this.namespaces.index(prefix);
-      if (index !== undefined) {
-        dbKey = m[2]!;
-        ns = index;
-        if (index === NS_TALK) {
-          // Talk:File:X and Talk:wikipedia:X cannot exist.
-          const x = PREFIX.exec(dbKey);
-          if (x && (this.namespaces.index(x[1]!) || this.isInterwiki(x[1]!))) {
-            throw new TitleError('title-invalid-talk-namespace');
-          }
-        }
-      } else if (this.isInterwiki(prefix)) {
-        dbKey = m[2]!;
-        interwiki = lc(prefix);
-        if (dbKey.startsWith(':')) {
-          ns = NS_MAIN;
-          dbKey = trimUnderscores(dbKey.slice(1));
-        }
-      }
-    }
-
-    const hash = dbKey.indexOf('#');
-    if (hash !== -1) {
-      fragment = dbKey.slice(hash + 1).replace(/_/g, ' ');
-      dbKey = dbKey.slice(0, hash).replace(/_+$/, '');
-    }
-
-    const bad = TITLE_INVALID.exec(dbKey);
-    if (bad) throw new TitleError('title-invalid-characters', [bad[0]]);
-
-    if (
-      dbKey.includes('.') &&
-      (dbKey === '.' ||
-        dbKey === '..' ||
-        dbKey.startsWith('./') ||
-        dbKey.startsWith('../') ||
-        dbKey.includes('/./') ||
-        dbKey.includes('/../') ||
-        dbKey.endsWith('/.') ||
-        dbKey.endsWith('/..'))
-    ) {
-      throw new TitleError('title-invalid-relative');
-    }
-    if (dbKey.includes('~~~')) throw new TitleError('title-invalid-magic-tilde');
-
-    const maxLength = ns !== NS_SPECIAL ? 255 : 512;
-    if (utf8Length(dbKey) > maxLength) throw new TitleError('title-invalid-too-long', [maxLength]);
-
-    if (interwiki === '' && this.namespaces.isCapitalized(ns)) dbKey = ucfirst(dbKey, this.ucfirstOverrides);
-    if (dbKey === '' && interwiki === '' && ns !== NS_MAIN) throw new TitleError('title-invalid-empty');
-    if (ns === NS_USER || ns === NS_USER_TALK) dbKey = sanitizeIP(dbKey) ?? dbKey;
-    if (dbKey.startsWith(':')) throw new TitleError('title-invalid-leading-colon');
-
-    // TitleValue::assertValidSpec
-    if (/^[_ ]|[\r\n\t]|[_ ]$/.test(dbKey)) {
-      throw new TitleError('title-invalid', [`Bad value for parameter $title: invalid name '${dbKey}'`]);
-    }
-    if (dbKey === '' && ns !== NS_MAIN) {
-      throw new TitleError('title-invalid', [
-        'Bad value for parameter $title: should not be empty unless namespace is main',
-      ]);
-    }
-    return { ns, dbKey, fragment, interwiki };
+    return splitTitleString(text, defaultNs, this);
   }
 
   /**
@@ -452,9 +235,4 @@ export function titleError(
   parser = defaultTitleParser,
 ): TitleError | null {
   return parser.titleError(text, defaultNs);
-}
-
-/** The API error for a parameter that holds an invalid title: code `invalidtitle`, `Bad title "X".` */
-export function invalidTitleError(text: string): MwError {
-  return new MwError('invalidtitle', normalizeMessageWhitespace(`Bad title "${text}".`));
 }

@@ -143,6 +143,38 @@ describe('the Action API framework', () => {
     assert.equal(field.json.error.code, 'toolarge');
   });
 
+  it('renders errors found before the module runs like every other error (format, formatversion, errorformat)', async () => {
+    const post = (query: string, body: string, type = 'application/x-www-form-urlencoded') =>
+      fetch(`${s.api}?${query}`, { method: 'POST', headers: { 'content-type': type }, body });
+    const big = `action=query&x=${'a'.repeat(100 * 1024)}`;
+    const bc = await post('format=json', big);
+    assert.equal(bc.status, 413);
+    assert.equal(bc.headers.get('mediawiki-api-error'), 'toolarge');
+    const bcJson = (await bc.json()) as { error: Record<string, string> };
+    assert.match(bcJson.error['*']!, /for API usage\. Subscribe to the mediawiki-api-announce mailing list/);
+    const plain = await post('format=json&formatversion=2&errorformat=plaintext', big);
+    assert.equal(plain.status, 413);
+    const j = (await plain.json()) as {
+      errors: { code: string; text: string; module: string }[];
+      docref: string;
+    };
+    assert.equal(j.errors[0]!.code, 'toolarge');
+    assert.match(j.errors[0]!.text, /The request body is larger than 65,536 bytes\./);
+    assert.equal(j.errors[0]!.module, 'main');
+    assert.match(j.docref, /for API usage/);
+    const none = await post('format=none', big);
+    assert.equal(none.headers.get('mediawiki-api-error'), 'toolarge');
+    assert.equal(await none.text(), '');
+    const multipart = await post(
+      'errorformat=raw',
+      '--zzz\r\nContent-Disposition: form-data; name="action"\r\n\r\nquery',
+      'multipart/form-data; boundary=zzz',
+    );
+    const m = (await multipart.json()) as { errors: { code: string; key: string }[] };
+    assert.equal(m.errors[0]!.code, 'badmultipart');
+    assert.equal(m.errors[0]!.key, 'badmultipart');
+  });
+
   it('cuts an upload over the limit while it streams and answers file-too-large', async () => {
     const keys = async () => {
       const out: string[] = [];

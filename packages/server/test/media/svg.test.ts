@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { mediaProps } from '../../src/media/props.js';
-import { isWellFormedLanguageTag, scaleSVGUnit } from '../../src/media/svg.js';
+import { isWellFormedLanguageTag, scaleSVGUnit } from '../../src/media/svg/index.js';
 import type { MetadataItem } from '../../src/media/types.js';
 import { memSource, SVG_NS, svg } from './helpers.js';
 

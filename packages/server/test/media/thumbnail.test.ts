@@ -15,7 +15,7 @@ import {
   thumbDimensions,
   thumbFileName,
   thumbPlan,
-} from '../../src/media/thumbnail.js';
+} from '../../src/media/thumbnail/index.js';
 import { bmp, memSource, png, SVG_NS, svg } from './helpers.js';
 
 const file = (name: string, mime: string, width: number, height: number): ThumbFile => ({

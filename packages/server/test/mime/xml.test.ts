@@ -197,6 +197,9 @@ describe('charset helpers', () => {
     assert.equal(decodeUnicodeStrict(Buffer.from([0, 0x41]), 'UTF-16'), 'A');
     assert.equal(decodeUnicodeStrict(Buffer.from([0, 0x41, 0]), 'UTF-16'), null);
     assert.equal(decodeUnicodeStrict(Buffer.from([0xd8, 0, 0, 0x41]), 'UTF-16BE'), null);
+    // Only the plain name honours a byte order mark; otherwise it is a character, as in iconv.
+    assert.equal(decodeUnicodeStrict(Buffer.from([0xfe, 0xff, 0, 0x41]), 'UTF-16BE'), '\ufeffA');
+    assert.equal(decodeUnicodeStrict(Buffer.from([0xfe, 0xff, 0xfe, 0xff]), 'UTF-16'), '\ufeff');
     assert.equal(decodeUnicodeStrict(Buffer.from([0, 0, 0, 0x41]), 'UTF-32'), 'A');
     assert.equal(decodeUnicodeStrict(Buffer.from([0, 0x11, 0, 0]), 'UTF-32BE'), null);
   });

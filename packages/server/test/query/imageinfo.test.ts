@@ -399,7 +399,9 @@ describe('prop=imageinfo and prop=stashimageinfo', () => {
       iiurlwidth: 50,
     });
     const ii = onlyPage(r.json).imageinfo[0];
-    assert.equal(ii.thumburl, `${origin}/w/resources/assets/file-type-icons/fileicon.png`);
+    // MediaWiki 1.39 has an icon of its own for .txt (File::iconThumb).
+    assert.equal(ii.thumburl, `${origin}/w/resources/assets/file-type-icons/fileicon-txt.png`);
+    assert.equal((await fetch(ii.thumburl)).headers.get('content-type'), 'image/png');
     assert.equal(ii.thumbwidth, 120);
     assert.equal(ii.thumbmime, undefined);
   });

@@ -27,8 +27,8 @@ describe('one stash entry, racing requests on two instances (PostgreSQL and S3)'
     });
     // Both instances pass the same gates: an assembly or publish on either is held there.
     const gates = new Gates();
-    a = await startTestServer(overrides(), { hooks: gates.hooks });
-    b = await startTestServer(overrides(), { hooks: gates.hooks });
+    a = await startTestServer(overrides(), { uploadHooks: gates.hooks });
+    b = await startTestServer(overrides(), { uploadHooks: gates.hooks });
     const creds = await createBot(a);
     const onA = new TestClient(a.api);
     await onA.login(creds.lgname, creds.password);

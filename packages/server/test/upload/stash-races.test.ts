@@ -8,7 +8,7 @@ describe('one stash entry, racing requests (SQLite)', () => {
   let t: RaceSetup;
   before(async () => {
     const gates = new Gates();
-    s = await startTestServer({}, { hooks: gates.hooks });
+    s = await startTestServer({}, { uploadHooks: gates.hooks });
     const b = await createBot(s);
     const onA = new TestClient(s.api);
     await onA.login(b.lgname, b.password);

@@ -22,13 +22,15 @@ import {
   TAIL_BYTES,
 } from '../../mime/index.js';
 import { verificationError } from './messages.js';
-import { detectScriptInBuffer, ScriptScanner, xmlEncodingMismatch } from './script.js';
+import { detectScriptInBuffer, ScriptScanner } from './script.js';
 import { SvgScanner, type SvgScanResult } from './svg.js';
+import { xmlEncodingMismatch } from './xml-encoding.js';
 
 export { checkCssFragment, decodeCharReferences, normalizeCss } from './css.js';
 export { type VerificationDetails, verificationError, verificationText } from './messages.js';
-export { detectScriptInBuffer, ScriptScanner, xmlEncodingMismatch } from './script.js';
+export { detectScriptInBuffer, ScriptScanner } from './script.js';
 export { SvgScanner, type SvgScanResult, scanSvg } from './svg.js';
+export { xmlEncodingMismatch } from './xml-encoding.js';
 
 /** The bytes of a file to verify. */
 export interface VerifySource {

@@ -1,5 +1,5 @@
 /**
- * UploadBase::detectScript as a streaming scanner, and the XML encoding check MediaWiki runs on SVGs.
+ * UploadBase::detectScript as a streaming scanner.
  *
  * MediaWiki lower-cases the file (the whole file for text/* types, the first 1024 bytes otherwise),
  * decodes UTF-16 when there is a byte order mark (keeping only ASCII), and looks for an HTML
@@ -11,26 +11,7 @@
  * than 34 keep their first and last 16 characters around `__` (no pattern contains `_`, and each
  * pattern's words sit at the edges of their run).
  */
-import { decodeUnicodeStrict } from '../../mime/charset.js';
 import { isValidCodepoint } from './css.js';
-
-const SAFE_XML_ENCODINGS = new Set([
-  'UTF-8',
-  'US-ASCII',
-  'ISO-8859-1',
-  'ISO-8859-2',
-  'UTF-16',
-  'UTF-32',
-  'WINDOWS-1250',
-  'WINDOWS-1251',
-  'WINDOWS-1252',
-  'WINDOWS-1253',
-  'WINDOWS-1254',
-  'WINDOWS-1255',
-  'WINDOWS-1256',
-  'WINDOWS-1257',
-  'WINDOWS-1258',
-]);
 
 /** Script patterns, on the normalised, lower-cased, reference-decoded text. */
 const DECODED_PATTERNS = [
@@ -397,31 +378,4 @@ export function detectScriptInBuffer(buf: Uint8Array): boolean {
   const s = new ScriptScanner();
   s.write(buf);
   return s.end();
-}
-
-function unsafeDeclaration(text: string): boolean | null {
-  const start = /<\?xml\b/i.exec(text);
-  if (!start) return null;
-  const close = text.indexOf('?>', start.index + 5);
-  if (close < 0) return true; // a declaration that never ends
-  const decl = text.slice(start.index + 5, close);
-  const enc = /encoding[ \t\n\r]*=[ \t\n\r]*['"]([\s\S]*?)['"]/i.exec(decl);
-  return enc ? !SAFE_XML_ENCODINGS.has(enc[1]!.toUpperCase()) : false;
-}
-
-/**
- * UploadBase::checkXMLEncodingMissmatch on the first `$wgSVGMetadataCutoff` bytes of a file: true
- * when the XML declaration names an encoding outside MediaWiki's safe list, never ends, or the
- * file is EBCDIC — also when the declaration only appears after decoding as UTF-16/UTF-32.
- */
-export function xmlEncodingMismatch(prefix: Uint8Array): boolean {
-  const raw = Buffer.from(prefix.buffer, prefix.byteOffset, prefix.byteLength).toString('latin1');
-  const direct = unsafeDeclaration(raw);
-  if (direct) return true;
-  if (direct === null && raw.startsWith('\x4c\x6f\xa7\x94')) return true;
-  for (const enc of ['UTF-16', 'UTF-16BE', 'UTF-32', 'UTF-32BE'] as const) {
-    const str = decodeUnicodeStrict(prefix, enc);
-    if (str && unsafeDeclaration(str)) return true;
-  }
-  return false;
 }

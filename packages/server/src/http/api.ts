@@ -1,0 +1,125 @@
+/**
+ * The Action API route (`/w/api.php`) as a Fastify plugin: the body is read here (urlencoded as text,
+ * multipart streamed part by part into storage), then the API answers. Every error — also one found
+ * before the API module runs (a body over the limit, a broken or aborted multipart body) — is
+ * rendered by the API itself, in the format the request asked for.
+ */
+import type { IncomingMessage } from 'node:http';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { ApiRequest } from '../api/context.js';
+import type { ApiMain, ApiResponse } from '../api/main.js';
+import type { Services } from '../api/services.js';
+import { sessionCookieName } from '../auth/cookies.js';
+import { MwError } from '../errors.js';
+import type { PartReceiver } from '../upload/parts.js';
+import { parseMultipart } from './multipart.js';
+
+export interface ApiPluginOptions {
+  services: Services;
+  api: ApiMain;
+  /** Stores the file parts of API requests as they arrive (see src/upload). */
+  parts: PartReceiver;
+}
+
+function send(reply: FastifyReply, res: ApiResponse): FastifyReply {
+  reply.code(res.status);
+  for (const [k, v] of Object.entries(res.headers)) reply.header(k, v);
+  if (res.setCookies.length) reply.header('set-cookie', res.setCookies);
+  return reply.send(res.body);
+}
+
+/** The request as the API sees it: the query string now, body parameters as the body is read. */
+function apiRequest(request: FastifyRequest, services: Services): ApiRequest {
+  const rawUrl = request.raw.url ?? '';
+  const qs = rawUrl.includes('?') ? rawUrl.slice(rawUrl.indexOf('?') + 1) : '';
+  return {
+    requestId: request.id,
+    method: request.method,
+    query: new Map(new URLSearchParams(qs)),
+    body: new Map(),
+    files: new Map(),
+    ip: request.ip,
+    headers: request.headers,
+    sessionCookie: request.cookies[sessionCookieName(services.config)],
+    cleanups: [],
+  };
+}
+
+export const apiPlugin: FastifyPluginAsync<ApiPluginOptions> = async (app, { services, api, parts }) => {
+  const cfg = services.config;
+
+  // Multipart bodies are streamed by the route itself; other bodies are read as text.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('multipart/form-data', (_req, _payload, done) => done(null, undefined));
+  app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: cfg.maxFieldBytes }, (_req, body, done) =>
+    done(null, body),
+  );
+
+  // What Fastify refuses before the handler runs (a body over the limit, a body cut short).
+  app.setErrorHandler(async (error: Error & { statusCode?: number; code?: string }, request, reply) => {
+    const status = error.statusCode && error.statusCode >= 400 ? Math.min(error.statusCode, 500) : 500;
+    const err =
+      error.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
+        ? new MwError(
+            'toolarge',
+            `The request body is larger than ${cfg.maxFieldBytes.toLocaleString('en-US')} bytes.`,
+          )
+        : status < 500
+          ? new MwError('badrequest', error.message)
+          : error;
+    return send(reply, await api.errorResponse(apiRequest(request, services), err, status));
+  });
+
+  const discard = parts.discard.bind(parts);
+
+  const handler = async (request: FastifyRequest, reply: FastifyReply) => {
+    const req = apiRequest(request, services);
+    const contentType = String(request.headers['content-type'] ?? '').toLowerCase();
+    try {
+      if (request.method === 'POST' && contentType.startsWith('multipart/form-data')) {
+        const result = await parseMultipart(
+          request.raw as IncomingMessage,
+          { fieldBytes: cfg.maxFieldBytes, maxFiles: 8, maxFields: 500 },
+          (field, partName, stream, fieldsSoFar) =>
+            parts.receive(
+              {
+                requestId: req.requestId,
+                sessionCookie: req.sessionCookie,
+                param: (n) => fieldsSoFar.get(n) ?? req.query.get(n),
+                cleanups: req.cleanups,
+              },
+              { field, partName, stream },
+            ),
+          discard,
+          req.body,
+        );
+        req.body = result.fields;
+        req.files = result.files;
+      } else if (request.method === 'POST' && contentType.startsWith('application/x-www-form-urlencoded')) {
+        for (const [k, v] of new URLSearchParams(String(request.body ?? ''))) req.body.set(k, v);
+      }
+      return send(reply, await api.handle(req));
+    } catch (e) {
+      // Anything but an API error is an internal error (logged with the request id), unless the
+      // client went away: then nobody reads the answer.
+      const gone = !(e instanceof MwError) && request.raw.socket?.destroyed === true;
+      const err = gone
+        ? new MwError('aborted', 'The client disconnected before the request was complete.')
+        : e;
+      if (!request.raw.complete) {
+        // The body is still arriving: answer now, read the rest for a while so the client gets the
+        // answer, then drop the connection.
+        reply.header('connection', 'close');
+        const timer = setTimeout(() => request.raw.socket?.destroy(), 10_000);
+        timer.unref();
+        request.raw.on('end', () => clearTimeout(timer));
+      }
+      return send(reply, await api.errorResponse(req, err));
+    } finally {
+      for (const f of req.files.values()) await discard(f).catch(() => {});
+      for (const c of req.cleanups) await c().catch(() => {});
+    }
+  };
+
+  app.route({ method: ['GET', 'POST'], url: `${cfg.scriptPath}/api.php`, handler });
+};

@@ -1,0 +1,176 @@
+/**
+ * Appendable blobs in S3: one object per append, composed into the blob's object when sealed.
+ *
+ * Layout under the blob's object key (`~` never occurs in blob keys):
+ *
+ *     <key>~parts/<start>          bytes [start, start + size) of an appendable blob: one object per append
+ *     <key>~parts/<end>.end        empty marker: a part ends at <end> (lets the next append skip a full listing)
+ *
+ * Offsets are zero-padded to 16 digits, so parts list in byte order. An append discards the parts and
+ * markers beyond its offset, then stores its body as a new part; a failed append stores nothing, which
+ * leaves the blob cut back to the offset. Sealing composes the parts into `<key>` (compose.ts), then
+ * removes them.
+ */
+import type { BlobBody, BlobStat } from '../blob-store.js';
+import type { Bucket, Listed, ObjectRange } from './bucket.js';
+import { type ComposeLimits, composeObject, type Part } from './compose.js';
+import { type PartLimits, uploadStream } from './stream-upload.js';
+
+/** What follows an object key in the keys of its parts. */
+export const PARTS = '~parts/';
+const pad = (n: number) => String(n).padStart(16, '0');
+const isMarker = (key: string) => key.endsWith('.end');
+
+function missing(key: string): Error {
+  return Object.assign(new Error(`blob not found: ${key}`), { code: 'ENOENT' });
+}
+
+/** The appendable state of blobs: `objKey` is a blob's object key, `key` its name in messages. */
+export class AppendableParts {
+  constructor(
+    private readonly bucket: Bucket,
+    private readonly limits: PartLimits & ComposeLimits,
+  ) {}
+
+  private partsPrefix(objKey: string): string {
+    return `${objKey}${PARTS}`;
+  }
+
+  /** Every part and marker object of a blob. */
+  private async listAll(objKey: string): Promise<Listed[]> {
+    return this.bucket.collect(this.partsPrefix(objKey));
+  }
+
+  /** The data parts of a blob, in byte order. */
+  private async dataParts(objKey: string, listed?: Listed[]): Promise<Part[]> {
+    const pp = this.partsPrefix(objKey);
+    return (listed ?? (await this.listAll(objKey)))
+      .filter((o) => !isMarker(o.key))
+      .map((o) => ({ key: o.key, start: Number(o.key.slice(pp.length)), size: o.size, mtimeMs: o.mtimeMs }))
+      .sort((a, b) => a.start - b.start);
+  }
+
+  /** The size of an appendable blob, checking that its parts leave no gap. */
+  private contiguousSize(key: string, parts: Part[]): number {
+    let pos = 0;
+    for (const p of parts) {
+      if (p.start !== pos) throw new Error(`appendable blob ${key} is missing bytes at ${pos}`);
+      pos += p.size;
+    }
+    return pos;
+  }
+
+  private async putMarker(objKey: string, end: number): Promise<void> {
+    await this.bucket.put(`${this.partsPrefix(objKey)}${pad(end)}.end`, '');
+  }
+
+  /** Delete markers first, then data: a marker never outlives the part it points past. */
+  private async discard(keys: string[]): Promise<void> {
+    await this.bucket.deleteMany(keys.filter(isMarker));
+    await this.bucket.deleteMany(keys.filter((k) => !isMarker(k)));
+  }
+
+  /** Remove every part and marker of a blob. */
+  async removeAll(objKey: string): Promise<void> {
+    await this.discard((await this.listAll(objKey)).map((o) => o.key));
+  }
+
+  /** BlobStore.append (`offset` checked by the caller). */
+  async append(key: string, objKey: string, offset: number, body: BlobBody): Promise<number> {
+    const pp = this.partsPrefix(objKey);
+    if (offset === 0) {
+      // A new appendable blob: nothing of an earlier one may remain.
+      await this.bucket.deleteMany((await this.listAll(objKey)).map((o) => o.key));
+      await this.bucket.deleteOne(objKey);
+    } else {
+      const marker = `${pp}${pad(offset)}.end`;
+      // Everything after the part that starts at offset - 1: the marker of `offset` (if some part ends
+      // there), and whatever lies beyond the offset.
+      const beyond = await this.bucket.collect(pp, `${pp}${pad(offset - 1)}.end`);
+      if (beyond.some((o) => o.key === marker)) {
+        await this.discard(beyond.filter((o) => o.key !== marker).map((o) => o.key));
+      } else {
+        await this.cutBack(key, objKey, offset);
+      }
+    }
+    const size = await uploadStream(this.bucket, `${pp}${pad(offset)}`, body, offset > 0, this.limits);
+    const end = offset + size;
+    if (end > 0) await this.putMarker(objKey, end);
+    return end;
+  }
+
+  /** The slow path of `append`: no part ends at `offset`. Cut the blob back to it, or fail. */
+  private async cutBack(key: string, objKey: string, offset: number): Promise<void> {
+    const pp = this.partsPrefix(objKey);
+    const all = await this.listAll(objKey);
+    const parts = await this.dataParts(objKey, all);
+    const size = this.contiguousSize(key, parts);
+    if (size < offset) throw new Error(`append to ${key} at ${offset}, but only ${size} bytes are stored`);
+    const doomed = all.filter((o) => {
+      const name = o.key.slice(pp.length);
+      return isMarker(name) ? Number(name.slice(0, -4)) > offset : Number(name) >= offset;
+    });
+    await this.discard(doomed.map((o) => o.key));
+    const straddling = parts.find((p) => p.start < offset && p.start + p.size > offset);
+    if (straddling) {
+      // Keep the head of the part that crosses the offset (rare: a retry at an earlier offset).
+      const head = this.bucket.readRanges([
+        { key: straddling.key, start: 0, end: offset - straddling.start - 1 },
+      ]);
+      await uploadStream(this.bucket, straddling.key, head, false, this.limits);
+    }
+    await this.putMarker(objKey, offset);
+  }
+
+  /** BlobStore.seal. */
+  async seal(key: string, objKey: string, size: number): Promise<void> {
+    const all = await this.listAll(objKey);
+    const parts = await this.dataParts(objKey, all);
+    if (parts.length === 0) {
+      // Sealed already (a retried seal), or nothing was ever appended.
+      const st = await this.bucket.head(objKey);
+      if (st && st.size === size) return;
+      throw new Error(`cannot seal ${key}: ${st ? st.size : 'no'} bytes stored, ${size} expected`);
+    }
+    const stored = this.contiguousSize(key, parts);
+    if (stored !== size) throw new Error(`cannot seal ${key}: ${stored} bytes stored, ${size} expected`);
+    await composeObject(
+      this.bucket,
+      objKey,
+      parts.filter((p) => p.size > 0),
+      size,
+      this.limits,
+    );
+    await this.bucket.deleteMany(all.map((o) => o.key));
+  }
+
+  /** Read a blob that is not sealed yet from its parts; the stream errors when it has none. */
+  async *read(
+    key: string,
+    objKey: string,
+    range?: { start: number; end: number },
+  ): AsyncGenerator<Uint8Array> {
+    const parts = await this.dataParts(objKey);
+    if (parts.length === 0) throw missing(key);
+    const size = this.contiguousSize(key, parts);
+    const start = range?.start ?? 0;
+    const end = Math.min(range?.end ?? size - 1, size - 1);
+    const ranges: ObjectRange[] = [];
+    for (const p of parts) {
+      const s = Math.max(start, p.start);
+      const e = Math.min(end, p.start + p.size - 1);
+      if (s <= e) ranges.push({ key: p.key, start: s - p.start, end: e - p.start });
+    }
+    yield* this.bucket.readRanges(ranges);
+  }
+
+  /** Size and latest modification of a blob that is not sealed yet, or null when it has no parts. */
+  async stat(objKey: string): Promise<BlobStat | null> {
+    const parts = await this.dataParts(objKey);
+    if (parts.length === 0) return null;
+    return {
+      size: parts.reduce((n, p) => n + p.size, 0),
+      mtimeMs: Math.max(...parts.map((p) => p.mtimeMs)),
+    };
+  }
+}
