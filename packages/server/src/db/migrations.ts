@@ -261,6 +261,16 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    '003-job-dedupe-unique': {
+      // One pending job per dedupe key, kept by the database: two nodes queueing the same job at once
+      // could both pass a check made before the insert.
+      async up(db: Db) {
+        const pending = sql`status in ('queued', 'running') and dedupe_key is not null`;
+        await sql`update jobs set dedupe_key = null where ${pending} and id not in (
+          select min(id) from jobs where ${pending} group by dedupe_key)`.execute(db);
+        await sql`create unique index jobs_pending_dedupe on jobs (dedupe_key) where ${pending}`.execute(db);
+      },
+    },
   };
 }
 

@@ -47,14 +47,41 @@ export class JobQueue {
     this.handlers.set(type, handler);
   }
 
-  /** Queue a job. With a dedupe key, a job already pending under that key is not queued again. */
+  /**
+   * Queue a job. With a dedupe key, a job already pending (queued or running) under that key is not
+   * queued again: its id is returned. A unique index on pending keys decides between nodes.
+   */
   async enqueue(
     type: string,
     params: Record<string, unknown>,
     opts: { dedupeKey?: string; delayMs?: number } = {},
   ): Promise<number> {
-    const now = Date.now();
-    if (opts.dedupeKey) {
+    for (;;) {
+      const now = Date.now();
+      const r = await this.db
+        .insertInto('jobs')
+        .values({
+          type,
+          dedupe_key: opts.dedupeKey ?? null,
+          params: JSON.stringify(params),
+          status: 'queued',
+          attempts: 0,
+          max_attempts: this.opts.maxAttempts,
+          run_after_ms: now + (opts.delayMs ?? 0),
+          locked_by: null,
+          locked_until_ms: null,
+          last_error: null,
+          created_ms: now,
+          updated_ms: now,
+        })
+        .onConflict((oc) => oc.doNothing())
+        .returning('id')
+        .executeTakeFirst();
+      if (r) {
+        this.wake.emit('job');
+        return r.id;
+      }
+      if (!opts.dedupeKey) throw new Error(`job ${type} was not queued`);
       const pending = await this.db
         .selectFrom('jobs')
         .select('id')
@@ -62,27 +89,8 @@ export class JobQueue {
         .where('status', 'in', ['queued', 'running'])
         .executeTakeFirst();
       if (pending) return pending.id;
+      // The pending job finished in between: queue this one.
     }
-    const r = await this.db
-      .insertInto('jobs')
-      .values({
-        type,
-        dedupe_key: opts.dedupeKey ?? null,
-        params: JSON.stringify(params),
-        status: 'queued',
-        attempts: 0,
-        max_attempts: this.opts.maxAttempts,
-        run_after_ms: now + (opts.delayMs ?? 0),
-        locked_by: null,
-        locked_until_ms: null,
-        last_error: null,
-        created_ms: now,
-        updated_ms: now,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    this.wake.emit('job');
-    return r.id;
   }
 
   start(): void {

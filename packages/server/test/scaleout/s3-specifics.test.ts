@@ -8,29 +8,18 @@ import {
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import { S3BlobStore } from '../../src/storage/s3.js';
-import { blobStoreContract, chunksOf, failingSource, listKeys, readAll } from '../storage/contract.js';
+import { chunksOf, failingSource, listKeys, readAll } from '../contracts/blob-store.js';
 import { missingServers, removeAll, s3Config } from './s3-env.js';
 
 const skip = missingServers({ s3: true });
 const MIB = 1024 * 1024;
 
+/** What only the S3 store does (the contract every store keeps: scaleout/contracts-on-postgres-s3). */
 if (skip) {
-  describe('S3BlobStore', { skip }, () => {
+  describe('S3BlobStore specifics', { skip }, () => {
     it('needs an S3 server');
   });
 } else {
-  blobStoreContract('S3BlobStore', async () => {
-    const prefix = `contract-${randomUUID()}/`;
-    // Small listing pages, so that listing pages through.
-    const store = new S3BlobStore(s3Config(prefix), { listPageSize: 50 });
-    return {
-      store,
-      async dispose() {
-        await removeAll(prefix, store);
-      },
-    };
-  });
-
   describe('S3BlobStore specifics', () => {
     const prefix = `specifics-${randomUUID()}/`;
     let store: S3BlobStore;

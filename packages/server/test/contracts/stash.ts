@@ -1,40 +1,25 @@
 /**
  * The stash's state machine and the upload status, as every database engine must keep them: each
- * transition happens once, leases are exclusive until they run out. Run against SQLite here and
- * PostgreSQL in test/scaleout.
+ * transition happens once, leases are exclusive until they run out; statuses belong to their user
+ * and their time. Run on SQLite by contracts/on-sqlite-local.test.ts and on PostgreSQL by
+ * scaleout/contracts-on-postgres-s3.test.ts.
  */
 import assert from 'node:assert/strict';
+import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import type { Config } from '../../src/config.js';
-import type { Db, Dialect } from '../../src/db/index.js';
 import { FileRepo } from '../../src/files/repo.js';
-import type { BlobStore } from '../../src/storage/blob-store.js';
 import { StashLeases } from '../../src/upload/stash/locks.js';
 import { type ChunkedEntry, StashTransitions } from '../../src/upload/stash/state.js';
 import { StatusStore } from '../../src/upload/stash/status.js';
 import { UploadStash } from '../../src/upload/stash/store.js';
-
-export interface StashUnderTest {
-  db: Db;
-  dialect: Dialect;
-  blobs: BlobStore;
-  dispose(): Promise<void>;
-}
+import { type OpenBackend, until } from './backend.js';
 
 const PROPS = { mime: 'image/png', mediaType: 'BITMAP', width: 1, height: 1, bits: 8, metadata: null };
 
-/** Wait until `cond` holds (checked every few milliseconds), failing after `ms`. */
-async function until(cond: () => Promise<boolean> | boolean, what: string, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await cond())) {
-    assert.ok(Date.now() < deadline, `timed out waiting until ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
-export function stashContract(name: string, open: () => Promise<StashUnderTest>): void {
+export function stashContract(name: string, open: OpenBackend): void {
   describe(`the stash state machine on ${name}`, () => {
-    let u: StashUnderTest;
+    let u: Awaited<ReturnType<OpenBackend>>;
     let stash: UploadStash;
     let leases: StashLeases;
     let transitions: StashTransitions;
@@ -236,10 +221,95 @@ export function stashContract(name: string, open: () => Promise<StashUnderTest>)
       assert.equal(await status.get('k2', 2), null, 'for its user only');
     });
 
-    it('removes expired entries with their blobs', async () => {
+    it('publishing one entry from two nodes at once succeeds on exactly one', async () => {
+      const other = await u.node();
+      const theirs = new StashTransitions(other.db, () => stash.expiry(), leases.leaseMs);
+      for (let round = 0; round < 5; round++) {
+        const e = await stash.addFile({
+          userId: ++user,
+          blobKey: `upload/00/race${round}`,
+          filename: 'R.png',
+          size: 3,
+          sha1: 'b'.repeat(40),
+          mime: 'image/png',
+          props: PROPS,
+          sourceType: 'file',
+          ext: 'png',
+        });
+        const outcomes = await Promise.allSettled([
+          u.db.transaction().execute((trx) => transitions.published(trx, e.key)),
+          other.db.transaction().execute((trx) => theirs.published(trx, e.key)),
+        ]);
+        assert.deepEqual(outcomes.map((o) => o.status).sort(), ['fulfilled', 'rejected'], `round ${round}`);
+      }
+    });
+
+    it('removes expired entries with their blobs, and keeps the others', async () => {
       const e = await started();
+      await u.blobs.append(e.blobKey, 0, Readable.from([Buffer.from('0123456789')]));
+      assert.ok(await u.blobs.stat(e.blobKey));
+      assert.equal(await stash.cleanup(Date.now()), 0, 'not expired yet');
+      assert.ok(await stash.peek(e.key));
       assert.ok((await stash.cleanup(Date.now() + 2 * 3600 * 1000)) >= 1);
       assert.equal(await stash.peek(e.key), null);
+      assert.equal(await u.blobs.stat(e.blobKey), null, 'the blob is gone');
+    });
+  });
+
+  describe(`upload status on ${name}`, () => {
+    let u: Awaited<ReturnType<OpenBackend>>;
+    let status: StatusStore;
+    before(async () => {
+      u = await open();
+      status = new StatusStore(u.db);
+    });
+    after(() => u.dispose());
+
+    it('keeps the latest status of a key for its user, seen by every node', async () => {
+      await status.set('s1', 7, { result: 'Poll', stage: 'queued' });
+      await status.set('s1', 7, { result: 'Poll', stage: 'fetching', progress: { bytes: 10, total: 30 } });
+      const elsewhere = new StatusStore((await u.node()).db);
+      assert.deepEqual(await elsewhere.get('s1', 7), {
+        result: 'Poll',
+        stage: 'fetching',
+        progress: { bytes: 10, total: 30 },
+      });
+      assert.equal(await elsewhere.get('s1', 8), null, 'another user sees nothing');
+      assert.equal(await elsewhere.get('s2', 7), null, 'another key has nothing');
+      const failure = {
+        result: 'Failure' as const,
+        stage: 'fetching',
+        error: { code: 'http-bad-status', info: 'Error fetching file from remote source', data: { n: 1 } },
+      };
+      await elsewhere.set('s1', 7, failure);
+      assert.deepEqual(await status.get('s1', 7), failure);
+    });
+
+    it('forgets a status when its time is over', async () => {
+      await status.set('old', 1, { result: 'Success', stage: 'publish', filename: 'A.png' });
+      assert.equal((await status.get('old', 1))?.filename, 'A.png');
+      await u.db
+        .updateTable('upload_status')
+        .set({ expires_ms: Date.now() - 1 })
+        .where('key', '=', 'old')
+        .execute();
+      assert.equal(await status.get('old', 1), null);
+    });
+
+    it('an outcome recorded in a transaction that rolls back is not kept', async () => {
+      await status.set('tx', 1, { result: 'Poll', stage: 'assembling' });
+      await assert.rejects(
+        u.db.transaction().execute(async (trx) => {
+          await status.setIfKept('tx', { result: 'Success', stage: 'assembling', filekey: 'z' }, trx);
+          throw new Error('rolled back');
+        }),
+        /rolled back/,
+      );
+      assert.deepEqual(await status.get('tx', 1), { result: 'Poll', stage: 'assembling' });
+      await u.db
+        .transaction()
+        .execute((trx) => status.set('tx', 1, { result: 'Poll', stage: 'publish' }, trx));
+      assert.equal((await status.get('tx', 1))?.stage, 'publish');
     });
   });
 }

@@ -1,0 +1,36 @@
+/**
+ * What a contract suite runs against: a database and a blob store, as one server node sees them,
+ * and the means to open further nodes over the same database and storage (their own connections
+ * and clients), as a second machine would.
+ */
+import assert from 'node:assert/strict';
+import type { Db, Dialect } from '../../src/db/index.js';
+import type { BlobStore } from '../../src/storage/blob-store.js';
+
+export interface BackendNode {
+  db: Db;
+  dialect: Dialect;
+  blobs: BlobStore;
+}
+
+export interface BackendUnderTest extends BackendNode {
+  /** Another node over the same database and storage; closed by `dispose` at the latest. */
+  node(): Promise<BackendNode>;
+  /** Close every node and remove what the suite left behind. */
+  dispose(): Promise<void>;
+}
+
+export type OpenBackend = () => Promise<BackendUnderTest>;
+
+/** Wait until `cond` holds (checked every few milliseconds), failing after `ms`. */
+export async function until(
+  cond: () => Promise<boolean> | boolean,
+  what: string,
+  ms = 10_000,
+): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await cond())) {
+    assert.ok(Date.now() < deadline, `timed out waiting until ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
