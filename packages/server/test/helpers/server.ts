@@ -1,9 +1,54 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type RunningServer, startServer } from '../../src/app.js';
 import { type Config, type DeepPartial, loadConfig } from '../../src/config.js';
+import { createTestDatabase } from '../scaleout/pg.js';
+import { missingServers, removeAll, s3Config } from '../scaleout/s3-env.js';
+
+/**
+ * The engines test servers run on. `embedded` (the default): SQLite and a local directory in the
+ * server's data directory. `scaleout` (MWUP_TEST_BACKEND=scaleout, as `npm run test:scaleout` runs
+ * the upload and query suites): a new PostgreSQL database per server, dropped when it closes, and a
+ * key prefix of its own in the S3 test bucket, emptied then. A test that names its own database or
+ * storage gets what it names.
+ */
+export const TEST_BACKEND: 'embedded' | 'scaleout' =
+  process.env.MWUP_TEST_BACKEND === 'scaleout' ? 'scaleout' : 'embedded';
+
+/** Why a test cannot run on the scale-out engines, as a `skip` option; false on the embedded ones. */
+export const embeddedOnly = (reason: string): string | false =>
+  TEST_BACKEND === 'scaleout' ? `embedded engines only: ${reason}` : false;
+
+/** The database and storage of one test server on the engines chosen, and how to remove them. */
+async function engines(
+  overrides: DeepPartial<Config> | undefined,
+): Promise<{ config: DeepPartial<Config>; drop(): Promise<void> }> {
+  const none = { config: {}, drop: async () => {} };
+  if (TEST_BACKEND !== 'scaleout') return none;
+  const missing = missingServers({ pg: true, s3: true });
+  if (missing) throw new Error(`MWUP_TEST_BACKEND=scaleout: ${missing}`);
+  const config: DeepPartial<Config> = {};
+  const drops: (() => Promise<void>)[] = [];
+  if (!overrides?.database) {
+    const pg = await createTestDatabase();
+    config.database = { driver: 'postgres', url: pg.url };
+    drops.push(pg.drop);
+  }
+  if (!overrides?.storage) {
+    const prefix = `api-${randomUUID()}/`;
+    config.storage = { driver: 's3', ...s3Config(prefix) };
+    drops.push(() => removeAll(prefix));
+  }
+  return {
+    config,
+    async drop() {
+      for (const d of drops) await d();
+    },
+  };
+}
 
 export interface TestServer {
   origin: string;
@@ -51,8 +96,15 @@ export async function startTestServer(
   opts: Parameters<typeof startServer>[1] = {},
 ): Promise<TestServer> {
   const dataDir = await mkdtemp(join(tmpdir(), 'mwup-test-'));
-  const config = testConfig(dataDir, overrides);
-  const server = await startServer(config, opts);
+  const backend = await engines(overrides);
+  const config = testConfig(dataDir, mergeDeep<DeepPartial<Config>>(backend.config, overrides ?? {}));
+  let server: RunningServer;
+  try {
+    server = await startServer(config, opts);
+  } catch (e) {
+    await backend.drop();
+    throw e;
+  }
   return {
     origin: server.origin,
     api: server.api,
@@ -61,6 +113,7 @@ export async function startTestServer(
     config,
     async close() {
       await server.close();
+      await backend.drop();
       await rm(dataDir, { recursive: true, force: true });
     },
   };
@@ -117,6 +170,8 @@ export interface ServerProcess {
   child: ChildProcess;
   kill(signal?: NodeJS.Signals): Promise<void>;
   restart(): Promise<void>;
+  /** Kill the server and remove its data directory, database and stored blobs. */
+  dispose(): Promise<void>;
 }
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -133,11 +188,13 @@ export async function spawnServerProcess(opts: {
   const dataDir = opts.dataDir ?? (await mkdtemp(join(tmpdir(), 'mwup-proc-')));
   const { writeFile } = await import('node:fs/promises');
   const cfgFile = join(dataDir, 'test-config.json');
+  const backend = await engines(opts.config);
   const base: DeepPartial<Config> = {
     admin: { name: 'Admin', password: 'admin-password-123' },
     copyUploads: { enabled: true, allowAddresses: ['127.0.0.0/8', '::1/128'] },
     jobs: { pollIntervalMs: 50 },
     loginThrottle: { count: 1000, windowSeconds: 60 },
+    ...backend.config,
     ...(opts.config ?? {}),
   };
   await writeFile(cfgFile, JSON.stringify(base));
@@ -159,6 +216,11 @@ export async function spawnServerProcess(opts: {
     async restart() {
       await proc.kill('SIGKILL');
       await launch();
+    },
+    async dispose() {
+      await proc.kill('SIGKILL');
+      await backend.drop();
+      await rm(dataDir, { recursive: true, force: true });
     },
   };
   const launch = async () => {

@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { runMaintenance } from '../../src/maintenance.js';
 import { TestClient } from '../helpers/client.js';
 import { png, sha1 } from '../helpers/files.js';
-import { createBot, startTestServer, type TestServer } from '../helpers/server.js';
+import { createBot, embeddedOnly, startTestServer, type TestServer } from '../helpers/server.js';
 
 async function blobKeys(s: TestServer): Promise<string[]> {
   const out: string[] = [];
@@ -95,7 +95,9 @@ describe('uploads under failure and concurrency', () => {
     assert.deepEqual(stash, []);
   });
 
-  it('maintenance removes expired stash entries and blobs nothing references, and keeps the rest', async () => {
+  it('maintenance removes expired stash entries and blobs nothing references, and keeps the rest', {
+    skip: embeddedOnly('the orphan is aged by setting its file time on the local disk'),
+  }, async () => {
     const sv = s.server.services;
     const st = await c.upload({ filename: 'Kept.png', stash: 1 }, png(3, 3));
     const keptKey = st.json.upload.filekey;

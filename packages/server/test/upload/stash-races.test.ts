@@ -1,9 +1,9 @@
 import { after, before, describe } from 'node:test';
 import { TestClient } from '../helpers/client.js';
-import { createBot, startTestServer, type TestServer } from '../helpers/server.js';
+import { createBot, startTestServer, TEST_BACKEND, type TestServer } from '../helpers/server.js';
 import { Gates, type RaceSetup, raceTests } from './stash-races.js';
 
-describe('one stash entry, racing requests (SQLite)', () => {
+describe(`one stash entry, racing requests (${TEST_BACKEND} engines)`, () => {
   let s: TestServer;
   let t: RaceSetup;
   before(async () => {
