@@ -15,7 +15,7 @@ export const loginModule = defineModule({
     lgtoken: { type: 'string' },
   },
   async execute(ctx, p) {
-    const { sessions, users, config, db } = ctx.services;
+    const { sessions, users, config, loginThrottle } = ctx.services;
     const session = await ensureSession(ctx);
     const result: Record<string, unknown> = {};
     ctx.result.login = result;
@@ -37,21 +37,14 @@ export const loginModule = defineModule({
     const name = p.lgname ?? '';
     const throttleKey = `${name.toLowerCase()}|${ctx.request.ip}`;
     const windowStart = Date.now() - config.loginThrottle.windowSeconds * 1000;
-    const recent = await db
-      .selectFrom('login_attempts')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('key', '=', throttleKey)
-      .where('at_ms', '>', windowStart)
-      .executeTakeFirst();
-    if (Number(recent?.n ?? 0) >= config.loginThrottle.count) {
+    if ((await loginThrottle.failuresSince(throttleKey, windowStart)) >= config.loginThrottle.count) {
       result.result = 'Failed';
       result.reason = `You have made too many recent login attempts. Please wait ${Math.ceil(config.loginThrottle.windowSeconds / 60)} minutes before trying again.`;
       return;
     }
     const login = name && p.lgpassword ? await users.checkLogin(name, p.lgpassword) : null;
     if (!login) {
-      await db.insertInto('login_attempts').values({ key: throttleKey, at_ms: Date.now() }).execute();
-      await db.deleteFrom('login_attempts').where('at_ms', '<', windowStart).execute();
+      await loginThrottle.recordFailure(throttleKey, windowStart);
       result.result = 'Failed';
       result.reason = FAILED;
       return;

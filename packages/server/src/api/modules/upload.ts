@@ -1,3 +1,4 @@
+import { permissionDenied } from '../../auth/permissions.js';
 import type { Config } from '../../config.js';
 import { MwError } from '../../errors.js';
 import { uploadImageInfo } from '../../files/imageinfo.js';
@@ -9,7 +10,6 @@ import type { ApiContext } from '../context.js';
 import { parseExpiry } from '../expiry.js';
 import type { ApiModule } from '../module.js';
 import type { ParamDefs, Params } from '../params.js';
-import { permissionDenied } from '../permissions.js';
 
 function uploadParams(config: Config) {
   const p = {
@@ -44,7 +44,7 @@ export function checkUploadRights(ctx: ApiContext, byUrl: boolean): void {
   const missing = needed.find((r) => !ctx.can(r));
   if (!missing) return;
   if (!ctx.user) throw new MwError('mustbeloggedin', 'You must be logged in to upload this file.');
-  throw permissionDenied(ctx, missing);
+  throw permissionDenied(ctx.services.permissions, ctx.config.siteName, missing);
 }
 
 /** The effective watch change of an upload (null = leave the watchlist alone). */

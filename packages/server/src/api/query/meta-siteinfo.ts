@@ -197,35 +197,15 @@ function general(ctx: ApiContext): Record<string, unknown> {
 }
 
 async function statistics(ctx: ApiContext): Promise<Record<string, number>> {
-  const db = ctx.services.db;
-  const count = async (table: 'pages' | 'revisions' | 'images' | 'users' | 'jobs') =>
-    Number(
-      (
-        await db
-          .selectFrom(table)
-          .select((eb) => eb.fn.countAll<number>().as('n'))
-          .executeTakeFirst()
-      )?.n ?? 0,
-    );
-  const admins = await db
-    .selectFrom('user_groups')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('group_name', '=', 'sysop')
-    .executeTakeFirst();
-  const jobs = await db
-    .selectFrom('jobs')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('status', 'in', ['queued', 'running'])
-    .executeTakeFirst();
-  const pages = await count('pages');
+  const n = await ctx.services.statistics.counts();
   return {
-    pages,
-    articles: pages,
-    edits: await count('revisions'),
-    images: await count('images'),
-    users: await count('users'),
+    pages: n.pages,
+    articles: n.pages,
+    edits: n.edits,
+    images: n.images,
+    users: n.users,
     activeusers: 0,
-    admins: Number(admins?.n ?? 0),
-    jobs: Number(jobs?.n ?? 0),
+    admins: n.admins,
+    jobs: n.jobs,
   };
 }

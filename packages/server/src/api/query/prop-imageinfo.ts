@@ -1,11 +1,5 @@
 import { MwError } from '../../errors.js';
-import {
-  commentLinkTargets,
-  existingPages,
-  fileInfo,
-  IMAGEINFO_PROPS,
-  type InfoOptions,
-} from '../../files/imageinfo.js';
+import { commentLinkTargets, fileInfo, IMAGEINFO_PROPS, type InfoOptions } from '../../files/imageinfo.js';
 import { NS_FILE } from '../../files/repo.js';
 import type { FileVersion } from '../../files/types.js';
 import { FileUrls, type ThumbRequest } from '../../files/urls.js';
@@ -145,8 +139,7 @@ export const propImageinfo = defineQueryModule({
           break;
         }
         if (props.has('parsedcomment')) {
-          opts.knownPages = await existingPages(
-            ctx.services.db,
+          opts.knownPages = await ctx.services.pages.existing(
             ctx.config,
             commentLinkTargets(ctx.config, v.description),
           );
