@@ -128,6 +128,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const services: Services = {
     config,
     dialect: dbh.dialect,
+    dbVersion: dbh.version,
     blobs,
     users,
     sessions,

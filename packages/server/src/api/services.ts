@@ -25,6 +25,8 @@ export interface Services {
   config: Config;
   /** The database engine, as meta=siteinfo reports it. */
   dialect: 'sqlite' | 'postgres';
+  /** The database server's version (`dbversion` of meta=siteinfo). */
+  dbVersion: string;
   blobs: BlobStore;
   users: UserService;
   sessions: SessionService;

@@ -43,4 +43,14 @@ export class SiteStatistics {
       jobs: Number(jobs?.n ?? 0),
     };
   }
+
+  /** How many users are explicit members of a group. */
+  async membersOf(group: string): Promise<number> {
+    const r = await this.db
+      .selectFrom('user_groups')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('group_name', '=', group)
+      .executeTakeFirst();
+    return Number(r?.n ?? 0);
+  }
 }
