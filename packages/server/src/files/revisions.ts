@@ -86,4 +86,16 @@ export class Revisions {
       .limit(f.limit)
       .execute();
   }
+
+  /** When a user last edited (ISO), or null if never: userinfo's `latestcontrib`. */
+  async latestBy(userId: number): Promise<string | null> {
+    const r = await this.db
+      .selectFrom('revisions')
+      .select('timestamp')
+      .where('user_id', '=', userId)
+      .orderBy('timestamp', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return r?.timestamp ?? null;
+  }
 }
