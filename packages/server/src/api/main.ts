@@ -2,6 +2,7 @@ import { resolveIdentity } from '../auth/identity.js';
 import { errorHeader, MwError } from '../errors.js';
 import { ApiContext, type ApiRequest, type ApiContext as Ctx, type ErrorFormat } from './context.js';
 import { renderError, renderResult } from './format.js';
+import { FORMATS, type Format, render, takesFormatVersion } from './formats/index.js';
 import type { ApiModule } from './module.js';
 import { type ParamDefs, type RawParams, validateParams } from './params.js';
 import type { Services } from './services.js';
@@ -102,8 +103,11 @@ export class ApiMain {
       ctx.fv = main.formatversion === '2' || main.formatversion === 'latest' ? 2 : 1;
       ctx.errorFormat = (main.errorformat ?? 'bc') as ErrorFormat;
       format = main.format ?? 'jsonfm';
-      if (format !== 'json' && format !== 'jsonfm' && format !== 'none') {
-        throw new MwError('badvalue', `Unrecognized value for parameter "format": ${format}.`);
+      if (!takesFormatVersion(format as Format)) {
+        // formatversion belongs to the JSON and PHP formats; XML prints the formatversion 1 form.
+        ctx.fv = 1;
+        if (raw.has('formatversion'))
+          ctx.warn('main', 'unrecognizedparams', 'Unrecognized parameter: formatversion.');
       }
       this.cors(ctx, main.origin);
       const action = main.action;
@@ -273,8 +277,19 @@ export class ApiMain {
       ...ctx.headers,
     };
     if (err) headers['mediawiki-api-error'] = errorHeader(err);
-    const body = err ? renderError(ctx, err) : renderResult(ctx);
-    if (format === 'none') return { status: 200, headers, setCookies: ctx.setCookies, body: '' };
-    return { status: 200, headers, setCookies: ctx.setCookies, body: JSON.stringify(body) };
+    const result = err ? renderError(ctx, err) : renderResult(ctx);
+    const req = ctx.request;
+    const out = render(
+      (FORMATS as readonly string[]).includes(format) ? (format as Format) : 'jsonfm',
+      result,
+      {
+        siteName: ctx.config.siteName,
+        apiUrl: `${ctx.config.server}${ctx.config.scriptPath}/api.php`,
+        params: [...req.query, ...req.body],
+      },
+    );
+    headers['content-type'] = out.contentType;
+    headers['content-disposition'] = `inline; filename=${out.fileName}`;
+    return { status: 200, headers, setCookies: ctx.setCookies, body: out.body };
   }
 }
