@@ -128,7 +128,8 @@ export class ApiMain {
       if (module.needsToken) {
         raw.markUsed('token');
         const token = raw.get('token');
-        if (token === undefined) throw new MwError('missingparam', 'The "token" parameter must be set.');
+        if (token === undefined || token === '')
+          throw new MwError('missingparam', 'The "token" parameter must be set.');
         if (req.query.has('token')) {
           throw new MwError(
             'mustpostparams',
@@ -195,33 +196,30 @@ export class ApiMain {
   }
 
   private checkAsserts(ctx: Ctx, assert: string | undefined, assertuser: string | undefined): void {
+    const fail = (code: string, info: string) => {
+      // MediaWiki checks the assertions in the main module and reports them there.
+      const e = new MwError(code, info);
+      e.module = 'main';
+      return e;
+    };
     const loggedIn = ctx.user !== null;
     if (assert === 'user' && !loggedIn) {
-      throw new MwError(
-        'assertuserfailed',
-        'You are no longer logged in, so the action could not be completed.',
-      );
+      throw fail('assertuserfailed', 'You are no longer logged in, so the action could not be completed.');
     }
     if (assert === 'bot' && !ctx.can('bot')) {
-      throw new MwError(
-        'assertbotfailed',
-        'You do not have the "bot" right, so the action could not be completed.',
-      );
+      throw fail('assertbotfailed', 'You do not have the "bot" right, so the action could not be completed.');
     }
     if (assert === 'anon' && loggedIn) {
-      throw new MwError(
-        'assertanonfailed',
-        'You are no longer logged out, so the action could not be completed.',
-      );
+      throw fail('assertanonfailed', 'You are no longer logged out, so the action could not be completed.');
     }
     if (assertuser !== undefined && ctx.identity.name !== assertuser.replace(/_/g, ' ')) {
-      throw new MwError(
+      throw fail(
         'assertnameduserfailed',
         `You are no longer logged in as "${assertuser}", so the action could not be completed.`,
-        { user: assertuser },
       );
     }
   }
+
 
   private cors(ctx: Ctx, origin: string | undefined): void {
     if (origin === undefined) return;

@@ -246,7 +246,8 @@ function parseInteger(
           ? `The value "${value}" for parameter "${name}" must be no less than ${fmtNum(min)}.`
           : `The value "${value}" for parameter "${name}" must be no greater than ${fmtNum(max!)}.`;
     warn('integeroutofrange', text, { min: min ?? null, max: max ?? null });
-    return Math.min(max ?? n, Math.max(min ?? n, n));
+    // MediaWiki goes on with the value clamped into range.
+    return Math.min(max ?? Number.POSITIVE_INFINITY, Math.max(min ?? Number.NEGATIVE_INFINITY, n));
   }
   return n;
 }

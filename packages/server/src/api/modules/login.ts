@@ -16,6 +16,7 @@ export const loginModule = defineModule({
   },
   async execute(ctx, p) {
     const { sessions, users, config, loginThrottle } = ctx.services;
+    const hadSession = ctx.identity.session !== null;
     const session = await ensureSession(ctx);
     const result: Record<string, unknown> = {};
     ctx.result.login = result;
@@ -28,6 +29,12 @@ export const loginModule = defineModule({
         'Fetching a token via "action=login" is deprecated. Use "action=query&meta=tokens&type=login" instead.',
         { feature: 'action=login&!lgtoken' },
       );
+      return;
+    }
+    if (!hadSession) {
+      // A token without a session to match it against: MediaWiki takes the session to have expired.
+      result.result = 'Failed';
+      result.reason = 'Unable to continue login. Your session most likely timed out.';
       return;
     }
     if (!sessions.checkToken(session, 'login', p.lgtoken, false)) {

@@ -68,7 +68,8 @@ function decode(ctx: ApiContext, p: UploadParams): UploadRequest {
   const asyncMode = p.async && ctx.config.uploads.asyncUploads;
 
   if (!hasChunk) {
-    const given = [filekey && 'filekey', hasFile && 'file', url && 'url'].filter(Boolean) as string[];
+    // Named in the order the module declares them, as MediaWiki lists them.
+    const given = [hasFile && 'file', url && 'url', filekey && 'filekey'].filter(Boolean) as string[];
     if (given.length === 0)
       throw new MwError('missingparam', 'One of the parameters "filekey", "file" and "url" is required.');
     if (given.length > 1) {
@@ -81,8 +82,8 @@ function decode(ctx: ApiContext, p: UploadParams): UploadRequest {
   }
   if (url && p.checkstatus && !filekey) return { kind: 'url-status', url, filename: p.filename };
   if (filekey && p.checkstatus) return { kind: 'status', filekey };
-  if (p.filename === undefined || p.filename === '')
-    throw new MwError('nofilename', 'The "filename" parameter must be set.');
+  // An empty name is a name: the upload checks refuse it as illegal-filename (and stash the file).
+  if (p.filename === undefined) throw new MwError('nofilename', 'The "filename" parameter must be set.');
 
   const target: Target = {
     filename: p.filename,
