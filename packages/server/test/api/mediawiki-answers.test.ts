@@ -126,4 +126,27 @@ describe("MediaWiki's exact answers", () => {
     const r = await bot.upload({ filename: 'Mix.png', filekey: 'k.png', token: await bot.csrf() }, png(8, 8));
     assert.equal(r.json.error.info, 'The parameters "file" and "filekey" can not be used together.');
   });
+
+  it('publishes by the filekey of a Warning answered to a chunk that was the whole file', async () => {
+    const name = 'Whole chunk warned.png';
+    const first = await bot.upload({ filename: name, ignorewarnings: 1, token: await bot.csrf() }, png(9, 3));
+    assert.equal(first.json.upload.result, 'Success');
+    const data = png(3, 9);
+    const chunk = await bot.upload(
+      { filename: name, stash: 1, filesize: data.length, offset: 0, token: await bot.csrf() },
+      data,
+      'chunk',
+    );
+    assert.equal(chunk.json.upload.result, 'Warning');
+    assert.ok(chunk.json.upload.warnings.exists);
+    const publish = await bot.post({
+      action: 'upload',
+      filename: name,
+      filekey: chunk.json.upload.filekey,
+      ignorewarnings: 1,
+      token: await bot.csrf(),
+    });
+    assert.equal(publish.json.upload?.result, 'Success', JSON.stringify(publish.json));
+    assert.equal(publish.json.upload.imageinfo.width, 3);
+  });
 });
