@@ -52,3 +52,19 @@ export const isMwError = (e: unknown): e is MwError => e instanceof MwError;
 
 /** The `MediaWiki-API-Error` header value for an error. */
 export const errorHeader = (e: MwError): string => [e.code, ...e.alsoCodes].join(', ');
+
+/** System error codes of storage that is full, read-only or failing. */
+const STORAGE_FAILURES = new Set(['ENOSPC', 'EDQUOT', 'EROFS', 'EIO']);
+
+/**
+ * MediaWiki's answer when the storage backend fails (a full disk, a read-only or broken file
+ * system): `backend-fail-internal`, never the system's own message. Null for other errors.
+ */
+export function backendFailure(e: unknown): MwError | null {
+  const code = (e as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string' || !STORAGE_FAILURES.has(code)) return null;
+  return new MwError(
+    'backend-fail-internal',
+    'An unknown error occurred in storage backend "local-backend".',
+  );
+}

@@ -1,5 +1,5 @@
 import { resolveIdentity } from '../auth/identity.js';
-import { errorHeader, MwError } from '../errors.js';
+import { backendFailure, errorHeader, MwError } from '../errors.js';
 import { ApiContext, type ApiRequest, type ApiContext as Ctx, type ErrorFormat } from './context.js';
 import { renderError, renderResult } from './format.js';
 import { FORMATS, type Format, render, takesFormatVersion } from './formats/index.js';
@@ -188,6 +188,8 @@ export class ApiMain {
   private internalError(e: unknown, req: ApiRequest): MwError {
     const cls = e instanceof Error ? e.constructor.name : 'Error';
     this.services.log.error({ err: e, reqId: req.requestId }, 'internal API error');
+    const backend = backendFailure(e);
+    if (backend) return backend;
     return new MwError(
       `internal_api_error_${cls}`,
       `[${req.requestId}] Exception caught: ${(e as Error)?.message ?? e}`,
@@ -219,7 +221,6 @@ export class ApiMain {
       );
     }
   }
-
 
   private cors(ctx: Ctx, origin: string | undefined): void {
     if (origin === undefined) return;
