@@ -4,6 +4,12 @@
  */
 export type ErrorData = Record<string, unknown>;
 
+/** A message as errorformat=raw shows it: MediaWiki's key and its parameters. */
+export interface RawMessage {
+  key: string;
+  params: unknown[];
+}
+
 export class MwError extends Error {
   readonly code: string;
   /** Extra fields merged into the error object (e.g. `details`, `offset`, `filekey`). */
@@ -20,6 +26,8 @@ export class MwError extends Error {
    * `MediaWiki-API-Error` header (a refused connection is `http-curl-error, http-bad-status`).
    */
   alsoCodes: string[] = [];
+  /** MediaWiki's message key and parameters, for errorformat=raw (else the code and no parameters). */
+  rawMessage?: RawMessage;
 
   constructor(code: string, info: string, data: ErrorData = {}) {
     super(info);
@@ -38,7 +46,14 @@ export class MwError extends Error {
     e.module = this.module;
     e.recoverable = this.recoverable;
     e.alsoCodes = this.alsoCodes;
+    e.rawMessage = this.rawMessage;
     return e;
+  }
+
+  /** This error with MediaWiki's message key and parameters (errorformat=raw). */
+  withMessage(key: string, params: unknown[]): this {
+    this.rawMessage = { key, params };
+    return this;
   }
 }
 

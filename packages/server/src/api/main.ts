@@ -97,7 +97,7 @@ export class ApiMain {
     try {
       const main = validateParams(raw, MAIN_PARAMS, {
         highLimits: false,
-        warn: (code, text, data) => ctx.warn('main', code, text, data),
+        warn: (code, text, data, raw) => ctx.warn('main', code, text, data, raw),
         feature: 'main',
       });
       ctx.fv = main.formatversion === '2' || main.formatversion === 'latest' ? 2 : 1;
@@ -116,7 +116,18 @@ export class ApiMain {
         return this.respond(ctx, format);
       }
       const module = this.modules.get(action);
-      if (!module) throw new MwError('badvalue', `Unrecognized value for parameter "action": ${action}.`);
+      if (!module) {
+        const names = this.moduleNames();
+        throw new MwError('badvalue', `Unrecognized value for parameter "action": ${action}.`).withMessage(
+          'paramvalidator-badvalue-enumnotmulti',
+          [
+            { plaintext: 'action' },
+            { plaintext: action },
+            { list: names.map((n) => ({ plaintext: n })), type: 'text' },
+            { num: names.length },
+          ],
+        );
+      }
       ctx.moduleName = action;
       this.checkAsserts(ctx, main.assert, main.assertuser);
       if (module.needsRead !== false && !ctx.can('read')) {
@@ -129,18 +140,21 @@ export class ApiMain {
         raw.markUsed('token');
         const token = raw.get('token');
         if (token === undefined || token === '')
-          throw new MwError('missingparam', 'The "token" parameter must be set.');
+          throw new MwError('missingparam', 'The "token" parameter must be set.').withMessage(
+            'paramvalidator-missingparam',
+            [{ plaintext: 'token' }],
+          );
         if (req.query.has('token')) {
           throw new MwError(
             'mustpostparams',
             'The following parameter was found in the query string, but must be in the POST body: token.',
-          );
+          ).withMessage('apierror-mustpostparams', ['token', 1]);
         }
         if (!services.sessions.checkToken(session, module.needsToken, token, identity.user !== null)) {
           throw new MwError(
             'badtoken',
             module.needsToken === 'csrf' ? 'Invalid CSRF token.' : `Invalid ${module.needsToken} token.`,
-          );
+          ).withMessage('apierror-badtoken', []);
         }
       }
       if (module.mustBePosted && req.method !== 'POST') {
@@ -148,7 +162,7 @@ export class ApiMain {
       }
       const params = validateParams(raw, module.params, {
         highLimits: ctx.can('apihighlimits'),
-        warn: (code, text, data) => ctx.warn(action, code, text, data),
+        warn: (code, text, data, raw) => ctx.warn(action, code, text, data, raw),
         feature: `action=${action}`,
       });
       await module.execute(ctx, params);
@@ -251,15 +265,23 @@ export class ApiMain {
   }
 
   private reportUnused(ctx: Ctx, raw: RequestParams): void {
-    const unused = raw.names().filter((n) => !raw.used.has(n) && !(n in MAIN_PARAMS));
+    const names = raw.names();
+    const unused = names.filter((n) => !raw.used.has(n) && !(n in MAIN_PARAMS));
     if (!unused.length) return;
+    // MediaWiki lists them with their positions among the request's parameters (a PHP array whose
+    // keys survive the filtering: a list only when they are 0, 1, …).
+    const at = unused.map((n) => names.indexOf(n));
+    const list = at.every((i, k) => i === k)
+      ? unused
+      : Object.fromEntries(at.map((i, k) => [String(i), unused[k]]));
     ctx.warn(
       'main',
       'unrecognizedparams',
       unused.length === 1
         ? `Unrecognized parameter: ${unused[0]}.`
         : `Unrecognized parameters: ${unused.join(', ')}.`,
-      { params: unused },
+      undefined,
+      { key: 'apierror-unrecognizedparams', params: [{ list, type: 'comma' }, unused.length] },
     );
   }
 

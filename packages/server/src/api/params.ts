@@ -1,4 +1,4 @@
-import { MwError } from '../errors.js';
+import { MwError, type RawMessage } from '../errors.js';
 
 /** How a module declares one parameter (MediaWiki's ParamValidator settings, reduced to what we use). */
 export type ParamDef =
@@ -62,7 +62,7 @@ export interface RawParams {
 }
 
 /** Where validation warnings go (module name, code, text, data). */
-export type WarnFn = (code: string, text: string, data?: Record<string, unknown>) => void;
+export type WarnFn = (code: string, text: string, data?: Record<string, unknown>, raw?: RawMessage) => void;
 
 const BADUTF8 = (name: string) =>
   `The value passed for "${name}" contains invalid or non-normalized data. Textual data should be valid, NFC-normalized Unicode without C0 control characters other than HT (\\t), LF (\\n), and CR (\\r).`;
@@ -159,7 +159,7 @@ export function validateParams<D extends ParamDefs>(
           out[key] = def.default;
           break;
         }
-        out[key] = parseInteger(name, value, def.min, def.max, opts.warn);
+        out[key] = parseInteger(name, value, { min: def.min, max: def.max }, opts.warn);
         break;
       }
       case 'limit': {
@@ -172,7 +172,12 @@ export function validateParams<D extends ParamDefs>(
           out[key] = max;
           break;
         }
-        out[key] = parseInteger(name, value, 1, max, opts.warn);
+        out[key] = parseInteger(
+          name,
+          value,
+          { min: 1, max, lowMax: def.max, highMax: def.highMax },
+          opts.warn,
+        );
         break;
       }
       case 'enum': {
@@ -180,7 +185,15 @@ export function validateParams<D extends ParamDefs>(
           if (def.required) throw missing(name);
           out[key] = def.default;
         } else if (!def.values.includes(value)) {
-          throw new MwError('badvalue', `Unrecognized value for parameter "${name}": ${value}.`);
+          throw new MwError('badvalue', `Unrecognized value for parameter "${name}": ${value}.`).withMessage(
+            'paramvalidator-badvalue-enumnotmulti',
+            [
+              plain(name),
+              plain(value),
+              { list: def.values.map(plain), type: 'text' },
+              { num: def.values.length },
+            ],
+          );
         } else out[key] = value;
         break;
       }
@@ -198,7 +211,7 @@ export function validateParams<D extends ParamDefs>(
             'toomanyvalues',
             `Too many values supplied for parameter "${name}". The limit is ${limit}.`,
             { limit, lowlimit: 50, highlimit: 500 },
-          );
+          ).withMessage('paramvalidator-toomanyvalues', [plain(name), { num: limit }]);
         }
         if (def.values && !def.freeValues) {
           if (def.allowAll && items.includes('*')) items = [...def.values];
@@ -207,9 +220,13 @@ export function validateParams<D extends ParamDefs>(
             opts.warn(
               'unrecognizedvalues',
               bad.length === 1
-                ? `Unrecognized value for parameter "${name}": ${bad[0]}.`
-                : `Unrecognized values for parameter "${name}": ${bad.join(', ')}.`,
+                ? `Unrecognized value for parameter "${name}": ${bad[0]}`
+                : `Unrecognized values for parameter "${name}": ${bad.join(', ')}`,
               { values: bad },
+              {
+                key: 'paramvalidator-unrecognizedvalues',
+                params: [plain(name), plain(v), { list: bad.map(plain), type: 'comma' }, { num: bad.length }],
+              },
             );
             items = items.filter((i) => def.values!.includes(i));
           }
@@ -222,30 +239,59 @@ export function validateParams<D extends ParamDefs>(
   return out as Params<D>;
 }
 
+const plain = (v: string | number) => ({ plaintext: v });
+
 function missing(name: string): MwError {
-  return new MwError('missingparam', `The "${name}" parameter must be set.`);
+  return new MwError('missingparam', `The "${name}" parameter must be set.`).withMessage(
+    'paramvalidator-missingparam',
+    [plain(name)],
+  );
 }
 
-function parseInteger(
-  name: string,
-  value: string,
-  min: number | undefined,
-  max: number | undefined,
-  warn: WarnFn,
-) {
+/** The limits an integer is checked against, as MediaWiki reports them in an out-of-range warning. */
+interface IntRange {
+  min?: number;
+  /** The maximum that applies to this request (the high one for apihighlimits). */
+  max?: number;
+  /** The normal and the high maximum of a limit parameter. */
+  lowMax?: number;
+  highMax?: number;
+}
+
+/** PHP's integer range: larger values are not integers to MediaWiki. */
+const INT64_MAX = 2n ** 63n - 1n;
+
+function parseInteger(name: string, value: string, range: IntRange, warn: WarnFn) {
   const t = value.trim();
-  if (!/^[+-]?\d+$/.test(t)) {
-    throw new MwError('badinteger', `Invalid value "${value}" for integer parameter "${name}".`);
+  if (!/^[+-]?\d+$/.test(t) || BigInt(t) > INT64_MAX || BigInt(t) < -INT64_MAX - 1n) {
+    throw new MwError('badinteger', `Invalid value "${value}" for integer parameter "${name}".`).withMessage(
+      'paramvalidator-badinteger',
+      [plain(name), plain(value)],
+    );
   }
   const n = Number(t);
+  const { min, max } = range;
   if ((min !== undefined && n < min) || (max !== undefined && n > max)) {
-    const text =
+    const [text, key] =
       min !== undefined && max !== undefined
-        ? `The value "${value}" for parameter "${name}" must be between ${fmtNum(min)} and ${fmtNum(max)}.`
+        ? [`must be between ${fmtNum(min)} and ${fmtNum(max)}`, 'minmax']
         : min !== undefined
-          ? `The value "${value}" for parameter "${name}" must be no less than ${fmtNum(min)}.`
-          : `The value "${value}" for parameter "${name}" must be no greater than ${fmtNum(max!)}.`;
-    warn('integeroutofrange', text, { min: min ?? null, max: max ?? null });
+          ? [`must be no less than ${fmtNum(min)}`, 'min']
+          : [`must be no greater than ${fmtNum(max!)}`, 'max'];
+    warn(
+      'outofrange',
+      `The value "${value}" for parameter "${name}" ${text}.`,
+      {
+        min: min ?? null,
+        curmax: max ?? null,
+        max: range.lowMax ?? max ?? null,
+        highmax: range.highMax ?? max ?? null,
+      },
+      {
+        key: `paramvalidator-outofrange-${key}`,
+        params: [plain(name), plain(value), { num: min ?? '' }, { num: max ?? '' }],
+      },
+    );
     // MediaWiki goes on with the value clamped into range.
     return Math.min(max ?? Number.POSITIVE_INFINITY, Math.max(min ?? Number.NEGATIVE_INFINITY, n));
   }

@@ -40,7 +40,7 @@ describe('the Action API framework', () => {
     const none = await anon.get({ action: 'nosuchaction', errorformat: 'none' });
     assert.deepEqual(Object.keys(none.json.errors[0]).sort(), ['code', 'module']);
     const raw = await anon.get({ action: 'nosuchaction', errorformat: 'raw' });
-    assert.equal(raw.json.errors[0].key, 'badvalue');
+    assert.equal(raw.json.errors[0].key, 'paramvalidator-badvalue-enumnotmulti');
   });
 
   it('warns about unknown parameters and booleans are true by presence', async () => {
@@ -56,7 +56,7 @@ describe('the Action API framework', () => {
     const badEnum = await anon.get({ action: 'query', meta: 'userinfo', errorformat: 'bogus' });
     assert.equal(badEnum.json.error.code, 'badvalue');
     const multi = await anon.get({ action: 'query', meta: 'tokens', type: 'csrf|nosuch' });
-    assert.equal(multi.json.warnings.tokens['*'], 'Unrecognized value for parameter "type": nosuch.');
+    assert.equal(multi.json.warnings.tokens['*'], 'Unrecognized value for parameter "type": nosuch');
     assert.equal(multi.json.query.tokens.csrftoken, '+\\');
     const sep = await anon.get({ action: 'query', meta: '\x1ftokens\x1fuserinfo' });
     assert.ok(sep.json.query.tokens && sep.json.query.userinfo, 'the U+001F separator form');

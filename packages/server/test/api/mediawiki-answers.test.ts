@@ -149,4 +149,61 @@ describe("MediaWiki's exact answers", () => {
     assert.equal(publish.json.upload?.result, 'Success', JSON.stringify(publish.json));
     assert.equal(publish.json.upload.imageinfo.width, 3);
   });
+
+  it('puts the message of errorformat=html under html in formatversion 2, and last as * in 1', async () => {
+    const fv2 = await bot.get({
+      action: 'query',
+      list: 'allimages',
+      aifoo: 1,
+      formatversion: 2,
+      errorformat: 'html',
+    });
+    assert.deepEqual(fv2.json.warnings, [
+      { code: 'unrecognizedparams', html: 'Unrecognized parameter: aifoo.', module: 'main' },
+    ]);
+    const fv1 = await bot.get({ action: 'query', list: 'allimages', aifoo: 1, errorformat: 'html' });
+    assert.deepEqual(Object.entries(fv1.json.warnings[0]), [
+      ['code', 'unrecognizedparams'],
+      ['module', 'main'],
+      ['*', 'Unrecognized parameter: aifoo.'],
+    ]);
+  });
+
+  it("gives errorformat=raw MediaWiki's message keys and parameters, and submodules their query+ path", async () => {
+    const raw = (q: Record<string, string | number>) =>
+      bot.get({ ...q, formatversion: 2, errorformat: 'raw' }).then((r) => r.json);
+    const limit = await raw({ action: 'query', list: 'allimages', ailimit: 99999, aiprop: '' });
+    assert.deepEqual(limit.warnings, [
+      {
+        code: 'outofrange',
+        key: 'paramvalidator-outofrange-minmax',
+        params: [{ plaintext: 'ailimit' }, { plaintext: '99999' }, { num: 1 }, { num: 5000 }],
+        data: { min: 1, curmax: 5000, max: 500, highmax: 5000 },
+        module: 'query+allimages',
+      },
+    ]);
+    const values = await raw({ action: 'query', meta: 'siteinfo', siprop: 'foo|bar|general' });
+    assert.deepEqual(values.warnings[0].params, [
+      { plaintext: 'siprop' },
+      { plaintext: 'foo|bar|general' },
+      { list: [{ plaintext: 'foo' }, { plaintext: 'bar' }], type: 'comma' },
+      { num: 2 },
+    ]);
+    const unused = await raw({ action: 'query', meta: 'userinfo', uiwatch: 1, foo: 2 });
+    assert.deepEqual(unused.warnings[0], {
+      code: 'unrecognizedparams',
+      key: 'apierror-unrecognizedparams',
+      params: [{ list: { '3': 'uiwatch', '4': 'foo' }, type: 'comma' }, 2],
+      module: 'main',
+    });
+    const big = await raw({ action: 'query', list: 'allimages', aiminsize: '99999999999999999999' });
+    assert.deepEqual(big.errors[0], {
+      code: 'badinteger',
+      key: 'paramvalidator-badinteger',
+      params: [{ plaintext: 'aiminsize' }, { plaintext: '99999999999999999999' }],
+      module: 'query+allimages',
+    });
+    const token = await raw({ action: 'upload' });
+    assert.deepEqual(token.errors[0].params, [{ plaintext: 'token' }]);
+  });
 });

@@ -51,13 +51,21 @@ export function createQueryModule(submodules: QuerySubmodule<ParamDefs>[]): ApiM
       const run = async (kind: string, list: string[]) => {
         for (const name of list) {
           const m = submodules.find((s) => s.kind === kind && s.name === name)!;
-          const mp = validateParams(rawParams, m.params, {
-            prefix: m.prefix,
-            highLimits: ctx.can('apihighlimits'),
-            warn: (code, text, data) => ctx.warn(m.name, code, text, data),
-            feature: `action=query&${kind}=${name}`,
-          });
-          await m.execute(q, mp);
+          const path = `query+${m.name}`;
+          ctx.modulePaths.set(m.name, path);
+          try {
+            const mp = validateParams(rawParams, m.params, {
+              prefix: m.prefix,
+              highLimits: ctx.can('apihighlimits'),
+              warn: (code, text, data, raw) => ctx.warn(m.name, code, text, data, raw),
+              feature: `action=query&${kind}=${name}`,
+            });
+            await m.execute(q, mp);
+          } catch (e) {
+            // Errors of a submodule are reported for its path, as MediaWiki reports them.
+            if (e instanceof MwError && e.module === undefined) e.module = path;
+            throw e;
+          }
         }
       };
       await run('prop', p.prop);

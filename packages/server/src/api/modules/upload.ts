@@ -71,13 +71,22 @@ function decode(ctx: ApiContext, p: UploadParams): UploadRequest {
     // Named in the order the module declares them, as MediaWiki lists them.
     const given = [hasFile && 'file', url && 'url', filekey && 'filekey'].filter(Boolean) as string[];
     if (given.length === 0)
-      throw new MwError('missingparam', 'One of the parameters "filekey", "file" and "url" is required.');
+      throw new MwError(
+        'missingparam',
+        'One of the parameters "filekey", "file" and "url" is required.',
+      ).withMessage('apierror-missingparam-one-of', [
+        { list: ['<var>filekey</var>', '<var>file</var>', '<var>url</var>'], type: 'text' },
+        3,
+      ]);
     if (given.length > 1) {
       const list = given.map((g) => `"${g}"`);
       throw new MwError(
         'invalidparammix',
         `The parameters ${list.slice(0, -1).join(', ')} and ${list.at(-1)} can not be used together.`,
-      );
+      ).withMessage('apierror-invalidparammix', [
+        { list: given.map((g) => `<var>${g}</var>`), type: 'text' },
+        given.length,
+      ]);
     }
   }
   if (url && p.checkstatus && !filekey) return { kind: 'url-status', url, filename: p.filename };

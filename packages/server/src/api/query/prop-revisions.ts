@@ -38,16 +38,20 @@ function limitValue(
   const max = ctx.can('apihighlimits') ? high : low;
   if (raw.trim() === 'max') return max;
   if (!/^\s*[+-]?\d+\s*$/.test(raw))
-    throw new MwError('badinteger', `Invalid value "${raw}" for integer parameter "${name}".`);
+    throw new MwError('badinteger', `Invalid value "${raw}" for integer parameter "${name}".`).withMessage(
+      'paramvalidator-badinteger',
+      [{ plaintext: name }, { plaintext: raw }],
+    );
   const n = Number(raw.trim());
   if (n < 1 || n > max) {
     ctx.warn(
       'revisions',
-      'integeroutofrange',
+      'outofrange',
       `The value "${raw}" for parameter "${name}" must be between 1 and ${max.toLocaleString('en-US')}.`,
+      { min: 1, curmax: max, max: low, highmax: high },
       {
-        min: 1,
-        max,
+        key: 'paramvalidator-outofrange-minmax',
+        params: [{ plaintext: name }, { plaintext: raw }, { num: 1 }, { num: max }],
       },
     );
     return Math.min(max, Math.max(1, n));
