@@ -4,6 +4,7 @@ import { loginModule, logoutModule } from './api/modules/login.js';
 import { PAGE_MODULES } from './api/modules/pages-index.js';
 import { createQueryModule } from './api/modules/query.js';
 import { createUploadModule } from './api/modules/upload.js';
+import { createParamInfoModule } from './api/paraminfo/module.js';
 import { QUERY_SUBMODULES } from './api/query/index.js';
 import type { Services } from './api/services.js';
 import { LoginThrottle } from './auth/login-throttle.js';
@@ -149,7 +150,16 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const boot = await bootstrap(services);
 
   const api = new ApiMain(services);
-  api.register(createQueryModule(QUERY_SUBMODULES));
+  const query = createQueryModule(QUERY_SUBMODULES);
+  api.register(query);
+  api.register(
+    createParamInfoModule({
+      actions: () => api.registered(),
+      querySubmodules: QUERY_SUBMODULES,
+      query: () => query,
+      main: () => api.describeMain(),
+    }),
+  );
   api.register(loginModule);
   api.register(logoutModule);
   for (const m of PAGE_MODULES) api.register(m);

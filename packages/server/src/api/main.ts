@@ -4,6 +4,7 @@ import { ApiContext, type ApiRequest, type ApiContext as Ctx, type ErrorFormat }
 import { renderError, renderResult } from './format.js';
 import { FORMATS, type Format, render, takesFormatVersion } from './formats/index.js';
 import type { ApiModule } from './module.js';
+import type { Describable } from './paraminfo/describe.js';
 import { type ParamDefs, type RawParams, validateParams } from './params.js';
 import type { Services } from './services.js';
 
@@ -14,37 +15,36 @@ export interface ApiResponse {
   body: string;
 }
 
-const MAIN_PARAMS = {
+const HIDDEN = { doc: { hidden: true } } as const;
+
+/** The main module's parameters, in MediaWiki's order; the format modules' own ones come last, unlisted. */
+export const MAIN_PARAMS = {
   action: { type: 'string' },
-  format: {
-    type: 'enum',
-    values: ['json', 'jsonfm', 'none', 'php', 'phpfm', 'xml', 'xmlfm', 'rawfm'],
-    default: 'jsonfm',
-  },
-  formatversion: { type: 'enum', values: ['1', '2', 'latest'], default: '1' },
-  errorformat: {
-    type: 'enum',
-    values: ['bc', 'plaintext', 'wikitext', 'html', 'raw', 'none'],
-    default: 'bc',
-  },
-  errorlang: { type: 'string' },
-  errorsuselocal: { type: 'boolean' },
-  uselang: { type: 'string' },
-  variant: { type: 'string' },
-  utf8: { type: 'boolean' },
-  ascii: { type: 'boolean' },
-  callback: { type: 'string' },
+  format: { type: 'enum', values: FORMATS, default: 'jsonfm' },
   maxlag: { type: 'integer' },
   smaxage: { type: 'integer', default: 0 },
   maxage: { type: 'integer', default: 0 },
   assert: { type: 'enum', values: ['anon', 'user', 'bot'] },
-  assertuser: { type: 'string' },
+  assertuser: { type: 'string', doc: { type: 'user', subtypes: ['name'] } },
   requestid: { type: 'string' },
   servedby: { type: 'boolean' },
   curtimestamp: { type: 'boolean' },
   responselanginfo: { type: 'boolean' },
   origin: { type: 'string' },
-  centralauthtoken: { type: 'string' },
+  uselang: { type: 'string', default: 'user' },
+  variant: { type: 'string' },
+  errorformat: {
+    type: 'enum',
+    values: ['bc', 'plaintext', 'wikitext', 'html', 'raw', 'none'],
+    default: 'bc',
+  },
+  errorlang: { type: 'string', default: 'uselang' },
+  errorsuselocal: { type: 'boolean' },
+  formatversion: { type: 'enum', values: ['1', '2', 'latest'], default: '1', ...HIDDEN },
+  utf8: { type: 'boolean', ...HIDDEN },
+  ascii: { type: 'boolean', ...HIDDEN },
+  callback: { type: 'string', ...HIDDEN },
+  centralauthtoken: { type: 'string', ...HIDDEN },
 } satisfies ParamDefs;
 
 /** Raw parameter access over query string + body, tracking which names were read. */
@@ -76,6 +76,30 @@ export class ApiMain {
 
   register(module: ApiModule<ParamDefs>): void {
     this.modules.set(module.name, module as ApiModule);
+  }
+
+  /** The registered modules (for action=paraminfo and action=help). */
+  registered(): ApiModule<ParamDefs>[] {
+    return [...this.modules.values()];
+  }
+
+  /** The main module as paraminfo describes it: `action` and `format` list their submodules. */
+  describeMain(): Describable {
+    const names = this.moduleNames();
+    return {
+      name: 'main',
+      path: 'main',
+      prefix: '',
+      params: {
+        ...MAIN_PARAMS,
+        action: { type: 'enum', values: names, default: 'help', doc: { submodules: (v) => v } },
+        format: { ...MAIN_PARAMS.format, doc: { submodules: (v) => v } },
+      },
+      doc: { classname: 'ApiMain', helpurls: [] },
+      readrights: false,
+      writerights: false,
+      mustbeposted: false,
+    };
   }
 
   moduleNames(): string[] {
@@ -161,6 +185,7 @@ export class ApiMain {
         throw new MwError('mustbeposted', `The "${action}" module requires a POST request.`);
       }
       const params = validateParams(raw, module.params, {
+        prefix: module.prefix,
         highLimits: ctx.can('apihighlimits'),
         warn: (code, text, data, raw) => ctx.warn(action, code, text, data, raw),
         feature: `action=${action}`,

@@ -1,7 +1,34 @@
 import { MwError, type RawMessage } from '../errors.js';
 
+/**
+ * What a parameter declaration adds for action=paraminfo beyond what validation needs: the type
+ * MediaWiki names (a `user` or `timestamp` is validated as a string here), and MediaWiki's hints.
+ */
+export interface ParamDoc {
+  /** The type paraminfo shows, where it is not the validation type. */
+  type?: 'user' | 'timestamp' | 'namespace' | 'title' | 'expiry';
+  sensitive?: boolean;
+  subtypes?: readonly string[];
+  extranamespaces?: readonly number[];
+  allspecifier?: string;
+  deprecatedvalues?: readonly string[];
+  internalvalues?: readonly string[];
+  info?: readonly { name: string }[];
+  mustExist?: boolean;
+  allowsduplicates?: boolean;
+  /** Values of a multi-value parameter with free values: the wiki's active change tags. */
+  changeTags?: boolean;
+  /** For `action`/`format` and query's prop/list/meta: the submodule paths of the values. */
+  submodules?: (value: string) => string;
+  submoduleparamprefix?: string;
+  /** Read by the request layer but not the module's own (format parameters on main): not listed. */
+  hidden?: boolean;
+  /** Described as this declaration (a parameter the module parses itself, e.g. a limit with `max`). */
+  describeAs?: ParamDef;
+}
+
 /** How a module declares one parameter (MediaWiki's ParamValidator settings, reduced to what we use). */
-export type ParamDef =
+export type ParamDef = (
   | {
       type: 'string' | 'text' | 'password';
       required?: boolean;
@@ -18,7 +45,7 @@ export type ParamDef =
       max?: number;
       deprecated?: boolean;
     }
-  | { type: 'limit'; default: number; max: number; highMax: number }
+  | { type: 'limit'; default?: number; max: number; highMax: number }
   | { type: 'enum'; values: readonly string[]; default?: string; required?: boolean; deprecated?: boolean }
   | {
       type: 'multi';
@@ -29,8 +56,11 @@ export type ParamDef =
       allowAll?: boolean;
       /** Values are kept as given even if not in `values` (e.g. change tags, validated by the module). */
       freeValues?: boolean;
+      /** The values are integers (paraminfo type `integer`). */
+      integers?: boolean;
     }
-  | { type: 'upload' };
+  | { type: 'upload' }
+) & { doc?: ParamDoc };
 
 export type ParamDefs = Record<string, ParamDef>;
 
@@ -164,7 +194,7 @@ export function validateParams<D extends ParamDefs>(
       }
       case 'limit': {
         if (value === undefined || value === '') {
-          out[key] = def.default;
+          out[key] = def.default ?? 10;
           break;
         }
         const max = opts.highLimits ? def.highMax : def.max;

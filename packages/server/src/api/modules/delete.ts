@@ -3,7 +3,7 @@ import { MwError } from '../../errors.js';
 import { NS_FILE } from '../../files/repo.js';
 import { checkTags } from '../../files/tags.js';
 import type { ApiContext } from '../context.js';
-import { type ApiModule, defineModule } from '../module.js';
+import { type ApiModule, defineModule, helpUrl } from '../module.js';
 import type { ParamDefs, Params } from '../params.js';
 import {
   actorOf,
@@ -17,8 +17,8 @@ import {
 const DELETE_PARAMS = {
   title: { type: 'string' },
   pageid: { type: 'integer' },
-  reason: { type: 'text' },
-  tags: { type: 'multi', freeValues: true },
+  reason: { type: 'string' },
+  tags: { type: 'multi', freeValues: true, doc: { changeTags: true } },
   deletetalk: { type: 'boolean' },
   watch: { type: 'boolean', deprecated: true },
   ...WATCH_PARAMS,
@@ -64,6 +64,7 @@ async function deleteOldVersion(
 export function createDeleteModule(): ApiModule {
   return defineModule({
     name: 'delete',
+    doc: { classname: 'ApiDelete', helpurls: [helpUrl('Delete')] },
     mustBePosted: true,
     writeMode: true,
     needsToken: 'csrf',

@@ -6,7 +6,7 @@ import type { Actor } from '../../files/types.js';
 import { isoNow } from '../../util/timestamp.js';
 import type { ApiContext } from '../context.js';
 import { parseExpiry } from '../expiry.js';
-import { type ApiModule, defineModule } from '../module.js';
+import { type ApiModule, defineModule, helpUrl } from '../module.js';
 import type { ParamDefs, Params } from '../params.js';
 import { contentModelOf } from '../query/prop-info.js';
 import { parseTitle, titleFromDb } from '../query/titles.js';
@@ -136,14 +136,14 @@ const EDIT_PARAMS = {
   section: { type: 'string' },
   sectiontitle: { type: 'string' },
   text: { type: 'text' },
-  summary: { type: 'text' },
-  tags: { type: 'multi', freeValues: true },
+  summary: { type: 'string' },
+  tags: { type: 'multi', freeValues: true, doc: { changeTags: true } },
   minor: { type: 'boolean' },
   notminor: { type: 'boolean' },
   bot: { type: 'boolean' },
   baserevid: { type: 'integer' },
-  basetimestamp: { type: 'string' },
-  starttimestamp: { type: 'string' },
+  basetimestamp: { type: 'string', doc: { type: 'timestamp' } },
+  starttimestamp: { type: 'string', doc: { type: 'timestamp' } },
   recreate: { type: 'boolean' },
   createonly: { type: 'boolean' },
   nocreate: { type: 'boolean' },
@@ -167,6 +167,7 @@ type EditParams = Params<typeof EDIT_PARAMS>;
 export function createEditModule(): ApiModule {
   return defineModule({
     name: 'edit',
+    doc: { classname: 'ApiEditPage', helpurls: [helpUrl('Edit')] },
     mustBePosted: true,
     writeMode: true,
     needsToken: 'csrf',

@@ -1,5 +1,5 @@
 import { MwError } from '../../errors.js';
-import type { ApiModule } from '../module.js';
+import { type ApiModule, helpUrl } from '../module.js';
 import { type ParamDefs, validateParams } from '../params.js';
 import { PageSet } from '../query/pageset.js';
 import type { QueryContext, QuerySubmodule } from '../query/submodule.js';
@@ -7,22 +7,29 @@ import type { QueryContext, QuerySubmodule } from '../query/submodule.js';
 /** Build action=query from its prop/list/meta submodules. */
 export function createQueryModule(submodules: QuerySubmodule<ParamDefs>[]): ApiModule {
   const names = (kind: string) => submodules.filter((m) => m.kind === kind).map((m) => m.name);
+  const sub = { submodules: (v: string) => `query+${v}` };
   const params = {
-    prop: { type: 'multi', values: names('prop') },
-    list: { type: 'multi', values: names('list') },
-    meta: { type: 'multi', values: names('meta') },
-    titles: { type: 'multi', freeValues: true },
-    pageids: { type: 'multi', freeValues: true },
+    prop: { type: 'multi', values: names('prop'), doc: sub },
+    list: { type: 'multi', values: names('list'), doc: sub },
+    meta: { type: 'multi', values: names('meta'), doc: sub },
     indexpageids: { type: 'boolean' },
-    redirects: { type: 'boolean' },
-    converttitles: { type: 'boolean' },
     export: { type: 'boolean' },
+    iwurl: { type: 'boolean' },
     continue: { type: 'string' },
     rawcontinue: { type: 'boolean' },
-    iwurl: { type: 'boolean' },
+    titles: { type: 'multi', freeValues: true },
+    pageids: { type: 'multi', freeValues: true, integers: true },
+    // No submodule generates pages yet: the parameter is there (clients look for it), with no values.
+    generator: { type: 'enum', values: [], doc: { ...sub, submoduleparamprefix: 'g' } },
+    redirects: { type: 'boolean' },
+    converttitles: { type: 'boolean' },
   } satisfies ParamDefs;
   return {
     name: 'query',
+    doc: {
+      classname: 'ApiQuery',
+      helpurls: [helpUrl('Query'), helpUrl('Meta'), helpUrl('Properties'), helpUrl('Lists')],
+    },
     params,
     async execute(ctx, raw) {
       const p = raw as unknown as {

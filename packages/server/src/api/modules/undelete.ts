@@ -2,17 +2,17 @@ import { permissionDenied } from '../../auth/permissions.js';
 import { MwError } from '../../errors.js';
 import { NS_FILE } from '../../files/repo.js';
 import { checkTags } from '../../files/tags.js';
-import { type ApiModule, defineModule } from '../module.js';
+import { type ApiModule, defineModule, helpUrl } from '../module.js';
 import type { ParamDefs, Params } from '../params.js';
 import { timestampParam } from '../query/pageset.js';
 import { actorOf, applyWatch, targetPage, WATCH_PARAMS, watchlistExpiryParam } from './edit.js';
 
 const UNDELETE_PARAMS = {
   title: { type: 'string', required: true },
-  reason: { type: 'text', default: '' },
-  tags: { type: 'multi', freeValues: true },
-  timestamps: { type: 'multi', freeValues: true },
-  fileids: { type: 'multi', freeValues: true },
+  reason: { type: 'string', default: '' },
+  tags: { type: 'multi', freeValues: true, doc: { changeTags: true } },
+  timestamps: { type: 'multi', freeValues: true, doc: { type: 'timestamp' } },
+  fileids: { type: 'multi', freeValues: true, integers: true },
   undeletetalk: { type: 'boolean' },
   ...WATCH_PARAMS,
 } satisfies ParamDefs;
@@ -33,6 +33,7 @@ const cantUndelete = () =>
 export function createUndeleteModule(): ApiModule {
   return defineModule({
     name: 'undelete',
+    doc: { classname: 'ApiUndelete', helpurls: [helpUrl('Undelete')] },
     mustBePosted: true,
     writeMode: true,
     needsToken: 'csrf',

@@ -8,14 +8,14 @@ import { stashImageInfo } from '../../upload/stash/imageinfo.js';
 import { FILEKEY_RE } from '../../upload/stash/state.js';
 import type { ApiContext } from '../context.js';
 import { parseExpiry } from '../expiry.js';
-import type { ApiModule } from '../module.js';
+import { type ApiModule, helpUrl } from '../module.js';
 import type { ParamDefs, Params } from '../params.js';
 
 function uploadParams(config: Config) {
   const p = {
     filename: { type: 'string' },
-    comment: { type: 'text', default: '' },
-    tags: { type: 'multi', freeValues: true },
+    comment: { type: 'string', default: '' },
+    tags: { type: 'multi', freeValues: true, doc: { changeTags: true } },
     text: { type: 'text' },
     watch: { type: 'boolean', deprecated: true },
     watchlist: { type: 'enum', values: ['watch', 'preferences', 'nochange'], default: 'preferences' },
@@ -167,6 +167,7 @@ async function render(ctx: ApiContext, a: UploadAnswer): Promise<Record<string, 
 export function createUploadModule(config: Config): ApiModule {
   return {
     name: 'upload',
+    doc: { classname: 'ApiUpload', helpurls: [helpUrl('Upload')] },
     mustBePosted: true,
     writeMode: true,
     needsToken: 'csrf',

@@ -4,6 +4,7 @@ import type { FileListFilter } from '../../files/listing.js';
 import { NS_FILE } from '../../files/repo.js';
 import { sha1FromBase36 } from '../../util/sha1.js';
 import type { ApiContext } from '../context.js';
+import { helpUrl } from '../module.js';
 import { continueParts, isoFromTs14, noteMaxLimit, timestampParam, ts14 } from './pageset.js';
 import { defineQueryModule } from './submodule.js';
 import { fileTitleText, titleParser } from './titles.js';
@@ -27,21 +28,22 @@ export const listAllimages = defineQueryModule({
   name: 'allimages',
   kind: 'list',
   prefix: 'ai',
+  doc: { classname: 'ApiQueryAllImages', helpurls: [helpUrl('Allimages')], generator: true },
   params: {
     sort: { type: 'enum', values: ['name', 'timestamp'], default: 'name' },
     dir: { type: 'enum', values: ['ascending', 'descending', 'newer', 'older'], default: 'ascending' },
     from: { type: 'string' },
     to: { type: 'string' },
     continue: { type: 'string' },
-    start: { type: 'string' },
-    end: { type: 'string' },
+    start: { type: 'string', doc: { type: 'timestamp' } },
+    end: { type: 'string', doc: { type: 'timestamp' } },
     prop: { type: 'multi', values: PROPS, default: 'timestamp|url' },
     prefix: { type: 'string' },
     minsize: { type: 'integer' },
     maxsize: { type: 'integer' },
     sha1: { type: 'string' },
     sha1base36: { type: 'string' },
-    user: { type: 'string' },
+    user: { type: 'string', doc: { type: 'user', subtypes: ['name', 'ip', 'interwiki', 'id'] } },
     filterbots: { type: 'enum', values: ['all', 'bots', 'nobots'], default: 'all' },
     mime: { type: 'multi', freeValues: true },
     limit: { type: 'limit', default: 10, max: 500, highMax: 5000 },

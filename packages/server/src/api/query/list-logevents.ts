@@ -1,6 +1,7 @@
 import { MwError } from '../../errors.js';
 import { commentLinkTargets, formatComment } from '../../files/imageinfo.js';
 import type { LogFilter } from '../../files/logs.js';
+import { helpUrl } from '../module.js';
 import { continueParts, isoFromTs14, noteMaxLimit, timestampParam, ts14 } from './pageset.js';
 import { defineQueryModule } from './submodule.js';
 import { parseTitle, titleFromDb } from './titles.js';
@@ -48,6 +49,7 @@ const LOG_ACTIONS = new Set([
   'create/create',
   'delete/delete',
   'delete/delete_redir',
+  'delete/delete_redir2',
   'delete/event',
   'delete/restore',
   'delete/revision',
@@ -89,16 +91,17 @@ export const listLogevents = defineQueryModule({
   name: 'logevents',
   kind: 'list',
   prefix: 'le',
+  doc: { classname: 'ApiQueryLogEvents', helpurls: [helpUrl('Logevents')] },
   params: {
     prop: { type: 'multi', values: PROPS, default: 'ids|title|type|user|timestamp|comment|details' },
     type: { type: 'enum', values: LOG_TYPES },
-    action: { type: 'string' },
-    start: { type: 'string' },
-    end: { type: 'string' },
+    action: { type: 'string', doc: { describeAs: { type: 'enum', values: [...LOG_ACTIONS] } } },
+    start: { type: 'string', doc: { type: 'timestamp' } },
+    end: { type: 'string', doc: { type: 'timestamp' } },
     dir: { type: 'enum', values: ['newer', 'older'], default: 'older' },
-    user: { type: 'string' },
+    user: { type: 'string', doc: { type: 'user', subtypes: ['name', 'ip', 'interwiki', 'id'] } },
     title: { type: 'string' },
-    namespace: { type: 'integer' },
+    namespace: { type: 'integer', doc: { type: 'namespace', extranamespaces: [-2, -1] } },
     prefix: { type: 'string' },
     tag: { type: 'string' },
     limit: { type: 'limit', default: 10, max: 500, highMax: 5000 },

@@ -1,4 +1,5 @@
 import type { ApiContext } from '../context.js';
+import { helpUrl } from '../module.js';
 import * as facts from './siteinfo/core-facts.js';
 import { general } from './siteinfo/general.js';
 import { defineQueryModule } from './submodule.js';
@@ -36,6 +37,7 @@ export const metaSiteinfo = defineQueryModule({
   name: 'siteinfo',
   kind: 'meta',
   prefix: 'si',
+  doc: { classname: 'ApiQuerySiteinfo', helpurls: [helpUrl('Siteinfo')] },
   params: {
     prop: { type: 'multi', values: PROPS, default: 'general' },
     filteriw: { type: 'enum', values: ['local', '!local'] },

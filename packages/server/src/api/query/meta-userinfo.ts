@@ -1,4 +1,5 @@
 import { IMPLICIT_GROUPS } from '../../auth/rights.js';
+import { helpUrl } from '../module.js';
 import { defaultOptions } from './siteinfo/core-facts.js';
 import { defineQueryModule } from './submodule.js';
 
@@ -21,7 +22,6 @@ const PROPS = [
   'unreadcount',
   'centralids',
   'latestcontrib',
-  'cancreateaccount',
 ] as const;
 
 /** meta=userinfo */
@@ -29,6 +29,7 @@ export const metaUserinfo = defineQueryModule({
   name: 'userinfo',
   kind: 'meta',
   prefix: 'ui',
+  doc: { classname: 'ApiQueryUserInfo', helpurls: [helpUrl('Userinfo')] },
   params: {
     prop: { type: 'multi', values: PROPS, allowAll: true },
     attachedwiki: { type: 'string' },
@@ -80,7 +81,6 @@ export const metaUserinfo = defineQueryModule({
       const latest = await ctx.services.revisions.latestBy(id.user.id);
       if (latest !== null) out.latestcontrib = latest;
     }
-    if (props.has('cancreateaccount')) ctx.flag(out, 'cancreateaccount', false);
     q.query.userinfo = out;
   },
 });

@@ -2,6 +2,7 @@ import { NS_FILE } from '../../files/repo.js';
 import { FileUrls } from '../../files/urls.js';
 import { isoNow } from '../../util/timestamp.js';
 import type { ApiContext } from '../context.js';
+import { helpUrl } from '../module.js';
 import type { QueryPage } from './pageset.js';
 import { defineQueryModule } from './submodule.js';
 import { titleFromDb, titleParser } from './titles.js';
@@ -57,12 +58,12 @@ export const propInfo = defineQueryModule({
   name: 'info',
   kind: 'prop',
   prefix: 'in',
+  doc: { classname: 'ApiQueryInfo', helpurls: [helpUrl('Info')] },
   params: {
-    prop: { type: 'multi', values: PROPS },
-    linkcontext: { type: 'string', default: 'Main Page' },
+    prop: { type: 'multi', values: PROPS, doc: { deprecatedvalues: ['readable'] } },
+    linkcontext: { type: 'string', default: 'Main Page', doc: { type: 'title', mustExist: false } },
     testactions: { type: 'multi', freeValues: true },
     testactionsdetail: { type: 'enum', values: ['boolean', 'full', 'quick'], default: 'boolean' },
-    testactionsautocreate: { type: 'boolean' },
     continue: { type: 'string' },
   },
   async execute(q, p) {

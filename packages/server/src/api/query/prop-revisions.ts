@@ -3,6 +3,7 @@ import { commentLinkTargets, formatComment } from '../../files/imageinfo.js';
 import type { Revision } from '../../files/revisions.js';
 import { sha1FromBase36 } from '../../util/sha1.js';
 import type { ApiContext } from '../context.js';
+import { helpUrl } from '../module.js';
 import { badContinue, continueParts, noteMaxLimit, timestampParam, ts14 } from './pageset.js';
 import { contentModelOf } from './prop-info.js';
 import { defineQueryModule } from './submodule.js';
@@ -60,21 +61,26 @@ function limitValue(
 }
 
 /** prop=revisions */
+/** Parameters that only work with a single page (MediaWiki's `singlepageonly`). */
+const SINGLE = [{ name: 'singlepageonly' }];
+const USER_SUBTYPES = ['name', 'ip', 'interwiki', 'id'];
+
 export const propRevisions = defineQueryModule({
   name: 'revisions',
   kind: 'prop',
   prefix: 'rv',
+  doc: { classname: 'ApiQueryRevisions', helpurls: [helpUrl('Revisions')], generator: true },
   params: {
     prop: { type: 'multi', values: PROPS, default: 'ids|timestamp|flags|comment|user' },
-    slots: { type: 'multi', values: ['main', '*'] },
-    limit: { type: 'string' },
-    startid: { type: 'integer' },
-    endid: { type: 'integer' },
-    start: { type: 'string' },
-    end: { type: 'string' },
-    dir: { type: 'enum', values: ['newer', 'older'], default: 'older' },
-    user: { type: 'string' },
-    excludeuser: { type: 'string' },
+    slots: { type: 'multi', values: ['main', '*'], doc: { allspecifier: '*' } },
+    limit: { type: 'string', doc: { describeAs: { type: 'limit', max: 500, highMax: 5000 }, info: SINGLE } },
+    startid: { type: 'integer', doc: { info: SINGLE } },
+    endid: { type: 'integer', doc: { info: SINGLE } },
+    start: { type: 'string', doc: { type: 'timestamp', info: SINGLE } },
+    end: { type: 'string', doc: { type: 'timestamp', info: SINGLE } },
+    dir: { type: 'enum', values: ['newer', 'older'], default: 'older', doc: { info: SINGLE } },
+    user: { type: 'string', doc: { type: 'user', subtypes: USER_SUBTYPES, info: SINGLE } },
+    excludeuser: { type: 'string', doc: { type: 'user', subtypes: USER_SUBTYPES, info: SINGLE } },
     tag: { type: 'string' },
     continue: { type: 'string' },
   },
