@@ -60,6 +60,14 @@ module.exports = {
       to: {},
     },
     {
+      name: 'api-and-http-hold-no-sql',
+      comment:
+        'the Action API and the HTTP routes reach tables through the repositories (files/, auth/, upload/), never the database or Kysely',
+      severity: 'error',
+      from: { path: `${S}(api|http|web)/` },
+      to: { path: `${S}db/|node_modules/kysely/` },
+    },
+    {
       name: 'client-imports-no-server',
       comment: 'the client package installs without the server: it must not import it',
       severity: 'error',

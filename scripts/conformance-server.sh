@@ -20,7 +20,14 @@ export MWUP_DATA_DIR="$DATA"
 admin() { node packages/server/dist/admin/cli.js "$@" >/dev/null; }
 if [ ! -f "$DATA/wiki.sqlite" ]; then
   MWUP_PORT=$PORT node packages/server/dist/main.js > "$DATA/first-start.log" 2>&1 &
-  pid=$!; sleep 2; kill $pid; wait $pid 2>/dev/null || true
+  pid=$!
+  # the first start creates the database; wait until the server listens, then stop it
+  for _ in $(seq 1 300); do
+    grep -q "$PORT" "$DATA/first-start.log" 2>/dev/null && [ -f "$DATA/wiki.sqlite" ] && break
+    kill -0 $pid 2>/dev/null || { cat "$DATA/first-start.log"; exit 1; }
+    sleep 0.1
+  done
+  kill $pid; wait $pid 2>/dev/null || true
   admin create-user UploadBot --password 'UploadBotPass-2026!' --groups bot
   admin create-user Plainuser --password 'PlainuserPass-2026!'
   admin bot-password UploadBot bot --password botpassword1234567890abcdefghijk \

@@ -4,16 +4,26 @@ import { loginModule, logoutModule } from './api/modules/login.js';
 import { PAGE_MODULES } from './api/modules/pages-index.js';
 import { createQueryModule } from './api/modules/query.js';
 import { createUploadModule } from './api/modules/upload.js';
+import { createParamInfoModule } from './api/paraminfo/module.js';
 import { QUERY_SUBMODULES } from './api/query/index.js';
 import type { Services } from './api/services.js';
+import { LoginThrottle } from './auth/login-throttle.js';
 import { generatePassword } from './auth/password.js';
 import { buildGroupPermissions } from './auth/rights.js';
 import { SessionService } from './auth/sessions.js';
 import { UserService } from './auth/users.js';
 import type { Config } from './config.js';
-import { openDatabase } from './db/index.js';
+import { type Db, openDatabase } from './db/index.js';
+import { FileArchive } from './files/archive.js';
+import { FileListing } from './files/listing.js';
+import { LogEvents } from './files/logs.js';
+import { PageStore } from './files/pages.js';
 import { FileRepo } from './files/repo.js';
+import { Revisions } from './files/revisions.js';
+import { SiteStatistics } from './files/statistics.js';
+import { ChangeTags } from './files/tags.js';
 import { ThumbnailStore } from './files/thumbnails.js';
+import { Watchlist } from './files/watchlist.js';
 import { buildHttpServer } from './http/server.js';
 import { JobQueue } from './jobs/queue.js';
 import { createLogger } from './log.js';
@@ -26,6 +36,8 @@ import { Uploads } from './upload/service.js';
 export interface RunningServer {
   app: FastifyInstance;
   services: Services;
+  /** The database (for maintenance tools and tests; the API reaches it through the repositories). */
+  db: Db;
   /** Public origin, e.g. http://127.0.0.1:8080 */
   origin: string;
   /** URL of api.php */
@@ -113,22 +125,41 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     permissions,
     hooks: opts.uploadHooks,
   });
+  const db = dbh.db;
   const services: Services = {
     config,
-    db: dbh.db,
     dialect: dbh.dialect,
+    dbVersion: dbh.version,
     blobs,
     users,
     sessions,
     permissions,
+    loginThrottle: new LoginThrottle(db),
     files,
+    pages: new PageStore(db),
+    revisions: new Revisions(db),
+    logs: new LogEvents(db),
+    tags: new ChangeTags(db),
+    watchlist: new Watchlist(db),
+    archive: new FileArchive(db),
+    listing: new FileListing(db),
+    statistics: new SiteStatistics(db),
     uploads,
     log,
   };
   const boot = await bootstrap(services);
 
   const api = new ApiMain(services);
-  api.register(createQueryModule(QUERY_SUBMODULES));
+  const query = createQueryModule(QUERY_SUBMODULES);
+  api.register(query);
+  api.register(
+    createParamInfoModule({
+      actions: () => api.registered(),
+      querySubmodules: QUERY_SUBMODULES,
+      query: () => query,
+      main: () => api.describeMain(),
+    }),
+  );
   api.register(loginModule);
   api.register(logoutModule);
   for (const m of PAGE_MODULES) api.register(m);
@@ -158,6 +189,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   return {
     app,
     services,
+    db,
     jobs,
     origin: config.server,
     api: `${config.server}${config.scriptPath}/api.php`,

@@ -4,6 +4,12 @@
  */
 export type ErrorData = Record<string, unknown>;
 
+/** A message as errorformat=raw shows it: MediaWiki's key and its parameters. */
+export interface RawMessage {
+  key: string;
+  params: unknown[];
+}
+
 export class MwError extends Error {
   readonly code: string;
   /** Extra fields merged into the error object (e.g. `details`, `offset`, `filekey`). */
@@ -20,6 +26,8 @@ export class MwError extends Error {
    * `MediaWiki-API-Error` header (a refused connection is `http-curl-error, http-bad-status`).
    */
   alsoCodes: string[] = [];
+  /** MediaWiki's message key and parameters, for errorformat=raw (else the code and no parameters). */
+  rawMessage?: RawMessage;
 
   constructor(code: string, info: string, data: ErrorData = {}) {
     super(info);
@@ -38,7 +46,14 @@ export class MwError extends Error {
     e.module = this.module;
     e.recoverable = this.recoverable;
     e.alsoCodes = this.alsoCodes;
+    e.rawMessage = this.rawMessage;
     return e;
+  }
+
+  /** This error with MediaWiki's message key and parameters (errorformat=raw). */
+  withMessage(key: string, params: unknown[]): this {
+    this.rawMessage = { key, params };
+    return this;
   }
 }
 
@@ -52,3 +67,19 @@ export const isMwError = (e: unknown): e is MwError => e instanceof MwError;
 
 /** The `MediaWiki-API-Error` header value for an error. */
 export const errorHeader = (e: MwError): string => [e.code, ...e.alsoCodes].join(', ');
+
+/** System error codes of storage that is full, read-only or failing. */
+const STORAGE_FAILURES = new Set(['ENOSPC', 'EDQUOT', 'EROFS', 'EIO']);
+
+/**
+ * MediaWiki's answer when the storage backend fails (a full disk, a read-only or broken file
+ * system): `backend-fail-internal`, never the system's own message. Null for other errors.
+ */
+export function backendFailure(e: unknown): MwError | null {
+  const code = (e as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string' || !STORAGE_FAILURES.has(code)) return null;
+  return new MwError(
+    'backend-fail-internal',
+    'An unknown error occurred in storage backend "local-backend".',
+  );
+}

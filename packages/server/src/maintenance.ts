@@ -12,10 +12,7 @@ const ORPHAN_AGE_MS = 24 * 3600 * 1000;
 export async function runMaintenance(s: Services, jobs: JobQueue, opts: { orphans: boolean }): Promise<void> {
   await s.uploads.stash.cleanup();
   await s.sessions.sweepExpired();
-  await s.db
-    .deleteFrom('login_attempts')
-    .where('at_ms', '<', Date.now() - 24 * 3600 * 1000)
-    .execute();
+  await s.loginThrottle.forgetBefore(Date.now() - 24 * 3600 * 1000);
   await jobs.prune(7 * 24 * 3600 * 1000);
   const local = s.blobs as { sweepTemp?: (ms: number) => Promise<number> };
   if (local.sweepTemp) await local.sweepTemp(3600 * 1000);

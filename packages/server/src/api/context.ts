@@ -1,4 +1,5 @@
 import type { Identity } from '../auth/identity.js';
+import type { RawMessage } from '../errors.js';
 import type { ReceivedFile } from '../upload/receive.js';
 import type { RawParams } from './params.js';
 import type { Services } from './services.js';
@@ -10,6 +11,8 @@ export interface ApiWarning {
   code: string;
   text: string;
   data?: Record<string, unknown>;
+  /** MediaWiki's message key and parameters (errorformat=raw). */
+  rawMessage?: RawMessage;
 }
 
 /** Everything the HTTP layer knows about one API request. */
@@ -63,9 +66,18 @@ export class ApiContext {
     return this.identity.rights.has(right);
   }
 
-  warn(module: string, code: string, text: string, data?: Record<string, unknown>): void {
+  /** Module paths of submodules (`query+allimages`), as errorformat!=bc names them. */
+  readonly modulePaths = new Map<string, string>();
+
+  warn(
+    module: string,
+    code: string,
+    text: string,
+    data?: Record<string, unknown>,
+    rawMessage?: RawMessage,
+  ): void {
     if (this.warnings.some((w) => w.module === module && w.text === text)) return;
-    this.warnings.push({ module, code, text, data });
+    this.warnings.push({ module, code, text, data, rawMessage });
     if (code === 'deprecation') this.warn('main', 'deprecation-help', DEPRECATION_HELP);
   }
 

@@ -1,4 +1,4 @@
-import type { MwError } from '../errors.js';
+import type { MwError, RawMessage } from '../errors.js';
 import type { ApiContext, ApiWarning } from './context.js';
 
 /** Turn the little wikitext our messages contain into plain text (links → their label). */
@@ -18,28 +18,32 @@ function docref(ctx: ApiContext): string {
 
 function messageObject(
   ctx: ApiContext,
-  m: { code: string; text: string; module: string; data?: Record<string, unknown> },
+  m: { code: string; text: string; module: string; data?: Record<string, unknown>; rawMessage?: RawMessage },
 ): Record<string, unknown> {
   const o: Record<string, unknown> = { code: m.code };
-  const textKey = ctx.fv === 2 ? 'text' : '*';
+  // The message: `text` (or `html` for errorformat=html) in formatversion 2, right after the code;
+  // in formatversion 1 the content value `*`, which MediaWiki prints last.
+  let text: [string, string] | null = null;
   switch (ctx.errorFormat) {
     case 'none':
       break;
     case 'raw':
-      o.key = m.code;
-      o.params = [];
+      o.key = m.rawMessage?.key ?? m.code;
+      o.params = m.rawMessage?.params ?? [];
       break;
     case 'html':
-      o[textKey] = escapeHtml(wikitextToPlain(m.text));
+      text = ['html', escapeHtml(wikitextToPlain(m.text))];
       break;
     case 'wikitext':
-      o[textKey] = m.text;
+      text = ['text', m.text];
       break;
     default:
-      o[textKey] = wikitextToPlain(m.text);
+      text = ['text', wikitextToPlain(m.text)];
   }
+  if (text && ctx.fv === 2) o[text[0]] = text[1];
   if (m.data && Object.keys(m.data).length) o.data = m.data;
-  o.module = m.module;
+  o.module = ctx.modulePaths.get(m.module) ?? m.module;
+  if (text && ctx.fv !== 2) o['*'] = text[1];
   return o;
 }
 
@@ -77,7 +81,15 @@ export function renderError(ctx: ApiContext, err: MwError): Record<string, unkno
     e[ctx.fv === 2 ? 'docref' : '*'] = docref(ctx);
     out.error = e;
   } else {
-    out.errors = [messageObject(ctx, { code: err.code, text: err.info, module, data: err.data })];
+    out.errors = [
+      messageObject(ctx, {
+        code: err.code,
+        text: err.info,
+        module,
+        data: err.data,
+        rawMessage: err.rawMessage,
+      }),
+    ];
     out[ctx.fv === 2 ? 'docref' : '*'] = docref(ctx);
   }
   if (ctx.warnings.length) out.warnings = renderWarnings(ctx, ctx.warnings);

@@ -1,8 +1,10 @@
 import { resolveIdentity } from '../auth/identity.js';
-import { errorHeader, MwError } from '../errors.js';
+import { backendFailure, errorHeader, MwError } from '../errors.js';
 import { ApiContext, type ApiRequest, type ApiContext as Ctx, type ErrorFormat } from './context.js';
 import { renderError, renderResult } from './format.js';
+import { FORMATS, type Format, render, takesFormatVersion } from './formats/index.js';
 import type { ApiModule } from './module.js';
+import type { Describable } from './paraminfo/describe.js';
 import { type ParamDefs, type RawParams, validateParams } from './params.js';
 import type { Services } from './services.js';
 
@@ -13,37 +15,36 @@ export interface ApiResponse {
   body: string;
 }
 
-const MAIN_PARAMS = {
+const HIDDEN = { doc: { hidden: true } } as const;
+
+/** The main module's parameters, in MediaWiki's order; the format modules' own ones come last, unlisted. */
+export const MAIN_PARAMS = {
   action: { type: 'string' },
-  format: {
-    type: 'enum',
-    values: ['json', 'jsonfm', 'none', 'php', 'phpfm', 'xml', 'xmlfm', 'rawfm'],
-    default: 'jsonfm',
-  },
-  formatversion: { type: 'enum', values: ['1', '2', 'latest'], default: '1' },
-  errorformat: {
-    type: 'enum',
-    values: ['bc', 'plaintext', 'wikitext', 'html', 'raw', 'none'],
-    default: 'bc',
-  },
-  errorlang: { type: 'string' },
-  errorsuselocal: { type: 'boolean' },
-  uselang: { type: 'string' },
-  variant: { type: 'string' },
-  utf8: { type: 'boolean' },
-  ascii: { type: 'boolean' },
-  callback: { type: 'string' },
+  format: { type: 'enum', values: FORMATS, default: 'jsonfm' },
   maxlag: { type: 'integer' },
   smaxage: { type: 'integer', default: 0 },
   maxage: { type: 'integer', default: 0 },
   assert: { type: 'enum', values: ['anon', 'user', 'bot'] },
-  assertuser: { type: 'string' },
+  assertuser: { type: 'string', doc: { type: 'user', subtypes: ['name'] } },
   requestid: { type: 'string' },
   servedby: { type: 'boolean' },
   curtimestamp: { type: 'boolean' },
   responselanginfo: { type: 'boolean' },
   origin: { type: 'string' },
-  centralauthtoken: { type: 'string' },
+  uselang: { type: 'string', default: 'user' },
+  variant: { type: 'string' },
+  errorformat: {
+    type: 'enum',
+    values: ['bc', 'plaintext', 'wikitext', 'html', 'raw', 'none'],
+    default: 'bc',
+  },
+  errorlang: { type: 'string', default: 'uselang' },
+  errorsuselocal: { type: 'boolean' },
+  formatversion: { type: 'enum', values: ['1', '2', 'latest'], default: '1', ...HIDDEN },
+  utf8: { type: 'boolean', ...HIDDEN },
+  ascii: { type: 'boolean', ...HIDDEN },
+  callback: { type: 'string', ...HIDDEN },
+  centralauthtoken: { type: 'string', ...HIDDEN },
 } satisfies ParamDefs;
 
 /** Raw parameter access over query string + body, tracking which names were read. */
@@ -77,6 +78,30 @@ export class ApiMain {
     this.modules.set(module.name, module as ApiModule);
   }
 
+  /** The registered modules (for action=paraminfo and action=help). */
+  registered(): ApiModule<ParamDefs>[] {
+    return [...this.modules.values()];
+  }
+
+  /** The main module as paraminfo describes it: `action` and `format` list their submodules. */
+  describeMain(): Describable {
+    const names = this.moduleNames();
+    return {
+      name: 'main',
+      path: 'main',
+      prefix: '',
+      params: {
+        ...MAIN_PARAMS,
+        action: { type: 'enum', values: names, default: 'help', doc: { submodules: (v) => v } },
+        format: { ...MAIN_PARAMS.format, doc: { submodules: (v) => v } },
+      },
+      doc: { classname: 'ApiMain', helpurls: [] },
+      readrights: false,
+      writerights: false,
+      mustbeposted: false,
+    };
+  }
+
   moduleNames(): string[] {
     return [...this.modules.keys()].sort();
   }
@@ -96,14 +121,17 @@ export class ApiMain {
     try {
       const main = validateParams(raw, MAIN_PARAMS, {
         highLimits: false,
-        warn: (code, text, data) => ctx.warn('main', code, text, data),
+        warn: (code, text, data, raw) => ctx.warn('main', code, text, data, raw),
         feature: 'main',
       });
       ctx.fv = main.formatversion === '2' || main.formatversion === 'latest' ? 2 : 1;
       ctx.errorFormat = (main.errorformat ?? 'bc') as ErrorFormat;
       format = main.format ?? 'jsonfm';
-      if (format !== 'json' && format !== 'jsonfm' && format !== 'none') {
-        throw new MwError('badvalue', `Unrecognized value for parameter "format": ${format}.`);
+      if (!takesFormatVersion(format as Format)) {
+        // formatversion belongs to the JSON and PHP formats; XML prints the formatversion 1 form.
+        ctx.fv = 1;
+        if (raw.has('formatversion'))
+          ctx.warn('main', 'unrecognizedparams', 'Unrecognized parameter: formatversion.');
       }
       this.cors(ctx, main.origin);
       const action = main.action;
@@ -112,7 +140,18 @@ export class ApiMain {
         return this.respond(ctx, format);
       }
       const module = this.modules.get(action);
-      if (!module) throw new MwError('badvalue', `Unrecognized value for parameter "action": ${action}.`);
+      if (!module) {
+        const names = this.moduleNames();
+        throw new MwError('badvalue', `Unrecognized value for parameter "action": ${action}.`).withMessage(
+          'paramvalidator-badvalue-enumnotmulti',
+          [
+            { plaintext: 'action' },
+            { plaintext: action },
+            { list: names.map((n) => ({ plaintext: n })), type: 'text' },
+            { num: names.length },
+          ],
+        );
+      }
       ctx.moduleName = action;
       this.checkAsserts(ctx, main.assert, main.assertuser);
       if (module.needsRead !== false && !ctx.can('read')) {
@@ -124,26 +163,31 @@ export class ApiMain {
       if (module.needsToken) {
         raw.markUsed('token');
         const token = raw.get('token');
-        if (token === undefined) throw new MwError('missingparam', 'The "token" parameter must be set.');
+        if (token === undefined || token === '')
+          throw new MwError('missingparam', 'The "token" parameter must be set.').withMessage(
+            'paramvalidator-missingparam',
+            [{ plaintext: 'token' }],
+          );
         if (req.query.has('token')) {
           throw new MwError(
             'mustpostparams',
             'The following parameter was found in the query string, but must be in the POST body: token.',
-          );
+          ).withMessage('apierror-mustpostparams', ['token', 1]);
         }
         if (!services.sessions.checkToken(session, module.needsToken, token, identity.user !== null)) {
           throw new MwError(
             'badtoken',
             module.needsToken === 'csrf' ? 'Invalid CSRF token.' : `Invalid ${module.needsToken} token.`,
-          );
+          ).withMessage('apierror-badtoken', []);
         }
       }
       if (module.mustBePosted && req.method !== 'POST') {
         throw new MwError('mustbeposted', `The "${action}" module requires a POST request.`);
       }
       const params = validateParams(raw, module.params, {
+        prefix: module.prefix,
         highLimits: ctx.can('apihighlimits'),
-        warn: (code, text, data) => ctx.warn(action, code, text, data),
+        warn: (code, text, data, raw) => ctx.warn(action, code, text, data, raw),
         feature: `action=${action}`,
       });
       await module.execute(ctx, params);
@@ -183,6 +227,8 @@ export class ApiMain {
   private internalError(e: unknown, req: ApiRequest): MwError {
     const cls = e instanceof Error ? e.constructor.name : 'Error';
     this.services.log.error({ err: e, reqId: req.requestId }, 'internal API error');
+    const backend = backendFailure(e);
+    if (backend) return backend;
     return new MwError(
       `internal_api_error_${cls}`,
       `[${req.requestId}] Exception caught: ${(e as Error)?.message ?? e}`,
@@ -191,30 +237,26 @@ export class ApiMain {
   }
 
   private checkAsserts(ctx: Ctx, assert: string | undefined, assertuser: string | undefined): void {
+    const fail = (code: string, info: string) => {
+      // MediaWiki checks the assertions in the main module and reports them there.
+      const e = new MwError(code, info);
+      e.module = 'main';
+      return e;
+    };
     const loggedIn = ctx.user !== null;
     if (assert === 'user' && !loggedIn) {
-      throw new MwError(
-        'assertuserfailed',
-        'You are no longer logged in, so the action could not be completed.',
-      );
+      throw fail('assertuserfailed', 'You are no longer logged in, so the action could not be completed.');
     }
     if (assert === 'bot' && !ctx.can('bot')) {
-      throw new MwError(
-        'assertbotfailed',
-        'You do not have the "bot" right, so the action could not be completed.',
-      );
+      throw fail('assertbotfailed', 'You do not have the "bot" right, so the action could not be completed.');
     }
     if (assert === 'anon' && loggedIn) {
-      throw new MwError(
-        'assertanonfailed',
-        'You are no longer logged out, so the action could not be completed.',
-      );
+      throw fail('assertanonfailed', 'You are no longer logged out, so the action could not be completed.');
     }
     if (assertuser !== undefined && ctx.identity.name !== assertuser.replace(/_/g, ' ')) {
-      throw new MwError(
+      throw fail(
         'assertnameduserfailed',
         `You are no longer logged in as "${assertuser}", so the action could not be completed.`,
-        { user: assertuser },
       );
     }
   }
@@ -248,15 +290,23 @@ export class ApiMain {
   }
 
   private reportUnused(ctx: Ctx, raw: RequestParams): void {
-    const unused = raw.names().filter((n) => !raw.used.has(n) && !(n in MAIN_PARAMS));
+    const names = raw.names();
+    const unused = names.filter((n) => !raw.used.has(n) && !(n in MAIN_PARAMS));
     if (!unused.length) return;
+    // MediaWiki lists them with their positions among the request's parameters (a PHP array whose
+    // keys survive the filtering: a list only when they are 0, 1, …).
+    const at = unused.map((n) => names.indexOf(n));
+    const list = at.every((i, k) => i === k)
+      ? unused
+      : Object.fromEntries(at.map((i, k) => [String(i), unused[k]]));
     ctx.warn(
       'main',
       'unrecognizedparams',
       unused.length === 1
         ? `Unrecognized parameter: ${unused[0]}.`
         : `Unrecognized parameters: ${unused.join(', ')}.`,
-      { params: unused },
+      undefined,
+      { key: 'apierror-unrecognizedparams', params: [{ list, type: 'comma' }, unused.length] },
     );
   }
 
@@ -273,8 +323,19 @@ export class ApiMain {
       ...ctx.headers,
     };
     if (err) headers['mediawiki-api-error'] = errorHeader(err);
-    const body = err ? renderError(ctx, err) : renderResult(ctx);
-    if (format === 'none') return { status: 200, headers, setCookies: ctx.setCookies, body: '' };
-    return { status: 200, headers, setCookies: ctx.setCookies, body: JSON.stringify(body) };
+    const result = err ? renderError(ctx, err) : renderResult(ctx);
+    const req = ctx.request;
+    const out = render(
+      (FORMATS as readonly string[]).includes(format) ? (format as Format) : 'jsonfm',
+      result,
+      {
+        siteName: ctx.config.siteName,
+        apiUrl: `${ctx.config.server}${ctx.config.scriptPath}/api.php`,
+        params: [...req.query, ...req.body],
+      },
+    );
+    headers['content-type'] = out.contentType;
+    headers['content-disposition'] = `inline; filename=${out.fileName}`;
+    return { status: 200, headers, setCookies: ctx.setCookies, body: out.body };
   }
 }

@@ -1,7 +1,34 @@
-import { MwError } from '../errors.js';
+import { MwError, type RawMessage } from '../errors.js';
+
+/**
+ * What a parameter declaration adds for action=paraminfo beyond what validation needs: the type
+ * MediaWiki names (a `user` or `timestamp` is validated as a string here), and MediaWiki's hints.
+ */
+export interface ParamDoc {
+  /** The type paraminfo shows, where it is not the validation type. */
+  type?: 'user' | 'timestamp' | 'namespace' | 'title' | 'expiry';
+  sensitive?: boolean;
+  subtypes?: readonly string[];
+  extranamespaces?: readonly number[];
+  allspecifier?: string;
+  deprecatedvalues?: readonly string[];
+  internalvalues?: readonly string[];
+  info?: readonly { name: string }[];
+  mustExist?: boolean;
+  allowsduplicates?: boolean;
+  /** Values of a multi-value parameter with free values: the wiki's active change tags. */
+  changeTags?: boolean;
+  /** For `action`/`format` and query's prop/list/meta: the submodule paths of the values. */
+  submodules?: (value: string) => string;
+  submoduleparamprefix?: string;
+  /** Read by the request layer but not the module's own (format parameters on main): not listed. */
+  hidden?: boolean;
+  /** Described as this declaration (a parameter the module parses itself, e.g. a limit with `max`). */
+  describeAs?: ParamDef;
+}
 
 /** How a module declares one parameter (MediaWiki's ParamValidator settings, reduced to what we use). */
-export type ParamDef =
+export type ParamDef = (
   | {
       type: 'string' | 'text' | 'password';
       required?: boolean;
@@ -18,7 +45,7 @@ export type ParamDef =
       max?: number;
       deprecated?: boolean;
     }
-  | { type: 'limit'; default: number; max: number; highMax: number }
+  | { type: 'limit'; default?: number; max: number; highMax: number }
   | { type: 'enum'; values: readonly string[]; default?: string; required?: boolean; deprecated?: boolean }
   | {
       type: 'multi';
@@ -29,8 +56,11 @@ export type ParamDef =
       allowAll?: boolean;
       /** Values are kept as given even if not in `values` (e.g. change tags, validated by the module). */
       freeValues?: boolean;
+      /** The values are integers (paraminfo type `integer`). */
+      integers?: boolean;
     }
-  | { type: 'upload' };
+  | { type: 'upload' }
+) & { doc?: ParamDoc };
 
 export type ParamDefs = Record<string, ParamDef>;
 
@@ -62,7 +92,7 @@ export interface RawParams {
 }
 
 /** Where validation warnings go (module name, code, text, data). */
-export type WarnFn = (code: string, text: string, data?: Record<string, unknown>) => void;
+export type WarnFn = (code: string, text: string, data?: Record<string, unknown>, raw?: RawMessage) => void;
 
 const BADUTF8 = (name: string) =>
   `The value passed for "${name}" contains invalid or non-normalized data. Textual data should be valid, NFC-normalized Unicode without C0 control characters other than HT (\\t), LF (\\n), and CR (\\r).`;
@@ -159,12 +189,12 @@ export function validateParams<D extends ParamDefs>(
           out[key] = def.default;
           break;
         }
-        out[key] = parseInteger(name, value, def.min, def.max, opts.warn);
+        out[key] = parseInteger(name, value, { min: def.min, max: def.max }, opts.warn);
         break;
       }
       case 'limit': {
         if (value === undefined || value === '') {
-          out[key] = def.default;
+          out[key] = def.default ?? 10;
           break;
         }
         const max = opts.highLimits ? def.highMax : def.max;
@@ -172,7 +202,12 @@ export function validateParams<D extends ParamDefs>(
           out[key] = max;
           break;
         }
-        out[key] = parseInteger(name, value, 1, max, opts.warn);
+        out[key] = parseInteger(
+          name,
+          value,
+          { min: 1, max, lowMax: def.max, highMax: def.highMax },
+          opts.warn,
+        );
         break;
       }
       case 'enum': {
@@ -180,7 +215,15 @@ export function validateParams<D extends ParamDefs>(
           if (def.required) throw missing(name);
           out[key] = def.default;
         } else if (!def.values.includes(value)) {
-          throw new MwError('badvalue', `Unrecognized value for parameter "${name}": ${value}.`);
+          throw new MwError('badvalue', `Unrecognized value for parameter "${name}": ${value}.`).withMessage(
+            'paramvalidator-badvalue-enumnotmulti',
+            [
+              plain(name),
+              plain(value),
+              { list: def.values.map(plain), type: 'text' },
+              { num: def.values.length },
+            ],
+          );
         } else out[key] = value;
         break;
       }
@@ -198,7 +241,7 @@ export function validateParams<D extends ParamDefs>(
             'toomanyvalues',
             `Too many values supplied for parameter "${name}". The limit is ${limit}.`,
             { limit, lowlimit: 50, highlimit: 500 },
-          );
+          ).withMessage('paramvalidator-toomanyvalues', [plain(name), { num: limit }]);
         }
         if (def.values && !def.freeValues) {
           if (def.allowAll && items.includes('*')) items = [...def.values];
@@ -207,9 +250,13 @@ export function validateParams<D extends ParamDefs>(
             opts.warn(
               'unrecognizedvalues',
               bad.length === 1
-                ? `Unrecognized value for parameter "${name}": ${bad[0]}.`
-                : `Unrecognized values for parameter "${name}": ${bad.join(', ')}.`,
+                ? `Unrecognized value for parameter "${name}": ${bad[0]}`
+                : `Unrecognized values for parameter "${name}": ${bad.join(', ')}`,
               { values: bad },
+              {
+                key: 'paramvalidator-unrecognizedvalues',
+                params: [plain(name), plain(v), { list: bad.map(plain), type: 'comma' }, { num: bad.length }],
+              },
             );
             items = items.filter((i) => def.values!.includes(i));
           }
@@ -222,31 +269,61 @@ export function validateParams<D extends ParamDefs>(
   return out as Params<D>;
 }
 
+const plain = (v: string | number) => ({ plaintext: v });
+
 function missing(name: string): MwError {
-  return new MwError('missingparam', `The "${name}" parameter must be set.`);
+  return new MwError('missingparam', `The "${name}" parameter must be set.`).withMessage(
+    'paramvalidator-missingparam',
+    [plain(name)],
+  );
 }
 
-function parseInteger(
-  name: string,
-  value: string,
-  min: number | undefined,
-  max: number | undefined,
-  warn: WarnFn,
-) {
+/** The limits an integer is checked against, as MediaWiki reports them in an out-of-range warning. */
+interface IntRange {
+  min?: number;
+  /** The maximum that applies to this request (the high one for apihighlimits). */
+  max?: number;
+  /** The normal and the high maximum of a limit parameter. */
+  lowMax?: number;
+  highMax?: number;
+}
+
+/** PHP's integer range: larger values are not integers to MediaWiki. */
+const INT64_MAX = 2n ** 63n - 1n;
+
+function parseInteger(name: string, value: string, range: IntRange, warn: WarnFn) {
   const t = value.trim();
-  if (!/^[+-]?\d+$/.test(t)) {
-    throw new MwError('badinteger', `Invalid value "${value}" for integer parameter "${name}".`);
+  if (!/^[+-]?\d+$/.test(t) || BigInt(t) > INT64_MAX || BigInt(t) < -INT64_MAX - 1n) {
+    throw new MwError('badinteger', `Invalid value "${value}" for integer parameter "${name}".`).withMessage(
+      'paramvalidator-badinteger',
+      [plain(name), plain(value)],
+    );
   }
   const n = Number(t);
+  const { min, max } = range;
   if ((min !== undefined && n < min) || (max !== undefined && n > max)) {
-    const text =
+    const [text, key] =
       min !== undefined && max !== undefined
-        ? `The value "${value}" for parameter "${name}" must be between ${fmtNum(min)} and ${fmtNum(max)}.`
+        ? [`must be between ${fmtNum(min)} and ${fmtNum(max)}`, 'minmax']
         : min !== undefined
-          ? `The value "${value}" for parameter "${name}" must be no less than ${fmtNum(min)}.`
-          : `The value "${value}" for parameter "${name}" must be no greater than ${fmtNum(max!)}.`;
-    warn('integeroutofrange', text, { min: min ?? null, max: max ?? null });
-    return Math.min(max ?? n, Math.max(min ?? n, n));
+          ? [`must be no less than ${fmtNum(min)}`, 'min']
+          : [`must be no greater than ${fmtNum(max!)}`, 'max'];
+    warn(
+      'outofrange',
+      `The value "${value}" for parameter "${name}" ${text}.`,
+      {
+        min: min ?? null,
+        curmax: max ?? null,
+        max: range.lowMax ?? max ?? null,
+        highmax: range.highMax ?? max ?? null,
+      },
+      {
+        key: `paramvalidator-outofrange-${key}`,
+        params: [plain(name), plain(value), { num: min ?? '' }, { num: max ?? '' }],
+      },
+    );
+    // MediaWiki goes on with the value clamped into range.
+    return Math.min(max ?? Number.POSITIVE_INFINITY, Math.max(min ?? Number.NEGATIVE_INFINITY, n));
   }
   return n;
 }

@@ -1,26 +1,46 @@
+import type { LoginThrottle } from '../auth/login-throttle.js';
 import type { GroupPermissions } from '../auth/rights.js';
 import type { SessionService } from '../auth/sessions.js';
 import type { UserService } from '../auth/users.js';
 import type { Config } from '../config.js';
-import type { Db, Dialect } from '../db/index.js';
+import type { FileArchive } from '../files/archive.js';
+import type { FileListing } from '../files/listing.js';
+import type { LogEvents } from '../files/logs.js';
+import type { PageStore } from '../files/pages.js';
 import type { FileRepo } from '../files/repo.js';
+import type { Revisions } from '../files/revisions.js';
+import type { SiteStatistics } from '../files/statistics.js';
+import type { ChangeTags } from '../files/tags.js';
+import type { Watchlist } from '../files/watchlist.js';
 import type { Logger } from '../log.js';
 import type { BlobStore } from '../storage/blob-store.js';
 import type { Uploads } from '../upload/service.js';
 
 /**
  * What the Action API (and the HTTP routes on top of it) use: the long-lived parts of the server,
- * built once by the composition root (app.ts).
+ * built once by the composition root (app.ts). The API holds no SQL: every table is reached through
+ * the repository that owns it.
  */
 export interface Services {
   config: Config;
-  db: Db;
-  dialect: Dialect;
+  /** The database engine, as meta=siteinfo reports it. */
+  dialect: 'sqlite' | 'postgres';
+  /** The database server's version (`dbversion` of meta=siteinfo). */
+  dbVersion: string;
   blobs: BlobStore;
   users: UserService;
   sessions: SessionService;
   permissions: GroupPermissions;
+  loginThrottle: LoginThrottle;
   files: FileRepo;
+  pages: PageStore;
+  revisions: Revisions;
+  logs: LogEvents;
+  tags: ChangeTags;
+  watchlist: Watchlist;
+  archive: FileArchive;
+  listing: FileListing;
+  statistics: SiteStatistics;
   uploads: Uploads;
   log: Logger;
 }

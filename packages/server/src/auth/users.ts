@@ -1,6 +1,6 @@
 import type { Db } from '../db/index.js';
 import { MwError } from '../errors.js';
-import { isoNow } from '../util/time.js';
+import { isoNow } from '../util/timestamp.js';
 import { generatePassword, hashPassword, verifyPassword } from './password.js';
 import { GRANT_PERMISSIONS } from './rights.js';
 
@@ -117,6 +117,16 @@ export class UserService {
       .where('user_id', '=', userId)
       .where('group_name', '=', group)
       .execute();
+  }
+
+  /** Ids of the members of a group (expiry not considered, as list=allimages&aifilterbots does). */
+  async idsInGroup(group: string): Promise<number[]> {
+    const rows = await this.db
+      .selectFrom('user_groups')
+      .select('user_id')
+      .where('group_name', '=', group)
+      .execute();
+    return rows.map((r) => r.user_id);
   }
 
   /** Create (or replace) a bot password; returns the password (generated unless given), shown once. */

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { DatabaseConfig } from '../config.js';
 import type { Dialect } from './dialect.js';
@@ -14,7 +14,19 @@ export type Db = Kysely<Database>;
 export interface DatabaseHandle {
   db: Db;
   dialect: Dialect;
+  /** The database server's version, as meta=siteinfo reports it (`dbversion`). */
+  version: string;
   close(): Promise<void>;
+}
+
+async function serverVersion(db: Db, dialect: Dialect): Promise<string> {
+  const q =
+    dialect === 'postgres'
+      ? sql<{ v: string }>`show server_version`
+      : sql<{ v: string }>`select sqlite_version() as v`;
+  const r = await q.execute(db);
+  const row = r.rows[0] as Record<string, string> | undefined;
+  return row ? String(Object.values(row)[0] ?? '') : '';
 }
 
 /**
@@ -51,7 +63,12 @@ export async function openDatabase(cfg: DatabaseConfig): Promise<DatabaseHandle>
     const pool = new pg.Pool({ connectionString: cfg.url, max: 10 });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     await migrate(db, 'postgres');
-    return { db, dialect: 'postgres', close: () => db.destroy() };
+    return {
+      db,
+      dialect: 'postgres',
+      version: await serverVersion(db, 'postgres'),
+      close: () => db.destroy(),
+    };
   }
   mkdirSync(dirname(cfg.file), { recursive: true });
   const sqlite = new SqliteDatabase(cfg.file);
@@ -61,5 +78,5 @@ export async function openDatabase(cfg: DatabaseConfig): Promise<DatabaseHandle>
   sqlite.pragma('foreign_keys = ON');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   await migrate(db, 'sqlite');
-  return { db, dialect: 'sqlite', close: () => db.destroy() };
+  return { db, dialect: 'sqlite', version: await serverVersion(db, 'sqlite'), close: () => db.destroy() };
 }

@@ -3,7 +3,6 @@
  * `[[links]]` with red links for missing pages, and section auto-comments.
  */
 import type { Config } from '../config.js';
-import type { Db } from '../db/index.js';
 import { decodeCharReferences } from '../title/sanitizer.js';
 import { FileUrls, wikiTitleParser } from './urls.js';
 
@@ -73,21 +72,4 @@ export function formatComment(
       return `<a href="${urls.page(pdk, false)}${frag}" title="${title}">${text}</a>`;
     },
   );
-}
-
-/** Which of `targets` (prefixed DB keys) exist as pages. */
-export async function existingPages(db: Db, config: Config, targets: string[]): Promise<Set<string>> {
-  const out = new Set<string>();
-  for (const pdk of new Set(targets)) {
-    const t = wikiTitleParser(config).newFromText(pdk);
-    if (!t || t.isExternal) continue;
-    const r = await db
-      .selectFrom('pages')
-      .select('id')
-      .where('namespace', '=', t.ns)
-      .where('title', '=', t.dbKey)
-      .executeTakeFirst();
-    if (r) out.add(pdk);
-  }
-  return out;
 }

@@ -3,8 +3,9 @@
  * the upload log, then the page text (escaped, not rendered).
  */
 import type { Config } from '../config.js';
-import type { Db } from '../db/index.js';
 import { formatComment } from './imageinfo.js';
+import type { LogEvents } from './logs.js';
+import type { PageStore } from './pages.js';
 import { type FileRepo, NS_FILE } from './repo.js';
 import { planThumbnail, thumbFileOf, thumbNameFor } from './thumb-plan.js';
 import type { FileVersion } from './types.js';
@@ -12,9 +13,10 @@ import { FileUrls, wikiTitleParser } from './urls.js';
 
 /** What rendering a page reads. */
 export interface PageServices {
-  db: Db;
   config: Config;
   files: FileRepo;
+  pages: PageStore;
+  logs: LogEvents;
 }
 
 export interface RenderedPage {
@@ -70,26 +72,13 @@ function preview(config: Config, urls: FileUrls, v: FileVersion, max: number): s
  * with MediaWiki's "There is currently no text in this page." notice.
  */
 export async function renderPage(services: PageServices, ns: number, dbKey: string): Promise<RenderedPage> {
-  const { db, config, files } = services;
+  const { config, files } = services;
   const urls = new FileUrls(config);
   const t = wikiTitleParser(config).makeTitle(ns, dbKey);
-  const page = await db
-    .selectFrom('pages')
-    .selectAll()
-    .where('namespace', '=', ns)
-    .where('title', '=', dbKey)
-    .executeTakeFirst();
-  const text = page
-    ? ((
-        await db
-          .selectFrom('revisions')
-          .select('content')
-          .where('id', '=', page.latest_rev_id)
-          .executeTakeFirst()
-      )?.content ?? '')
-    : null;
+  const page = await services.pages.byTitle(ns, dbKey);
+  const text = page ? await services.pages.textOf(page) : null;
   const parts: string[] = [];
-  let found = page !== undefined;
+  let found = page !== null;
   if (ns === NS_FILE) {
     const cur = await files.current(dbKey);
     if (cur) {
@@ -113,16 +102,7 @@ export async function renderPage(services: PageServices, ns: number, dbKey: stri
           `<th>Thumbnail</th><th>Dimensions</th><th>User</th><th>Comment</th></tr>\n${rows.join('\n')}\n</table>`,
       );
     }
-    const log = await db
-      .selectFrom('logging')
-      .selectAll()
-      .where('namespace', '=', NS_FILE)
-      .where('title', '=', dbKey)
-      .where('type', 'in', ['upload', 'delete'])
-      .orderBy('timestamp', 'desc')
-      .orderBy('id', 'desc')
-      .limit(50)
-      .execute();
+    const log = await services.logs.fileLog(dbKey, 50);
     if (log.length) {
       const items = log.map(
         (l) =>
@@ -143,22 +123,10 @@ export async function renderPage(services: PageServices, ns: number, dbKey: stri
 }
 
 /** The plain text of a page (`action=raw`), or null when it does not exist. */
-export async function rawPageText(
-  services: Pick<PageServices, 'db'>,
+export function rawPageText(
+  services: Pick<PageServices, 'pages'>,
   ns: number,
   dbKey: string,
 ): Promise<string | null> {
-  const page = await services.db
-    .selectFrom('pages')
-    .select('latest_rev_id')
-    .where('namespace', '=', ns)
-    .where('title', '=', dbKey)
-    .executeTakeFirst();
-  if (!page) return null;
-  const r = await services.db
-    .selectFrom('revisions')
-    .select('content')
-    .where('id', '=', page.latest_rev_id)
-    .executeTakeFirst();
-  return r?.content ?? '';
+  return services.pages.latestText(ns, dbKey);
 }

@@ -4,19 +4,19 @@
  * upload module's answers, so they cannot drift apart.
  */
 import type { Config } from '../config.js';
-import type { Db } from '../db/index.js';
 import { isHandlerMetadata, mediaDuration } from '../media/props.js';
-import { commentLinkTargets, existingPages, formatComment } from './comments.js';
+import { commentLinkTargets, formatComment } from './comments.js';
 import { commonMetadataArray, extMetadata, metadataArray } from './imageinfo-metadata.js';
 import { thumbFields } from './imageinfo-thumb.js';
-import { NS_FILE } from './repo.js';
+import type { PageStore } from './pages.js';
+import { type FileRepo, NS_FILE } from './repo.js';
 import type { ThumbRequest } from './thumb-plan.js';
 import type { FileVersion } from './types.js';
 import { uploadWarningHtml } from './upload-warning.js';
 import { FileUrls } from './urls.js';
 
 // The query modules import these from here.
-export { commentLinkTargets, existingPages, formatComment } from './comments.js';
+export { commentLinkTargets, formatComment } from './comments.js';
 
 /** What the builder needs of a request: the wiki's configuration and the output format version. */
 export interface InfoContext {
@@ -24,9 +24,9 @@ export interface InfoContext {
   fv: 1 | 2;
 }
 
-/** An API request context with database access (the upload module's ApiContext fits). */
+/** An API request context with the pages and files (the upload module's ApiContext fits). */
 export interface InfoRequestContext extends InfoContext {
-  services: { db: Db };
+  services: { pages: PageStore; files: FileRepo };
 }
 
 /** Every `iiprop` value (ApiQueryImageInfo::getPropertyNames). */
@@ -197,25 +197,12 @@ export async function uploadImageInfo(
   ctx: InfoRequestContext,
   file: FileVersion,
 ): Promise<Record<string, unknown>> {
-  const db = ctx.services.db;
-  const page = await db
-    .selectFrom('pages')
-    .select(['id', 'is_new'])
-    .where('namespace', '=', NS_FILE)
-    .where('title', '=', file.name)
-    .executeTakeFirst();
-  const pageExisted = page !== undefined && Number(page.is_new) === 0;
-  let firstVersion = true;
-  if (pageExisted) {
-    const old = await db
-      .selectFrom('oldimages')
-      .select('id')
-      .where('name', '=', file.name)
-      .executeTakeFirst();
-    firstVersion = old === undefined;
-  }
+  const { pages, files } = ctx.services;
+  const page = await pages.byTitle(NS_FILE, file.name);
+  const pageExisted = page !== null && Number(page.is_new) === 0;
+  const firstVersion = pageExisted ? !(await files.hasOldVersions(file.name)) : true;
   const props = new Set<string>(IMAGEINFO_PROPS.filter((x) => x !== 'thumbmime' && x !== 'badfile'));
-  const known = await existingPages(db, ctx.config, commentLinkTargets(ctx.config, file.description));
+  const known = await pages.existing(ctx.config, commentLinkTargets(ctx.config, file.description));
   return fileInfo(ctx, file, {
     props,
     metadataVersion: 'latest',

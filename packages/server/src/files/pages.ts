@@ -1,10 +1,11 @@
+import type { Config } from '../config.js';
 import type { Db } from '../db/index.js';
 import { sha1Base36, sha1Hex } from '../util/sha1.js';
-
-export interface Actor {
-  id: number;
-  name: string;
-}
+import { isoNow } from '../util/timestamp.js';
+import { addLog } from './logs.js';
+import { applyTags } from './tags.js';
+import type { Actor } from './types.js';
+import { wikiTitleParser } from './urls.js';
 
 export interface PageRow {
   id: number;
@@ -27,56 +28,24 @@ export async function getPage(db: Db, ns: number, dbKey: string): Promise<PageRo
   );
 }
 
-/** Add a log entry; returns its id. */
-export async function addLog(
-  db: Db,
-  e: {
-    type: string;
-    action: string;
-    timestamp: string;
-    actor: Actor;
-    ns: number;
-    title: string;
-    pageId: number;
-    comment: string;
-    params: Record<string, unknown>;
-  },
-): Promise<number> {
-  const r = await db
-    .insertInto('logging')
-    .values({
-      type: e.type,
-      action: e.action,
-      timestamp: e.timestamp,
-      user_id: e.actor.id,
-      user_text: e.actor.name,
-      namespace: e.ns,
-      title: e.title,
-      page_id: e.pageId,
-      comment: e.comment,
-      params: JSON.stringify(e.params),
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  return r.id;
-}
-
 /**
  * Save a page revision. A new page is created (with a create/create log entry, as MediaWiki's page
  * creation log does); an existing page gets a new revision. `nullRevision` keeps the current text.
  */
+export interface RevisionInput {
+  ns: number;
+  dbKey: string;
+  text: string | null;
+  comment: string;
+  actor: Actor;
+  timestamp: string;
+  minor?: boolean;
+  logCreation?: boolean;
+}
+
 export async function saveRevision(
   db: Db,
-  o: {
-    ns: number;
-    dbKey: string;
-    text: string | null;
-    comment: string;
-    actor: Actor;
-    timestamp: string;
-    minor?: boolean;
-    logCreation?: boolean;
-  },
+  o: RevisionInput,
 ): Promise<{ pageId: number; revId: number; created: boolean }> {
   const page = await getPage(db, o.ns, o.dbKey);
   let content = o.text ?? '';
@@ -149,45 +118,85 @@ export async function deletePage(db: Db, pageId: number): Promise<void> {
   await db.deleteFrom('pages').where('id', '=', pageId).execute();
 }
 
-export async function setWatch(
-  db: Db,
-  userId: number,
-  ns: number,
-  dbKey: string,
-  watch: boolean,
-  expiry: string | null,
-): Promise<void> {
-  if (!watch) {
-    await db
-      .deleteFrom('watchlist')
-      .where('user_id', '=', userId)
-      .where('namespace', '=', ns)
-      .where('title', '=', dbKey)
-      .execute();
-    return;
+/** Which of `targets` (prefixed DB keys) exist as pages. */
+export async function existingPages(db: Db, config: Config, targets: string[]): Promise<Set<string>> {
+  const out = new Set<string>();
+  for (const pdk of new Set(targets)) {
+    const t = wikiTitleParser(config).newFromText(pdk);
+    if (!t || t.isExternal) continue;
+    const r = await db
+      .selectFrom('pages')
+      .select('id')
+      .where('namespace', '=', t.ns)
+      .where('title', '=', t.dbKey)
+      .executeTakeFirst();
+    if (r) out.add(pdk);
   }
-  await db
-    .insertInto('watchlist')
-    .values({ user_id: userId, namespace: ns, title: dbKey, expiry })
-    .onConflict((oc) => oc.columns(['user_id', 'namespace', 'title']).doUpdateSet({ expiry }))
-    .execute();
+  return out;
 }
 
-/** Whether a user watches a page (expired entries do not count). */
-export async function isWatched(
-  db: Db,
-  userId: number,
-  ns: number,
-  dbKey: string,
-  nowIso: string,
-): Promise<{ expiry: string | null } | null> {
-  const row = await db
-    .selectFrom('watchlist')
-    .select('expiry')
-    .where('user_id', '=', userId)
-    .where('namespace', '=', ns)
-    .where('title', '=', dbKey)
-    .executeTakeFirst();
-  if (!row || (row.expiry !== null && row.expiry <= nowIso)) return null;
-  return { expiry: row.expiry };
+/** The pages (`pages`) and their latest text, for the page modules, the query and the page views. */
+export class PageStore {
+  constructor(private readonly db: Db) {}
+
+  byTitle(ns: number, dbKey: string): Promise<PageRow | null> {
+    return getPage(this.db, ns, dbKey);
+  }
+
+  async byId(id: number): Promise<PageRow | null> {
+    return (await this.db.selectFrom('pages').selectAll().where('id', '=', id).executeTakeFirst()) ?? null;
+  }
+
+  /** Which of `targets` (prefixed DB keys) exist as pages: red links in comments. */
+  existing(config: Config, targets: string[]): Promise<Set<string>> {
+    return existingPages(this.db, config, targets);
+  }
+
+  /** The text of a page's latest revision, or null when the page does not exist. */
+  async latestText(ns: number, dbKey: string): Promise<string | null> {
+    const page = await getPage(this.db, ns, dbKey);
+    return page ? this.textOf(page) : null;
+  }
+
+  /** The text of a page's latest revision. */
+  async textOf(page: PageRow): Promise<string> {
+    const r = await this.db
+      .selectFrom('revisions')
+      .select('content')
+      .where('id', '=', page.latest_rev_id)
+      .executeTakeFirst();
+    return r?.content ?? '';
+  }
+
+  /** Save an edit and its change tags in one transaction. */
+  save(o: RevisionInput & { tags: string[] }): Promise<{ pageId: number; revId: number; created: boolean }> {
+    return this.db.transaction().execute(async (trx) => {
+      const { tags, ...rev } = o;
+      const saved = await saveRevision(trx, rev);
+      await applyTags(trx, tags, { revId: saved.revId });
+      return saved;
+    });
+  }
+
+  /**
+   * Delete a page that is not a file page: the page and its revisions go, a delete/delete log entry
+   * stays. Returns the log id.
+   */
+  delete(page: { ns: number; dbKey: string; id: number }, actor: Actor, reason: string): Promise<number> {
+    return this.db.transaction().execute(async (trx) => {
+      const logId = await addLog(trx, {
+        type: 'delete',
+        action: 'delete',
+        timestamp: isoNow(),
+        actor,
+        ns: page.ns,
+        title: page.dbKey,
+        pageId: page.id,
+        comment: reason,
+        params: {},
+      });
+      await deletePage(trx, page.id);
+      return logId;
+    });
+  }
 }

@@ -3,14 +3,16 @@ import type { Db } from '../db/index.js';
 import type { FileVersionColumns } from '../db/schema.js';
 import { MwError } from '../errors.js';
 import { sha1Base36 } from '../util/sha1.js';
-import { isoNow, mwTimestamp, plusSeconds } from '../util/time.js';
-import { type Actor, addLog, deletePage, getPage, saveRevision, setWatch } from './pages.js';
+import { isoNow, plusSeconds, toMwTimestamp } from '../util/timestamp.js';
+import { addLog } from './logs.js';
+import { deletePage, getPage, saveRevision } from './pages.js';
 import { applyTags } from './tags.js';
-import type { FileProps, FileVersion } from './types.js';
+import type { Actor, FileProps, FileVersion } from './types.js';
+import { setWatch } from './watchlist.js';
 
 export const NS_FILE = 6;
 
-function toVersion(r: FileVersionColumns & { archive_name?: string }): FileVersion {
+export function toVersion(r: FileVersionColumns & { archive_name?: string }): FileVersion {
   return {
     name: r.name,
     blobKey: r.blob_key,
@@ -118,6 +120,12 @@ export class FileRepo {
       .where('archive_name', '=', archiveName)
       .executeTakeFirst();
     return r ? toVersion(r) : null;
+  }
+
+  /** Whether a file has old versions. */
+  async hasOldVersions(name: string): Promise<boolean> {
+    const r = await this.db.selectFrom('oldimages').select('id').where('name', '=', name).executeTakeFirst();
+    return r !== undefined;
   }
 
   /** Names of current files with these bytes. */
@@ -246,7 +254,7 @@ export class FileRepo {
   private async freeArchiveName(db: Db, name: string, timestamp: string): Promise<string> {
     let ts = timestamp;
     for (;;) {
-      const archiveName = `${mwTimestamp(ts)}!${name}`;
+      const archiveName = `${toMwTimestamp(ts)}!${name}`;
       const taken = await db
         .selectFrom('oldimages')
         .select('id')

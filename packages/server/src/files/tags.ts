@@ -32,3 +32,38 @@ export async function applyTags(
       .execute();
   }
 }
+
+/** Ids of the revisions (`rev_id`) or log entries (`log_id`) that carry a tag. */
+export async function taggedIds(db: Db, tag: string, column: 'rev_id' | 'log_id'): Promise<number[]> {
+  const rows = await db.selectFrom('change_tags').select(column).where('tag', '=', tag).execute();
+  return rows.map((r) => r[column]).filter((x): x is number => x !== null);
+}
+
+/** The change tags (`change_tags`) of revisions and log entries. */
+export class ChangeTags {
+  constructor(private readonly db: Db) {}
+
+  apply(tags: string[], target: { logId?: number; revId?: number }): Promise<void> {
+    return applyTags(this.db, tags, target);
+  }
+
+  /** The tags of a revision, by name. */
+  ofRevision(revId: number): Promise<string[]> {
+    return this.of('rev_id', revId);
+  }
+
+  /** The tags of a log entry, by name. */
+  ofLogEntry(logId: number): Promise<string[]> {
+    return this.of('log_id', logId);
+  }
+
+  private async of(column: 'rev_id' | 'log_id', id: number): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('change_tags')
+      .select('tag')
+      .where(column, '=', id)
+      .orderBy('tag')
+      .execute();
+    return rows.map((r) => r.tag);
+  }
+}

@@ -31,3 +31,9 @@ export interface FileProps {
   bits: number;
   metadata: unknown;
 }
+
+/** Who did something: a user id (0 for anonymous) and the name shown. */
+export interface Actor {
+  id: number;
+  name: string;
+}

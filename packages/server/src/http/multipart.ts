@@ -3,6 +3,7 @@ import type { Readable } from 'node:stream';
 import { Busboy } from '@fastify/busboy';
 import { MwError } from '../errors.js';
 import type { ReceivedFile } from '../upload/receive.js';
+import { LfMultipartNormalizer, multipartBoundary } from './multipart-lf.js';
 
 const createBusboy = (cfg: ConstructorParameters<typeof Busboy>[0]) => new Busboy(cfg);
 
@@ -109,13 +110,16 @@ export function parseMultipart(
       fail(new MwError('toomanyfields', `At most ${limits.maxFields} fields are accepted.`)),
     );
     let settled = false;
+    let unpipe = () => {
+      req.unpipe(bb);
+    };
     const finish = async (err?: unknown) => {
       await pending.catch(() => {});
       if (settled) return;
       settled = true;
       if (err) fail(err);
       if (failure) {
-        req.unpipe(bb);
+        unpipe();
         req.resume();
       }
       if (failure) {
@@ -142,6 +146,12 @@ export function parseMultipart(
       if (!req.complete) disconnected();
     });
     req.on('error', (e) => disconnected(e));
-    req.pipe(bb);
+    const boundary = multipartBoundary(req.headers['content-type']);
+    if (boundary) {
+      const normalizer = new LfMultipartNormalizer(boundary);
+      normalizer.on('error', (e) => bb.destroy(e));
+      req.pipe(normalizer).pipe(bb);
+      unpipe = () => req.unpipe(normalizer);
+    } else req.pipe(bb);
   });
 }

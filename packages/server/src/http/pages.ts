@@ -73,11 +73,7 @@ export const pagesPlugin: FastifyPluginAsync<{ services: Services }> = async (ap
       const curid = q.get('curid');
       if (curid !== null) {
         if (!/^\d{1,15}$/.test(curid)) return sendError(reply, 400, 'Bad Request', 'Invalid page id.');
-        const row = await services.db
-          .selectFrom('pages')
-          .select(['namespace', 'title'])
-          .where('id', '=', Number(curid))
-          .executeTakeFirst();
+        const row = await services.pages.byId(Number(curid));
         if (!row) return sendError(reply, 404, 'Not Found', 'There is currently no text in this page.');
         const t = wikiTitleParser(services.config).makeTitle(row.namespace, row.title);
         return view(services, req, reply, t.prefixedDbKey, q.get('action'));

@@ -1,73 +1,17 @@
 /**
- * Interwiki prefixes a fresh MediaWiki 1.39 installation knows (the installer loads them from
- * maintenance/interwiki.list into the `interwiki` table). A title such as `wikipedia:Foo` names a
- * page on another wiki; the title parser needs the list to tell such prefixes from plain text.
+ * The interwiki table a fresh MediaWiki 1.39 installation has (the installer loads it from
+ * maintenance/interwiki.list). A title such as `wikipedia:Foo` names a page on another wiki; the
+ * title parser needs the prefixes to tell them from plain text, and meta=siteinfo reports the map.
  */
-export const DEFAULT_INTERWIKI_PREFIXES: readonly string[] = [
-  'acronym',
-  'advogato',
-  'arxiv',
-  'c2find',
-  'cache',
-  'commons',
-  'dictionary',
-  'doi',
-  'drumcorpswiki',
-  'dwjwiki',
-  'elibre',
-  'emacswiki',
-  'foldoc',
-  'foxwiki',
-  'freebsdman',
-  'gentoo-wiki',
-  'google',
-  'googlegroups',
-  'hammondwiki',
-  'hrwiki',
-  'imdb',
-  'kmwiki',
-  'linuxwiki',
-  'lojban',
-  'lqwiki',
-  'meatball',
-  'mediawikiwiki',
-  'memoryalpha',
-  'metawiki',
-  'metawikimedia',
-  'mozillawiki',
-  'mw',
-  'oeis',
-  'openwiki',
-  'pmid',
-  'pythoninfo',
-  'rfc',
-  's23wiki',
-  'seattlewireless',
-  'senseislibrary',
-  'shoutwiki',
-  'squeak',
-  'theopedia',
-  'tmbw',
-  'tmnet',
-  'twiki',
-  'uncyclopedia',
-  'unreal',
-  'usemod',
-  'wiki',
-  'wikia',
-  'wikibooks',
-  'wikidata',
-  'wikif1',
-  'wikihow',
-  'wikimedia',
-  'wikinews',
-  'wikinfo',
-  'wikipedia',
-  'wikiquote',
-  'wikisource',
-  'wikispecies',
-  'wikiversity',
-  'wikivoyage',
-  'wikt',
-  'wiktionary',
-];
+import table from './interwiki-map.json' with { type: 'json' };
+
+export interface InterwikiEntry {
+  prefix: string;
+  url: string;
+  /** api.php of the other wiki, where the table knows it. */
+  api?: string;
+}
+
+export const DEFAULT_INTERWIKI_MAP: readonly InterwikiEntry[] = table.map;
+
+export const DEFAULT_INTERWIKI_PREFIXES: readonly string[] = DEFAULT_INTERWIKI_MAP.map((e) => e.prefix);

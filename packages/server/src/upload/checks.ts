@@ -1,7 +1,8 @@
 import type { Identity } from '../auth/identity.js';
 import type { Config } from '../config.js';
-import type { Db } from '../db/index.js';
 import { MwError, recoverable } from '../errors.js';
+import type { LogEvents } from '../files/logs.js';
+import type { PageStore } from '../files/pages.js';
 import type { FileRepo } from '../files/repo.js';
 import type { FileProps } from '../files/types.js';
 import type { BlobStore } from '../storage/blob-store.js';
@@ -23,7 +24,15 @@ const emptyFile = () => new MwError('empty-file', 'The file you submitted was em
  * overwrite rights and the upload rate limit. Shared by every source and by assembly.
  */
 export class UploadChecks {
-  constructor(private readonly d: { config: Config; db: Db; blobs: BlobStore; files: FileRepo }) {}
+  constructor(
+    private readonly d: {
+      config: Config;
+      blobs: BlobStore;
+      files: FileRepo;
+      pages: PageStore;
+      logs: LogEvents;
+    },
+  ) {}
 
   private mimeOnce(file: UploadFile): () => Promise<string> {
     let p: Promise<string> | undefined;
@@ -105,14 +114,7 @@ export class UploadChecks {
     const limit = this.d.config.uploads.rateLimitPerMinute;
     if (!limit || who.rights.has('noratelimit') || !who.user) return;
     const since = new Date(Date.now() - 60_000).toISOString().replace(/\.\d+Z$/, 'Z');
-    const r = await this.d.db
-      .selectFrom('logging')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('type', '=', 'upload')
-      .where('user_id', '=', who.user.id)
-      .where('timestamp', '>=', since)
-      .executeTakeFirst();
-    if (Number(r?.n ?? 0) >= limit) {
+    if ((await this.d.logs.uploadsSince(who.user.id, since)) >= limit) {
       throw new MwError(
         'ratelimited',
         "You've exceeded your rate limit. Please wait some time and try again.",

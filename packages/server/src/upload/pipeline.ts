@@ -7,8 +7,9 @@ import { checkTags } from '../files/tags.js';
 import type { FileProps } from '../files/types.js';
 import { canonicalExtensionForMime } from '../mime/index.js';
 import type { BlobStore } from '../storage/blob-store.js';
+import { detectMime } from './analyze.js';
 import type { UploadChecks, Verified } from './checks.js';
-import type { UploadFile } from './file.js';
+import { contentOf, type UploadFile } from './file.js';
 import type { UploadHooks } from './hooks.js';
 import type { ReadyEntry, StashTransitions } from './stash/state.js';
 import type { UploadStash } from './stash/store.js';
@@ -135,12 +136,9 @@ export class UploadPipeline {
         return { ...e, props: props ?? e.props, mime: props?.mime ?? e.mime };
       }
     }
-    const dot = desiredName.lastIndexOf('.');
-    const ext = props?.mime
-      ? stashExtension(props.mime, desiredName)
-      : dot >= 0
-        ? desiredName.slice(dot + 1)
-        : '';
+    // MediaWiki names stash keys by the type of the content (its temporary file has no extension).
+    const mime = props?.mime ?? (await detectMime(contentOf(this.d.blobs, file)));
+    const ext = stashExtension(mime, desiredName);
     const e = await this.d.stash.addFile({
       userId: who.user.id,
       blobKey: file.blobKey,

@@ -3,6 +3,8 @@ import type { SessionService } from '../auth/sessions.js';
 import type { UserService } from '../auth/users.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/index.js';
+import { LogEvents } from '../files/logs.js';
+import { PageStore } from '../files/pages.js';
 import type { FileRepo } from '../files/repo.js';
 import type { JobQueue } from '../jobs/queue.js';
 import type { BlobStore } from '../storage/blob-store.js';
@@ -56,7 +58,13 @@ export class Uploads {
     const leases = new StashLeases(db);
     const transitions = new StashTransitions(db, () => stash.expiry(), leases.leaseMs);
     const status = new StatusStore(db);
-    const checks = new UploadChecks({ config, db, blobs, files });
+    const checks = new UploadChecks({
+      config,
+      blobs,
+      files,
+      pages: new PageStore(db),
+      logs: new LogEvents(db),
+    });
     this.pipeline = new UploadPipeline({ config, blobs, files, stash, transitions, checks, hooks: d.hooks });
     const pipeline = this.pipeline;
     const assembler = new Assembler({

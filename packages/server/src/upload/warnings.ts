@@ -1,7 +1,6 @@
 import type { Identity } from '../auth/identity.js';
 import type { Config } from '../config.js';
-import type { Db } from '../db/index.js';
-import { getPage } from '../files/pages.js';
+import type { PageStore } from '../files/pages.js';
 import type { FileRepo } from '../files/repo.js';
 import { existsWarningChecks } from '../title/file-names.js';
 import { NS_FILE } from '../title/namespaces.js';
@@ -22,7 +21,7 @@ export interface WarningInput {
  * ApiUpload::transformWarnings).
  */
 export async function computeWarnings(
-  deps: { files: FileRepo; db: Db; config: Config },
+  deps: { files: FileRepo; pages: PageStore; config: Config },
   w: WarningInput,
   who: Identity,
 ): Promise<UploadWarnings> {
@@ -57,12 +56,12 @@ export async function computeWarnings(
 
 /** The one "exists"-family warning MediaWiki reports for a name (UploadBase::getExistsWarning). */
 async function existsWarning(
-  deps: { files: FileRepo; db: Db },
+  deps: { files: FileRepo; pages: PageStore },
   dbKey: string,
   fileExists: boolean,
 ): Promise<{ warning: string; name: string } | null> {
   if (fileExists) return { warning: 'exists', name: dbKey };
-  if (await getPage(deps.db, NS_FILE, dbKey)) return { warning: 'page-exists', name: dbKey };
+  if (await deps.pages.byTitle(NS_FILE, dbKey)) return { warning: 'page-exists', name: dbKey };
   const checks = existsWarningChecks(dbKey);
   if (checks.normalizedName !== null && (await deps.files.current(checks.normalizedName))) {
     return { warning: 'exists-normalized', name: checks.normalizedName };

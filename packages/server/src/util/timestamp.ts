@@ -60,3 +60,13 @@ export function mwTimestampToMillis(ts14: string): number {
 export function mwTimestampNow(nowMs: number = Date.now()): string {
   return toMwTimestamp(nowMs);
 }
+
+/** The ISO 8601 form of now (or of `ms`), whole seconds: what the database stores and the API prints. */
+export function isoNow(ms = Date.now()): string {
+  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+}
+
+/** The ISO timestamp `s` seconds after `iso` (archive names must not collide). */
+export function plusSeconds(iso: string, s: number): string {
+  return isoNow(Date.parse(iso) + s * 1000);
+}

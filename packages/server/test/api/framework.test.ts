@@ -40,7 +40,7 @@ describe('the Action API framework', () => {
     const none = await anon.get({ action: 'nosuchaction', errorformat: 'none' });
     assert.deepEqual(Object.keys(none.json.errors[0]).sort(), ['code', 'module']);
     const raw = await anon.get({ action: 'nosuchaction', errorformat: 'raw' });
-    assert.equal(raw.json.errors[0].key, 'badvalue');
+    assert.equal(raw.json.errors[0].key, 'paramvalidator-badvalue-enumnotmulti');
   });
 
   it('warns about unknown parameters and booleans are true by presence', async () => {
@@ -56,7 +56,7 @@ describe('the Action API framework', () => {
     const badEnum = await anon.get({ action: 'query', meta: 'userinfo', errorformat: 'bogus' });
     assert.equal(badEnum.json.error.code, 'badvalue');
     const multi = await anon.get({ action: 'query', meta: 'tokens', type: 'csrf|nosuch' });
-    assert.equal(multi.json.warnings.tokens['*'], 'Unrecognized value for parameter "type": nosuch.');
+    assert.equal(multi.json.warnings.tokens['*'], 'Unrecognized value for parameter "type": nosuch');
     assert.equal(multi.json.query.tokens.csrftoken, '+\\');
     const sep = await anon.get({ action: 'query', meta: '\x1ftokens\x1fuserinfo' });
     assert.ok(sep.json.query.tokens && sep.json.query.userinfo, 'the U+001F separator form');
@@ -128,7 +128,7 @@ describe('the Action API framework', () => {
   });
 
   it('turns an oversized body into a MediaWiki-style error, never a 500', async () => {
-    const res = await fetch(s.api, {
+    const res = await fetch(`${s.api}?format=json`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: `action=query&meta=userinfo&x=${'a'.repeat(100 * 1024)}`,
@@ -166,7 +166,7 @@ describe('the Action API framework', () => {
     assert.equal(none.headers.get('mediawiki-api-error'), 'toolarge');
     assert.equal(await none.text(), '');
     const multipart = await post(
-      'errorformat=raw',
+      'errorformat=raw&format=json',
       '--zzz\r\nContent-Disposition: form-data; name="action"\r\n\r\nquery',
       'multipart/form-data; boundary=zzz',
     );
@@ -192,7 +192,7 @@ describe('the Action API framework', () => {
   });
 
   it('answers garbage multipart bodies with an error', async () => {
-    const res = await fetch(s.api, {
+    const res = await fetch(`${s.api}?format=json`, {
       method: 'POST',
       headers: { 'content-type': 'multipart/form-data; boundary=zzz' },
       body: '--zzz\r\nContent-Disposition: form-data; name="action"\r\n\r\nquery',
@@ -200,7 +200,7 @@ describe('the Action API framework', () => {
     assert.equal(res.status, 200);
     const j = (await res.json()) as { error: { code: string } };
     assert.equal(j.error.code, 'badmultipart');
-    const noBoundary = await fetch(s.api, {
+    const noBoundary = await fetch(`${s.api}?format=json`, {
       method: 'POST',
       headers: { 'content-type': 'multipart/form-data' },
       body: 'x',

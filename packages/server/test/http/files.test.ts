@@ -130,7 +130,7 @@ describe('file serving, thumbnails, description pages and the upload stash', () 
     const meta = await sharp(bytes).metadata();
     assert.equal(meta.width, 40);
     assert.equal(meta.height, 20);
-    const db = w.s.server.services.db;
+    const db = w.s.server.db;
     const rows = await db
       .selectFrom('thumbnails')
       .selectAll()

@@ -29,7 +29,7 @@ describe('thumbnail limits: files over $wgMaxImageArea are refused from their he
   const thumbUrl = (name: string, width: number) =>
     `${w.s.origin}/w/images/thumb/${hashPath(name)}${name}/${width}px-${name}`;
   const rows = (bytes: Buffer) =>
-    w.s.server.services.db
+    w.s.server.db
       .selectFrom('thumbnails')
       .selectAll()
       .where('key', 'like', `${sha1(bytes)}/%`)

@@ -348,7 +348,7 @@ describe('the API on PostgreSQL and S3, two server instances', { skip: skip ?? f
     const ii = await bot.get({ action: 'query', prop: 'imageinfo', titles: 'File:Doomed.png' });
     assert.equal((Object.values(ii.json.query.pages)[0] as { missing?: string }).missing, '');
     assert.equal(await a.server.services.files.current('Doomed.png'), null);
-    const archived = await a.server.services.db
+    const archived = await a.server.db
       .selectFrom('filearchive')
       .select(['sha1', 'blob_key'])
       .where('name', '=', 'Doomed.png')
@@ -364,7 +364,7 @@ describe('the API on PostgreSQL and S3, two server instances', { skip: skip ?? f
   it('orders and pages file names byte-wise, whatever the database collation', async () => {
     const { rows } = await sql<{ provider: string }>`
       select datlocprovider as provider from pg_database where datname = current_database()`.execute(
-      a.server.services.db,
+      a.server.db,
     );
     const provider = rows[0]?.provider;
     assert.equal(provider, 'i', 'the test database uses an ICU (linguistic) default collation');

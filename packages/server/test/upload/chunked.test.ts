@@ -232,7 +232,7 @@ describe('chunked uploads', () => {
     const last = answers.at(-1)!;
     assert.equal(last.json.error.code, 'stashfailed');
     assert.equal(last.json.error.info, 'This file did not pass file verification.');
-    const rows = await s.server.services.db
+    const rows = await s.server.db
       .selectFrom('uploadstash')
       .selectAll()
       .where('filename', '=', 'Wrong.jpg')

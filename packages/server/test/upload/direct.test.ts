@@ -201,7 +201,7 @@ describe('action=upload with a file', () => {
       await c.login(b.lgname, b.password);
       const ok = await c.upload({ filename: 'Tagged.png', tags: 'mytag', ignorewarnings: 1 }, png(4, 4));
       assert.equal(ok.json.upload.result, 'Success');
-      const rows = await tagged.server.services.db.selectFrom('change_tags').selectAll().execute();
+      const rows = await tagged.server.db.selectFrom('change_tags').selectAll().execute();
       assert.equal(rows.length, 1, 'the tag is on the log entry and the revision (one row with both ids)');
       assert.ok(rows[0]!.log_id && rows[0]!.rev_id);
     } finally {
@@ -218,7 +218,7 @@ describe('action=upload with a file', () => {
       { filename: 'Commented.png', ignorewarnings: 1, comment: 'only comment', watchlist: 'nochange' },
       png(4, 4),
     );
-    const db = s.server.services.db;
+    const db = s.server.db;
     const page = await db
       .selectFrom('pages')
       .selectAll()

@@ -87,7 +87,7 @@ describe('uploads under failure and concurrency', () => {
     assert.deepEqual(await blobKeys(s), before);
     assert.deepEqual(await readdir(join(s.config.dataDir, 'blobs', '.tmp')).catch(() => []), []);
     assert.equal(await s.server.services.files.current('Cut.png'), null);
-    const stash = await s.server.services.db
+    const stash = await s.server.db
       .selectFrom('uploadstash')
       .selectAll()
       .where('filename', '=', 'Cut.png')

@@ -45,7 +45,7 @@ async function withGate(t: RaceSetup, step: 'assemble' | 'publish', fn: (g: Gate
 /** Wait until the job queue has nothing queued or running. */
 async function jobsSettled(s: TestServer): Promise<void> {
   for (;;) {
-    const r = await s.server.services.db
+    const r = await s.server.db
       .selectFrom('jobs')
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .where('status', 'in', ['queued', 'running'])
@@ -56,7 +56,7 @@ async function jobsSettled(s: TestServer): Promise<void> {
 }
 
 async function assemblyJobs(s: TestServer, filekey: string): Promise<number> {
-  const r = await s.server.services.db
+  const r = await s.server.db
     .selectFrom('jobs')
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('dedupe_key', '=', `assemble:${filekey}`)
@@ -65,7 +65,7 @@ async function assemblyJobs(s: TestServer, filekey: string): Promise<number> {
 }
 
 async function stashKeysNamed(s: TestServer, filename: string): Promise<string[]> {
-  const rows = await s.server.services.db
+  const rows = await s.server.db
     .selectFrom('uploadstash')
     .select('key')
     .where('filename', '=', filename)
@@ -158,7 +158,7 @@ export const takeOverAfterLease = (t: RaceSetup, filename: string) =>
     assert.deepEqual((await checkStatus(t.onB, u.key)).json.upload, POLL_ASSEMBLING);
     assert.equal(await assemblyJobs(t.a, u.key), 0, 'not while the lease is held');
     // The holder is gone as far as anyone can tell: its lease ran out.
-    await t.a.server.services.db
+    await t.a.server.db
       .updateTable('uploadstash')
       .set({ lease_until_ms: Date.now() - 1 })
       .where('key', '=', u.key)

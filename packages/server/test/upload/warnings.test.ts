@@ -139,7 +139,7 @@ describe('upload limits from configuration', () => {
         png(4, 4),
       );
       assert.equal(ok.json.upload?.result, 'Success', ok.text);
-      const row = await s.server.services.db
+      const row = await s.server.db
         .selectFrom('watchlist')
         .selectAll()
         .where('title', '=', 'Exp.png')

@@ -1,12 +1,10 @@
+import { permissionDenied } from '../../auth/permissions.js';
 import { MwError } from '../../errors.js';
-import { addLog, deletePage, getPage } from '../../files/pages.js';
 import { NS_FILE } from '../../files/repo.js';
-import { applyTags, checkTags } from '../../files/tags.js';
-import { isoNow } from '../../util/time.js';
+import { checkTags } from '../../files/tags.js';
 import type { ApiContext } from '../context.js';
-import { type ApiModule, defineModule } from '../module.js';
+import { type ApiModule, defineModule, helpUrl } from '../module.js';
 import type { ParamDefs, Params } from '../params.js';
-import { permissionDenied } from '../permissions.js';
 import {
   actorOf,
   applyWatch,
@@ -19,8 +17,8 @@ import {
 const DELETE_PARAMS = {
   title: { type: 'string' },
   pageid: { type: 'integer' },
-  reason: { type: 'text' },
-  tags: { type: 'multi', freeValues: true },
+  reason: { type: 'string' },
+  tags: { type: 'multi', freeValues: true, doc: { changeTags: true } },
   deletetalk: { type: 'boolean' },
   watch: { type: 'boolean', deprecated: true },
   ...WATCH_PARAMS,
@@ -34,13 +32,7 @@ const truncate = (s: string, n: number) => ([...s].length > n ? `${[...s].slice(
 
 /** WikiPage::getAutoDeleteReason: what the page contained and who wrote it. */
 async function autoDeleteReason(ctx: ApiContext, pageId: number): Promise<string> {
-  const db = ctx.services.db;
-  const revs = await db
-    .selectFrom('revisions')
-    .select(['content', 'user_text'])
-    .where('page_id', '=', pageId)
-    .orderBy('id', 'desc')
-    .execute();
+  const revs = await ctx.services.revisions.authorsNewestFirst(pageId);
   const latest = revs[0];
   if (!latest) return '';
   const authors = new Set(revs.map((r) => r.user_text));
@@ -53,30 +45,6 @@ async function autoDeleteReason(ctx: ApiContext, pageId: number): Promise<string
   return reason;
 }
 
-/** Delete a page that is not a file page: the page and its revisions go, a delete/delete log entry stays. */
-async function deleteOrdinaryPage(
-  ctx: ApiContext,
-  t: TargetPage,
-  pageId: number,
-  reason: string,
-): Promise<number> {
-  return ctx.services.db.transaction().execute(async (trx) => {
-    const logId = await addLog(trx, {
-      type: 'delete',
-      action: 'delete',
-      timestamp: isoNow(),
-      actor: actorOf(ctx),
-      ns: t.ns,
-      title: t.dbKey,
-      pageId,
-      comment: reason,
-      params: {},
-    });
-    await deletePage(trx, pageId);
-    return logId;
-  });
-}
-
 /** Delete one old version of a file (FileDeleteForm with `oldimage`): it moves to the file archive. */
 async function deleteOldVersion(
   ctx: ApiContext,
@@ -87,40 +55,16 @@ async function deleteOldVersion(
   if (!/^\d{14}!/.test(oldimage) || oldimage.includes('/') || oldimage.includes('\\')) {
     throw new MwError('invalidoldimage', 'The "oldimage" parameter has an invalid format.');
   }
-  return ctx.services.db.transaction().execute(async (trx) => {
-    const row = await trx
-      .selectFrom('oldimages')
-      .selectAll()
-      .where('name', '=', t.dbKey)
-      .where('archive_name', '=', oldimage)
-      .executeTakeFirst();
-    if (!row) throw new MwError('nodeleteablefile', 'No such old version of the file.');
-    const now = isoNow();
-    const { id: _id, ...cols } = row;
-    await trx
-      .insertInto('filearchive')
-      .values({ ...cols, deleted_timestamp: now, deleted_user_id: ctx.user?.id ?? 0, deleted_reason: reason })
-      .execute();
-    await trx.deleteFrom('oldimages').where('id', '=', row.id).execute();
-    const page = await getPage(trx, NS_FILE, t.dbKey);
-    return addLog(trx, {
-      type: 'delete',
-      action: 'delete',
-      timestamp: now,
-      actor: actorOf(ctx),
-      ns: NS_FILE,
-      title: t.dbKey,
-      pageId: page?.id ?? 0,
-      comment: `Deleted old revision ${oldimage}${reason.trim() ? `: ${reason}` : ''}`,
-      params: {},
-    });
-  });
+  const logId = await ctx.services.archive.deleteOldVersion(t.dbKey, oldimage, actorOf(ctx), reason);
+  if (logId === null) throw new MwError('nodeleteablefile', 'No such old version of the file.');
+  return logId;
 }
 
 /** action=delete */
 export function createDeleteModule(): ApiModule {
   return defineModule({
     name: 'delete',
+    doc: { classname: 'ApiDelete', helpurls: [helpUrl('Delete')] },
     mustBePosted: true,
     writeMode: true,
     needsToken: 'csrf',
@@ -134,7 +78,7 @@ export function createDeleteModule(): ApiModule {
       if (t.pageId === null && !file && !(isFile && p.oldimage !== undefined)) {
         throw new MwError('missingtitle', "The page you specified doesn't exist.");
       }
-      if (!ctx.can('delete')) throw permissionDenied(ctx, 'delete');
+      if (!ctx.can('delete')) throw permissionDenied(ctx.services.permissions, ctx.config.siteName, 'delete');
       checkTags(ctx.config, p.tags, ctx.can('applychangetags'));
       let reason = p.reason;
       let logId: number;
@@ -148,15 +92,21 @@ export function createDeleteModule(): ApiModule {
         }
       } else {
         reason ??= await autoDeleteReason(ctx, t.pageId!);
-        logId = await deleteOrdinaryPage(ctx, t, t.pageId!, reason);
+        logId = await ctx.services.pages.delete(
+          { ns: t.ns, dbKey: t.dbKey, id: t.pageId! },
+          actorOf(ctx),
+          reason,
+        );
       }
-      if (p.tags.length) await applyTags(ctx.services.db, p.tags, { logId });
+      if (p.tags.length) await ctx.services.tags.apply(p.tags, { logId });
       if (p.deletetalk && t.ns % 2 === 0) {
-        const talk = await getPage(ctx.services.db, t.ns + 1, t.dbKey);
-        if (talk) {
-          const tt: TargetPage = { ...t, ns: t.ns + 1, pageId: talk.id };
-          await deleteOrdinaryPage(ctx, tt, talk.id, reason);
-        }
+        const talk = await ctx.services.pages.byTitle(t.ns + 1, t.dbKey);
+        if (talk)
+          await ctx.services.pages.delete(
+            { ns: t.ns + 1, dbKey: t.dbKey, id: talk.id },
+            actorOf(ctx),
+            reason,
+          );
       }
       await applyWatch(ctx, t, p.watchlist, {
         creates: false,

@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
+import { permissionDenied } from '../../auth/permissions.js';
 import { MwError } from '../../errors.js';
-import { type Actor, getPage, saveRevision, setWatch } from '../../files/pages.js';
-import { applyTags, checkTags } from '../../files/tags.js';
-import { isoNow } from '../../util/time.js';
+import { checkTags } from '../../files/tags.js';
+import type { Actor } from '../../files/types.js';
+import { isoNow } from '../../util/timestamp.js';
 import type { ApiContext } from '../context.js';
 import { parseExpiry } from '../expiry.js';
-import { type ApiModule, defineModule } from '../module.js';
+import { type ApiModule, defineModule, helpUrl } from '../module.js';
 import type { ParamDefs, Params } from '../params.js';
-import { permissionDenied } from '../permissions.js';
 import { contentModelOf } from '../query/prop-info.js';
 import { parseTitle, titleFromDb } from '../query/titles.js';
 
@@ -34,13 +34,9 @@ export async function targetPage(
   if (title !== undefined && pageid !== undefined) {
     throw new MwError('invalidparammix', 'The parameters "title" and "pageid" can not be used together.');
   }
-  const db = ctx.services.db;
+  const pages = ctx.services.pages;
   if (pageid !== undefined) {
-    const row = await db
-      .selectFrom('pages')
-      .select(['id', 'namespace', 'title'])
-      .where('id', '=', pageid)
-      .executeTakeFirst();
+    const row = await pages.byId(pageid);
     if (!row) throw new MwError('nosuchpageid', `There is no page with ID ${pageid}.`);
     const t = titleFromDb(row.namespace, row.title, ctx.config);
     return {
@@ -54,7 +50,7 @@ export async function targetPage(
   const t = parseTitle(title!, 0, ctx.config);
   if ('invalid' in t) throw new MwError('invalidtitle', `Bad title "${title}".`);
   if (t.ns < 0) throw new MwError('pagecannotexist', "Namespace doesn't allow actual pages.");
-  const page = await getPage(db, t.ns, t.dbKey);
+  const page = await pages.byTitle(t.ns, t.dbKey);
   return {
     ns: t.ns,
     dbKey: t.dbKey,
@@ -97,15 +93,8 @@ export async function applyWatch(
 ): Promise<boolean> {
   const user = ctx.user;
   if (!user) return false;
-  const db = ctx.services.db;
-  const row = await db
-    .selectFrom('watchlist')
-    .select('expiry')
-    .where('user_id', '=', user.id)
-    .where('namespace', '=', page.ns)
-    .where('title', '=', page.dbKey)
-    .executeTakeFirst();
-  const watching = row !== undefined && (row.expiry === null || row.expiry > isoNow());
+  const watchlist = ctx.services.watchlist;
+  const watching = (await watchlist.entry(user.id, page.ns, page.dbKey, isoNow())) !== null;
   let mode = value;
   if (opts.legacyWatch) mode = 'watch';
   if (opts.legacyUnwatch) mode = 'unwatch';
@@ -118,7 +107,7 @@ export async function applyWatch(
   } else return watching;
   const expiry = ctx.config.watchlistExpiry ? parseExpiry('watchlistexpiry', opts.expiry) : null;
   if (ctx.can('editmywatchlist') && (watch !== watching || (watch && opts.expiry !== undefined))) {
-    await setWatch(db, user.id, page.ns, page.dbKey, watch, expiry);
+    await watchlist.set(user.id, page.ns, page.dbKey, watch, expiry);
   }
   return watch;
 }
@@ -147,14 +136,14 @@ const EDIT_PARAMS = {
   section: { type: 'string' },
   sectiontitle: { type: 'string' },
   text: { type: 'text' },
-  summary: { type: 'text' },
-  tags: { type: 'multi', freeValues: true },
+  summary: { type: 'string' },
+  tags: { type: 'multi', freeValues: true, doc: { changeTags: true } },
   minor: { type: 'boolean' },
   notminor: { type: 'boolean' },
   bot: { type: 'boolean' },
   baserevid: { type: 'integer' },
-  basetimestamp: { type: 'string' },
-  starttimestamp: { type: 'string' },
+  basetimestamp: { type: 'string', doc: { type: 'timestamp' } },
+  starttimestamp: { type: 'string', doc: { type: 'timestamp' } },
   recreate: { type: 'boolean' },
   createonly: { type: 'boolean' },
   nocreate: { type: 'boolean' },
@@ -178,6 +167,7 @@ type EditParams = Params<typeof EDIT_PARAMS>;
 export function createEditModule(): ApiModule {
   return defineModule({
     name: 'edit',
+    doc: { classname: 'ApiEditPage', helpurls: [helpUrl('Edit')] },
     mustBePosted: true,
     writeMode: true,
     needsToken: 'csrf',
@@ -194,9 +184,9 @@ export function createEditModule(): ApiModule {
           'At least one of the parameters "text", "appendtext", "prependtext" and "undo" is required.',
         );
       }
-      const db = ctx.services.db;
-      const page = await getPage(db, target.ns, target.dbKey);
-      if (!ctx.can('edit')) throw permissionDenied(ctx, 'edit');
+      const { pages, revisions } = ctx.services;
+      const page = await pages.byTitle(target.ns, target.dbKey);
+      if (!ctx.can('edit')) throw permissionDenied(ctx.services.permissions, ctx.config.siteName, 'edit');
       if (!page) {
         const createRight = target.ns % 2 === 1 ? 'createtalk' : 'createpage';
         if (!ctx.can(createRight))
@@ -208,13 +198,7 @@ export function createEditModule(): ApiModule {
         throw new MwError('articleexists', 'The article you tried to create has been created already.');
       if (p.nocreate && !page) throw new MwError('missingtitle', "The page you specified doesn't exist.");
 
-      const current = page
-        ? ((await db
-            .selectFrom('revisions')
-            .selectAll()
-            .where('id', '=', page.latest_rev_id)
-            .executeTakeFirst()) ?? null)
-        : null;
+      const current = page ? await revisions.byId(page.latest_rev_id) : null;
       const oldText = current?.content ?? null;
       if (p.md5 !== undefined) {
         const hashed = text !== undefined ? text : `${prepend ?? ''}${append ?? ''}`;
@@ -261,18 +245,15 @@ export function createEditModule(): ApiModule {
       }
       const summary = p.summary || autoSummary(oldText, newText);
       const timestamp = isoNow();
-      const saved = await db.transaction().execute(async (trx) => {
-        const rev = await saveRevision(trx, {
-          ns: target.ns,
-          dbKey: target.dbKey,
-          text: newText,
-          comment: summary,
-          actor: actorOf(ctx),
-          timestamp,
-          minor: page !== null && p.minor && ctx.can('minoredit'),
-        });
-        await applyTags(trx, tags, { revId: rev.revId });
-        return rev;
+      const saved = await pages.save({
+        ns: target.ns,
+        dbKey: target.dbKey,
+        text: newText,
+        comment: summary,
+        actor: actorOf(ctx),
+        timestamp,
+        minor: page !== null && p.minor && ctx.can('minoredit'),
+        tags,
       });
       const watched = await applyWatch(ctx, target, watchValue, { ...watchOpts, creates: saved.created });
       const r: Record<string, unknown> = {};

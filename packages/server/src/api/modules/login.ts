@@ -1,5 +1,5 @@
 import { sessionCookie } from '../../auth/cookies.js';
-import { defineModule } from '../module.js';
+import { defineModule, helpUrl } from '../module.js';
 import { ensureSession } from '../session-helpers.js';
 
 const FAILED = 'Incorrect username or password entered. Please try again.';
@@ -7,19 +7,24 @@ const FAILED = 'Incorrect username or password entered. Please try again.';
 /** action=login: bot-password (and, deprecated, main-account) login, as MediaWiki 1.39 answers it. */
 export const loginModule = defineModule({
   name: 'login',
+  prefix: 'lg',
   mustBePosted: true,
+  writeMode: true,
+  needsRead: false,
+  doc: { classname: 'ApiLogin', helpurls: [helpUrl('Login')] },
   params: {
-    lgname: { type: 'string' },
-    lgpassword: { type: 'password' },
-    lgdomain: { type: 'string' },
-    lgtoken: { type: 'string' },
+    name: { type: 'string' },
+    password: { type: 'password' },
+    domain: { type: 'string' },
+    token: { type: 'string', doc: { sensitive: true } },
   },
   async execute(ctx, p) {
-    const { sessions, users, config, db } = ctx.services;
+    const { sessions, users, config, loginThrottle } = ctx.services;
+    const hadSession = ctx.identity.session !== null;
     const session = await ensureSession(ctx);
     const result: Record<string, unknown> = {};
     ctx.result.login = result;
-    if (p.lgtoken === undefined) {
+    if (p.token === undefined) {
       result.result = 'NeedToken';
       result.token = sessions.token(session, 'login', false);
       ctx.warn(
@@ -30,28 +35,27 @@ export const loginModule = defineModule({
       );
       return;
     }
-    if (!sessions.checkToken(session, 'login', p.lgtoken, false)) {
+    if (!hadSession) {
+      // A token without a session to match it against: MediaWiki takes the session to have expired.
+      result.result = 'Failed';
+      result.reason = 'Unable to continue login. Your session most likely timed out.';
+      return;
+    }
+    if (!sessions.checkToken(session, 'login', p.token, false)) {
       result.result = 'WrongToken';
       return;
     }
-    const name = p.lgname ?? '';
+    const name = p.name ?? '';
     const throttleKey = `${name.toLowerCase()}|${ctx.request.ip}`;
     const windowStart = Date.now() - config.loginThrottle.windowSeconds * 1000;
-    const recent = await db
-      .selectFrom('login_attempts')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('key', '=', throttleKey)
-      .where('at_ms', '>', windowStart)
-      .executeTakeFirst();
-    if (Number(recent?.n ?? 0) >= config.loginThrottle.count) {
+    if ((await loginThrottle.failuresSince(throttleKey, windowStart)) >= config.loginThrottle.count) {
       result.result = 'Failed';
       result.reason = `You have made too many recent login attempts. Please wait ${Math.ceil(config.loginThrottle.windowSeconds / 60)} minutes before trying again.`;
       return;
     }
-    const login = name && p.lgpassword ? await users.checkLogin(name, p.lgpassword) : null;
+    const login = name && p.password ? await users.checkLogin(name, p.password) : null;
     if (!login) {
-      await db.insertInto('login_attempts').values({ key: throttleKey, at_ms: Date.now() }).execute();
-      await db.deleteFrom('login_attempts').where('at_ms', '<', windowStart).execute();
+      await loginThrottle.recordFailure(throttleKey, windowStart);
       result.result = 'Failed';
       result.reason = FAILED;
       return;
@@ -78,6 +82,8 @@ export const loginModule = defineModule({
 export const logoutModule = defineModule({
   name: 'logout',
   mustBePosted: true,
+  needsRead: false,
+  doc: { classname: 'ApiLogout', helpurls: [helpUrl('Logout')] },
   needsToken: 'csrf',
   params: {},
   async execute(ctx) {

@@ -1,5 +1,5 @@
 import { MwError } from '../../errors.js';
-import type { ApiModule } from '../module.js';
+import { type ApiModule, helpUrl } from '../module.js';
 import { type ParamDefs, validateParams } from '../params.js';
 import { PageSet } from '../query/pageset.js';
 import type { QueryContext, QuerySubmodule } from '../query/submodule.js';
@@ -7,22 +7,29 @@ import type { QueryContext, QuerySubmodule } from '../query/submodule.js';
 /** Build action=query from its prop/list/meta submodules. */
 export function createQueryModule(submodules: QuerySubmodule<ParamDefs>[]): ApiModule {
   const names = (kind: string) => submodules.filter((m) => m.kind === kind).map((m) => m.name);
+  const sub = { submodules: (v: string) => `query+${v}` };
   const params = {
-    prop: { type: 'multi', values: names('prop') },
-    list: { type: 'multi', values: names('list') },
-    meta: { type: 'multi', values: names('meta') },
-    titles: { type: 'multi', freeValues: true },
-    pageids: { type: 'multi', freeValues: true },
+    prop: { type: 'multi', values: names('prop'), doc: sub },
+    list: { type: 'multi', values: names('list'), doc: sub },
+    meta: { type: 'multi', values: names('meta'), doc: sub },
     indexpageids: { type: 'boolean' },
-    redirects: { type: 'boolean' },
-    converttitles: { type: 'boolean' },
     export: { type: 'boolean' },
+    iwurl: { type: 'boolean' },
     continue: { type: 'string' },
     rawcontinue: { type: 'boolean' },
-    iwurl: { type: 'boolean' },
+    titles: { type: 'multi', freeValues: true },
+    pageids: { type: 'multi', freeValues: true, integers: true },
+    // No submodule generates pages yet: the parameter is there (clients look for it), with no values.
+    generator: { type: 'enum', values: [], doc: { ...sub, submoduleparamprefix: 'g' } },
+    redirects: { type: 'boolean' },
+    converttitles: { type: 'boolean' },
   } satisfies ParamDefs;
   return {
     name: 'query',
+    doc: {
+      classname: 'ApiQuery',
+      helpurls: [helpUrl('Query'), helpUrl('Meta'), helpUrl('Properties'), helpUrl('Lists')],
+    },
     params,
     async execute(ctx, raw) {
       const p = raw as unknown as {
@@ -51,13 +58,21 @@ export function createQueryModule(submodules: QuerySubmodule<ParamDefs>[]): ApiM
       const run = async (kind: string, list: string[]) => {
         for (const name of list) {
           const m = submodules.find((s) => s.kind === kind && s.name === name)!;
-          const mp = validateParams(rawParams, m.params, {
-            prefix: m.prefix,
-            highLimits: ctx.can('apihighlimits'),
-            warn: (code, text, data) => ctx.warn(m.name, code, text, data),
-            feature: `action=query&${kind}=${name}`,
-          });
-          await m.execute(q, mp);
+          const path = `query+${m.name}`;
+          ctx.modulePaths.set(m.name, path);
+          try {
+            const mp = validateParams(rawParams, m.params, {
+              prefix: m.prefix,
+              highLimits: ctx.can('apihighlimits'),
+              warn: (code, text, data, raw) => ctx.warn(m.name, code, text, data, raw),
+              feature: `action=query&${kind}=${name}`,
+            });
+            await m.execute(q, mp);
+          } catch (e) {
+            // Errors of a submodule are reported for its path, as MediaWiki reports them.
+            if (e instanceof MwError && e.module === undefined) e.module = path;
+            throw e;
+          }
         }
       };
       await run('prop', p.prop);

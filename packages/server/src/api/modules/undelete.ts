@@ -1,19 +1,18 @@
+import { permissionDenied } from '../../auth/permissions.js';
 import { MwError } from '../../errors.js';
-import { getPage } from '../../files/pages.js';
 import { NS_FILE } from '../../files/repo.js';
-import { applyTags, checkTags } from '../../files/tags.js';
-import { type ApiModule, defineModule } from '../module.js';
+import { checkTags } from '../../files/tags.js';
+import { type ApiModule, defineModule, helpUrl } from '../module.js';
 import type { ParamDefs, Params } from '../params.js';
-import { permissionDenied } from '../permissions.js';
 import { timestampParam } from '../query/pageset.js';
 import { actorOf, applyWatch, targetPage, WATCH_PARAMS, watchlistExpiryParam } from './edit.js';
 
 const UNDELETE_PARAMS = {
   title: { type: 'string', required: true },
-  reason: { type: 'text', default: '' },
-  tags: { type: 'multi', freeValues: true },
-  timestamps: { type: 'multi', freeValues: true },
-  fileids: { type: 'multi', freeValues: true },
+  reason: { type: 'string', default: '' },
+  tags: { type: 'multi', freeValues: true, doc: { changeTags: true } },
+  timestamps: { type: 'multi', freeValues: true, doc: { type: 'timestamp' } },
+  fileids: { type: 'multi', freeValues: true, integers: true },
   undeletetalk: { type: 'boolean' },
   ...WATCH_PARAMS,
 } satisfies ParamDefs;
@@ -34,13 +33,15 @@ const cantUndelete = () =>
 export function createUndeleteModule(): ApiModule {
   return defineModule({
     name: 'undelete',
+    doc: { classname: 'ApiUndelete', helpurls: [helpUrl('Undelete')] },
     mustBePosted: true,
     writeMode: true,
     needsToken: 'csrf',
     params: UNDELETE_PARAMS,
     async execute(ctx, params) {
       const p = params as UndeleteParams;
-      if (!ctx.can('undelete')) throw permissionDenied(ctx, 'undelete');
+      if (!ctx.can('undelete'))
+        throw permissionDenied(ctx.services.permissions, ctx.config.siteName, 'undelete');
       const t = await targetPage(ctx, p.title, undefined);
       for (const ts of p.timestamps) timestampParam('timestamps', ts);
       const fileIds = p.fileids.map((v) => {
@@ -50,15 +51,15 @@ export function createUndeleteModule(): ApiModule {
       });
       checkTags(ctx.config, p.tags, ctx.can('applychangetags'));
       if (t.ns !== NS_FILE) throw cantUndelete();
-      const db = ctx.services.db;
-      const archived = await db.selectFrom('filearchive').select('id').where('name', '=', t.dbKey).execute();
+      const { archive, pages, tags } = ctx.services;
+      const archived = await archive.ids(t.dbKey);
       if (!archived.length) throw cantUndelete();
-      if (fileIds.length && !fileIds.some((id) => archived.some((a) => a.id === id))) throw cantUndelete();
+      if (fileIds.length && !fileIds.some((id) => archived.includes(id))) throw cantUndelete();
       if (!fileIds.length && p.timestamps.length) throw cantUndelete();
-      const pageBefore = await getPage(db, NS_FILE, t.dbKey);
+      const pageBefore = await pages.byTitle(NS_FILE, t.dbKey);
       const r = await ctx.services.files.undeleteFile(t.dbKey, actorOf(ctx), p.reason);
       if (!r) throw cantUndelete();
-      if (p.tags.length) await applyTags(db, p.tags, { logId: r.logId });
+      if (p.tags.length) await tags.apply(p.tags, { logId: r.logId });
       await applyWatch(ctx, t, p.watchlist, {
         creates: false,
         pref: false,

@@ -1,3 +1,4 @@
+import { permissionDenied } from '../../auth/permissions.js';
 import type { Config } from '../../config.js';
 import { MwError } from '../../errors.js';
 import { uploadImageInfo } from '../../files/imageinfo.js';
@@ -7,15 +8,14 @@ import { stashImageInfo } from '../../upload/stash/imageinfo.js';
 import { FILEKEY_RE } from '../../upload/stash/state.js';
 import type { ApiContext } from '../context.js';
 import { parseExpiry } from '../expiry.js';
-import type { ApiModule } from '../module.js';
+import { type ApiModule, helpUrl } from '../module.js';
 import type { ParamDefs, Params } from '../params.js';
-import { permissionDenied } from '../permissions.js';
 
 function uploadParams(config: Config) {
   const p = {
     filename: { type: 'string' },
-    comment: { type: 'text', default: '' },
-    tags: { type: 'multi', freeValues: true },
+    comment: { type: 'string', default: '' },
+    tags: { type: 'multi', freeValues: true, doc: { changeTags: true } },
     text: { type: 'text' },
     watch: { type: 'boolean', deprecated: true },
     watchlist: { type: 'enum', values: ['watch', 'preferences', 'nochange'], default: 'preferences' },
@@ -44,7 +44,7 @@ export function checkUploadRights(ctx: ApiContext, byUrl: boolean): void {
   const missing = needed.find((r) => !ctx.can(r));
   if (!missing) return;
   if (!ctx.user) throw new MwError('mustbeloggedin', 'You must be logged in to upload this file.');
-  throw permissionDenied(ctx, missing);
+  throw permissionDenied(ctx.services.permissions, ctx.config.siteName, missing);
 }
 
 /** The effective watch change of an upload (null = leave the watchlist alone). */
@@ -68,21 +68,31 @@ function decode(ctx: ApiContext, p: UploadParams): UploadRequest {
   const asyncMode = p.async && ctx.config.uploads.asyncUploads;
 
   if (!hasChunk) {
-    const given = [filekey && 'filekey', hasFile && 'file', url && 'url'].filter(Boolean) as string[];
+    // Named in the order the module declares them, as MediaWiki lists them.
+    const given = [hasFile && 'file', url && 'url', filekey && 'filekey'].filter(Boolean) as string[];
     if (given.length === 0)
-      throw new MwError('missingparam', 'One of the parameters "filekey", "file" and "url" is required.');
+      throw new MwError(
+        'missingparam',
+        'One of the parameters "filekey", "file" and "url" is required.',
+      ).withMessage('apierror-missingparam-one-of', [
+        { list: ['<var>filekey</var>', '<var>file</var>', '<var>url</var>'], type: 'text' },
+        3,
+      ]);
     if (given.length > 1) {
       const list = given.map((g) => `"${g}"`);
       throw new MwError(
         'invalidparammix',
         `The parameters ${list.slice(0, -1).join(', ')} and ${list.at(-1)} can not be used together.`,
-      );
+      ).withMessage('apierror-invalidparammix', [
+        { list: given.map((g) => `<var>${g}</var>`), type: 'text' },
+        given.length,
+      ]);
     }
   }
   if (url && p.checkstatus && !filekey) return { kind: 'url-status', url, filename: p.filename };
   if (filekey && p.checkstatus) return { kind: 'status', filekey };
-  if (p.filename === undefined || p.filename === '')
-    throw new MwError('nofilename', 'The "filename" parameter must be set.');
+  // An empty name is a name: the upload checks refuse it as illegal-filename (and stash the file).
+  if (p.filename === undefined) throw new MwError('nofilename', 'The "filename" parameter must be set.');
 
   const target: Target = {
     filename: p.filename,
@@ -157,6 +167,7 @@ async function render(ctx: ApiContext, a: UploadAnswer): Promise<Record<string, 
 export function createUploadModule(config: Config): ApiModule {
   return {
     name: 'upload',
+    doc: { classname: 'ApiUpload', helpurls: [helpUrl('Upload')] },
     mustBePosted: true,
     writeMode: true,
     needsToken: 'csrf',

@@ -1,5 +1,7 @@
 import { MwError } from '../../errors.js';
-import { commentLinkTargets, existingPages, formatComment } from '../../files/imageinfo.js';
+import { commentLinkTargets, formatComment } from '../../files/imageinfo.js';
+import type { LogFilter } from '../../files/logs.js';
+import { helpUrl } from '../module.js';
 import { continueParts, isoFromTs14, noteMaxLimit, timestampParam, ts14 } from './pageset.js';
 import { defineQueryModule } from './submodule.js';
 import { parseTitle, titleFromDb } from './titles.js';
@@ -47,6 +49,7 @@ const LOG_ACTIONS = new Set([
   'create/create',
   'delete/delete',
   'delete/delete_redir',
+  'delete/delete_redir2',
   'delete/event',
   'delete/restore',
   'delete/revision',
@@ -88,16 +91,17 @@ export const listLogevents = defineQueryModule({
   name: 'logevents',
   kind: 'list',
   prefix: 'le',
+  doc: { classname: 'ApiQueryLogEvents', helpurls: [helpUrl('Logevents')] },
   params: {
     prop: { type: 'multi', values: PROPS, default: 'ids|title|type|user|timestamp|comment|details' },
     type: { type: 'enum', values: LOG_TYPES },
-    action: { type: 'string' },
-    start: { type: 'string' },
-    end: { type: 'string' },
+    action: { type: 'string', doc: { describeAs: { type: 'enum', values: [...LOG_ACTIONS] } } },
+    start: { type: 'string', doc: { type: 'timestamp' } },
+    end: { type: 'string', doc: { type: 'timestamp' } },
     dir: { type: 'enum', values: ['newer', 'older'], default: 'older' },
-    user: { type: 'string' },
+    user: { type: 'string', doc: { type: 'user', subtypes: ['name', 'ip', 'interwiki', 'id'] } },
     title: { type: 'string' },
-    namespace: { type: 'integer' },
+    namespace: { type: 'integer', doc: { type: 'namespace', extranamespaces: [-2, -1] } },
     prefix: { type: 'string' },
     tag: { type: 'string' },
     limit: { type: 'limit', default: 10, max: 500, highMax: 5000 },
@@ -105,11 +109,11 @@ export const listLogevents = defineQueryModule({
   },
   async execute(q, p) {
     const { ctx } = q;
-    const db = ctx.services.db;
+    const { logs, pages, tags } = ctx.services;
     const props = new Set(p.prop);
     const older = p.dir === 'older';
     noteMaxLimit(ctx, 'logevents', 'lelimit', p.limit);
-    let query = db.selectFrom('logging').selectAll();
+    const filter: LogFilter = { older, limit: p.limit + 1 };
     if (p.action !== undefined) {
       const [type, action] = p.action.split('/', 2) as [string, string | undefined];
       const known =
@@ -117,38 +121,29 @@ export const listLogevents = defineQueryModule({
           ? (LOG_TYPES as readonly string[]).includes(type) && type !== ''
           : LOG_ACTIONS.has(p.action);
       if (!known) throw new MwError('badvalue', `Unrecognized value for parameter "leaction": ${p.action}.`);
-      query = query.where('type', '=', type);
-      if (action !== '*') query = query.where('action', '=', action!);
+      filter.type = type;
+      if (action !== '*') filter.action = action!;
     } else if (p.type) {
-      query = query.where('type', '=', p.type);
+      filter.type = p.type;
     }
-    const start = timestampParam('lestart', p.start);
-    const end = timestampParam('leend', p.end);
-    if (start !== undefined) query = query.where('timestamp', older ? '<=' : '>=', start);
-    if (end !== undefined) query = query.where('timestamp', older ? '>=' : '<=', end);
+    filter.start = timestampParam('lestart', p.start);
+    filter.end = timestampParam('leend', p.end);
     if (p.user !== undefined) {
       const name = p.user.replace(/_/g, ' ').trim();
-      query = query.where('user_text', '=', name ? name[0]!.toUpperCase() + name.slice(1) : name);
+      filter.userText = name ? name[0]!.toUpperCase() + name.slice(1) : name;
     }
     if (p.title !== undefined) {
       const t = parseTitle(p.title, 0, ctx.config);
       if ('invalid' in t) throw new MwError('invalidtitle', `Bad title "${p.title}".`);
-      query = query.where('namespace', '=', t.ns).where('title', '=', t.dbKey);
+      filter.page = { ns: t.ns, dbKey: t.dbKey };
     }
-    if (p.namespace !== undefined) query = query.where('namespace', '=', p.namespace);
+    if (p.namespace !== undefined) filter.namespace = p.namespace;
     if (p.prefix !== undefined) {
       const t = parseTitle(p.prefix, 0, ctx.config);
       if ('invalid' in t) throw new MwError('invalidtitle', `Bad title "${p.prefix}".`);
-      query = query
-        .where('namespace', '=', t.ns)
-        .where('title', '>=', t.dbKey)
-        .where('title', '<', `${t.dbKey}\u{10ffff}`);
+      filter.prefix = { ns: t.ns, dbKey: t.dbKey };
     }
-    if (p.tag !== undefined) {
-      const tagged = await db.selectFrom('change_tags').select('log_id').where('tag', '=', p.tag).execute();
-      const ids = tagged.map((t) => t.log_id).filter((x): x is number => x !== null);
-      query = query.where('id', 'in', ids.length ? ids : [0]);
-    }
+    if (p.tag !== undefined) filter.tag = p.tag;
     if (p.continue !== undefined) {
       const [ts, id] = continueParts(p.continue, 2) as [string, string];
       const iso = isoFromTs14(ts);
@@ -157,19 +152,9 @@ export const listLogevents = defineQueryModule({
           'badcontinue',
           'Invalid continue param. You should pass the original value returned by the previous query.',
         );
-      const n = Number(id);
-      query = query.where((eb) =>
-        eb.or([
-          eb('timestamp', older ? '<' : '>', iso),
-          eb.and([eb('timestamp', '=', iso), eb('id', older ? '<=' : '>=', n)]),
-        ]),
-      );
+      filter.from = { timestamp: iso, id: Number(id) };
     }
-    const rows = await query
-      .orderBy('timestamp', older ? 'desc' : 'asc')
-      .orderBy('id', older ? 'desc' : 'asc')
-      .limit(p.limit + 1)
-      .execute();
+    const rows = await logs.list(filter);
     const list: Record<string, unknown>[] = [];
     for (const [i, r] of rows.entries()) {
       if (i >= p.limit) {
@@ -184,12 +169,7 @@ export const listLogevents = defineQueryModule({
         v.title = t.prefixedText;
       }
       if (props.has('ids')) {
-        const page = await db
-          .selectFrom('pages')
-          .select('id')
-          .where('namespace', '=', r.namespace)
-          .where('title', '=', r.title)
-          .executeTakeFirst();
+        const page = await pages.byTitle(r.namespace, r.title);
         v.pageid = page?.id ?? 0;
         v.logpage = r.page_id;
       }
@@ -214,17 +194,11 @@ export const listLogevents = defineQueryModule({
       if (props.has('timestamp')) v.timestamp = r.timestamp;
       if (props.has('comment')) v.comment = r.comment;
       if (props.has('parsedcomment')) {
-        const known = await existingPages(db, ctx.config, commentLinkTargets(ctx.config, r.comment));
+        const known = await pages.existing(ctx.config, commentLinkTargets(ctx.config, r.comment));
         v.parsedcomment = formatComment(ctx.config, r.comment, t.prefixedDbKey, known);
       }
       if (props.has('tags')) {
-        const tags = await db
-          .selectFrom('change_tags')
-          .select('tag')
-          .where('log_id', '=', r.id)
-          .orderBy('tag')
-          .execute();
-        v.tags = tags.map((x) => x.tag);
+        v.tags = await tags.ofLogEntry(r.id);
       }
       list.push(v);
     }

@@ -1,5 +1,6 @@
 import { MwError } from '../../errors.js';
 import { STATUS_WORD } from '../../upload/stash/state.js';
+import { helpUrl } from '../module.js';
 import { noteMaxLimit } from './pageset.js';
 import { defineQueryModule } from './submodule.js';
 
@@ -8,6 +9,7 @@ export const listMystashedfiles = defineQueryModule({
   name: 'mystashedfiles',
   kind: 'list',
   prefix: 'msf',
+  doc: { classname: 'ApiQueryMyStashedFiles', helpurls: [helpUrl('mystashedfiles')] },
   params: {
     prop: { type: 'multi', values: ['size', 'type'], default: '' },
     limit: { type: 'limit', default: 10, max: 500, highMax: 5000 },

@@ -1,31 +1,35 @@
-import { GENERATOR } from '../../version.js';
 import type { ApiContext } from '../context.js';
+import { helpUrl } from '../module.js';
+import * as facts from './siteinfo/core-facts.js';
+import { general } from './siteinfo/general.js';
 import { defineQueryModule } from './submodule.js';
 import { siteNamespaceAliases, siteNamespaces } from './titles.js';
 
 const PROPS = [
-  'general',
-  'namespaces',
-  'namespacealiases',
-  'specialpagealiases',
-  'magicwords',
-  'interwikimap',
   'dbrepllag',
-  'statistics',
-  'usergroups',
-  'libraries',
-  'extensions',
-  'fileextensions',
-  'rightsinfo',
-  'restrictions',
-  'languages',
-  'skins',
-  'extensiontags',
-  'functionhooks',
-  'showhooks',
   'defaultoptions',
-  'uploaddialog',
+  'extensions',
+  'extensiontags',
+  'fileextensions',
+  'functionhooks',
+  'general',
+  'interwikimap',
+  'languages',
+  'languagevariants',
+  'libraries',
+  'magicwords',
+  'namespacealiases',
+  'namespaces',
   'protocols',
+  'restrictions',
+  'rightsinfo',
+  'showhooks',
+  'skins',
+  'specialpagealiases',
+  'statistics',
+  'uploaddialog',
+  'usergroups',
+  'variables',
 ] as const;
 
 /** meta=siteinfo */
@@ -33,6 +37,7 @@ export const metaSiteinfo = defineQueryModule({
   name: 'siteinfo',
   kind: 'meta',
   prefix: 'si',
+  doc: { classname: 'ApiQuerySiteinfo', helpurls: [helpUrl('Siteinfo')] },
   params: {
     prop: { type: 'multi', values: PROPS, default: 'general' },
     filteriw: { type: 'enum', values: ['local', '!local'] },
@@ -60,12 +65,7 @@ export const metaSiteinfo = defineQueryModule({
           q.query.statistics = await statistics(ctx);
           break;
         case 'usergroups':
-          q.query.usergroups = Object.entries(ctx.services.permissions).map(([name, rights]) => ({
-            name,
-            rights: Object.entries(rights)
-              .filter(([, v]) => v)
-              .map(([r]) => r),
-          }));
+          q.query.usergroups = await userGroups(ctx, p.numberingroup);
           break;
         case 'rightsinfo':
           q.query.rightsinfo = { url: '', text: '' };
@@ -79,153 +79,80 @@ export const metaSiteinfo = defineQueryModule({
           };
           break;
         case 'dbrepllag':
-          q.query.dbrepllag = [{ host: '', lag: 0 }];
+          // A single database server: MediaWiki reports no host and a lag of -1.
+          q.query.dbrepllag = [{ host: '', lag: -1 }];
           break;
         case 'protocols':
-          q.query.protocols = ['http://', 'https://'];
+          q.query.protocols = facts.protocols();
           break;
         case 'defaultoptions':
-          q.query.defaultoptions = { watchdefault: 0, watchuploads: 1, watchcreations: 1 };
+          q.query.defaultoptions = facts.defaultOptions();
           break;
         case 'uploaddialog':
-          q.query.uploaddialog = {
-            fields: { description: true, date: false, categories: false },
-            licensemessages: {},
-            comment: { local: '', foreign: '' },
-            format: {},
-          };
+          q.query.uploaddialog = facts.uploadDialog(ctx);
+          break;
+        case 'magicwords':
+          q.query.magicwords = facts.magicWords(ctx);
+          break;
+        case 'specialpagealiases':
+          q.query.specialpagealiases = facts.specialPageAliases();
+          break;
+        case 'interwikimap':
+          q.query.interwikimap = facts.interwikiMap(ctx, p.filteriw);
+          break;
+        case 'languages':
+          q.query.languages = facts.languages(ctx);
+          break;
+        case 'languagevariants':
+          q.query.languagevariants = facts.languageVariants();
+          break;
+        case 'skins':
+          q.query.skins = facts.skins(ctx);
+          break;
+        case 'extensiontags':
+          q.query.extensiontags = facts.extensionTags();
+          break;
+        case 'functionhooks':
+          q.query.functionhooks = facts.functionHooks();
+          break;
+        case 'variables':
+          q.query.variables = facts.variables();
           break;
         default:
+          // extensions, libraries, showhooks: no extensions, PHP libraries or hooks here.
           q.query[prop] = [];
       }
     }
   },
 });
 
-function general(ctx: ApiContext): Record<string, unknown> {
-  const c = ctx.config;
-  const host = new URL(c.server).hostname;
-  const g: Record<string, unknown> = {
-    mainpage: 'Main Page',
-    base: `${c.server}${c.scriptPath}/index.php/Main_Page`,
-    sitename: c.siteName,
-    logo: `${c.server}${c.scriptPath}/resources/assets/change-your-logo.svg`,
-    generator: GENERATOR,
-    phpversion: '',
-    phpsapi: '',
-    dbtype: ctx.services.dialect,
-    dbversion: '',
-    langconversion: '',
-    linkconversion: '',
-    titleconversion: '',
-    linkprefixcharset: '',
-    linkprefix: '',
-    linktrail: '/^([a-z]+)(.*)$/sD',
-    legaltitlechars: ' %!"$&\'()*,\\-.\\/0-9:;=?@A-Z\\\\^_`a-z~\\x80-\\xFF+',
-    invalidusernamechars: '@:>',
-    fixarabicunicode: '',
-    fixmalayalamunicode: '',
-    case: 'first-letter',
-    lang: c.lang,
-    fallback: [],
-    fallback8bitEncoding: 'windows-1252',
-    writeapi: '',
-    maxarticlesize: 2097152,
-    timezone: 'UTC',
-    timeoffset: 0,
-    articlepath: `${c.scriptPath}/index.php/$1`,
-    scriptpath: c.scriptPath,
-    script: `${c.scriptPath}/index.php`,
-    variantarticlepath: false,
-    server: c.server,
-    servername: host,
-    wikiid: c.wikiId,
-    time: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
-    uploadsenabled: c.uploads.enabled ? '' : undefined,
-    maxuploadsize: c.uploads.maxUploadSize,
-    minuploadchunksize: c.uploads.minChunkSize,
-    galleryoptions: {
-      imagesPerRow: 0,
-      imageWidth: 120,
-      imageHeight: 120,
-      captionLength: '',
-      showBytes: '',
-      showDimensions: '',
-      mode: 'traditional',
-    },
-    thumblimits: [120, 150, 180, 200, 250, 300],
-    imagelimits: [
-      { width: 320, height: 240 },
-      { width: 640, height: 480 },
-      { width: 800, height: 600 },
-      { width: 1024, height: 768 },
-      { width: 1280, height: 1024 },
-      { width: 2560, height: 2048 },
-    ],
-    favicon: `${c.server}/favicon.ico`,
-    centralidlookupprovider: 'local',
-    allcentralidlookupproviders: ['local'],
-    interwikimagic: '',
-    magiclinks: [],
-    categorycollation: 'uppercase',
-    nofollowlinks: '',
-    nofollownsexceptions: [],
-    nofollowdomainexceptions: ['mediawiki.org'],
+async function statistics(ctx: ApiContext): Promise<Record<string, number>> {
+  const n = await ctx.services.statistics.counts();
+  return {
+    pages: n.pages,
+    articles: n.pages,
+    edits: n.edits,
+    images: n.images,
+    users: n.users,
+    activeusers: 0,
+    admins: n.admins,
+    jobs: n.jobs,
   };
-  if (ctx.fv === 2) {
-    // formatversion=2 prints flags as booleans.
-    for (const k of Object.keys(g)) if (g[k] === '') g[k] = true;
-    for (const k of [
-      'langconversion',
-      'linkconversion',
-      'titleconversion',
-      'fixarabicunicode',
-      'fixmalayalamunicode',
-      'interwikimagic',
-      'nofollowlinks',
-    ]) {
-      if (k in g) g[k] = true;
-    }
-    g.linkprefixcharset = '';
-    g.linkprefix = '';
-    (g.galleryoptions as Record<string, unknown>).captionLength = true;
-    (g.galleryoptions as Record<string, unknown>).showBytes = true;
-    (g.galleryoptions as Record<string, unknown>).showDimensions = true;
-  }
-  if (!c.uploads.enabled) delete g.uploadsenabled;
-  return g;
 }
 
-async function statistics(ctx: ApiContext): Promise<Record<string, number>> {
-  const db = ctx.services.db;
-  const count = async (table: 'pages' | 'revisions' | 'images' | 'users' | 'jobs') =>
-    Number(
-      (
-        await db
-          .selectFrom(table)
-          .select((eb) => eb.fn.countAll<number>().as('n'))
-          .executeTakeFirst()
-      )?.n ?? 0,
-    );
-  const admins = await db
-    .selectFrom('user_groups')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('group_name', '=', 'sysop')
-    .executeTakeFirst();
-  const jobs = await db
-    .selectFrom('jobs')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('status', 'in', ['queued', 'running'])
-    .executeTakeFirst();
-  const pages = await count('pages');
-  return {
-    pages,
-    articles: pages,
-    edits: await count('revisions'),
-    images: await count('images'),
-    users: await count('users'),
-    activeusers: 0,
-    admins: Number(admins?.n ?? 0),
-    jobs: Number(jobs?.n ?? 0),
-  };
+/** The groups and their rights; with `numberingroup`, how many users each explicit group has. */
+async function userGroups(ctx: ApiContext, withNumbers: boolean): Promise<Record<string, unknown>[]> {
+  const out: Record<string, unknown>[] = [];
+  const users = withNumbers ? (await ctx.services.statistics.counts()).users : 0;
+  for (const [name, rights] of Object.entries(ctx.services.permissions)) {
+    const g: Record<string, unknown> = { name };
+    if (withNumbers && name === 'user') g.number = users;
+    else if (withNumbers && name !== '*' && name !== 'autoconfirmed')
+      g.number = await ctx.services.statistics.membersOf(name);
+    g.rights = Object.entries(rights)
+      .filter(([, v]) => v)
+      .map(([r]) => r);
+    out.push(g);
+  }
+  return out;
 }

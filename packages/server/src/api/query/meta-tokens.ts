@@ -1,4 +1,5 @@
 import { TOKEN_TYPES } from '../../auth/sessions.js';
+import { helpUrl } from '../module.js';
 import { ensureSession } from '../session-helpers.js';
 import { defineQueryModule } from './submodule.js';
 
@@ -7,6 +8,8 @@ export const metaTokens = defineQueryModule({
   name: 'tokens',
   kind: 'meta',
   prefix: '',
+  doc: { classname: 'ApiQueryTokens', helpurls: [helpUrl('Tokens')] },
+  needsRead: false,
   params: { type: { type: 'multi', values: Object.keys(TOKEN_TYPES), default: 'csrf', allowAll: true } },
   async execute(q, p) {
     const { ctx } = q;

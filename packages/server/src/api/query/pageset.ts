@@ -36,7 +36,7 @@ export class PageSet {
 
   static async fromParams(ctx: ApiContext, titles: string[], pageIds: number[]): Promise<PageSet> {
     const set = new PageSet();
-    const db = ctx.services.db;
+    const pages = ctx.services.pages;
     const seen = new Set<string>();
     const good: QueryPage[] = [];
     const missing: QueryPage[] = [];
@@ -61,12 +61,7 @@ export class PageSet {
         });
         continue;
       }
-      const row = await db
-        .selectFrom('pages')
-        .select(['id', 'latest_rev_id', 'touched', 'length', 'is_new'])
-        .where('namespace', '=', t.ns)
-        .where('title', '=', t.dbKey)
-        .executeTakeFirst();
+      const row = await pages.byTitle(t.ns, t.dbKey);
       const page: QueryPage = {
         ns: t.ns,
         title: t.prefixedText,
@@ -78,7 +73,7 @@ export class PageSet {
       (row ? good : missing).push(page);
     }
     for (const id of pageIds) {
-      const row = await db.selectFrom('pages').selectAll().where('id', '=', id).executeTakeFirst();
+      const row = await pages.byId(id);
       if (!row) {
         if (!set.badPageIds.includes(id)) set.badPageIds.push(id);
         continue;

@@ -1,15 +1,10 @@
 import { MwError } from '../../errors.js';
-import {
-  commentLinkTargets,
-  existingPages,
-  fileInfo,
-  IMAGEINFO_PROPS,
-  type InfoOptions,
-} from '../../files/imageinfo.js';
+import { commentLinkTargets, fileInfo, IMAGEINFO_PROPS, type InfoOptions } from '../../files/imageinfo.js';
 import { NS_FILE } from '../../files/repo.js';
 import type { FileVersion } from '../../files/types.js';
 import { FileUrls, type ThumbRequest } from '../../files/urls.js';
 import type { ApiContext } from '../context.js';
+import { helpUrl } from '../module.js';
 import type { ParamDefs } from '../params.js';
 import { continueParts, isoFromTs14, noteMaxLimit, timestampParam } from './pageset.js';
 import { defineQueryModule } from './submodule.js';
@@ -64,16 +59,19 @@ export const propImageinfo = defineQueryModule({
   name: 'imageinfo',
   kind: 'prop',
   prefix: 'ii',
+  doc: { classname: 'ApiQueryImageInfo', helpurls: [helpUrl('Imageinfo')] },
   params: {
     prop: { type: 'multi', values: IMAGEINFO_PROPS, default: 'timestamp|user' },
     limit: { type: 'limit', default: 1, max: 500, highMax: 5000 },
-    start: { type: 'string' },
-    end: { type: 'string' },
-    ...THUMB_PARAMS,
+    start: { type: 'string', doc: { type: 'timestamp' } },
+    end: { type: 'string', doc: { type: 'timestamp' } },
+    urlwidth: THUMB_PARAMS.urlwidth,
+    urlheight: THUMB_PARAMS.urlheight,
     metadataversion: { type: 'string', default: '1' },
-    extmetadatalanguage: { type: 'string' },
+    extmetadatalanguage: { type: 'string', default: 'en' },
     extmetadatamultilang: { type: 'boolean' },
     extmetadatafilter: { type: 'multi', freeValues: true },
+    urlparam: THUMB_PARAMS.urlparam,
     badfilecontexttitle: { type: 'string' },
     continue: { type: 'string' },
     localonly: { type: 'boolean' },
@@ -145,8 +143,7 @@ export const propImageinfo = defineQueryModule({
           break;
         }
         if (props.has('parsedcomment')) {
-          opts.knownPages = await existingPages(
-            ctx.services.db,
+          opts.knownPages = await ctx.services.pages.existing(
             ctx.config,
             commentLinkTargets(ctx.config, v.description),
           );

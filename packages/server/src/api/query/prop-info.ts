@@ -1,7 +1,8 @@
 import { NS_FILE } from '../../files/repo.js';
 import { FileUrls } from '../../files/urls.js';
-import { isoNow } from '../../util/time.js';
+import { isoNow } from '../../util/timestamp.js';
 import type { ApiContext } from '../context.js';
+import { helpUrl } from '../module.js';
 import type { QueryPage } from './pageset.js';
 import { defineQueryModule } from './submodule.js';
 import { titleFromDb, titleParser } from './titles.js';
@@ -57,18 +58,18 @@ export const propInfo = defineQueryModule({
   name: 'info',
   kind: 'prop',
   prefix: 'in',
+  doc: { classname: 'ApiQueryInfo', helpurls: [helpUrl('Info')] },
   params: {
-    prop: { type: 'multi', values: PROPS },
-    linkcontext: { type: 'string', default: 'Main Page' },
+    prop: { type: 'multi', values: PROPS, doc: { deprecatedvalues: ['readable'] } },
+    linkcontext: { type: 'string', default: 'Main Page', doc: { type: 'title', mustExist: false } },
     testactions: { type: 'multi', freeValues: true },
     testactionsdetail: { type: 'enum', values: ['boolean', 'full', 'quick'], default: 'boolean' },
-    testactionsautocreate: { type: 'boolean' },
     continue: { type: 'string' },
   },
   async execute(q, p) {
     const { ctx } = q;
     const props = new Set(p.prop);
-    const db = ctx.services.db;
+    const { watchlist } = ctx.services;
     const urls = new FileUrls(ctx.config);
     const user = ctx.user;
     const canWatchlist = user !== null && ctx.can('viewmywatchlist');
@@ -97,26 +98,14 @@ export const propInfo = defineQueryModule({
           : ['create'];
       }
       if (props.has('watched') && canWatchlist) {
-        const w = await db
-          .selectFrom('watchlist')
-          .select('expiry')
-          .where('user_id', '=', user!.id)
-          .where('namespace', '=', page.ns)
-          .where('title', '=', page.dbKey)
-          .executeTakeFirst();
-        const watched = w !== undefined && (w.expiry === null || w.expiry > now);
-        ctx.flag(o, 'watched', watched);
-        if (watched && w!.expiry !== null && ctx.config.watchlistExpiry) o.watchlistexpiry = w!.expiry;
+        const w = await watchlist.entry(user!.id, page.ns, page.dbKey, now);
+        ctx.flag(o, 'watched', w !== null);
+        if (w !== null && w.expiry !== null && ctx.config.watchlistExpiry) o.watchlistexpiry = w.expiry;
       }
       if ((props.has('watchers') || props.has('visitingwatchers')) && ctx.can('unwatchedpages')) {
-        const r = await db
-          .selectFrom('watchlist')
-          .select((eb) => eb.fn.countAll<number>().as('n'))
-          .where('namespace', '=', page.ns)
-          .where('title', '=', page.dbKey)
-          .executeTakeFirst();
-        if (props.has('watchers')) o.watchers = Number(r?.n ?? 0);
-        if (props.has('visitingwatchers')) o.visitingwatchers = Number(r?.n ?? 0);
+        const n = await watchlist.watchers(page.ns, page.dbKey);
+        if (props.has('watchers')) o.watchers = n;
+        if (props.has('visitingwatchers')) o.visitingwatchers = n;
       }
       if (props.has('notificationtimestamp') && canWatchlist) o.notificationtimestamp = '';
       const related = page.ns >= 0 ? await relatedPage(ctx, page) : null;
@@ -166,11 +155,6 @@ async function relatedPage(
   const ns = namespaces.isTalk(page.ns) ? namespaces.subject(page.ns) : namespaces.talk(page.ns);
   if (ns === undefined || !namespaces.exists(ns)) return null;
   const t = titleFromDb(ns, page.dbKey, ctx.config);
-  const r = await ctx.services.db
-    .selectFrom('pages')
-    .select('id')
-    .where('namespace', '=', ns)
-    .where('title', '=', page.dbKey)
-    .executeTakeFirst();
+  const r = await ctx.services.pages.byTitle(ns, page.dbKey);
   return { title: t.prefixedText, id: r?.id ?? null };
 }

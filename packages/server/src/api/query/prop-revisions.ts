@@ -1,7 +1,9 @@
 import { MwError } from '../../errors.js';
-import { commentLinkTargets, existingPages, formatComment } from '../../files/imageinfo.js';
+import { commentLinkTargets, formatComment } from '../../files/imageinfo.js';
+import type { Revision } from '../../files/revisions.js';
 import { sha1FromBase36 } from '../../util/sha1.js';
 import type { ApiContext } from '../context.js';
+import { helpUrl } from '../module.js';
 import { badContinue, continueParts, noteMaxLimit, timestampParam, ts14 } from './pageset.js';
 import { contentModelOf } from './prop-info.js';
 import { defineQueryModule } from './submodule.js';
@@ -25,20 +27,6 @@ const PROPS = [
   'roles',
 ] as const;
 
-interface RevRow {
-  id: number;
-  page_id: number;
-  parent_id: number;
-  user_id: number;
-  user_text: string;
-  timestamp: string;
-  comment: string;
-  content: string;
-  sha1: string;
-  length: number;
-  minor: number;
-}
-
 /** An integer limit parameter whose maximum depends on other parameters (revisions with content). */
 function limitValue(
   ctx: ApiContext,
@@ -51,16 +39,20 @@ function limitValue(
   const max = ctx.can('apihighlimits') ? high : low;
   if (raw.trim() === 'max') return max;
   if (!/^\s*[+-]?\d+\s*$/.test(raw))
-    throw new MwError('badinteger', `Invalid value "${raw}" for integer parameter "${name}".`);
+    throw new MwError('badinteger', `Invalid value "${raw}" for integer parameter "${name}".`).withMessage(
+      'paramvalidator-badinteger',
+      [{ plaintext: name }, { plaintext: raw }],
+    );
   const n = Number(raw.trim());
   if (n < 1 || n > max) {
     ctx.warn(
       'revisions',
-      'integeroutofrange',
+      'outofrange',
       `The value "${raw}" for parameter "${name}" must be between 1 and ${max.toLocaleString('en-US')}.`,
+      { min: 1, curmax: max, max: low, highmax: high },
       {
-        min: 1,
-        max,
+        key: 'paramvalidator-outofrange-minmax',
+        params: [{ plaintext: name }, { plaintext: raw }, { num: 1 }, { num: max }],
       },
     );
     return Math.min(max, Math.max(1, n));
@@ -69,21 +61,26 @@ function limitValue(
 }
 
 /** prop=revisions */
+/** Parameters that only work with a single page (MediaWiki's `singlepageonly`). */
+const SINGLE = [{ name: 'singlepageonly' }];
+const USER_SUBTYPES = ['name', 'ip', 'interwiki', 'id'];
+
 export const propRevisions = defineQueryModule({
   name: 'revisions',
   kind: 'prop',
   prefix: 'rv',
+  doc: { classname: 'ApiQueryRevisions', helpurls: [helpUrl('Revisions')], generator: true },
   params: {
     prop: { type: 'multi', values: PROPS, default: 'ids|timestamp|flags|comment|user' },
-    slots: { type: 'multi', values: ['main', '*'] },
-    limit: { type: 'string' },
-    startid: { type: 'integer' },
-    endid: { type: 'integer' },
-    start: { type: 'string' },
-    end: { type: 'string' },
-    dir: { type: 'enum', values: ['newer', 'older'], default: 'older' },
-    user: { type: 'string' },
-    excludeuser: { type: 'string' },
+    slots: { type: 'multi', values: ['main', '*'], doc: { allspecifier: '*' } },
+    limit: { type: 'string', doc: { describeAs: { type: 'limit', max: 500, highMax: 5000 }, info: SINGLE } },
+    startid: { type: 'integer', doc: { info: SINGLE } },
+    endid: { type: 'integer', doc: { info: SINGLE } },
+    start: { type: 'string', doc: { type: 'timestamp', info: SINGLE } },
+    end: { type: 'string', doc: { type: 'timestamp', info: SINGLE } },
+    dir: { type: 'enum', values: ['newer', 'older'], default: 'older', doc: { info: SINGLE } },
+    user: { type: 'string', doc: { type: 'user', subtypes: USER_SUBTYPES, info: SINGLE } },
+    excludeuser: { type: 'string', doc: { type: 'user', subtypes: USER_SUBTYPES, info: SINGLE } },
     tag: { type: 'string' },
     continue: { type: 'string' },
   },
@@ -127,16 +124,12 @@ export const propRevisions = defineQueryModule({
     }
     const start = timestampParam('rvstart', p.start);
     const end = timestampParam('rvend', p.end);
-    const db = ctx.services.db;
-    const render = async (r: RevRow) => revisionInfo(ctx, r, props, slotsMode);
+    const { revisions } = ctx.services;
+    const render = async (r: Revision) => revisionInfo(ctx, r, props, slotsMode);
 
     if (!enumMode) {
       for (const page of pages) {
-        const r = await db
-          .selectFrom('revisions')
-          .selectAll()
-          .where('id', '=', page.row!.latest_rev_id)
-          .executeTakeFirst();
+        const r = await revisions.byId(page.row!.latest_rev_id);
         if (r) page.data.revisions = [await render(r)];
       }
       return;
@@ -146,34 +139,26 @@ export const propRevisions = defineQueryModule({
     const lim = limit ?? 10;
     noteMaxLimit(ctx, 'revisions', 'rvlimit', lim);
     const older = p.dir === 'older';
-    let query = db.selectFrom('revisions').selectAll().where('page_id', '=', page.pageId!);
-    if (start !== undefined) query = query.where('timestamp', older ? '<=' : '>=', start);
-    if (end !== undefined) query = query.where('timestamp', older ? '>=' : '<=', end);
-    if (p.startid !== undefined) query = query.where('id', older ? '<=' : '>=', p.startid);
-    if (p.endid !== undefined) query = query.where('id', older ? '>=' : '<=', p.endid);
-    if (p.user !== undefined) query = query.where('user_text', '=', normUser(p.user));
-    if (p.excludeuser !== undefined) query = query.where('user_text', '!=', normUser(p.excludeuser));
-    if (p.tag !== undefined) {
-      const tagged = await db.selectFrom('change_tags').select('rev_id').where('tag', '=', p.tag).execute();
-      const ids = tagged.map((t) => t.rev_id).filter((x): x is number => x !== null);
-      query = query.where('id', 'in', ids.length ? ids : [0]);
-    }
+    let from: { timestamp: string; id: number } | undefined;
     if (p.continue !== undefined) {
       const [ts, id] = continueParts(p.continue, 2) as [string, string];
       if (!/^\d{14}$/.test(ts) || !/^\d+$/.test(id)) throw badContinue();
       const iso = `${ts.slice(0, 4)}-${ts.slice(4, 6)}-${ts.slice(6, 8)}T${ts.slice(8, 10)}:${ts.slice(10, 12)}:${ts.slice(12, 14)}Z`;
-      const n = Number(id);
-      query = query.where((eb) =>
-        older
-          ? eb.or([eb('timestamp', '<', iso), eb.and([eb('timestamp', '=', iso), eb('id', '<=', n)])])
-          : eb.or([eb('timestamp', '>', iso), eb.and([eb('timestamp', '=', iso), eb('id', '>=', n)])]),
-      );
+      from = { timestamp: iso, id: Number(id) };
     }
-    const rows = await query
-      .orderBy('timestamp', older ? 'desc' : 'asc')
-      .orderBy('id', older ? 'desc' : 'asc')
-      .limit(lim + 1)
-      .execute();
+    const rows = await revisions.list({
+      pageId: page.pageId!,
+      older,
+      limit: lim + 1,
+      start,
+      end,
+      startId: p.startid,
+      endId: p.endid,
+      userText: p.user !== undefined ? normUser(p.user) : undefined,
+      excludeUserText: p.excludeuser !== undefined ? normUser(p.excludeuser) : undefined,
+      tag: p.tag,
+      from,
+    });
     const out: Record<string, unknown>[] = [];
     for (const [i, r] of rows.entries()) {
       if (i >= lim) {
@@ -193,8 +178,8 @@ const normUser = (u: string) => {
 };
 
 /** One revision as ApiQueryRevisionsBase::extractRevisionInfo prints it. */
-async function revisionInfo(ctx: ApiContext, r: RevRow, props: Set<string>, slotsMode: boolean) {
-  const db = ctx.services.db;
+async function revisionInfo(ctx: ApiContext, r: Revision, props: Set<string>, slotsMode: boolean) {
+  const { pages, tags } = ctx.services;
   const v: Record<string, unknown> = {};
   const contentKey = ctx.contentKey('content');
   if (props.has('ids')) {
@@ -211,11 +196,7 @@ async function revisionInfo(ctx: ApiContext, r: RevRow, props: Set<string>, slot
   if (props.has('size')) v.size = Number(r.length);
   if (props.has('sha1')) v.sha1 = sha1FromBase36(r.sha1);
   if (props.has('roles')) v.roles = ['main'];
-  const page = await db
-    .selectFrom('pages')
-    .select(['namespace', 'title'])
-    .where('id', '=', r.page_id)
-    .executeTakeFirst();
+  const page = await pages.byId(r.page_id);
   const model = page ? contentModelOf(page.namespace, page.title) : 'wikitext';
   const format =
     { wikitext: 'text/x-wiki', javascript: 'text/javascript', css: 'text/css', json: 'application/json' }[
@@ -242,17 +223,11 @@ async function revisionInfo(ctx: ApiContext, r: RevRow, props: Set<string>, slot
   if (props.has('comment')) v.comment = r.comment;
   if (props.has('parsedcomment')) {
     const self = page ? titleFromDb(page.namespace, page.title, ctx.config).prefixedDbKey : undefined;
-    const known = await existingPages(db, ctx.config, commentLinkTargets(ctx.config, r.comment));
+    const known = await pages.existing(ctx.config, commentLinkTargets(ctx.config, r.comment));
     v.parsedcomment = formatComment(ctx.config, r.comment, self, known);
   }
   if (props.has('tags')) {
-    const tags = await db
-      .selectFrom('change_tags')
-      .select('tag')
-      .where('rev_id', '=', r.id)
-      .orderBy('tag')
-      .execute();
-    v.tags = tags.map((t) => t.tag);
+    v.tags = await tags.ofRevision(r.id);
   }
   // formatversion=1 prints the content under "*", last (ApiResult's content-value convention).
   if (ctx.fv === 1 && contentKey in v) {

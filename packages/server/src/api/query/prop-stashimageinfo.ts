@@ -2,6 +2,7 @@ import { MwError } from '../../errors.js';
 import { STASH_PROPS, stashInfo } from '../../upload/stash/imageinfo.js';
 import { FILEKEY_RE, type ReadyEntry, stashNotFound } from '../../upload/stash/state.js';
 import type { ApiContext } from '../context.js';
+import { helpUrl } from '../module.js';
 import { THUMB_PARAMS, thumbRequest } from './prop-imageinfo.js';
 import { defineQueryModule } from './submodule.js';
 
@@ -26,6 +27,7 @@ export const propStashimageinfo = defineQueryModule({
   name: 'stashimageinfo',
   kind: 'prop',
   prefix: 'sii',
+  doc: { classname: 'ApiQueryStashImageInfo', helpurls: [helpUrl('Stashimageinfo')] },
   params: {
     filekey: { type: 'multi', freeValues: true },
     sessionkey: { type: 'multi', freeValues: true, deprecated: true },

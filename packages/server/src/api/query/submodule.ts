@@ -1,4 +1,5 @@
 import type { ApiContext } from '../context.js';
+import type { ModuleDoc } from '../module.js';
 import type { ParamDefs, Params } from '../params.js';
 import type { PageSet } from './pageset.js';
 
@@ -21,6 +22,9 @@ export interface QuerySubmodule<D extends ParamDefs = ParamDefs> {
   readonly kind: QueryKind;
   readonly prefix: string;
   readonly params: D;
+  readonly doc?: ModuleDoc;
+  /** Needs no read right (meta=tokens). */
+  readonly needsRead?: boolean;
   execute(q: QueryContext, params: Params<D>): Promise<void>;
 }
 

@@ -97,14 +97,21 @@ export class ChunkSource {
     const warnings = target.ignoreWarnings ? {} : await checks.warnings({ name, file: probe }, who);
     this.checkChunk(offset, part.size, filesize);
     const hasWarnings = Object.keys(warnings).length > 0;
+    const completes = offset + part.size === filesize;
     // Who assembles when this chunk completes the file: this request, or (async, or an answer with
-    // warnings) nobody yet — a job, queued now or when someone asks with checkstatus.
-    const assembler = target.async || hasWarnings ? null : caller.requestId;
+    // warnings on a file not yet whole) nobody yet — a job, queued now or when someone asks with
+    // checkstatus.
+    const assembler = target.async || (hasWarnings && !completes) ? null : caller.requestId;
     const entry =
       offset === 0
         ? await this.first(caller, part, target.filename, filesize, name.finalExt, assembler)
         : await this.next(caller, r, target.filename, assembler);
     part.claimed = true;
+    if (hasWarnings && completes && !target.async) {
+      // MediaWiki answers the warnings with the file stashed whole: its key publishes.
+      const done = await this.d.assembler.run(entry.key, caller.requestId, who);
+      return { result: 'Warning', warnings, filekey: done.kind === 'elsewhere' ? entry.key : done.entry.key };
+    }
     if (hasWarnings) return { result: 'Warning', warnings, filekey: entry.key };
     if (entry.size < filesize) return { result: 'Continue', offset: entry.size, filekey: entry.key };
     return this.finish(caller, entry, target.async);

@@ -21,6 +21,8 @@ export const STASH_PROPS = [
   'commonmetadata',
   'extmetadata',
   'bitdepth',
+  // Accepted as MediaWiki accepts it; a stashed file has no bad-image-list entry, nothing is printed.
+  'badfile',
 ] as const;
 
 /** The made-up name MediaWiki's stash gives a file: `YYYYMMDDHHMMSS!phpXXXXXX.png`. */

@@ -7,7 +7,7 @@ import { MwError } from '../../errors.js';
 import type { FileRepo } from '../../files/repo.js';
 import type { FileProps } from '../../files/types.js';
 import type { BlobStore } from '../../storage/blob-store.js';
-import { isoNow } from '../../util/time.js';
+import { isoNow } from '../../util/timestamp.js';
 import { type ChunkedEntry, fromRow, type ReadyEntry, type StashEntry, stashNotFound } from './state.js';
 
 /** One row of `list=mystashedfiles`. */

@@ -1,6 +1,6 @@
-import { groupsWithRight } from '../auth/rights.js';
+/** MediaWiki's `permissiondenied` error for a missing right, naming the groups that have it. */
 import { MwError } from '../errors.js';
-import type { ApiContext } from './context.js';
+import { type GroupPermissions, groupsWithRight } from './rights.js';
 
 const GROUP_PAGES: Record<string, [string, string]> = {
   '*': ['All_users', 'All users'],
@@ -13,10 +13,10 @@ const GROUP_PAGES: Record<string, [string, string]> = {
   suppress: ['Suppressors', 'Suppressors'],
 };
 
-/** MediaWiki's `permissiondenied` for a missing right, naming the groups that have it. */
-export function permissionDenied(ctx: ApiContext, right: string): MwError {
-  const groups = groupsWithRight(right, ctx.services.permissions).filter((g) => g !== '*');
-  const site = ctx.config.siteName.replace(/ /g, '_');
+/** `permissiondenied` for `right`, with links to the group pages of the wiki `siteName`. */
+export function permissionDenied(permissions: GroupPermissions, siteName: string, right: string): MwError {
+  const groups = groupsWithRight(right, permissions).filter((g) => g !== '*');
+  const site = siteName.replace(/ /g, '_');
   const links = groups.map((g) => {
     const [page, label] = GROUP_PAGES[g] ?? [g, g];
     return `[[${site}:${page}|${label}]]`;

@@ -1,0 +1,53 @@
+/** The file archive (`filearchive`): deleted file versions, and deleting single old versions into it. */
+import type { Db } from '../db/index.js';
+import { NS_FILE } from '../title/namespaces.js';
+import { isoNow } from '../util/timestamp.js';
+import { addLog } from './logs.js';
+import { getPage } from './pages.js';
+import type { Actor } from './types.js';
+
+export class FileArchive {
+  constructor(private readonly db: Db) {}
+
+  /** Ids of the archived versions of a file. */
+  async ids(name: string): Promise<number[]> {
+    const rows = await this.db.selectFrom('filearchive').select('id').where('name', '=', name).execute();
+    return rows.map((r) => r.id);
+  }
+
+  /**
+   * Delete one old version of a file (FileDeleteForm with `oldimage`): it moves to the file
+   * archive and a delete/delete log entry says so. Returns the log id, or null when there is no
+   * such old version.
+   */
+  deleteOldVersion(name: string, archiveName: string, actor: Actor, reason: string): Promise<number | null> {
+    return this.db.transaction().execute(async (trx) => {
+      const row = await trx
+        .selectFrom('oldimages')
+        .selectAll()
+        .where('name', '=', name)
+        .where('archive_name', '=', archiveName)
+        .executeTakeFirst();
+      if (!row) return null;
+      const now = isoNow();
+      const { id: _id, ...cols } = row;
+      await trx
+        .insertInto('filearchive')
+        .values({ ...cols, deleted_timestamp: now, deleted_user_id: actor.id, deleted_reason: reason })
+        .execute();
+      await trx.deleteFrom('oldimages').where('id', '=', row.id).execute();
+      const page = await getPage(trx, NS_FILE, name);
+      return addLog(trx, {
+        type: 'delete',
+        action: 'delete',
+        timestamp: now,
+        actor,
+        ns: NS_FILE,
+        title: name,
+        pageId: page?.id ?? 0,
+        comment: `Deleted old revision ${archiveName}${reason.trim() ? `: ${reason}` : ''}`,
+        params: {},
+      });
+    });
+  }
+}

@@ -1,0 +1,147 @@
+/**
+ * The log (`logging`): upload, delete, page creation entries. Writes happen inside the repository's
+ * transactions (`addLog`); `LogEvents` answers the questions the API, the description pages and the
+ * upload rate limit ask of it.
+ */
+import type { Db } from '../db/index.js';
+import { NS_FILE } from '../title/namespaces.js';
+import { taggedIds } from './tags.js';
+import type { Actor } from './types.js';
+
+/** One log entry as stored. */
+export interface LogEntry {
+  id: number;
+  type: string;
+  action: string;
+  timestamp: string;
+  user_id: number;
+  user_text: string;
+  namespace: number;
+  title: string;
+  page_id: number;
+  comment: string;
+  /** JSON object. */
+  params: string;
+}
+
+/** Add a log entry; returns its id. */
+export async function addLog(
+  db: Db,
+  e: {
+    type: string;
+    action: string;
+    timestamp: string;
+    actor: Actor;
+    ns: number;
+    title: string;
+    pageId: number;
+    comment: string;
+    params: Record<string, unknown>;
+  },
+): Promise<number> {
+  const r = await db
+    .insertInto('logging')
+    .values({
+      type: e.type,
+      action: e.action,
+      timestamp: e.timestamp,
+      user_id: e.actor.id,
+      user_text: e.actor.name,
+      namespace: e.ns,
+      title: e.title,
+      page_id: e.pageId,
+      comment: e.comment,
+      params: JSON.stringify(e.params),
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return r.id;
+}
+
+/** What list=logevents filters on; every field is optional except the direction and the limit. */
+export interface LogFilter {
+  /** Newest first (`older`) or oldest first. */
+  older: boolean;
+  /** How many entries to return (the caller asks for one more to know whether to continue). */
+  limit: number;
+  type?: string;
+  action?: string;
+  /** ISO timestamps, inclusive. */
+  start?: string;
+  end?: string;
+  userText?: string;
+  page?: { ns: number; dbKey: string };
+  namespace?: number;
+  prefix?: { ns: number; dbKey: string };
+  tag?: string;
+  /** Continue at this timestamp and id (inclusive). */
+  from?: { timestamp: string; id: number };
+}
+
+export class LogEvents {
+  constructor(private readonly db: Db) {}
+
+  /** Log entries by timestamp and id, as the filter says. */
+  async list(f: LogFilter): Promise<LogEntry[]> {
+    const older = f.older;
+    let query = this.db.selectFrom('logging').selectAll();
+    if (f.type !== undefined) query = query.where('type', '=', f.type);
+    if (f.action !== undefined) query = query.where('action', '=', f.action);
+    if (f.start !== undefined) query = query.where('timestamp', older ? '<=' : '>=', f.start);
+    if (f.end !== undefined) query = query.where('timestamp', older ? '>=' : '<=', f.end);
+    if (f.userText !== undefined) query = query.where('user_text', '=', f.userText);
+    if (f.page !== undefined)
+      query = query.where('namespace', '=', f.page.ns).where('title', '=', f.page.dbKey);
+    if (f.namespace !== undefined) query = query.where('namespace', '=', f.namespace);
+    if (f.prefix !== undefined) {
+      query = query
+        .where('namespace', '=', f.prefix.ns)
+        .where('title', '>=', f.prefix.dbKey)
+        .where('title', '<', `${f.prefix.dbKey}\u{10ffff}`);
+    }
+    if (f.tag !== undefined) {
+      const ids = await taggedIds(this.db, f.tag, 'log_id');
+      query = query.where('id', 'in', ids.length ? ids : [0]);
+    }
+    const from = f.from;
+    if (from !== undefined) {
+      query = query.where((eb) =>
+        eb.or([
+          eb('timestamp', older ? '<' : '>', from.timestamp),
+          eb.and([eb('timestamp', '=', from.timestamp), eb('id', older ? '<=' : '>=', from.id)]),
+        ]),
+      );
+    }
+    return query
+      .orderBy('timestamp', older ? 'desc' : 'asc')
+      .orderBy('id', older ? 'desc' : 'asc')
+      .limit(f.limit)
+      .execute();
+  }
+
+  /** The upload and deletion log of a file, newest first (the description page shows it). */
+  async fileLog(name: string, limit: number): Promise<LogEntry[]> {
+    return this.db
+      .selectFrom('logging')
+      .selectAll()
+      .where('namespace', '=', NS_FILE)
+      .where('title', '=', name)
+      .where('type', 'in', ['upload', 'delete'])
+      .orderBy('timestamp', 'desc')
+      .orderBy('id', 'desc')
+      .limit(limit)
+      .execute();
+  }
+
+  /** How many uploads a user made since an ISO timestamp (the upload rate limit). */
+  async uploadsSince(userId: number, since: string): Promise<number> {
+    const r = await this.db
+      .selectFrom('logging')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('type', '=', 'upload')
+      .where('user_id', '=', userId)
+      .where('timestamp', '>=', since)
+      .executeTakeFirst();
+    return Number(r?.n ?? 0);
+  }
+}

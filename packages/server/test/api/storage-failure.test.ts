@@ -1,0 +1,75 @@
+/**
+ * A full disk answers with MediaWiki's code for a backend failure, never the system's message, and
+ * leaves nothing behind. The HTTP test needs a small file system of its own (tmpfs, as root); where
+ * it cannot mount one it is skipped and the mapping is still checked directly.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { backendFailure, MwError } from '../../src/errors.js';
+import { TestClient } from '../helpers/client.js';
+import { createBot, startTestServer, type TestServer } from '../helpers/server.js';
+
+function mountSmallDisk(): string | null {
+  const dir = mkdtempSync(join(tmpdir(), 'mwup-full-'));
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', dir], { stdio: 'ignore' });
+    return dir;
+  } catch {
+    rmSync(dir, { recursive: true, force: true });
+    return null;
+  }
+}
+
+const filesUnder = (dir: string): string[] =>
+  readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((d) => d.isFile())
+    .map((d) => d.name);
+
+describe('storage failures', () => {
+  it('maps a full, read-only or failing file system to backend-fail-internal', () => {
+    for (const code of ['ENOSPC', 'EDQUOT', 'EROFS', 'EIO']) {
+      const e = backendFailure(Object.assign(new Error(`${code}: no space left on device, write`), { code }));
+      assert.ok(e instanceof MwError);
+      assert.equal(e.code, 'backend-fail-internal');
+      assert.doesNotMatch(e.info, /ENOSPC|EIO|device/);
+    }
+    assert.equal(backendFailure(new Error('other')), null);
+    assert.equal(backendFailure(null), null);
+  });
+
+  const disk = mountSmallDisk();
+  describe('an upload to a full disk', {
+    skip: disk === null && 'cannot mount a tmpfs here (needs root)',
+  }, () => {
+    let s: TestServer;
+    let bot: TestClient;
+    before(async () => {
+      s = await startTestServer({
+        storage: { driver: 'local', dir: join(disk!, 'blobs') },
+        uploads: { fileExtensions: ['bin'], maxUploadSize: 8 * 1024 * 1024 },
+      });
+      const b = await createBot(s, 'UploadBot', { groups: ['bot'] });
+      bot = new TestClient(s.api);
+      await bot.login(b.lgname, b.password);
+    });
+    after(async () => {
+      await s?.close();
+      execFileSync('umount', [disk!]);
+      rmSync(disk!, { recursive: true, force: true });
+    });
+
+    it('answers backend-fail-internal and keeps no partial file', async () => {
+      const r = await bot.upload(
+        { filename: 'Too big for the disk.bin', ignorewarnings: 1, token: await bot.csrf() },
+        Buffer.alloc(2 * 1024 * 1024, 7),
+      );
+      assert.equal(r.json.error?.code, 'backend-fail-internal', JSON.stringify(r.json));
+      assert.equal(r.headers.get('mediawiki-api-error'), 'backend-fail-internal');
+      assert.deepEqual(filesUnder(join(disk!, 'blobs')), []);
+    });
+  });
+});
