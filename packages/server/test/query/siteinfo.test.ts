@@ -31,6 +31,7 @@ const GENERAL_SITE_KEYS = new Set([
   'generator',
   'phpversion',
   'phpsapi',
+  'dbtype',
   'dbversion',
   'server',
   'servername',
