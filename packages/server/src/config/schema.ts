@@ -75,6 +75,11 @@ const uploads = Section('Uploads (MediaWiki’s upload settings).', {
   strictFileExtensions: Bool(true, 'Refuse extensions outside `fileExtensions` (`$wgStrictFileExtensions`).'),
   illegalFileChars: Str(':/\\', 'Characters replaced by `-` in file names (`$wgIllegalFileChars`).'),
   stashMaxAgeSeconds: Int(6 * 3600, 'Stashed uploads older than this are removed (`$wgUploadStashMaxAge`).'),
+  stashLeaseSeconds: Int(
+    30,
+    'How long a request or node holds a chunked upload it appends to or assembles without renewing it; after that another may take over (a node that died).',
+    { min: 1 },
+  ),
   asyncUploads: Bool(true, 'Allow `async` uploads (`$wgEnableAsyncUploads`).'),
   verifyMimeType: Bool(true, 'Check that the content matches the extension (`$wgVerifyMimeType`).'),
   verifyMimeTypeIE: Bool(

@@ -55,7 +55,7 @@ export class Uploads {
     const { config, db, blobs, files, jobs } = d;
     this.stash = new UploadStash(db, blobs, config, files);
     const stash = this.stash;
-    const leases = new StashLeases(db);
+    const leases = new StashLeases(db, config.uploads.stashLeaseSeconds * 1000);
     const transitions = new StashTransitions(db, () => stash.expiry(), leases.leaseMs);
     const status = new StatusStore(db);
     const checks = new UploadChecks({

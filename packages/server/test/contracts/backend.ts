@@ -3,7 +3,6 @@
  * and the means to open further nodes over the same database and storage (their own connections
  * and clients), as a second machine would.
  */
-import assert from 'node:assert/strict';
 import type { Db, Dialect } from '../../src/db/index.js';
 import type { BlobStore } from '../../src/storage/blob-store.js';
 
@@ -22,15 +21,5 @@ export interface BackendUnderTest extends BackendNode {
 
 export type OpenBackend = () => Promise<BackendUnderTest>;
 
-/** Wait until `cond` holds (checked every few milliseconds), failing after `ms`. */
-export async function until(
-  cond: () => Promise<boolean> | boolean,
-  what: string,
-  ms = 10_000,
-): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await cond())) {
-    assert.ok(Date.now() < deadline, `timed out waiting until ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+/** Wait until a condition holds (the one helper every suite uses). */
+export { waitFor as until } from '../helpers/wait.js';

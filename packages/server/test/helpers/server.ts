@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type RunningServer, startServer } from '../../src/app.js';
-import { type Config, type DeepPartial, loadConfig } from '../../src/config.js';
+import { type Config, type DatabaseConfig, type DeepPartial, loadConfig } from '../../src/config.js';
 import { createTestDatabase } from '../scaleout/pg.js';
 import { missingServers, removeAll, s3Config } from '../scaleout/s3-env.js';
 
@@ -168,6 +168,8 @@ export interface ServerProcess {
   dataDir: string;
   port: number;
   child: ChildProcess;
+  /** The server's database, for tests that look at what a killed server left behind. */
+  database: DatabaseConfig;
   kill(signal?: NodeJS.Signals): Promise<void>;
   restart(): Promise<void>;
   /** Kill the server and remove its data directory, database and stored blobs. */
@@ -204,6 +206,10 @@ export async function spawnServerProcess(opts: {
     api: '',
     dataDir,
     port,
+    database: (base.database as DatabaseConfig | undefined) ?? {
+      driver: 'sqlite',
+      file: join(dataDir, 'wiki.sqlite'),
+    },
     child: undefined as unknown as ChildProcess,
     async kill(signal: NodeJS.Signals = 'SIGKILL') {
       const c = proc.child;

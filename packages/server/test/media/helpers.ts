@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import { deflateSync } from 'node:zlib';
 import type { MediaSource } from '../../src/media/types.js';
+import { ihdr, JPEG_BASE, PNG_SIG, pngChunk } from '../helpers/files.js';
 
 // ---------------------------------------------------------------------------------------------
 // Sources
@@ -32,36 +33,7 @@ export function memSource(
 // ---------------------------------------------------------------------------------------------
 // PNG
 
-const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
-  let c = n;
-  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  return c >>> 0;
-});
-export function crc32(buf: Buffer): number {
-  let c = 0xffffffff;
-  for (const b of buf) c = CRC_TABLE[(c ^ b) & 0xff]! ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
-
-export function pngChunk(type: string, data: Buffer): Buffer {
-  const len = Buffer.alloc(4);
-  len.writeUInt32BE(data.length);
-  const td = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-  const c = Buffer.alloc(4);
-  c.writeUInt32BE(crc32(td));
-  return Buffer.concat([len, td, c]);
-}
-
-export const PNG_SIG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-
-export function ihdr(w: number, h: number, colorType = 2, depth = 8): Buffer {
-  const b = Buffer.alloc(13);
-  b.writeUInt32BE(w);
-  b.writeUInt32BE(h, 4);
-  b[8] = depth;
-  b[9] = colorType;
-  return pngChunk('IHDR', b);
-}
+export { crc32, ihdr, PNG_SIG, pngChunk } from '../helpers/files.js';
 
 /** A valid PNG w×h (any colour type) with chunks before and after the image data. */
 export function png(
@@ -92,14 +64,7 @@ export const latin1 = (s: string) => Buffer.from(s, 'latin1');
 // ---------------------------------------------------------------------------------------------
 // JPEG
 
-/** 16×12 baseline JPEG without metadata (the conformance suite's test file). */
-export const JPEG_BASE = Buffer.from(
-  '/9j/4AAQSkZJRgABAQAAAQABAAD/2wBDAAYEBQYFBAYGBQYHBwYIChAKCgkJChQODwwQFxQYGBcUFhYaHSUfGhsjHBYWICwg' +
-    'IyYnKSopGR8tMC0oMCUoKSj/2wBDAQcHBwoIChMKChMoGhYaKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgo' +
-    'KCgoKCgoKCgoKCgoKCj/wAARCAAMABADASIAAhEBAxEB/8QAFQABAQAAAAAAAAAAAAAAAAAAAAb/xAAUEAEAAAAAAAAAAAAA' +
-    'AAAAAAAA/8QAFQEBAQAAAAAAAAAAAAAAAAAABgf/xAAUEQEAAAAAAAAAAAAAAAAAAAAA/9oADAMBAAIRAxEAPwCXAUUYf//Z',
-  'base64',
-);
+export { JPEG_BASE } from '../helpers/files.js';
 
 /** A JPEG segment (marker + length + data). */
 export function segment(marker: number, data: Buffer): Buffer {

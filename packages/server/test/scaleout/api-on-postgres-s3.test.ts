@@ -15,6 +15,7 @@ import {
   type TestServer,
   UPLOAD_GRANTS,
 } from '../helpers/server.js';
+import { waitForValue } from '../helpers/wait.js';
 import { createTestDatabase, type TestDatabase } from './pg.js';
 import { missingServers, removeAll, s3Config } from './s3-env.js';
 
@@ -55,13 +56,15 @@ async function uploadInChunks(
   return answers;
 }
 
-async function poll(c: TestClient, filekey: string): Promise<ApiAnswer> {
-  for (let i = 0; i < 400; i++) {
-    const r = await c.post({ action: 'upload', filekey, checkstatus: 1, token: await c.csrf() });
-    if (r.json.upload?.result !== 'Poll') return r;
-    await new Promise((res) => setTimeout(res, 50));
-  }
-  throw new Error(`${filekey} still Poll`);
+function poll(c: TestClient, filekey: string): Promise<ApiAnswer> {
+  return waitForValue(
+    async () => {
+      const r = await c.post({ action: 'upload', filekey, checkstatus: 1, token: await c.csrf() });
+      return r.json.upload?.result === 'Poll' ? undefined : r;
+    },
+    `${filekey} is no longer Poll`,
+    30_000,
+  );
 }
 
 async function readBlob(s: TestServer, key: string): Promise<Buffer> {

@@ -9,6 +9,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { S3BlobStore } from '../../src/storage/s3.js';
 import { chunksOf, failingSource, listKeys, readAll } from '../contracts/blob-store.js';
+import { waitFor } from '../helpers/wait.js';
 import { missingServers, removeAll, s3Config } from './s3-env.js';
 
 const skip = missingServers({ s3: true });
@@ -133,8 +134,13 @@ if (skip) {
       );
       assert.equal(await openUploads(), 2);
       assert.equal(await store.sweepTemp(60_000), 0, 'both are recent');
-      // Timestamps have whole seconds: let both uploads age, then give one a fresh part.
-      await new Promise((r) => setTimeout(r, 2500));
+      // Let both uploads grow older than the one-second limit below (the store keeps whole seconds),
+      // then give one a fresh part.
+      const listed = await store.client.send(
+        new ListMultipartUploadsCommand({ Bucket, Prefix: `${prefix}left/` }),
+      );
+      const started = Math.max(...(listed.Uploads ?? []).map((u) => u.Initiated?.getTime() ?? Date.now()));
+      await waitFor(() => Date.now() - started > 2000, 'both uploads are two seconds old');
       await store.client.send(
         new UploadPartCommand({
           Bucket,

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { type ApiAnswer, TestClient } from '../helpers/client.js';
 import { pngOfSize, sha1 } from '../helpers/files.js';
 import { createBot, startTestServer, type TestServer } from '../helpers/server.js';
-import { checkStatus, sendChunk } from './chunks.js';
+import { checkStatus, pollUntilSettled, sendChunk } from './chunks.js';
 
 /** Upload `data` in chunks of `size`; returns the answers. */
 async function uploadInChunks(
@@ -250,15 +250,7 @@ describe('chunked uploads', () => {
       filekey: answers[0]!.json.upload.filekey,
     });
     const key = last.json.upload.filekey;
-    const poll = async (k: string) => {
-      for (let i = 0; i < 200; i++) {
-        const r = await checkStatus(c, k);
-        if (r.json.upload?.result !== 'Poll') return r;
-        await new Promise((res) => setTimeout(res, 50));
-      }
-      throw new Error('still Poll');
-    };
-    const done = await poll(key);
+    const done = await pollUntilSettled(c, key);
     assert.equal(done.json.upload.result, 'Success');
     assert.equal(done.json.upload.stage, 'assembling');
     const newKey = done.json.upload.filekey;
@@ -283,7 +275,7 @@ describe('chunked uploads', () => {
       again.json.error?.code === 'publishfailed' || again.json.error?.code === 'uploadstash-file-not-found',
       `a second publish of the same key is refused (${again.text})`,
     );
-    const published = await poll(newKey);
+    const published = await pollUntilSettled(c, newKey);
     assert.equal(published.json.upload.result, 'Success');
     assert.equal(published.json.upload.stage, 'publish');
     assert.equal(published.json.upload.filename, 'Async.png');

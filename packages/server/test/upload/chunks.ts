@@ -1,5 +1,6 @@
 /** Requests of chunked uploads, as the tests send them. */
 import type { ApiAnswer, TestClient } from '../helpers/client.js';
+import { waitForValue } from '../helpers/wait.js';
 
 /** One chunk (`stash=1`), with the CSRF token. */
 export async function sendChunk(
@@ -19,10 +20,13 @@ export async function checkStatus(c: TestClient, filekey: string): Promise<ApiAn
 }
 
 /** `checkstatus` until the answer is no longer Poll. */
-export async function pollUntilSettled(c: TestClient, filekey: string): Promise<ApiAnswer> {
-  for (;;) {
-    const r = await checkStatus(c, filekey);
-    if (r.json.upload?.result !== 'Poll') return r;
-    await new Promise((res) => setTimeout(res, 20));
-  }
+export function pollUntilSettled(c: TestClient, filekey: string): Promise<ApiAnswer> {
+  return waitForValue(
+    async () => {
+      const r = await checkStatus(c, filekey);
+      return r.json.upload?.result === 'Poll' ? undefined : r;
+    },
+    `${filekey} is no longer Poll`,
+    30_000,
+  );
 }

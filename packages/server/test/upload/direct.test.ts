@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { TestClient } from '../helpers/client.js';
-import { jpeg, png, sha1 } from '../helpers/files.js';
+import { gif, jpeg, pdf, png, sha1 } from '../helpers/files.js';
 import {
   createAccount,
   createBot,
@@ -34,6 +34,19 @@ describe('action=upload with a file', () => {
     assert.equal(ii.mime, 'image/png');
     assert.equal(ii.user, 'UploadBot');
     assert.equal(ii.comment, 'first');
+  });
+
+  it('publishes a PDF, a GIF and a JPEG with their MIME types', async () => {
+    for (const [name, data, mime] of [
+      ['Direct doc.pdf', pdf(), 'application/pdf'],
+      ['Direct dot.gif', gif(), 'image/gif'],
+      ['Direct photo.jpg', jpeg(), 'image/jpeg'],
+    ] as const) {
+      const r = await bot.upload({ filename: name, ignorewarnings: 1 }, data);
+      assert.equal(r.json.upload?.result, 'Success', `${name}: ${r.text}`);
+      assert.equal(r.json.upload.imageinfo.mime, mime);
+      assert.equal(r.json.upload.imageinfo.sha1, sha1(data));
+    }
   });
 
   it('refuses an upload without a token, with a bad token, and over GET', async () => {

@@ -1,15 +1,18 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { openDatabase } from '../../src/db/index.js';
 import { TestClient } from '../helpers/client.js';
 import { pngOfSize, sha1 } from '../helpers/files.js';
 import { type ServerProcess, spawnServerProcess } from '../helpers/server.js';
+import { waitFor } from '../helpers/wait.js';
 
 const BOT = { lgname: 'Admin@bot', password: 'restart-bot-password-0123456789ab' };
 
 describe('a chunked upload survives a killed server', () => {
   let srv: ServerProcess;
   before(async () => {
-    srv = await spawnServerProcess({});
+    // A short stash lease: what a killed request held is free again after two seconds, not thirty.
+    srv = await spawnServerProcess({ config: { uploads: { stashLeaseSeconds: 2 } } });
     // The bootstrap administrator's bot password, replaced by a known one through the admin CLI.
     const { execFileSync } = await import('node:child_process');
     execFileSync(
@@ -132,7 +135,20 @@ describe('a chunked upload survives a killed server', () => {
     req.on('error', () => {});
     req.write(head);
     req.write(data.subarray(chunk, chunk + chunk / 2));
-    await new Promise((r) => setTimeout(r, 300));
+    // Kill once the server is appending the chunk: the request holds the entry's lease then.
+    const db = await openDatabase(srv.database);
+    try {
+      await waitFor(async () => {
+        const row = await db.db
+          .selectFrom('uploadstash')
+          .select('lease_owner')
+          .where('key', '=', key)
+          .executeTakeFirst();
+        return row?.lease_owner != null;
+      }, 'the server receives the second chunk');
+    } finally {
+      await db.close();
+    }
     await srv.kill('SIGKILL');
     req.destroy();
     await srv.restart();

@@ -8,6 +8,7 @@ import { runMaintenance } from '../../src/maintenance.js';
 import { TestClient } from '../helpers/client.js';
 import { png, sha1 } from '../helpers/files.js';
 import { createBot, embeddedOnly, startTestServer, type TestServer } from '../helpers/server.js';
+import { waitFor } from '../helpers/wait.js';
 
 async function blobKeys(s: TestServer): Promise<string[]> {
   const out: string[] = [];
@@ -72,18 +73,16 @@ describe('uploads under failure and concurrency', () => {
       });
       req.on('error', () => resolve());
       req.write(head);
-      req.write(Buffer.alloc(2_000_000, 7));
-      setTimeout(() => {
+      // Go away once part of the file is on its way, before the body is complete.
+      req.write(Buffer.alloc(2_000_000, 7), () => {
         req.destroy();
         resolve();
-      }, 200);
+      });
     });
-    // Give the server a moment to notice.
-    for (let i = 0; i < 50; i++) {
+    await waitFor(async () => {
       const tmp = await readdir(join(s.config.dataDir, 'blobs', '.tmp')).catch(() => []);
-      if (tmp.length === 0 && (await blobKeys(s)).join() === before.join()) break;
-      await new Promise((r) => setTimeout(r, 50));
-    }
+      return tmp.length === 0 && (await blobKeys(s)).join() === before.join();
+    }, 'the server removes what the cut upload stored');
     assert.deepEqual(await blobKeys(s), before);
     assert.deepEqual(await readdir(join(s.config.dataDir, 'blobs', '.tmp')).catch(() => []), []);
     assert.equal(await s.server.services.files.current('Cut.png'), null);

@@ -8,6 +8,7 @@ import { it } from 'node:test';
 import type { ApiAnswer, TestClient } from '../helpers/client.js';
 import { png, pngOfSize, sha1 } from '../helpers/files.js';
 import type { TestServer } from '../helpers/server.js';
+import { waitFor } from '../helpers/wait.js';
 import { checkStatus, pollUntilSettled, sendChunk } from './chunks.js';
 import { type Gate, gate } from './gate.js';
 
@@ -44,15 +45,18 @@ async function withGate(t: RaceSetup, step: 'assemble' | 'publish', fn: (g: Gate
 
 /** Wait until the job queue has nothing queued or running. */
 async function jobsSettled(s: TestServer): Promise<void> {
-  for (;;) {
-    const r = await s.server.db
-      .selectFrom('jobs')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('status', 'in', ['queued', 'running'])
-      .executeTakeFirstOrThrow();
-    if (Number(r.n) === 0) return;
-    await new Promise((res) => setTimeout(res, 20));
-  }
+  await waitFor(
+    async () => {
+      const r = await s.server.db
+        .selectFrom('jobs')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('status', 'in', ['queued', 'running'])
+        .executeTakeFirstOrThrow();
+      return Number(r.n) === 0;
+    },
+    'no job is queued or running',
+    60_000,
+  );
 }
 
 async function assemblyJobs(s: TestServer, filekey: string): Promise<number> {

@@ -11,6 +11,7 @@ import {
   startTestServer,
   type TestServer,
 } from '../helpers/server.js';
+import { waitForValue } from '../helpers/wait.js';
 
 describe('uploads from a URL', () => {
   let s: TestServer;
@@ -205,11 +206,10 @@ describe('uploads from a URL', () => {
     const p = { action: 'upload', filename: 'Async url.jpg', url: `${base}/async.jpg`, ignorewarnings: 1 };
     const r = await c.post({ ...p, async: 1, token: await c.csrf() });
     assert.deepEqual(r.json.upload, { result: 'Poll', stage: 'queued', filename: 'Async url.jpg' });
-    let st = r;
-    for (let i = 0; i < 200 && st.json.upload?.result === 'Poll'; i++) {
-      await new Promise((res) => setTimeout(res, 50));
-      st = await c.post({ ...p, checkstatus: 1, token: await c.csrf() });
-    }
+    const st = await waitForValue(async () => {
+      const a = await c.post({ ...p, checkstatus: 1, token: await c.csrf() });
+      return a.json.upload?.result === 'Poll' ? undefined : a;
+    }, 'the fetch ends');
     assert.equal(st.json.upload.result, 'Success', st.text);
     assert.equal(st.json.upload.filename, 'Async_url.jpg');
     assert.equal(st.json.upload.imageinfo.sha1, sha1(data));
@@ -218,11 +218,10 @@ describe('uploads from a URL', () => {
   it('async: a failing fetch ends as an error in checkstatus, not as Poll forever', async () => {
     const p = { action: 'upload', filename: 'Async missing.jpg', url: `${base}/nope.jpg`, ignorewarnings: 1 };
     await c.post({ ...p, async: 1, token: await c.csrf() });
-    let st = await c.post({ ...p, checkstatus: 1, token: await c.csrf() });
-    for (let i = 0; i < 200 && st.json.upload?.result === 'Poll'; i++) {
-      await new Promise((res) => setTimeout(res, 50));
-      st = await c.post({ ...p, checkstatus: 1, token: await c.csrf() });
-    }
+    const st = await waitForValue(async () => {
+      const a = await c.post({ ...p, checkstatus: 1, token: await c.csrf() });
+      return a.json.upload?.result === 'Poll' ? undefined : a;
+    }, 'the fetch fails');
     assert.equal(st.json.error.code, 'http-bad-status');
   });
 });

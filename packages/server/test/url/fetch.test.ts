@@ -3,6 +3,8 @@ import type { LookupAddress } from 'node:dns';
 import { after, before, describe, it } from 'node:test';
 import { MwError } from '../../src/errors.js';
 import { DEFAULT_USER_AGENT, type FetchOptions, openUrl } from '../../src/upload/url/fetch.js';
+import { gif } from '../helpers/files.js';
+import { waitFor } from '../helpers/wait.js';
 import {
   assertMwError,
   closedPort,
@@ -20,10 +22,7 @@ import { TLS_CERT, TLS_KEY } from './tls-fixture.js';
 const policy = { allowCidrs: ['127.0.0.1/32', '::1/128'] };
 const base: FetchOptions = { maxBytes: 1 << 20, timeoutMs: 5000, connectTimeoutMs: 1000, policy };
 
-const PAYLOAD = Buffer.from(
-  'GIF89a\x01\x00\x01\x00\x80\x00\x00\xff\xff\xff\x00\x00\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;',
-  'latin1',
-);
+const PAYLOAD = gif();
 
 let web: Local;
 
@@ -390,6 +389,7 @@ describe('openUrl: timeouts and cancellation', () => {
   it('an abort signal stops a fetch in progress with its reason', async () => {
     const ctl = new AbortController();
     const p = openUrl(`${web.origin}/stall-headers`, { ...base, signal: ctl.signal });
+    // The abort is the event under test: it comes while the fetch waits for headers.
     setTimeout(() => ctl.abort(new Error('client went away')), 50);
     await assert.rejects(p, /client went away/);
   });
@@ -397,6 +397,7 @@ describe('openUrl: timeouts and cancellation', () => {
   it('an abort signal stops the body', async () => {
     const ctl = new AbortController();
     const r = await openUrl(`${web.origin}/drip`, { ...base, signal: ctl.signal });
+    // The abort is the event under test: it comes while the body drips in.
     setTimeout(() => ctl.abort(new Error('stop')), 60);
     const { error } = await drain(r.body);
     assert.ok(error instanceof Error && !(error instanceof MwError));
@@ -419,8 +420,7 @@ describe('openUrl: timeouts and cancellation', () => {
     });
     try {
       const r = await openUrl(`${srv.origin}/`, { ...base, timeoutMs: 150 });
-      for (let i = 0; i < 100 && !closed; i++) await new Promise((res) => setTimeout(res, 10));
-      assert.equal(closed, true);
+      await waitFor(() => closed, 'the timeout closes the connection');
       assert.equal(r.body.destroyed, true);
       assertMwError(r.body.errored, 'http-timed-out');
     } finally {
@@ -439,8 +439,7 @@ describe('openUrl: timeouts and cancellation', () => {
     try {
       const r = await openUrl(`${srv.origin}/`, base);
       r.body.destroy();
-      for (let i = 0; i < 50 && !closed; i++) await new Promise((res) => setTimeout(res, 10));
-      assert.equal(closed, true);
+      await waitFor(() => closed, 'the connection is closed');
     } finally {
       await srv.close();
     }

@@ -2,94 +2,14 @@
  * Test-file generators and a VerifySource over in-memory or generated content.
  * The PNG/JPEG/BMP/SVG generators mirror the conformance kit's files.
  */
-import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { deflateSync } from 'node:zlib';
 import type { VerifySource } from '../../src/upload/verify/index.js';
+import { png as basePng } from '../helpers/files.js';
 
-const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
-  let c = n;
-  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  return c >>> 0;
-});
-
-function crc32(buf: Buffer): number {
-  let c = 0xffffffff;
-  for (const b of buf) c = CRC_TABLE[(c ^ b) & 0xff]! ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
-
-export function pngChunk(type: string, data: Buffer): Buffer {
-  const len = Buffer.alloc(4);
-  len.writeUInt32BE(data.length);
-  const td = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-  const c = Buffer.alloc(4);
-  c.writeUInt32BE(crc32(td));
-  return Buffer.concat([len, td, c]);
-}
+export { bmp, jpeg, pngChunk, svg, text } from '../helpers/files.js';
 
 /** A valid truecolour PNG w×h with random pixels; `extra` chunks go right after IHDR. */
-export function png(w = 8, h = 8, extra: Buffer[] = []): Buffer {
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(w, 0);
-  ihdr.writeUInt32BE(h, 4);
-  ihdr[8] = 8;
-  ihdr[9] = 2;
-  const rows: Buffer[] = [];
-  for (let y = 0; y < h; y++) rows.push(Buffer.from([0]), randomBytes(w * 3));
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    pngChunk('IHDR', ihdr),
-    ...extra,
-    pngChunk('IDAT', deflateSync(Buffer.concat(rows), { level: 0 })),
-    pngChunk('IEND', Buffer.alloc(0)),
-  ]);
-}
-
-const JPEG_BASE = Buffer.from(
-  '/9j/4AAQSkZJRgABAQAAAQABAAD/2wBDAAYEBQYFBAYGBQYHBwYIChAKCgkJChQODwwQFxQYGBcUFhYaHSUfGhsjHBYWICwg' +
-    'IyYnKSopGR8tMC0oMCUoKSj/2wBDAQcHBwoIChMKChMoGhYaKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgo' +
-    'KCgoKCgoKCgoKCgoKCj/wAARCAAMABADASIAAhEBAxEB/8QAFQABAQAAAAAAAAAAAAAAAAAAAAb/xAAUEAEAAAAAAAAAAAAA' +
-    'AAAAAAAA/8QAFQEBAQAAAAAAAAAAAAAAAAAABgf/xAAUEQEAAAAAAAAAAAAAAAAAAAAA/9oADAMBAAIRAxEAPwCXAUUYf//Z',
-  'base64',
-);
-
-/** A valid 16×12 JPEG with a random APP15 segment. */
-export function jpeg(pad = 16): Buffer {
-  const seg = Buffer.alloc(4);
-  seg[0] = 0xff;
-  seg[1] = 0xef;
-  seg.writeUInt16BE(pad + 2, 2);
-  return Buffer.concat([JPEG_BASE.subarray(0, 2), seg, randomBytes(pad), JPEG_BASE.subarray(2)]);
-}
-
-/** A valid 24-bit BMP of w×h random pixels. */
-export function bmp(w = 2, h = 2): Buffer {
-  const row = Math.ceil((w * 3) / 4) * 4;
-  const data = row * h;
-  const head = Buffer.alloc(54);
-  head.write('BM', 0, 'latin1');
-  head.writeUInt32LE(54 + data, 2);
-  head.writeUInt32LE(54, 10);
-  head.writeUInt32LE(40, 14);
-  head.writeInt32LE(w, 18);
-  head.writeInt32LE(h, 22);
-  head.writeUInt16LE(1, 26);
-  head.writeUInt16LE(24, 28);
-  head.writeUInt32LE(data, 34);
-  return Buffer.concat([head, randomBytes(data)]);
-}
-
-/** Short unique text. */
-export const text = (n = 64): Buffer =>
-  Buffer.from(`${`conformance test text ${randomBytes(n).toString('hex')}`.slice(0, n)}\n`);
-
-/** The conformance kit's clean SVG, with `extra` markup before `</svg>`. */
-export const svg = (extra = ''): Buffer =>
-  Buffer.from(
-    `<?xml version="1.0" encoding="UTF-8"?>\n<svg xmlns="http://www.w3.org/2000/svg" width="20" height="10" viewBox="0 0 20 10">` +
-      `<!-- ${randomBytes(8).toString('hex')} --><rect width="20" height="10" fill="#36c"/>${extra}</svg>\n`,
-  );
+export const png = (w = 8, h = 8, extra: Buffer[] = []): Buffer => basePng(w, h, { before: extra });
 
 /** An SVG whose interesting part comes after a long comment (so the 1 KiB script sniffing misses it). */
 export const lateSvg = (
