@@ -43,6 +43,6 @@ export {
   type UploadSourceInput,
 } from './source.js';
 export type * from './types.js';
-export { DEFAULT_CHUNK_SIZE } from './upload.js';
+export { DEFAULT_CHUNK_SIZE } from './upload/index.js';
 export { formatBytes, parseSize } from './util.js';
 export { describeWarning, describeWarnings, normalizeWarningCode, warningsIgnorable } from './warnings.js';

@@ -16,7 +16,7 @@ import type {
   UploadStatus,
   UploadWarnings,
 } from './types.js';
-import { DEFAULT_CHUNK_SIZE, ProgressTracker, UploadEngine, UploadOps } from './upload.js';
+import { DEFAULT_CHUNK_SIZE, ProgressTracker, UploadEngine, UploadOps } from './upload/index.js';
 import { backoffDelay, sleep, throwIfAborted } from './util.js';
 import { warningsIgnorable } from './warnings.js';
 

@@ -16,7 +16,7 @@ import {
   UploadError,
   warningsIgnorable,
 } from '../../src/index.js';
-import { ProgressTracker } from '../../src/upload.js';
+import { ProgressTracker } from '../../src/upload/index.js';
 import { backoffDelay, parseRetryAfter } from '../../src/util.js';
 
 describe('CookieJar', () => {
