@@ -2,167 +2,23 @@
  * The Action API session: request encoding, cookies, login with a bot password, token cache, and
  * backoff-and-retry for transient failures. Isomorphic: fetch, FormData, Blob, AbortSignal only.
  */
+
+import {
+  CLIENT_VERSION,
+  type MwApiOptions,
+  type RequestFile,
+  type RequestOptions,
+  type SiteInfo,
+  type TransportAnswer,
+} from './api-types.js';
 import { CookieJar } from './cookies.js';
-import { ApiError, HttpError, LoginError, MwClientError, UploadError } from './errors.js';
-import type { UploadSource } from './source.js';
+import { ApiError, HttpError, LoginError, MwClientError } from './errors.js';
+import { classifyFetchFailure, encodeParams, fileBlob, isBrowser } from './request-body.js';
 import type { ApiResponse, Params } from './types.js';
-import { type BackoffOptions, backoffDelay, parseRetryAfter, sleep, timeoutSignal } from './util.js';
+import { backoffDelay, parseRetryAfter, sleep, timeoutSignal } from './util.js';
 
-export const CLIENT_VERSION = '0.1.0';
-
-export interface MwApiOptions {
-  /** The wiki's api.php URL, e.g. `https://commons.wikimedia.org/w/api.php`. */
-  api: string;
-  /** Bot-password user name (`User@app`). */
-  username?: string;
-  /** Bot password. Never logged. */
-  password?: string;
-  /** Sent as `User-Agent` (or `Api-User-Agent` in browsers). Wikimedia wikis ask for a contact address in it. */
-  userAgent?: string;
-  fetch?: typeof globalThis.fetch;
-  /** A cookie jar, `false` for none (browsers keep cookies themselves). Default: a jar outside browsers. */
-  cookieJar?: CookieJar | false;
-  /** `maxlag` parameter sent on every request (default 5); `false` to leave it out. */
-  maxlag?: number | false;
-  /** Send `assert=user` on requests after login (default true). */
-  assertUser?: boolean;
-  /** Retries per request for transient failures (default 8). */
-  maxRetries?: number;
-  backoff?: BackoffOptions;
-  /** Timeout of a request without file data, ms (default 60 s; 0 for none). */
-  requestTimeoutMs?: number;
-  /** Timeout of a request carrying file data, ms (default 10 min; 0 for none). */
-  uploadTimeoutMs?: number;
-  /** First and largest delay between `checkstatus` polls, ms (defaults 1 s and 30 s). */
-  pollIntervalMs?: number;
-  pollMaxIntervalMs?: number;
-  /** Extra headers on every request. */
-  headers?: Record<string, string>;
-  /** Called for API warnings (`warnings` at the top level of an answer). */
-  onApiWarning?: (module: string, text: string) => void;
-  /** Called before each retry. */
-  onRetry?: (e: { error: MwClientError; attempt: number; delayMs: number; action: string }) => void;
-  /** Sends requests that carry a file range (set by the Node entry); otherwise fetch + FormData. */
-  fileTransport?: FileTransport;
-}
-
-/** A file part: in-memory bytes or a Blob, or a byte range of an upload source read while sending. */
-export interface RequestFile {
-  data?: Uint8Array | Blob;
-  range?: { source: UploadSource; start: number; end: number };
-  filename: string;
-  type?: string;
-}
-
-/** What a file transport answers (the subset of a fetch Response the client reads). */
-export interface TransportAnswer {
-  status: number;
-  statusText: string;
-  headers: Headers;
-  text: string;
-}
-
-/**
- * Sends a multipart request whose file part is a source range, without going through fetch (the Node
- * entry streams it from disk through reused buffers). Errors should carry Node's `code` (ECONNRESET…).
- */
-export type FileTransport = (req: {
-  url: URL;
-  headers: Headers;
-  fields: [string, string][];
-  field: string;
-  file: RequestFile & { range: NonNullable<RequestFile['range']> };
-  signal: AbortSignal;
-}) => Promise<TransportAnswer>;
-
-export interface RequestOptions {
-  method?: 'GET' | 'POST';
-  files?: Record<string, RequestFile>;
-  signal?: AbortSignal;
-  timeoutMs?: number;
-  /**
-   * `all`: retry any transient failure (reads). `safe`: retry only failures that cannot have taken effect
-   * (maxlag, readonly, ratelimited, connection refused). `none`: no retry.
-   */
-  retry?: 'all' | 'safe' | 'none';
-}
-
-export interface SiteInfo {
-  generator: string;
-  sitename?: string;
-  maxuploadsize?: number;
-  minuploadchunksize?: number;
-  fileextensions?: string[];
-  server?: string;
-}
-
-const isBrowser = (): boolean =>
-  typeof (globalThis as { document?: unknown }).document !== 'undefined' &&
-  typeof (globalThis as { window?: unknown }).window !== 'undefined';
-
-function encodeValue(v: string | number | boolean | readonly (string | number)[]): string {
-  if (Array.isArray(v)) {
-    const parts = v.map(String);
-    return parts.some((p) => p.includes('|')) ? `\x1f${parts.join('\x1f')}` : parts.join('|');
-  }
-  if (typeof v === 'boolean') return '1';
-  return String(v);
-}
-
-/** Drops absent and `false` values; `true` becomes `1` (MediaWiki booleans are presence-only). */
-export function encodeParams(params: Params): [string, string][] {
-  const out: [string, string][] = [];
-  for (const [k, v] of Object.entries(params)) {
-    if (v === undefined || v === null || v === false) continue;
-    out.push([k, encodeValue(v as string | number | boolean | readonly (string | number)[])]);
-  }
-  return out;
-}
-
-const NETWORK_NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
-
-/** The Blob to put in a FormData for a file part. */
-async function fileBlob(f: RequestFile, signal?: AbortSignal): Promise<Blob> {
-  const type = f.type ?? 'application/octet-stream';
-  if (f.data instanceof Blob) return f.data;
-  if (f.data) return new Blob([f.data as Uint8Array<ArrayBuffer>], { type });
-  if (!f.range) throw new TypeError('A file part needs data or a range');
-  const { source, start, end } = f.range;
-  if (source.blob) return source.blob(start, end);
-  const bytes = await source.read(start, end, signal);
-  if (bytes.byteLength !== end - start) {
-    throw new UploadError({
-      code: 'source-changed',
-      info: `Read ${bytes.byteLength} bytes instead of ${end - start}.`,
-    });
-  }
-  return new Blob([bytes as Uint8Array<ArrayBuffer>], { type });
-}
-
-function classifyFetchFailure(e: unknown, action: string): MwClientError {
-  const raw = e as { cause?: { code?: string; message?: string; name?: string }; code?: string };
-  const cause =
-    raw.cause ?? (raw.code ? (raw as { code?: string; message?: string; name?: string }) : undefined);
-  if (cause?.name === 'NotReadableError') {
-    // A file-backed Blob whose file changed after it was opened.
-    return new UploadError({
-      code: 'source-changed',
-      info: `The file changed while it was being uploaded (${cause.message ?? 'the blob could not be read'}).`,
-      cause: e,
-    });
-  }
-  const code = cause?.code;
-  const notSent = code !== undefined && NETWORK_NOT_SENT.has(code);
-  const detail = cause?.message ?? (e as Error).message ?? String(e);
-  return new HttpError({
-    code: 'network',
-    info: `Network error during ${action}: ${detail}${code && !detail.includes(code) ? ` (${code})` : ''}`,
-    retryable: true,
-    ambiguous: !notSent,
-    data: code ? { errno: code } : {},
-    cause: e,
-  });
-}
+export * from './api-types.js';
+export { encodeParams } from './request-body.js';
 
 export class MwApi {
   readonly api: string;
