@@ -3,26 +3,16 @@
  * transactions (`addLog`); `LogEvents` answers the questions the API, the description pages and the
  * upload rate limit ask of it.
  */
+
+import type { Selectable } from 'kysely';
 import type { Db } from '../db/index.js';
+import type { LoggingTable } from '../db/schema.js';
 import { NS_FILE } from '../title/namespaces.js';
 import { taggedIds } from './tags.js';
 import type { Actor } from './types.js';
 
 /** One log entry as stored. */
-export interface LogEntry {
-  id: number;
-  type: string;
-  action: string;
-  timestamp: string;
-  user_id: number;
-  user_text: string;
-  namespace: number;
-  title: string;
-  page_id: number;
-  comment: string;
-  /** JSON object. */
-  params: string;
-}
+export type LogEntry = Selectable<LoggingTable>;
 
 /** Add a log entry; returns its id. */
 export async function addLog(

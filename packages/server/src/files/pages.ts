@@ -1,5 +1,7 @@
+import type { Selectable } from 'kysely';
 import type { Config } from '../config.js';
 import type { Db } from '../db/index.js';
+import type { PagesTable } from '../db/schema.js';
 import { sha1Base36, sha1Hex } from '../util/sha1.js';
 import { isoNow } from '../util/timestamp.js';
 import { addLog } from './logs.js';
@@ -7,15 +9,7 @@ import { applyTags } from './tags.js';
 import type { Actor } from './types.js';
 import { wikiTitleParser } from './urls.js';
 
-export interface PageRow {
-  id: number;
-  namespace: number;
-  title: string;
-  latest_rev_id: number;
-  touched: string;
-  length: number;
-  is_new: number;
-}
+export type PageRow = Selectable<PagesTable>;
 
 export async function getPage(db: Db, ns: number, dbKey: string): Promise<PageRow | null> {
   return (

@@ -1,23 +1,12 @@
 /** Page revisions (`revisions`): the latest one of a page, a page's history, who wrote it. */
+
+import type { Selectable } from 'kysely';
 import type { Db } from '../db/index.js';
+import type { RevisionsTable } from '../db/schema.js';
 import { taggedIds } from './tags.js';
 
 /** One revision as stored. */
-export interface Revision {
-  id: number;
-  page_id: number;
-  parent_id: number;
-  user_id: number;
-  user_text: string;
-  /** ISO 8601 */
-  timestamp: string;
-  comment: string;
-  content: string;
-  /** Base-36 SHA-1 of the content. */
-  sha1: string;
-  length: number;
-  minor: number;
-}
+export type Revision = Selectable<RevisionsTable>;
 
 /** What prop=revisions filters a page's history on. */
 export interface RevisionFilter {
