@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { ApiMain } from './api/main.js';
+import { checkTokenModule } from './api/modules/checktoken.js';
 import { loginModule, logoutModule } from './api/modules/login.js';
 import { PAGE_MODULES } from './api/modules/pages-index.js';
 import { createQueryModule } from './api/modules/query.js';
@@ -161,6 +162,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     }),
   );
   api.register(loginModule);
+  api.register(checkTokenModule);
   api.register(logoutModule);
   for (const m of PAGE_MODULES) api.register(m);
   api.register(createUploadModule(config));

@@ -105,6 +105,21 @@ export class SessionService {
     return `${mac(session.tokenSecret, TOKEN_TYPES[type] ?? type, ts)}${ts}${ANON_TOKEN}`;
   }
 
+  /**
+   * A token checked as action=checktoken reports it: whether it is this session's token of the type,
+   * and when it was made (absent for the anonymous token).
+   */
+  inspectToken(
+    session: Session | null,
+    type: string,
+    token: string,
+    loggedIn: boolean,
+  ): { valid: boolean; generatedMs?: number } {
+    const valid = this.checkToken(session, type, token, loggedIn);
+    const m = /^[0-9a-f]{32}([0-9a-f]{8})\+\\$/.exec(token);
+    return valid && m ? { valid, generatedMs: Number.parseInt(m[1]!, 16) * 1000 } : { valid };
+  }
+
   /** Constant-time check of a token of the given type. */
   checkToken(session: Session | null, type: string, token: string, loggedIn: boolean): boolean {
     if (!session || (!loggedIn && type !== 'login' && type !== 'createaccount')) return token === ANON_TOKEN;

@@ -20,7 +20,6 @@ interface Recording {
 
 /** Modules recorded but not implemented here yet. */
 const NOT_IMPLEMENTED = new Set([
-  'checktoken',
   'filerevert',
   'help',
   'protect',
