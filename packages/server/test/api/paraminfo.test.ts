@@ -28,7 +28,6 @@ const NOT_IMPLEMENTED = new Set([
   'query+allmessages',
   'query+duplicatefiles',
   'query+filearchive',
-  'query+filerepoinfo',
   'query+imageusage',
   'query+recentchanges',
   'query+users',

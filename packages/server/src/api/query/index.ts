@@ -2,6 +2,7 @@ import type { ParamDefs } from '../params.js';
 import { listAllimages } from './list-allimages.js';
 import { listLogevents } from './list-logevents.js';
 import { listMystashedfiles } from './list-mystashedfiles.js';
+import { metaFilerepoinfo } from './meta-filerepoinfo.js';
 import { metaSiteinfo } from './meta-siteinfo.js';
 import { metaTokens } from './meta-tokens.js';
 import { metaUserinfo } from './meta-userinfo.js';
@@ -23,4 +24,5 @@ export const QUERY_SUBMODULES = [
   metaTokens,
   metaUserinfo,
   metaSiteinfo,
+  metaFilerepoinfo,
 ] as unknown as QuerySubmodule<ParamDefs>[];
