@@ -42,6 +42,8 @@ export class ApiContext {
   /** Extra HTTP headers to send. */
   readonly headers: Record<string, string> = {};
   fv: 1 | 2 = 1;
+  /** JSONP: the function the JSON answer is wrapped in. */
+  callback: string | undefined;
   errorFormat: ErrorFormat = 'bc';
   /** The module the request runs, for warnings and errors. */
   moduleName = 'main';

@@ -134,6 +134,11 @@ export class ApiMain {
           ctx.warn('main', 'unrecognizedparams', 'Unrecognized parameter: formatversion.');
       }
       this.cors(ctx, main.origin);
+      if (main.callback !== undefined && takesFormatVersion(format as Format)) {
+        // JSONP answers are readable by any site: MediaWiki serves them as to an anonymous user.
+        ctx.callback = main.callback.replace(/[^\][.'"_A-Za-z0-9]/g, '');
+        this.anonymize(ctx);
+      }
       const action = main.action;
       if (action === undefined) {
         ctx.result.help = this.helpText();
@@ -261,19 +266,24 @@ export class ApiMain {
     }
   }
 
+  /** Treat the request as not logged in (anonymous CORS, JSONP: no same-origin protection). */
+  private anonymize(ctx: Ctx): void {
+    ctx.identity = { ...ctx.identity, user: null, session: null, name: ctx.request.ip, grants: null };
+    ctx.identity.groups = ['*'];
+    ctx.identity.rights = new Set(
+      Object.entries(this.services.permissions['*'] ?? {})
+        .filter(([, v]) => v)
+        .map(([k]) => k),
+    );
+  }
+
   private cors(ctx: Ctx, origin: string | undefined): void {
     if (origin === undefined) return;
     const header = ctx.request.headers.origin;
     if (origin === '*') {
       ctx.headers['access-control-allow-origin'] = '*';
       // Anonymous CORS: the request is treated as not logged in.
-      ctx.identity = { ...ctx.identity, user: null, session: null, name: ctx.request.ip, grants: null };
-      ctx.identity.groups = ['*'];
-      ctx.identity.rights = new Set(
-        Object.entries(this.services.permissions['*'] ?? {})
-          .filter(([, v]) => v)
-          .map(([k]) => k),
-      );
+      this.anonymize(ctx);
       return;
     }
     const allowed = this.services.config.corsOrigins ?? [];
@@ -291,7 +301,11 @@ export class ApiMain {
 
   private reportUnused(ctx: Ctx, raw: RequestParams): void {
     const names = raw.names();
-    const unused = names.filter((n) => !raw.used.has(n) && !(n in MAIN_PARAMS));
+    // File parts are not parameters to MediaWiki ($_FILES): one a module does not take is ignored.
+    const req = ctx.request;
+    const unused = names.filter(
+      (n) => !raw.used.has(n) && !(n in MAIN_PARAMS) && (req.query.has(n) || req.body.has(n)),
+    );
     if (!unused.length) return;
     // MediaWiki lists them with their positions among the request's parameters (a PHP array whose
     // keys survive the filtering: a list only when they are 0, 1, …).
@@ -332,6 +346,7 @@ export class ApiMain {
         siteName: ctx.config.siteName,
         apiUrl: `${ctx.config.server}${ctx.config.scriptPath}/api.php`,
         params: [...req.query, ...req.body],
+        callback: ctx.callback,
       },
     );
     headers['content-type'] = out.contentType;

@@ -24,6 +24,8 @@ export interface PageContext {
   apiUrl: string;
   /** The request's parameters, to link the plain format from an HTML view. */
   params: [string, string][];
+  /** JSONP callback (json formats): the answer becomes `/**\/callback(…)`. */
+  callback?: string | undefined;
 }
 
 const plain = (f: Format) => (f.endsWith('fm') ? f.slice(0, -2) : f);
@@ -45,6 +47,13 @@ export function render(format: Format, result: Record<string, unknown>, page: Pa
     case 'none':
       return { contentType: 'text/plain; charset=utf-8', fileName: 'api-result.txt', body: '' };
     case 'json':
+      if (page.callback !== undefined) {
+        return {
+          contentType: 'text/javascript; charset=utf-8',
+          fileName: 'api-result.js',
+          body: `/**/${page.callback}(${text(format, result, false)})`,
+        };
+      }
       return {
         contentType: 'application/json; charset=utf-8',
         fileName: 'api-result.json',
