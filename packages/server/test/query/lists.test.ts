@@ -180,6 +180,37 @@ describe('list=allimages and list=logevents', () => {
     assert.equal(badTs.json.error.code, 'badtimestamp');
   });
 
+  it('generates pages with generator=allimages, g-prefixed parameters and gaicontinue', async () => {
+    const titles: string[] = [];
+    let cont: Params = {};
+    for (let calls = 0; calls < 10; calls++) {
+      const r = await w.bot.get({
+        action: 'query',
+        generator: 'allimages',
+        gailimit: 2,
+        gaiprefix: 'Li_',
+        prop: 'imageinfo',
+        iiprop: 'sha1',
+        formatversion: 2,
+        ...cont,
+      });
+      assert.equal(r.json.error, undefined, r.text);
+      for (const p of r.json.query.pages) {
+        titles.push(p.title);
+        assert.equal(
+          p.imageinfo[0].sha1,
+          sha1(data[p.title.slice(5)] ?? data[p.title.slice(5).replace(/ /g, '_')]!),
+        );
+      }
+      if (!r.json.continue) break;
+      assert.equal(r.json.continue.continue, 'gaicontinue||');
+      cont = { gaicontinue: r.json.continue.gaicontinue, continue: r.json.continue.continue };
+    }
+    assert.deepEqual(titles.sort(), ['File:Li a.png', 'File:Li b.png', 'File:Li c.png', 'File:Li d.png']);
+    const mixed = await w.bot.get({ action: 'query', generator: 'allimages', titles: 'File:Li a.png' });
+    assert.equal(mixed.json.error.code, 'invalidparammix');
+  });
+
   it('lists upload log entries with their parameters (the reference shape)', async () => {
     const r = await w.bot.get({
       action: 'query',
