@@ -30,7 +30,6 @@ const NOT_IMPLEMENTED = new Set([
   'query+filearchive',
   'query+imageusage',
   'query+recentchanges',
-  'query+users',
 ]);
 
 /** Parameters MediaWiki has that we do not accept (and so do not list). */

@@ -2,6 +2,7 @@ import type { ParamDefs } from '../params.js';
 import { listAllimages } from './list-allimages.js';
 import { listLogevents } from './list-logevents.js';
 import { listMystashedfiles } from './list-mystashedfiles.js';
+import { listUsers } from './list-users.js';
 import { metaFilerepoinfo } from './meta-filerepoinfo.js';
 import { metaSiteinfo } from './meta-siteinfo.js';
 import { metaTokens } from './meta-tokens.js';
@@ -21,6 +22,7 @@ export const QUERY_SUBMODULES = [
   listAllimages,
   listLogevents,
   listMystashedfiles,
+  listUsers,
   metaTokens,
   metaUserinfo,
   metaSiteinfo,
