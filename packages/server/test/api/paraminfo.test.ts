@@ -26,7 +26,6 @@ const NOT_IMPLEMENTED = new Set([
   'purge',
   'watch',
   'query+allmessages',
-  'query+duplicatefiles',
   'query+filearchive',
   'query+imageusage',
   'query+recentchanges',

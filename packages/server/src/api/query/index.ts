@@ -7,6 +7,7 @@ import { metaFilerepoinfo } from './meta-filerepoinfo.js';
 import { metaSiteinfo } from './meta-siteinfo.js';
 import { metaTokens } from './meta-tokens.js';
 import { metaUserinfo } from './meta-userinfo.js';
+import { propDuplicatefiles } from './prop-duplicatefiles.js';
 import { propImageinfo } from './prop-imageinfo.js';
 import { propInfo } from './prop-info.js';
 import { propRevisions } from './prop-revisions.js';
@@ -18,6 +19,7 @@ export const QUERY_SUBMODULES = [
   propInfo,
   propRevisions,
   propImageinfo,
+  propDuplicatefiles,
   propStashimageinfo,
   listAllimages,
   listLogevents,
