@@ -2,6 +2,7 @@ import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { ApiMain } from './api/main.js';
 import { checkTokenModule } from './api/modules/checktoken.js';
 import { loginModule, logoutModule } from './api/modules/login.js';
+import { purgeModule, watchModule } from './api/modules/page-actions.js';
 import { PAGE_MODULES } from './api/modules/pages-index.js';
 import { createQueryModule } from './api/modules/query.js';
 import { createUploadModule } from './api/modules/upload.js';
@@ -163,6 +164,8 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   );
   api.register(loginModule);
   api.register(checkTokenModule);
+  api.register(watchModule);
+  api.register(purgeModule);
   api.register(logoutModule);
   for (const m of PAGE_MODULES) api.register(m);
   api.register(createUploadModule(config));

@@ -23,8 +23,6 @@ const NOT_IMPLEMENTED = new Set([
   'filerevert',
   'help',
   'protect',
-  'purge',
-  'watch',
   'query+allmessages',
   'query+filearchive',
   'query+imageusage',
@@ -33,6 +31,9 @@ const NOT_IMPLEMENTED = new Set([
 
 /** Parameters MediaWiki has that we do not accept (and so do not list). */
 const PARAMS_NOT_ACCEPTED: Record<string, string[]> = {
+  // Page set modules here take titles and page ids, not revision ids or a generator.
+  watch: ['revids', 'generator'],
+  purge: ['revids', 'generator'],
   // No undo: there is no diff engine here.
   edit: ['undo', 'undoafter'],
   // No XML export and no revision ids as page set input.

@@ -113,7 +113,7 @@ export function createQueryModule(submodules: QuerySubmodule<ParamDefs>[]): ApiM
       await run('prop', p.prop);
       await run('list', p.list);
       await run('meta', p.meta);
-      if (pages.normalized.length) query.normalized = pages.normalized;
+      if (pages.normalized.length) query.normalized = pages.renderNormalized(ctx);
       if (pages.pages.length || pages.badPageIds.length) {
         if (p.indexpageids) query.pageids = Object.keys(pages.render(ctx) as object);
         query.pages = pages.render(ctx);

@@ -105,6 +105,15 @@ export class PageSet {
     return this.pages.filter((p) => !p.invalidReason && !p.special);
   }
 
+  /** The `normalized` value: MediaWiki adds `fromencoded` (false) in formatversion 2. */
+  renderNormalized(ctx: ApiContext): Record<string, unknown>[] {
+    return this.normalized.map((n) => {
+      const o: Record<string, unknown> = {};
+      ctx.flag(o, 'fromencoded', false);
+      return { ...o, from: n.from, to: n.to };
+    });
+  }
+
   /** The `pages` value: keyed by page id in formatversion 1 (negative ids for missing), a list in 2. */
   render(ctx: ApiContext): unknown {
     let fakeId = -1;
