@@ -23,7 +23,6 @@ const NOT_IMPLEMENTED = new Set([
   'filerevert',
   'help',
   'protect',
-  'query+allmessages',
   'query+filearchive',
   'query+imageusage',
   'query+recentchanges',

@@ -1,4 +1,5 @@
 import type { ParamDefs } from '../params.js';
+import { metaAllmessages } from './allmessages/index.js';
 import { listAllimages } from './list-allimages.js';
 import { listLogevents } from './list-logevents.js';
 import { listMystashedfiles } from './list-mystashedfiles.js';
@@ -29,4 +30,5 @@ export const QUERY_SUBMODULES = [
   metaUserinfo,
   metaSiteinfo,
   metaFilerepoinfo,
+  metaAllmessages,
 ] as unknown as QuerySubmodule<ParamDefs>[];

@@ -1,0 +1,45 @@
+/** meta=allmessages: MediaWiki's English messages by name, range, filter and arguments, as MediaWiki answers. */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { TestClient } from '../helpers/client.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+
+describe('meta=allmessages', () => {
+  let s: TestServer;
+  before(async () => {
+    s = await startTestServer();
+  });
+  after(() => s?.close());
+  const ask = (q: Record<string, string | number>) =>
+    new TestClient(s.api)
+      .get({ action: 'query', meta: 'allmessages', ...q })
+      .then((r) => r.json.query.allmessages);
+
+  it('answers named messages, normalizing the name and flagging missing ones', async () => {
+    assert.deepEqual(await ask({ ammessages: 'Mainpage|nosuchmsg' }), [
+      { name: 'Mainpage', normalizedname: 'mainpage', '*': 'Main Page' },
+      { name: 'nosuchmsg', normalizedname: 'nosuchmsg', missing: '' },
+    ]);
+    const [dup] = await ask({ ammessages: 'file-exists-duplicate', amargs: 3, formatversion: 2 });
+    assert.equal(dup.content, 'This file is a duplicate of the following {{PLURAL:3|file|files}}:');
+  });
+
+  it('lists ranges and filters of all messages, without content when asked', async () => {
+    const names = (
+      await ask({ amfrom: 'upload', amto: 'uploadb', amprefix: 'upload', formatversion: 2 })
+    ).map((m: { name: string }) => m.name);
+    assert.ok(
+      names.includes('upload') &&
+        names.includes('uploadbtn') === false &&
+        names.every((n: string) => n.startsWith('upload')),
+    );
+    const stash = await ask({ amfilter: 'stash-', amnocontent: 1, formatversion: 2 });
+    assert.ok(
+      stash.length > 5 &&
+        stash.every(
+          (m: { name: string; content?: string }) => m.name.includes('stash-') && m.content === undefined,
+        ),
+    );
+    assert.deepEqual(await ask({ ammessages: 'mainpage', amcustomised: 'modified' }), []);
+  });
+});
