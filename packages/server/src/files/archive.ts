@@ -1,13 +1,58 @@
 /** The file archive (`filearchive`): deleted file versions, and deleting single old versions into it. */
+import type { Selectable } from 'kysely';
 import type { Db } from '../db/index.js';
+import type { FileArchiveTable } from '../db/schema.js';
 import { NS_FILE } from '../title/namespaces.js';
 import { isoNow } from '../util/timestamp.js';
 import { addLog } from './logs.js';
 import { getPage } from './pages.js';
 import type { Actor } from './types.js';
 
+/** What list=filearchive asks of the archive. */
+export interface ArchiveFilter {
+  ascending: boolean;
+  limit: number;
+  from?: string;
+  to?: string;
+  prefix?: string;
+  /** Hex SHA-1. */
+  sha1?: string;
+  /** Continue at this name, timestamp (ISO) and id, inclusive. */
+  cont?: { name: string; timestamp: string; id: number };
+}
+
+export type ArchivedVersion = Selectable<FileArchiveTable>;
+
 export class FileArchive {
   constructor(private readonly db: Db) {}
+
+  /** Archived versions by name, then timestamp and id. */
+  list(f: ArchiveFilter): Promise<ArchivedVersion[]> {
+    const asc = f.ascending;
+    let q = this.db.selectFrom('filearchive').selectAll();
+    if (f.from !== undefined) q = q.where('name', asc ? '>=' : '<=', f.from);
+    if (f.to !== undefined) q = q.where('name', asc ? '<=' : '>=', f.to);
+    if (f.prefix !== undefined)
+      q = q.where('name', '>=', f.prefix).where('name', '<', `${f.prefix}\u{10ffff}`);
+    if (f.sha1 !== undefined) q = q.where('sha1', '=', f.sha1);
+    const c = f.cont;
+    if (c !== undefined) {
+      const op = asc ? '>' : '<';
+      q = q.where((eb) =>
+        eb.or([
+          eb('name', op, c.name),
+          eb.and([eb('name', '=', c.name), eb('timestamp', op, c.timestamp)]),
+          eb.and([
+            eb('name', '=', c.name),
+            eb('timestamp', '=', c.timestamp),
+            eb('id', asc ? '>=' : '<=', c.id),
+          ]),
+        ]),
+      );
+    }
+    const dir = asc ? 'asc' : 'desc';
+    return q.orderBy('name', dir).orderBy('timestamp', dir).orderBy('id', dir).limit(f.limit).execute();
+  }
 
   /** Ids of the archived versions of a file. */
   async ids(name: string): Promise<number[]> {

@@ -1,6 +1,7 @@
 import type { ParamDefs } from '../params.js';
 import { metaAllmessages } from './allmessages/index.js';
 import { listAllimages } from './list-allimages.js';
+import { listFilearchive } from './list-filearchive.js';
 import { listLogevents } from './list-logevents.js';
 import { listMystashedfiles } from './list-mystashedfiles.js';
 import { listUsers } from './list-users.js';
@@ -26,6 +27,7 @@ export const QUERY_SUBMODULES = [
   listLogevents,
   listMystashedfiles,
   listUsers,
+  listFilearchive,
   metaTokens,
   metaUserinfo,
   metaSiteinfo,
