@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { ApiMain } from './api/main.js';
 import { checkTokenModule } from './api/modules/checktoken.js';
+import { fileRevertModule } from './api/modules/filerevert.js';
 import { loginModule, logoutModule } from './api/modules/login.js';
 import { purgeModule, watchModule } from './api/modules/page-actions.js';
 import { PAGE_MODULES } from './api/modules/pages-index.js';
@@ -166,6 +167,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   api.register(checkTokenModule);
   api.register(watchModule);
   api.register(purgeModule);
+  api.register(fileRevertModule);
   api.register(logoutModule);
   for (const m of PAGE_MODULES) api.register(m);
   api.register(createUploadModule(config));

@@ -226,9 +226,12 @@ export class FileRepo {
       const rev = await saveRevision(trx, {
         ns: NS_FILE,
         dbKey: input.name,
-        // A new page gets the text (or the comment); an existing one a null revision.
+        // A new page gets the text (or the comment); an existing one a null revision. Over an
+        // existing file, MediaWiki's null revision says so in words rather than with the comment.
         text: page ? null : (input.text ?? input.comment),
-        comment: input.comment,
+        comment: previous
+          ? `${input.actor.name} uploaded a new version of [[File:${input.name.replace(/_/g, ' ')}]]`
+          : input.comment,
         actor: input.actor,
         timestamp,
       });
