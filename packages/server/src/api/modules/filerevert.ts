@@ -2,7 +2,7 @@
 import { permissionDenied } from '../../auth/permissions.js';
 import { MwError } from '../../errors.js';
 import { NS_FILE } from '../../files/repo.js';
-import { defineModule, helpUrl } from '../module.js';
+import { defineModule } from '../module.js';
 import { titleParser } from '../query/titles.js';
 
 export const fileRevertModule = defineModule({
