@@ -5,6 +5,7 @@ import { fileRevertModule } from './api/modules/filerevert.js';
 import { loginModule, logoutModule } from './api/modules/login.js';
 import { purgeModule, watchModule } from './api/modules/page-actions.js';
 import { PAGE_MODULES } from './api/modules/pages-index.js';
+import { protectModule } from './api/modules/protect.js';
 import { createQueryModule } from './api/modules/query.js';
 import { createUploadModule } from './api/modules/upload.js';
 import { createParamInfoModule } from './api/paraminfo/module.js';
@@ -21,6 +22,7 @@ import { FileArchive } from './files/archive.js';
 import { FileListing } from './files/listing.js';
 import { LogEvents } from './files/logs.js';
 import { PageStore } from './files/pages.js';
+import { Protections } from './files/protections.js';
 import { FileRepo } from './files/repo.js';
 import { Revisions } from './files/revisions.js';
 import { SiteStatistics } from './files/statistics.js';
@@ -144,6 +146,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     logs: new LogEvents(db),
     tags: new ChangeTags(db),
     watchlist: new Watchlist(db),
+    protections: new Protections(db),
     archive: new FileArchive(db),
     listing: new FileListing(db),
     statistics: new SiteStatistics(db),
@@ -168,6 +171,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   api.register(watchModule);
   api.register(purgeModule);
   api.register(fileRevertModule);
+  api.register(protectModule);
   api.register(logoutModule);
   for (const m of PAGE_MODULES) api.register(m);
   api.register(createUploadModule(config));

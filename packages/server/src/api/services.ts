@@ -7,6 +7,7 @@ import type { FileArchive } from '../files/archive.js';
 import type { FileListing } from '../files/listing.js';
 import type { LogEvents } from '../files/logs.js';
 import type { PageStore } from '../files/pages.js';
+import type { Protections } from '../files/protections.js';
 import type { FileRepo } from '../files/repo.js';
 import type { Revisions } from '../files/revisions.js';
 import type { SiteStatistics } from '../files/statistics.js';
@@ -38,6 +39,7 @@ export interface Services {
   logs: LogEvents;
   tags: ChangeTags;
   watchlist: Watchlist;
+  protections: Protections;
   archive: FileArchive;
   listing: FileListing;
   statistics: SiteStatistics;

@@ -271,6 +271,21 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await sql`create unique index jobs_pending_dedupe on jobs (dedupe_key) where ${pending}`.execute(db);
       },
     },
+    '004-protections': {
+      // Page protections (MediaWiki's page_restrictions and protected_titles in one): by title, so a
+      // missing title can be protected against creation.
+      async up(db: Db) {
+        await db.schema
+          .createTable('protections')
+          .addColumn('namespace', 'integer', (c) => c.notNull())
+          .addColumn('title', text, (c) => c.notNull())
+          .addColumn('type', text, (c) => c.notNull())
+          .addColumn('level', text, (c) => c.notNull())
+          .addColumn('expiry', text)
+          .addPrimaryKeyConstraint('protections_pk', ['namespace', 'title', 'type'])
+          .execute();
+      },
+    },
   };
 }
 

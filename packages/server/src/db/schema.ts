@@ -24,6 +24,7 @@ export interface Database {
   jobs: JobsTable;
   thumbnails: ThumbnailsTable;
   counters: CountersTable;
+  protections: ProtectionsTable;
 }
 
 export interface UsersTable {
@@ -225,4 +226,15 @@ export interface ThumbnailsTable {
 export interface CountersTable {
   name: string;
   value: number;
+}
+
+export interface ProtectionsTable {
+  namespace: number;
+  title: string;
+  /** edit, move, upload or create. */
+  type: string;
+  /** autoconfirmed or sysop. */
+  level: string;
+  /** ISO 8601; null for ever. */
+  expiry: string | null;
 }

@@ -3,9 +3,12 @@ import type { Config } from '../config.js';
 import { MwError, recoverable } from '../errors.js';
 import type { LogEvents } from '../files/logs.js';
 import type { PageStore } from '../files/pages.js';
+import type { Protections } from '../files/protections.js';
 import type { FileRepo } from '../files/repo.js';
 import type { FileProps } from '../files/types.js';
 import type { BlobStore } from '../storage/blob-store.js';
+import { NS_FILE } from '../title/namespaces.js';
+import { isoNow } from '../util/timestamp.js';
 import { checkName, detectMime, mediaProps, type NameCheck, verifyContent } from './analyze.js';
 import { contentOf, type UploadFile } from './file.js';
 import { computeWarnings, type UploadWarnings } from './warnings.js';
@@ -16,6 +19,12 @@ export interface Verified {
   name: NameCheck;
   props: FileProps;
 }
+
+/** The right a protection level asks for ($wgRestrictionLevels with MediaWiki's defaults). */
+export const LEVEL_RIGHTS: Record<string, string> = {
+  autoconfirmed: 'editsemiprotected',
+  sysop: 'editprotected',
+};
 
 const emptyFile = () => new MwError('empty-file', 'The file you submitted was empty.');
 
@@ -31,6 +40,7 @@ export class UploadChecks {
       files: FileRepo;
       pages: PageStore;
       logs: LogEvents;
+      protections: Protections;
     },
   ) {}
 
@@ -97,7 +107,17 @@ export class UploadChecks {
 
   /** Overwriting needs `reupload`, or `reupload-own` when the user uploaded the current version. */
   async checkOverwrite(dbKey: string, who: Identity): Promise<void> {
+    // Protected titles first (MediaWiki's verifyTitlePermissions: edit, upload, and create for a new page).
     const cur = await this.d.files.current(dbKey);
+    const page = await this.d.pages.byTitle(NS_FILE, dbKey);
+    const actions = new Set(['edit', 'upload', ...(page ? [] : ['create'])]);
+    for (const pr of await this.d.protections.of(NS_FILE, dbKey, isoNow())) {
+      if (actions.has(pr.type) && !who.rights.has(LEVEL_RIGHTS[pr.level] ?? pr.level)) {
+        throw recoverable(
+          new MwError('protectedpage', 'This page has been protected to prevent editing or other actions.'),
+        );
+      }
+    }
     if (!cur) return;
     if (who.rights.has('reupload')) return;
     if (who.rights.has('reupload-own') && who.user && cur.userId === who.user.id) return;

@@ -5,6 +5,7 @@ import type { Config } from '../config.js';
 import type { Db } from '../db/index.js';
 import { LogEvents } from '../files/logs.js';
 import { PageStore } from '../files/pages.js';
+import { Protections } from '../files/protections.js';
 import type { FileRepo } from '../files/repo.js';
 import type { JobQueue } from '../jobs/queue.js';
 import type { BlobStore } from '../storage/blob-store.js';
@@ -64,6 +65,7 @@ export class Uploads {
       files,
       pages: new PageStore(db),
       logs: new LogEvents(db),
+      protections: new Protections(db),
     });
     this.pipeline = new UploadPipeline({ config, blobs, files, stash, transitions, checks, hooks: d.hooks });
     const pipeline = this.pipeline;

@@ -17,7 +17,7 @@ export interface Wiki {
   s: TestServer;
   /** UploadBot (bot group, upload grants), logged in with a bot password. */
   bot: TestClient;
-  /** Admin (sysop), logged in with a bot password that has the delete and watchlist grants too (created on first use). */
+  /** Admin (sysop), logged in with a bot password that has the delete, protect and watchlist grants too (created on first use). */
   admin(): Promise<TestClient>;
 }
 
@@ -34,7 +34,7 @@ export async function startWiki(overrides: DeepPartial<Config> = {}): Promise<Wi
     const ap = await createBotPassword(s, {
       user: 'Admin',
       appId: 'adm',
-      grants: [...UPLOAD_GRANTS, 'delete', 'viewmywatchlist', 'editmywatchlist'],
+      grants: [...UPLOAD_GRANTS, 'delete', 'protect', 'viewmywatchlist', 'editmywatchlist'],
     });
     const c = new TestClient(s.api);
     await c.login(ap.lgname, ap.password);

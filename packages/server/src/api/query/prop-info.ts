@@ -90,7 +90,11 @@ export const propInfo = defineQueryModule({
         if (Number(row.is_new)) ctx.flag(o, 'new', true);
       }
       if (props.has('protection')) {
-        o.protection = [];
+        o.protection = (await ctx.services.protections.of(page.ns, page.dbKey, now)).map((pr) => ({
+          type: pr.type,
+          level: pr.level,
+          expiry: pr.expiry ?? 'infinity',
+        }));
         o.restrictiontypes = exists
           ? page.ns === NS_FILE
             ? ['edit', 'move', 'upload']
