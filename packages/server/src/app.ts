@@ -2,6 +2,7 @@ import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { ApiMain } from './api/main.js';
 import { checkTokenModule } from './api/modules/checktoken.js';
 import { fileRevertModule } from './api/modules/filerevert.js';
+import { createHelpModule } from './api/modules/help.js';
 import { loginModule, logoutModule } from './api/modules/login.js';
 import { purgeModule, watchModule } from './api/modules/page-actions.js';
 import { PAGE_MODULES } from './api/modules/pages-index.js';
@@ -158,14 +159,14 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const api = new ApiMain(services);
   const query = createQueryModule(QUERY_SUBMODULES);
   api.register(query);
-  api.register(
-    createParamInfoModule({
-      actions: () => api.registered(),
-      querySubmodules: QUERY_SUBMODULES,
-      query: () => query,
-      main: () => api.describeMain(),
-    }),
-  );
+  const registry = {
+    actions: () => api.registered(),
+    querySubmodules: QUERY_SUBMODULES,
+    query: () => query,
+    main: () => api.describeMain(),
+  };
+  api.register(createParamInfoModule(registry));
+  api.register(createHelpModule(registry));
   api.register(loginModule);
   api.register(checkTokenModule);
   api.register(watchModule);

@@ -42,6 +42,11 @@ export class ApiContext {
   /** Extra HTTP headers to send. */
   readonly headers: Record<string, string> = {};
   fv: 1 | 2 = 1;
+  /**
+   * An answer that is a document of its own (action=help's page): sent as it is in the HTML
+   * formats; the structured formats carry it in the result instead.
+   */
+  raw: { contentType: string; fileName: string; body: string } | undefined;
   /** JSONP: the function the JSON answer is wrapped in. */
   callback: string | undefined;
   errorFormat: ErrorFormat = 'bc';

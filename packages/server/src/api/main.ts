@@ -139,11 +139,8 @@ export class ApiMain {
         ctx.callback = main.callback.replace(/[^\][.'"_A-Za-z0-9]/g, '');
         this.anonymize(ctx);
       }
-      const action = main.action;
-      if (action === undefined) {
-        ctx.result.help = this.helpText();
-        return this.respond(ctx, format);
-      }
+      // Without an action, MediaWiki answers with its help page.
+      const action = main.action ?? 'help';
       const module = this.modules.get(action);
       if (!module) {
         const names = this.moduleNames();
@@ -324,10 +321,6 @@ export class ApiMain {
     );
   }
 
-  private helpText(): string {
-    return `MediaWiki-compatible Action API. Modules: ${this.moduleNames().join(', ')}.`;
-  }
-
   private respond(ctx: Ctx, format: string, err?: MwError): ApiResponse {
     const headers: Record<string, string> = {
       'content-type': 'application/json; charset=utf-8',
@@ -337,6 +330,15 @@ export class ApiMain {
       ...ctx.headers,
     };
     if (err) headers['mediawiki-api-error'] = errorHeader(err);
+    if (
+      !err &&
+      ctx.raw &&
+      (format.endsWith('fm') || (!ctx.request.query.has('format') && !ctx.request.body.has('format')))
+    ) {
+      headers['content-type'] = ctx.raw.contentType;
+      headers['content-disposition'] = `inline; filename=${ctx.raw.fileName}`;
+      return { status: 200, headers, setCookies: ctx.setCookies, body: ctx.raw.body };
+    }
     const result = err ? renderError(ctx, err) : renderResult(ctx);
     const req = ctx.request;
     const out = render(

@@ -48,6 +48,38 @@ export function submoduleDescribable(m: QuerySubmodule<ParamDefs>): Describable 
   };
 }
 
+/** The modules a `modules=` list names (main, X, *, query+X, query+*), and what it names that does not exist. */
+export function resolveModules(
+  registry: ModuleRegistry,
+  paths: readonly string[],
+): { found: Describable[]; missing: string[] } {
+  const found: Describable[] = [];
+  const missing: string[] = [];
+  const actions = new Map(registry.actions().map((m) => [m.name, m]));
+  const subs = new Map(registry.querySubmodules.map((m) => [m.name, m]));
+  const subNames = [...subs.keys()].sort();
+  for (const path of paths) {
+    if (path === 'main') found.push(registry.main());
+    else if (path === '*')
+      for (const name of [...actions.keys()].sort()) found.push(actionDescribable(actions.get(name)!));
+    else if (path.startsWith('query+')) {
+      const sub = path.slice('query+'.length);
+      if (sub === '*') for (const name of subNames) found.push(submoduleDescribable(subs.get(name)!));
+      else if (subs.has(sub)) found.push(submoduleDescribable(subs.get(sub)!));
+      else missing.push(`The module "query" does not have a submodule "${sub}".`);
+    } else if (actions.has(path)) found.push(actionDescribable(actions.get(path)!));
+    else {
+      const i = path.lastIndexOf('+');
+      missing.push(
+        i < 0
+          ? `The module "main" does not have a submodule "${path}".`
+          : `The module "${path.slice(0, i)}" does not have a submodule "${path.slice(i + 1)}".`,
+      );
+    }
+  }
+  return { found, missing };
+}
+
 export function createParamInfoModule(registry: ModuleRegistry): ApiModule {
   const querySubmoduleNames = registry.querySubmodules.map((m) => m.name).sort();
   const params = {
@@ -65,30 +97,10 @@ export function createParamInfoModule(registry: ModuleRegistry): ApiModule {
     doc: { classname: 'ApiParamInfo', helpurls: [helpUrl('Parameter_information')] },
     async execute(ctx, p) {
       const out: Record<string, unknown> = { helpformat: p.helpformat };
-      const modules: Record<string, unknown>[] = [];
-      const missing: string[] = [];
+      const { found, missing } = resolveModules(registry, p.modules);
+      const modules = found.map((d) => describeModule(ctx, d));
       const add = (d: Describable) => modules.push(describeModule(ctx, d));
-      const actions = new Map(registry.actions().map((m) => [m.name, m]));
       const subs = new Map(registry.querySubmodules.map((m) => [m.name, m]));
-      for (const path of p.modules) {
-        if (path === 'main') add(registry.main());
-        else if (path === '*')
-          for (const name of [...actions.keys()].sort()) add(actionDescribable(actions.get(name)!));
-        else if (path.startsWith('query+')) {
-          const sub = path.slice('query+'.length);
-          if (sub === '*') for (const name of querySubmoduleNames) add(submoduleDescribable(subs.get(name)!));
-          else if (subs.has(sub)) add(submoduleDescribable(subs.get(sub)!));
-          else missing.push(`The module "query" does not have a submodule "${sub}".`);
-        } else if (actions.has(path)) add(actionDescribable(actions.get(path)!));
-        else {
-          const i = path.lastIndexOf('+');
-          missing.push(
-            i < 0
-              ? `The module "main" does not have a submodule "${path}".`
-              : `The module "${path.slice(0, i)}" does not have a submodule "${path.slice(i + 1)}".`,
-          );
-        }
-      }
       for (const name of p.querymodules) add(submoduleDescribable(subs.get(name)!));
       if (missing.length) ctx.warn('paraminfo', 'badmodule', missing.join('\n'));
       out.modules = modules;
