@@ -170,4 +170,32 @@ describe('action=paraminfo describes modules as MediaWiki 1.39 does', () => {
     const tags = r.json.paraminfo.modules[0].parameters.find((p: Param) => p.name === 'tags');
     assert.equal(tags.limit, 500);
   });
+
+  it("adds MediaWiki's help texts with helpformat=wikitext, html and raw", async () => {
+    const get = async (helpformat: string) =>
+      (await client.get({ action: 'paraminfo', modules: 'checktoken|upload', helpformat, formatversion: 2 }))
+        .json.paraminfo.modules;
+    const [wt, upWt] = await get('wikitext');
+    assert.equal(
+      wt.description,
+      'Check the validity of a token from <kbd>[[Special:ApiHelp/query+tokens|action=query&meta=tokens]]</kbd>.\n\n',
+    );
+    assert.deepEqual(Object.keys(wt).slice(8, 11), ['licenselink', 'description', 'readrights']);
+    assert.deepEqual(Object.keys(wt.parameters[0]).slice(0, 3), ['index', 'name', 'description']);
+    assert.equal(wt.parameters[0].description, 'Type of token being tested.');
+    assert.equal(upWt.parameters.find((p: Param) => p.name === 'filename').description, 'Target filename.');
+    const [html] = await get('html');
+    assert.equal(
+      html.description,
+      `Check the validity of a token from <kbd><a href="/w/index.php/Special:ApiHelp/query%2Btokens" title="Special:ApiHelp/query+tokens">action=query&amp;meta=tokens</a></kbd>.`,
+    );
+    const [raw, upRaw] = await get('raw');
+    assert.deepEqual(raw.description, [
+      { key: 'apihelp-checktoken-summary', params: ['', 'checktoken', 'checktoken'] },
+      { key: 'apihelp-checktoken-extended-description', params: ['', 'checktoken', 'checktoken'] },
+    ]);
+    assert.deepEqual(upRaw.parameters.at(-1).description, [
+      { key: 'api-help-param-token', params: ['csrf', '', 'token', 'upload', 'upload'] },
+    ]);
+  });
 });

@@ -22,8 +22,10 @@ export function fillMessage(text: string, params: readonly (string | number)[]):
   return t.replace(/\{\{!\}\}/g, '|');
 }
 
-function inline(text: string, articlePath: (t: string) => string): string {
+/** One line of help wikitext as inline HTML (links, bold, italics; HTML kept). */
+export function inline(text: string, articlePath: (t: string) => string): string {
   return text
+    .replace(/&(?!#?\w+;)/g, '&amp;')
     .replace(/\[\[([^|\]]+)\|([^\]]+)\]\]/g, (_m, target: string, label: string) =>
       link(target, label, articlePath),
     )

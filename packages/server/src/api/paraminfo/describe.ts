@@ -3,6 +3,7 @@
  * validate requests (api/params.ts) and MediaWiki's field order and flag conventions.
  */
 import type { ApiContext } from '../context.js';
+import type { HelpTexts } from '../help/descriptions.js';
 import type { ModuleDoc } from '../module.js';
 import type { ParamDef, ParamDefs } from '../params.js';
 
@@ -96,7 +97,7 @@ export function describeParam(
 }
 
 /** A module's paraminfo entry. */
-export function describeModule(ctx: ApiContext, m: Describable): Record<string, unknown> {
+export function describeModule(ctx: ApiContext, m: Describable, help?: HelpTexts): Record<string, unknown> {
   const c = ctx.config;
   const o: Record<string, unknown> = {
     name: m.name,
@@ -109,6 +110,7 @@ export function describeModule(ctx: ApiContext, m: Describable): Record<string, 
   o.sourcename = 'MediaWiki';
   o.licensetag = 'GPL-2.0-or-later';
   o.licenselink = `${c.server}${c.scriptPath}/index.php/Special:Version/License/MediaWiki`;
+  if (help) o.description = help.module(m.path, m.name, m.prefix);
   if (m.readrights) ctx.flag(o, 'readrights', true);
   if (m.writerights) ctx.flag(o, 'writerights', true);
   if (m.mustbeposted) ctx.flag(o, 'mustbeposted', true);
@@ -117,10 +119,15 @@ export function describeModule(ctx: ApiContext, m: Describable): Record<string, 
   const params: Record<string, unknown>[] = [];
   for (const [name, def] of Object.entries(m.params)) {
     const p = describeParam(ctx, params.length + 1, name, def);
-    if (p) params.push(p);
+    if (p && help) {
+      const { index, name: n, ...rest } = p;
+      params.push({ index, name: n, description: help.param(m.path, m.name, m.prefix, name), ...rest });
+    } else if (p) params.push(p);
   }
   if (m.tokenType) {
-    const t: Record<string, unknown> = { index: params.length + 1, name: 'token', type: 'string' };
+    const t: Record<string, unknown> = { index: params.length + 1, name: 'token' };
+    if (help) t.description = help.param(m.path, m.name, m.prefix, 'token', m.tokenType);
+    t.type = 'string';
     ctx.flag(t, 'required', true);
     ctx.flag(t, 'sensitive', true);
     ctx.flag(t, 'multi', false);

@@ -3,6 +3,7 @@
  * describes them (pywikibot, mwn and API sandboxes read it before they upload).
  */
 import type { ApiContext } from '../context.js';
+import { type HelpFormat, helpTexts } from '../help/descriptions.js';
 import { type ApiModule, defineModule, helpUrl } from '../module.js';
 import type { ParamDefs } from '../params.js';
 import type { QuerySubmodule } from '../query/submodule.js';
@@ -98,18 +99,21 @@ export function createParamInfoModule(registry: ModuleRegistry): ApiModule {
     async execute(ctx, p) {
       const out: Record<string, unknown> = { helpformat: p.helpformat };
       const { found, missing } = resolveModules(registry, p.modules);
-      const modules = found.map((d) => describeModule(ctx, d));
-      const add = (d: Describable) => modules.push(describeModule(ctx, d));
+      // Help texts only when asked for: `none` (what clients use) lists the facts alone.
+      const help =
+        p.helpformat === 'none' ? undefined : helpTexts(p.helpformat as HelpFormat, ctx.config.scriptPath);
+      const modules = found.map((d) => describeModule(ctx, d, help));
+      const add = (d: Describable) => modules.push(describeModule(ctx, d, help));
       const subs = new Map(registry.querySubmodules.map((m) => [m.name, m]));
       for (const name of p.querymodules) add(submoduleDescribable(subs.get(name)!));
       if (missing.length) ctx.warn('paraminfo', 'badmodule', missing.join('\n'));
       out.modules = modules;
       if (p.formatmodules.length) {
         out.formatmodules = p.formatmodules.map((name) =>
-          describeModule(ctx, formatModules.find((f) => f.name === name)!),
+          describeModule(ctx, formatModules.find((f) => f.name === name)!, help),
         );
       }
-      if (p.mainmodule !== undefined) out.mainmodule = describeModule(ctx, registry.main());
+      if (p.mainmodule !== undefined) out.mainmodule = describeModule(ctx, registry.main(), help);
       if (p.pagesetmodule !== undefined) out.pagesetmodule = pageSet(ctx, registry);
       ctx.result.paraminfo = out;
     },
