@@ -234,6 +234,8 @@ export class FileRepo {
           : input.comment,
         actor: input.actor,
         timestamp,
+        // MediaWiki logs the upload first, then the creation of the description page.
+        logCreation: false,
       });
       const logId = await addLog(trx, {
         type: 'upload',
@@ -246,6 +248,19 @@ export class FileRepo {
         comment: input.comment,
         params: { img_sha1: sha1Base36(input.sha1), img_timestamp: timestamp },
       });
+      if (rev.created) {
+        await addLog(trx, {
+          type: 'create',
+          action: 'create',
+          timestamp,
+          actor: input.actor,
+          ns: NS_FILE,
+          title: input.name,
+          pageId: rev.pageId,
+          comment: input.comment,
+          params: {},
+        });
+      }
       await applyTags(trx, input.tags, { logId, revId: rev.revId });
       if (input.watch) {
         await setWatch(trx, input.actor.id, NS_FILE, input.name, input.watch.watch, input.watch.expiry);
