@@ -129,9 +129,38 @@ export async function existingPages(db: Db, config: Config, targets: string[]): 
   return out;
 }
 
+/** What list=allpages asks for. */
+export interface PageListFilter {
+  ns: number;
+  ascending: boolean;
+  limit: number;
+  /** DB keys, inclusive. */
+  from?: string;
+  to?: string;
+  prefix?: string;
+  minSize?: number;
+  maxSize?: number;
+}
+
 /** The pages (`pages`) and their latest text, for the page modules, the query and the page views. */
 export class PageStore {
   constructor(private readonly db: Db) {}
+
+  /** Pages of a namespace by title (byte order). */
+  list(f: PageListFilter): Promise<PageRow[]> {
+    const asc = f.ascending;
+    let q = this.db.selectFrom('pages').selectAll().where('namespace', '=', f.ns);
+    if (f.from !== undefined) q = q.where('title', asc ? '>=' : '<=', f.from);
+    if (f.to !== undefined) q = q.where('title', asc ? '<=' : '>=', f.to);
+    if (f.prefix !== undefined)
+      q = q.where('title', '>=', f.prefix).where('title', '<', `${f.prefix}\u{10ffff}`);
+    if (f.minSize !== undefined) q = q.where('length', '>=', f.minSize);
+    if (f.maxSize !== undefined) q = q.where('length', '<=', f.maxSize);
+    return q
+      .orderBy('title', asc ? 'asc' : 'desc')
+      .limit(f.limit)
+      .execute();
+  }
 
   byTitle(ns: number, dbKey: string): Promise<PageRow | null> {
     return getPage(this.db, ns, dbKey);

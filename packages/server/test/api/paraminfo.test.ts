@@ -26,6 +26,8 @@ const PARAMS_NOT_ACCEPTED: Record<string, string[]> = {
   // Page set modules here take titles and page ids, not revision ids or a generator.
   watch: ['revids', 'generator'],
   purge: ['revids', 'generator'],
+  // No protection or language link filters for page lists.
+  allpages: ['prtype', 'prlevel', 'prfiltercascade', 'filterlanglinks', 'prexpiry'],
   // No undo: there is no diff engine here.
   edit: ['undo', 'undoafter'],
   // No XML export and no revision ids as page set input.
@@ -51,7 +53,6 @@ const FEWER_VALUES: Record<string, string[]> = {
   main: ['action'],
   paraminfo: ['querymodules'],
   query: ['prop', 'list', 'meta', 'generator'],
-  edit: ['contentformat', 'contentmodel'],
   revisions: ['prop'],
   // No parsed descriptions or metadata of deleted files.
   filearchive: ['prop'],

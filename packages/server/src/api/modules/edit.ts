@@ -154,11 +154,24 @@ const EDIT_PARAMS = {
   prependtext: { type: 'text' },
   appendtext: { type: 'text' },
   redirect: { type: 'boolean' },
+  // MediaWiki's content formats and models, accepted as MediaWiki accepts them (the page's own model
+  // decides how its text is stored).
   contentformat: {
     type: 'enum',
-    values: ['text/x-wiki', 'text/plain', 'text/javascript', 'text/css', 'application/json'],
+    values: [
+      'text/x-wiki',
+      'text/plain',
+      'text/javascript',
+      'text/css',
+      'application/json',
+      'application/octet-stream',
+      'application/unknown',
+      'application/x-binary',
+      'text/unknown',
+      'unknown/unknown',
+    ],
   },
-  contentmodel: { type: 'enum', values: ['wikitext', 'text', 'javascript', 'css', 'json'] },
+  contentmodel: { type: 'enum', values: ['wikitext', 'text', 'javascript', 'css', 'json', 'unknown'] },
 } satisfies ParamDefs;
 
 type EditParams = Params<typeof EDIT_PARAMS>;

@@ -1,6 +1,7 @@
 import type { ParamDefs } from '../params.js';
 import { metaAllmessages } from './allmessages/index.js';
 import { listAllimages } from './list-allimages.js';
+import { listAllpages } from './list-allpages.js';
 import { listFilearchive } from './list-filearchive.js';
 import { listLogevents } from './list-logevents.js';
 import { listMystashedfiles } from './list-mystashedfiles.js';
@@ -24,6 +25,7 @@ export const QUERY_SUBMODULES = [
   propDuplicatefiles,
   propStashimageinfo,
   listAllimages,
+  listAllpages,
   listLogevents,
   listMystashedfiles,
   listUsers,
