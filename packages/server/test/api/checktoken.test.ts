@@ -2,17 +2,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { TestClient } from '../helpers/client.js';
-import { createBot, startTestServer, type TestServer } from '../helpers/server.js';
+import { startWithBot, type TestServer } from '../helpers/server.js';
 import { waitFor } from '../helpers/wait.js';
 
 describe('action=checktoken', () => {
   let s: TestServer;
   let bot: TestClient;
   before(async () => {
-    s = await startTestServer();
-    const b = await createBot(s, 'UploadBot', { groups: ['bot'] });
-    bot = new TestClient(s.api);
-    await bot.login(b.lgname, b.password);
+    ({ s, bot } = await startWithBot());
   });
   after(() => s?.close());
 

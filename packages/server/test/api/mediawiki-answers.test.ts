@@ -6,16 +6,13 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { TestClient } from '../helpers/client.js';
 import { png } from '../helpers/files.js';
-import { createBot, startTestServer, type TestServer } from '../helpers/server.js';
+import { startWithBot, type TestServer } from '../helpers/server.js';
 
 describe("MediaWiki's exact answers", () => {
   let s: TestServer;
   let bot: TestClient;
   before(async () => {
-    s = await startTestServer();
-    const b = await createBot(s, 'UploadBot', { groups: ['bot'] });
-    bot = new TestClient(s.api);
-    await bot.login(b.lgname, b.password);
+    ({ s, bot } = await startWithBot());
   });
   after(() => s?.close());
 

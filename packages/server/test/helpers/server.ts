@@ -268,3 +268,15 @@ export async function spawnServerProcess(opts: {
   await launch();
   return proc;
 }
+
+/** A test server with UploadBot (bot group, upload grants) logged in through a bot password. */
+export async function startWithBot(
+  overrides?: DeepPartial<Config>,
+): Promise<{ s: TestServer; bot: import('./client.js').TestClient }> {
+  const { TestClient } = await import('./client.js');
+  const s = await startTestServer(overrides);
+  const b = await createBot(s, 'UploadBot', { groups: ['bot'] });
+  const bot = new TestClient(s.api);
+  await bot.login(b.lgname, b.password);
+  return { s, bot };
+}

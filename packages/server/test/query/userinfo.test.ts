@@ -10,7 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import { acceptLanguages } from '../../src/api/query/meta-userinfo.js';
 import { TestClient } from '../helpers/client.js';
 import { png } from '../helpers/files.js';
-import { createBot, startTestServer, type TestServer } from '../helpers/server.js';
+import { startWithBot, type TestServer } from '../helpers/server.js';
 
 type Json = unknown;
 type Recording = {
@@ -51,10 +51,7 @@ describe('meta=userinfo, every uiprop', () => {
       'Accept-Language': '*',
     });
   before(async () => {
-    s = await startTestServer();
-    const b = await createBot(s, 'UploadBot', { groups: ['bot'] });
-    bot = new TestClient(s.api);
-    await bot.login(b.lgname, b.password);
+    ({ s, bot } = await startWithBot());
   });
   after(() => s?.close());
 

@@ -7,6 +7,7 @@ import {
   createBot,
   createBotPassword,
   startTestServer,
+  startWithBot,
   type TestServer,
 } from '../helpers/server.js';
 
@@ -14,10 +15,7 @@ describe('action=upload with a file', () => {
   let s: TestServer;
   let bot: TestClient;
   before(async () => {
-    s = await startTestServer();
-    const b = await createBot(s, 'UploadBot', { groups: ['bot'] });
-    bot = new TestClient(s.api);
-    await bot.login(b.lgname, b.password);
+    ({ s, bot } = await startWithBot());
   });
   after(() => s.close());
 
