@@ -1,5 +1,6 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
 import type { Dialect } from './dialect.js';
+import { fileLinksOf } from './file-links-parse.js';
 
 /** Migrations, in order. Each one works on SQLite and PostgreSQL. */
 function migrations(dialect: Dialect): Record<string, Migration> {
@@ -284,6 +285,33 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .addColumn('expiry', text)
           .addPrimaryKeyConstraint('protections_pk', ['namespace', 'title', 'type'])
           .execute();
+      },
+    },
+    '005-file-links': {
+      // Which pages use which files (MediaWiki's imagelinks), kept from each page's latest text.
+      async up(db: Db) {
+        await db.schema
+          .createTable('file_links')
+          .addColumn('page_id', 'integer', (c) => c.notNull())
+          .addColumn('name', text, (c) => c.notNull())
+          .addPrimaryKeyConstraint('file_links_pk', ['page_id', 'name'])
+          .execute();
+        await db.schema
+          .createIndex('file_links_name')
+          .on('file_links')
+          .columns(['name', 'page_id'])
+          .execute();
+        // Pages written before links were kept: read their latest text once.
+        const pages = await db
+          .selectFrom('pages')
+          .innerJoin('revisions', 'revisions.id', 'pages.latest_rev_id')
+          .select(['pages.id as id', 'revisions.content as content'])
+          .execute();
+        for (const p of pages) {
+          for (const name of fileLinksOf(String(p.content))) {
+            await db.insertInto('file_links').values({ page_id: p.id, name }).execute();
+          }
+        }
       },
     },
   };

@@ -25,6 +25,7 @@ export interface Database {
   thumbnails: ThumbnailsTable;
   counters: CountersTable;
   protections: ProtectionsTable;
+  file_links: FileLinksTable;
 }
 
 export interface UsersTable {
@@ -237,4 +238,10 @@ export interface ProtectionsTable {
   level: string;
   /** ISO 8601; null for ever. */
   expiry: string | null;
+}
+
+export interface FileLinksTable {
+  page_id: number;
+  /** DB key of the file used. */
+  name: string;
 }

@@ -1,5 +1,6 @@
 import type { Selectable } from 'kysely';
 import type { Config } from '../config.js';
+import { fileLinksOf } from '../db/file-links-parse.js';
 import type { Db } from '../db/index.js';
 import type { PagesTable } from '../db/schema.js';
 import { sha1Base36, sha1Hex } from '../util/sha1.js';
@@ -97,6 +98,12 @@ export async function saveRevision(
       params: {},
     });
   }
+  if (o.text !== null) {
+    // The files the new text uses (list=imageusage).
+    await db.deleteFrom('file_links').where('page_id', '=', pageId).execute();
+    for (const name of fileLinksOf(content))
+      await db.insertInto('file_links').values({ page_id: pageId, name }).execute();
+  }
   if (o.text !== null)
     await db
       .updateTable('users')
@@ -108,6 +115,7 @@ export async function saveRevision(
 
 /** Delete a page with its revisions (kept nowhere else: only files have an archive here). */
 export async function deletePage(db: Db, pageId: number): Promise<void> {
+  await db.deleteFrom('file_links').where('page_id', '=', pageId).execute();
   await db.deleteFrom('revisions').where('page_id', '=', pageId).execute();
   await db.deleteFrom('pages').where('id', '=', pageId).execute();
 }
@@ -145,6 +153,33 @@ export interface PageListFilter {
 /** The pages (`pages`) and their latest text, for the page modules, the query and the page views. */
 export class PageStore {
   constructor(private readonly db: Db) {}
+
+  /**
+   * Pages that use a file (list=imageusage), by namespace then page id, from `from` on (inclusive).
+   */
+  async usingFile(
+    name: string,
+    f: { namespaces?: number[]; ascending: boolean; limit: number; from?: { ns: number; pageId: number } },
+  ): Promise<PageRow[]> {
+    const asc = f.ascending;
+    let q = this.db
+      .selectFrom('file_links')
+      .innerJoin('pages', 'pages.id', 'file_links.page_id')
+      .selectAll('pages')
+      .where('file_links.name', '=', name);
+    if (f.namespaces) q = q.where('pages.namespace', 'in', f.namespaces.length ? f.namespaces : [-999]);
+    const from = f.from;
+    if (from) {
+      q = q.where((eb) =>
+        eb.or([
+          eb('pages.namespace', asc ? '>' : '<', from.ns),
+          eb.and([eb('pages.namespace', '=', from.ns), eb('pages.id', asc ? '>=' : '<=', from.pageId)]),
+        ]),
+      );
+    }
+    const dir = asc ? 'asc' : 'desc';
+    return q.orderBy('pages.namespace', dir).orderBy('pages.id', dir).limit(f.limit).execute();
+  }
 
   /** Pages of a namespace by title (byte order). */
   list(f: PageListFilter): Promise<PageRow[]> {

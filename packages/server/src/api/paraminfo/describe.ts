@@ -52,9 +52,7 @@ export function describeParam(
         ? ctx.config.changeTags.filter((t) => t.active).map((t) => t.name)
         : def.values && !def.freeValues
           ? listed(def.values)
-          : def.integers
-            ? 'integer'
-            : (doc.type ?? 'string');
+          : (doc.type ?? (def.integers ? 'integer' : 'string'));
       break;
     case 'string':
       o.type = doc.type ?? 'string';

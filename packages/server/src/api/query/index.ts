@@ -3,6 +3,7 @@ import { metaAllmessages } from './allmessages/index.js';
 import { listAllimages } from './list-allimages.js';
 import { listAllpages } from './list-allpages.js';
 import { listFilearchive } from './list-filearchive.js';
+import { listImageusage } from './list-imageusage.js';
 import { listLogevents } from './list-logevents.js';
 import { listMystashedfiles } from './list-mystashedfiles.js';
 import { listUsers } from './list-users.js';
@@ -30,6 +31,7 @@ export const QUERY_SUBMODULES = [
   listMystashedfiles,
   listUsers,
   listFilearchive,
+  listImageusage,
   metaTokens,
   metaUserinfo,
   metaSiteinfo,
