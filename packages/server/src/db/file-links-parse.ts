@@ -4,12 +4,13 @@
  * lines of `<gallery>` blocks. Names come back as DB keys (`A_b.png`).
  */
 
-/** A file name as its DB key: underscores for spaces, first letter upper-cased. */
+import { ucfirst } from '../title/case.js';
+
+/** A file name as its DB key: underscores for spaces, first letter upper-cased as titles are. */
 function fileKey(raw: string): string | null {
   const name = raw.replace(/[\s_]+/g, ' ').trim();
   if (!name || /[#<>[\]|{}]/.test(name)) return null;
-  const first = String.fromCodePoint(name.codePointAt(0)!);
-  return (first.toUpperCase() + name.slice(first.length)).replace(/ /g, '_');
+  return ucfirst(name).replace(/ /g, '_');
 }
 
 export function fileLinksOf(text: string): string[] {

@@ -24,11 +24,6 @@ export class SiteStatistics {
             .executeTakeFirst()
         )?.n ?? 0,
       );
-    const admins = await db
-      .selectFrom('user_groups')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('group_name', '=', 'sysop')
-      .executeTakeFirst();
     const jobs = await db
       .selectFrom('jobs')
       .select((eb) => eb.fn.countAll<number>().as('n'))
@@ -39,7 +34,7 @@ export class SiteStatistics {
       edits: await count('revisions'),
       images: await count('images'),
       users: await count('users'),
-      admins: Number(admins?.n ?? 0),
+      admins: await this.membersOf('sysop'),
       jobs: Number(jobs?.n ?? 0),
     };
   }

@@ -115,6 +115,12 @@ describe('action=protect', () => {
       await codes({ title: 'File:Guarded.png', protections: 'edit=sysop', expiry: 'garbage' }),
       'invalidexpiry',
     );
+    assert.equal(
+      await codes({ title: 'File:Guarded.png', protections: 'edit=sysop', expiry: '2001-01-01T00:00:00Z' }),
+      'pastexpiry',
+    );
+    assert.equal(await codes({ protections: 'edit=sysop' }), 'invalidparammix');
+    assert.equal(await codes({ pageid: '999999', protections: 'edit=sysop' }), 'nosuchpageid');
     const bot = await w.bot.post({
       action: 'protect',
       title: 'File:Guarded.png',

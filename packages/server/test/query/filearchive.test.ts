@@ -81,5 +81,9 @@ describe('list=filearchive', () => {
       (await anon.get({ action: 'query', list: 'filearchive', fasha1: 'xyz' })).json.error.code,
       'invalidsha1hash',
     );
+    assert.equal(
+      (await anon.get({ action: 'query', list: 'filearchive', fasha1base36: 'xyz' })).json.error.code,
+      'invalidsha1base36hash',
+    );
   });
 });

@@ -74,6 +74,8 @@ describe('list=imageusage', () => {
     assert.equal((await usage({ iutitle: 'Foo' })).error.code, 'bad_image_title');
     const none = await admin.get({ action: 'query', list: 'imageusage' });
     assert.equal(none.json.error.code, 'missingparam');
+    const gone = await admin.get({ action: 'query', list: 'imageusage', iupageid: 999999 });
+    assert.equal(gone.json.error.code, 'nosuchpageid');
   });
 
   it('reads file uses from wikitext as MediaWiki records them', () => {

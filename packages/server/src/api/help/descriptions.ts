@@ -2,10 +2,8 @@
  * The help texts paraminfo adds with `helpformat=wikitext|html|raw`: a module's summary and
  * extended description, and each parameter's description, from MediaWiki's English help messages.
  */
-import messagesData from './messages-en.json' with { type: 'json' };
-import { fillMessage, inline, renderWikitext } from './wikitext.js';
-
-const MESSAGES: Readonly<Record<string, string>> = messagesData.messages;
+import { helpMessage } from './messages.js';
+import { inline, renderWikitext } from './wikitext.js';
 
 export type HelpFormat = 'wikitext' | 'html' | 'raw';
 
@@ -25,8 +23,8 @@ export function helpTexts(format: HelpFormat, scriptPath: string): HelpTexts {
       const params = [prefix, name, path];
       const keys = [`apihelp-${path}-summary`, `apihelp-${path}-extended-description`];
       if (format === 'raw') return keys.map((key) => ({ key, params }));
-      const summary = fillMessage(MESSAGES[keys[0]!] ?? '', params);
-      const extended = fillMessage(MESSAGES[keys[1]!] ?? '', params);
+      const summary = helpMessage(keys[0]!, params) ?? '';
+      const extended = helpMessage(keys[1]!, params) ?? '';
       const text = `${summary}\n\n${extended}`;
       return format === 'wikitext' ? text : html(text);
     },
@@ -34,18 +32,17 @@ export function helpTexts(format: HelpFormat, scriptPath: string): HelpTexts {
       if (tokenType !== undefined) {
         const key = 'api-help-param-token';
         if (format === 'raw') return [{ key, params: [tokenType, prefix, name, moduleName, path] }];
-        const text = fillMessage(MESSAGES[key] ?? '', [tokenType]);
+        const text = helpMessage(key, [tokenType]) ?? '';
         return format === 'wikitext' ? text : html(text);
       }
       // `continue` is described once for every module that has it.
       const own = `apihelp-${path}-param-${name}`;
-      const key = MESSAGES[own] === undefined && name === 'continue' ? 'api-help-param-continue' : own;
+      const key = helpMessage(own) === undefined && name === 'continue' ? 'api-help-param-continue' : own;
       const params = [prefix, name, moduleName, path];
       if (format === 'raw') return [{ key, params }];
-      const message = MESSAGES[key];
-      if (message === undefined)
+      const text = helpMessage(key, params);
+      if (text === undefined)
         return format === 'wikitext' ? '' : '<span class="apihelp-empty">(no description)</span>';
-      const text = fillMessage(message, params);
       return format === 'wikitext' ? text : html(text);
     },
   };

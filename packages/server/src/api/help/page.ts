@@ -6,10 +6,9 @@
 
 import type { Describable } from '../paraminfo/describe.js';
 import type { ParamDef } from '../params.js';
-import messagesData from './messages-en.json' with { type: 'json' };
-import { fillMessage, renderWikitext } from './wikitext.js';
+import { helpMessage } from './messages.js';
+import { renderWikitext } from './wikitext.js';
 
-const MESSAGES: Readonly<Record<string, string>> = messagesData.messages;
 const esc = (s: string) =>
   s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const span = (s: string) => `<span dir="ltr" lang="en">${esc(s)}</span>`;
@@ -17,8 +16,6 @@ const span = (s: string) => `<span dir="ltr" lang="en">${esc(s)}</span>`;
 export interface HelpSite {
   siteName: string;
   scriptPath: string;
-  /** Whether the reader has apihighlimits (the limits shown). */
-  highLimits: boolean;
 }
 
 /** A module's heading: `action=upload`, `list=allimages (ai)`, `main`. */
@@ -28,12 +25,7 @@ function heading(m: Describable): string {
   return m.prefix ? `${base} (${m.prefix})` : base;
 }
 
-function message(key: string, params: (string | number)[] = []): string | undefined {
-  const t = MESSAGES[key];
-  return t === undefined ? undefined : fillMessage(t, params);
-}
-
-function paramInfo(name: string, def: ParamDef, m: Describable, site: HelpSite): string[] {
+function paramInfo(def: ParamDef, site: HelpSite): string[] {
   const info: string[] = [];
   const d = def.doc?.describeAs ?? def;
   const doc = def.doc ?? {};
@@ -86,8 +78,6 @@ function paramInfo(name: string, def: ParamDef, m: Describable, site: HelpSite):
         : `Default: ${span(String(d.default))}`,
     );
   }
-  void name;
-  void m;
   return info;
 }
 
@@ -96,7 +86,7 @@ export function moduleHelp(m: Describable, site: HelpSite): string {
   const path = m.path;
   const articlePath = (t: string) => `${site.scriptPath}/index.php/${t}`;
   const render = (key: string) => {
-    const t = message(key, [m.prefix]);
+    const t = helpMessage(key, [m.prefix]);
     return t === undefined ? '' : renderWikitext(t, articlePath);
   };
   const flags: string[] = [];
@@ -132,14 +122,14 @@ export function moduleHelp(m: Describable, site: HelpSite): string {
   if (params.length || m.tokenType) {
     const items: string[] = [];
     for (const [name, def] of params) {
-      const desc = message(`apihelp-${path}-param-${name}`, [m.prefix]);
+      const desc = helpMessage(`apihelp-${path}-param-${name}`, [m.prefix]);
       items.push(`<dt><span dir="ltr" lang="en">${esc(m.prefix + name)}</span></dt>`);
       items.push(
         `<dd class="description">${desc === undefined ? '<p><span class="apihelp-empty">(no description)</span>\n</p>' : renderWikitext(desc, articlePath)}</dd>`,
       );
       if (def.type !== 'upload' && 'deprecated' in def && def.deprecated)
         items.push('<dd class="info"><span class="apihelp-deprecated">Deprecated.</span></dd>');
-      for (const i of paramInfo(name, def, m, site)) items.push(`<dd class="info">${i}</dd>`);
+      for (const i of paramInfo(def, site)) items.push(`<dd class="info">${i}</dd>`);
     }
     if (m.tokenType) {
       items.push(`<dt><span dir="ltr" lang="en">${esc(m.prefix)}token</span></dt>`);

@@ -39,7 +39,6 @@ export function createHelpModule(registry: ModuleRegistry): ApiModule {
       const html = helpPage(modules, {
         siteName: ctx.config.siteName,
         scriptPath: ctx.config.scriptPath,
-        highLimits: ctx.can('apihighlimits'),
       });
       ctx.raw = { contentType: 'text/html; charset=utf-8', fileName: 'api-help.html', body: html };
       ctx.result.help = { mime: 'text/html', filename: 'api-help.html', help: html };

@@ -1,5 +1,6 @@
 /** list=filearchive: deleted file versions, with what the user may see of them, as MediaWiki lists them. */
 import { MwError } from '../../errors.js';
+import { sha1FromBase36 } from '../../util/sha1.js';
 import { helpUrl } from '../module.js';
 import { continueParts, isoFromTs14, ts14 } from './pageset.js';
 import { defineQueryModule } from './submodule.js';
@@ -17,15 +18,6 @@ const PROPS = [
   'bitdepth',
   'archivename',
 ] as const;
-
-/** Base-36 SHA-1 (as MediaWiki stores it) to 40 hex digits. */
-function base36ToHex(b36: string): string | null {
-  if (!/^[0-9a-z]{1,31}$/.test(b36)) return null;
-  let n = 0n;
-  for (const ch of b36) n = n * 36n + BigInt(Number.parseInt(ch, 36));
-  const hex = n.toString(16).padStart(40, '0');
-  return hex.length === 40 ? hex : null;
-}
 
 export const listFilearchive = defineQueryModule({
   name: 'filearchive',
@@ -58,9 +50,10 @@ export const listFilearchive = defineQueryModule({
         throw new MwError('invalidsha1hash', 'The SHA1 hash provided is not valid.');
       sha1 = p.sha1.toLowerCase();
     } else if (p.sha1base36 !== undefined) {
-      const hex = base36ToHex(p.sha1base36.toLowerCase());
-      if (!hex) throw new MwError('invalidsha1base36hash', 'The SHA1Base36 hash provided is not valid.');
-      sha1 = hex;
+      if (!/^[0-9a-z]{31}$/i.test(p.sha1base36)) {
+        throw new MwError('invalidsha1base36hash', 'The SHA1Base36 hash provided is not valid.');
+      }
+      sha1 = sha1FromBase36(p.sha1base36);
     }
     // Looking deleted files up by their bytes needs the right to see deleted text.
     if (sha1 !== undefined && !ctx.can('deletedtext')) sha1 = undefined;
