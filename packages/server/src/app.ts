@@ -24,6 +24,7 @@ import { FileListing } from './files/listing.js';
 import { LogEvents } from './files/logs.js';
 import { PageStore } from './files/pages.js';
 import { Protections } from './files/protections.js';
+import { RecentChanges } from './files/recent-changes.js';
 import { FileRepo } from './files/repo.js';
 import { Revisions } from './files/revisions.js';
 import { SiteStatistics } from './files/statistics.js';
@@ -145,6 +146,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     pages: new PageStore(db),
     revisions: new Revisions(db),
     logs: new LogEvents(db),
+    recentChanges: new RecentChanges(db),
     tags: new ChangeTags(db),
     watchlist: new Watchlist(db),
     protections: new Protections(db),

@@ -8,6 +8,7 @@ import type { FileListing } from '../files/listing.js';
 import type { LogEvents } from '../files/logs.js';
 import type { PageStore } from '../files/pages.js';
 import type { Protections } from '../files/protections.js';
+import type { RecentChanges } from '../files/recent-changes.js';
 import type { FileRepo } from '../files/repo.js';
 import type { Revisions } from '../files/revisions.js';
 import type { SiteStatistics } from '../files/statistics.js';
@@ -37,6 +38,7 @@ export interface Services {
   pages: PageStore;
   revisions: Revisions;
   logs: LogEvents;
+  recentChanges: RecentChanges;
   tags: ChangeTags;
   watchlist: Watchlist;
   protections: Protections;

@@ -53,3 +53,16 @@ export function identityForUser(user: User, perms: GroupPermissions): Identity {
     grants: null,
   };
 }
+
+/**
+ * Who the repository records as doing what this identity does: the user, and how recent changes
+ * mark it (as a bot's when the user has the bot right, patrolled from the start with autopatrol).
+ */
+export function actorFor(who: Identity): { id: number; name: string; bot: boolean; autopatrolled: boolean } {
+  return {
+    id: who.user?.id ?? 0,
+    name: who.user?.name ?? who.name,
+    bot: who.rights.has('bot'),
+    autopatrolled: who.rights.has('autopatrol'),
+  };
+}

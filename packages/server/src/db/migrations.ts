@@ -1,6 +1,7 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
 import type { Dialect } from './dialect.js';
 import { fileLinksOf } from './file-links-parse.js';
+import { createRecentChanges } from './migration-recent-changes.js';
 
 /** Migrations, in order. Each one works on SQLite and PostgreSQL. */
 function migrations(dialect: Dialect): Record<string, Migration> {
@@ -312,6 +313,12 @@ function migrations(dialect: Dialect): Record<string, Migration> {
             await db.insertInto('file_links').values({ page_id: p.id, name }).execute();
           }
         }
+      },
+    },
+    '006-recent-changes': {
+      // MediaWiki's recentchanges (list=recentchanges), filled once from the log and the revisions.
+      async up(db: Db) {
+        await createRecentChanges(db, text, id(db, 'recent_changes'));
       },
     },
   };

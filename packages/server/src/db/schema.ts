@@ -26,6 +26,7 @@ export interface Database {
   counters: CountersTable;
   protections: ProtectionsTable;
   file_links: FileLinksTable;
+  recent_changes: RecentChangesTable;
 }
 
 export interface UsersTable {
@@ -244,4 +245,29 @@ export interface FileLinksTable {
   page_id: number;
   /** DB key of the file used. */
   name: string;
+}
+
+/** MediaWiki's recentchanges: one row per edit and per log entry that recent changes show. */
+export interface RecentChangesTable {
+  id: Generated<number>;
+  timestamp: string;
+  /** edit, new or log. */
+  type: string;
+  namespace: number;
+  title: string;
+  page_id: number;
+  /** The revision made (for a log entry: the revision it made, such as an upload's); 0 for none. */
+  rev_id: number;
+  old_rev_id: number;
+  user_id: number;
+  user_text: string;
+  comment: string;
+  minor: number;
+  bot: number;
+  /** 0 unpatrolled, 1 patrolled, 2 autopatrolled (MediaWiki's rc_patrolled). */
+  patrolled: number;
+  old_len: number;
+  new_len: number;
+  /** The log entry of a `log` row; 0 otherwise. */
+  log_id: number;
 }

@@ -8,13 +8,18 @@ import type { Selectable } from 'kysely';
 import type { Db } from '../db/index.js';
 import type { LoggingTable } from '../db/schema.js';
 import { NS_FILE } from '../title/namespaces.js';
+import { fromTimeAndId } from './continuation.js';
+import { logShowsInRecentChanges, recordChange } from './recent-changes.js';
 import { taggedIds } from './tags.js';
 import type { Actor } from './types.js';
 
 /** One log entry as stored. */
 export type LogEntry = Selectable<LoggingTable>;
 
-/** Add a log entry; returns its id. */
+/**
+ * Add a log entry (and its recent changes row, where MediaWiki shows one); returns its id. `revId`
+ * is the revision the logged action made, if any (an upload's).
+ */
 export async function addLog(
   db: Db,
   e: {
@@ -27,6 +32,7 @@ export async function addLog(
     pageId: number;
     comment: string;
     params: Record<string, unknown>;
+    revId?: number;
   },
 ): Promise<number> {
   const r = await db
@@ -45,6 +51,23 @@ export async function addLog(
     })
     .returning('id')
     .executeTakeFirstOrThrow();
+  if (logShowsInRecentChanges(e.type, e.action)) {
+    await recordChange(db, {
+      type: 'log',
+      timestamp: e.timestamp,
+      actor: e.actor,
+      ns: e.ns,
+      title: e.title,
+      pageId: e.pageId,
+      revId: e.revId ?? 0,
+      oldRevId: 0,
+      comment: e.comment,
+      minor: false,
+      oldLen: 0,
+      newLen: 0,
+      logId: r.id,
+    });
+  }
   return r.id;
 }
 
@@ -93,20 +116,17 @@ export class LogEvents {
       const ids = await taggedIds(this.db, f.tag, 'log_id');
       query = query.where('id', 'in', ids.length ? ids : [0]);
     }
-    const from = f.from;
-    if (from !== undefined) {
-      query = query.where((eb) =>
-        eb.or([
-          eb('timestamp', older ? '<' : '>', from.timestamp),
-          eb.and([eb('timestamp', '=', from.timestamp), eb('id', older ? '<=' : '>=', from.id)]),
-        ]),
-      );
-    }
+    if (f.from !== undefined) query = query.where(fromTimeAndId('timestamp', 'id', older, f.from));
     return query
       .orderBy('timestamp', older ? 'desc' : 'asc')
       .orderBy('id', older ? 'desc' : 'asc')
       .limit(f.limit)
       .execute();
+  }
+
+  /** One entry by its id. */
+  async byId(id: number): Promise<LogEntry | undefined> {
+    return this.db.selectFrom('logging').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
   /** The upload and deletion log of a file, newest first (the description page shows it). */
@@ -133,5 +153,15 @@ export class LogEvents {
       .where('timestamp', '>=', since)
       .executeTakeFirst();
     return Number(r?.n ?? 0);
+  }
+}
+
+/** The parameters of an entry as an object (`{}` when the stored JSON is not one). */
+export function logParamsOf(entry: LogEntry): Record<string, unknown> {
+  try {
+    const v = JSON.parse(entry.params) as unknown;
+    return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+  } catch {
+    return {};
   }
 }

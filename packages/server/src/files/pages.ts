@@ -6,6 +6,7 @@ import type { PagesTable } from '../db/schema.js';
 import { sha1Base36, sha1Hex } from '../util/sha1.js';
 import { isoNow } from '../util/timestamp.js';
 import { addLog } from './logs.js';
+import { recordChange } from './recent-changes.js';
 import { applyTags } from './tags.js';
 import type { Actor } from './types.js';
 import { wikiTitleParser } from './urls.js';
@@ -36,6 +37,8 @@ export interface RevisionInput {
   timestamp: string;
   minor?: boolean;
   logCreation?: boolean;
+  /** Whether recent changes show the edit (not when an upload or a restore makes it). */
+  recentChange?: boolean;
 }
 
 export async function saveRevision(
@@ -98,6 +101,23 @@ export async function saveRevision(
       params: {},
     });
   }
+  if (o.text !== null && o.recentChange !== false) {
+    await recordChange(db, {
+      type: page ? 'edit' : 'new',
+      timestamp: o.timestamp,
+      actor: o.actor,
+      ns: o.ns,
+      title: o.dbKey,
+      pageId,
+      revId: rev.id,
+      oldRevId: page?.latest_rev_id ?? 0,
+      comment: o.comment,
+      minor: o.minor ?? false,
+      oldLen: page?.length ?? 0,
+      newLen: length,
+      logId: 0,
+    });
+  }
   if (o.text !== null) {
     // The files the new text uses (list=imageusage).
     await db.deleteFrom('file_links').where('page_id', '=', pageId).execute();
@@ -116,6 +136,8 @@ export async function saveRevision(
 /** Delete a page with its revisions (kept nowhere else: only files have an archive here). */
 export async function deletePage(db: Db, pageId: number): Promise<void> {
   await db.deleteFrom('file_links').where('page_id', '=', pageId).execute();
+  // Its edits leave recent changes, as on MediaWiki; log rows (the deletion's too) stay.
+  await db.deleteFrom('recent_changes').where('page_id', '=', pageId).where('type', '<>', 'log').execute();
   await db.deleteFrom('revisions').where('page_id', '=', pageId).execute();
   await db.deleteFrom('pages').where('id', '=', pageId).execute();
 }

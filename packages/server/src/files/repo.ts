@@ -236,6 +236,7 @@ export class FileRepo {
         timestamp,
         // MediaWiki logs the upload first, then the creation of the description page.
         logCreation: false,
+        recentChange: false,
       });
       const logId = await addLog(trx, {
         type: 'upload',
@@ -247,6 +248,7 @@ export class FileRepo {
         pageId: rev.pageId,
         comment: input.comment,
         params: { img_sha1: sha1Base36(input.sha1), img_timestamp: timestamp },
+        revId: rev.revId,
       });
       if (rev.created) {
         await addLog(trx, {
@@ -366,6 +368,7 @@ export class FileRepo {
         actor,
         timestamp: now,
         logCreation: false,
+        recentChange: false,
       });
       const logId = await addLog(trx, {
         type: 'delete',
@@ -377,6 +380,7 @@ export class FileRepo {
         pageId: rev.pageId,
         comment: reason,
         params: { count: { revisions: 0, files: rows.length } },
+        revId: rev.revId,
       });
       return { logId, restored: rows.length };
     });

@@ -36,4 +36,7 @@ export interface FileProps {
 export interface Actor {
   id: number;
   name: string;
+  /** How recent changes mark what this actor does: as a bot's, and as patrolled from the start. */
+  bot?: boolean;
+  autopatrolled?: boolean;
 }

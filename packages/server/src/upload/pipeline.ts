@@ -1,4 +1,4 @@
-import type { Identity } from '../auth/identity.js';
+import { actorFor, type Identity } from '../auth/identity.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/index.js';
 import { MwError } from '../errors.js';
@@ -189,7 +189,6 @@ export class UploadPipeline {
     who: Identity,
     within?: (trx: Db) => Promise<void>,
   ): Promise<PublishResult> {
-    const user = who.user!;
     checkTags(this.d.config, opts.tags, who.rights.has('applychangetags'));
     const stashKey = v.file.stashKey;
     if (stashKey) await this.d.hooks?.beforePublish?.(stashKey);
@@ -202,7 +201,7 @@ export class UploadPipeline {
         props: v.props,
         comment: opts.comment,
         text: opts.text,
-        actor: { id: user.id, name: user.name },
+        actor: actorFor(who),
         tags: opts.tags,
         watch: opts.watch,
       },

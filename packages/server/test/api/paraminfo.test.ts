@@ -19,7 +19,7 @@ interface Recording {
 }
 
 /** Modules recorded but not implemented here yet. */
-const NOT_IMPLEMENTED = new Set(['query+recentchanges']);
+const NOT_IMPLEMENTED = new Set<string>([]);
 
 /** Parameters MediaWiki has that we do not accept (and so do not list). */
 const PARAMS_NOT_ACCEPTED: Record<string, string[]> = {

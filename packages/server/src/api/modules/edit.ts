@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { actorFor } from '../../auth/identity.js';
 import { permissionDenied } from '../../auth/permissions.js';
 import { MwError } from '../../errors.js';
 import { checkTags } from '../../files/tags.js';
@@ -112,7 +113,7 @@ export async function applyWatch(
   return watch;
 }
 
-export const actorOf = (ctx: ApiContext): Actor => ({ id: ctx.user?.id ?? 0, name: ctx.identity.name });
+export const actorOf = (ctx: ApiContext): Actor => actorFor(ctx.identity);
 
 // ---------------------------------------------------------------------------------------------
 // action=edit
@@ -263,7 +264,8 @@ export function createEditModule(): ApiModule {
         dbKey: target.dbKey,
         text: newText,
         comment: summary,
-        actor: actorOf(ctx),
+        // Marked as a bot's edit only when asked for (MediaWiki's `bot` parameter).
+        actor: { ...actorOf(ctx), bot: p.bot && ctx.can('bot') },
         timestamp,
         minor: page !== null && p.minor && ctx.can('minoredit'),
         tags,

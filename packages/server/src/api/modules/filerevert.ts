@@ -4,6 +4,7 @@ import { MwError } from '../../errors.js';
 import { NS_FILE } from '../../files/repo.js';
 import { defineModule } from '../module.js';
 import { titleParser } from '../query/titles.js';
+import { actorOf } from './edit.js';
 
 export const fileRevertModule = defineModule({
   name: 'filerevert',
@@ -35,7 +36,6 @@ export const fileRevertModule = defineModule({
         'There is no previous local version of this file with the provided timestamp.',
       );
     }
-    const user = ctx.user!;
     try {
       await files.publish({
         name: t.dbKey,
@@ -52,7 +52,7 @@ export const fileRevertModule = defineModule({
         },
         comment: p.comment,
         text: null,
-        actor: { id: user.id, name: user.name },
+        actor: actorOf(ctx),
         tags: [],
         watch: null,
       });

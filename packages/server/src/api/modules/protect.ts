@@ -9,6 +9,7 @@ import { NS_FILE } from '../../files/repo.js';
 import { parseExpiry } from '../expiry.js';
 import { defineModule, helpUrl } from '../module.js';
 import { titleParser } from '../query/titles.js';
+import { actorOf } from './edit.js';
 
 const LEVELS = ['autoconfirmed', 'sysop'];
 
@@ -99,7 +100,7 @@ export const protectModule = defineModule({
     }
     const page = await pages.byTitle(ns, dbKey);
     await ctx.services.protections.set(ns, dbKey, changes, {
-      actor: { id: ctx.user!.id, name: ctx.user!.name },
+      actor: actorOf(ctx),
       reason: p.reason,
       pageId: page?.id ?? 0,
     });

@@ -6,6 +6,7 @@ import { listFilearchive } from './list-filearchive.js';
 import { listImageusage } from './list-imageusage.js';
 import { listLogevents } from './list-logevents.js';
 import { listMystashedfiles } from './list-mystashedfiles.js';
+import { listRecentchanges } from './list-recentchanges.js';
 import { listUsers } from './list-users.js';
 import { metaFilerepoinfo } from './meta-filerepoinfo.js';
 import { metaSiteinfo } from './meta-siteinfo.js';
@@ -29,6 +30,7 @@ export const QUERY_SUBMODULES = [
   listAllpages,
   listLogevents,
   listMystashedfiles,
+  listRecentchanges,
   listUsers,
   listFilearchive,
   listImageusage,

@@ -1,8 +1,8 @@
 import { MwError } from '../../errors.js';
 import { commentLinkTargets, formatComment } from '../../files/imageinfo.js';
-import type { LogFilter } from '../../files/logs.js';
+import { type LogFilter, logParamsOf } from '../../files/logs.js';
 import { helpUrl } from '../module.js';
-import { continueParts, isoFromTs14, noteMaxLimit, timestampParam, ts14 } from './pageset.js';
+import { noteMaxLimit, timeAndIdContinue, timestampParam, ts14 } from './pageset.js';
 import { defineQueryModule } from './submodule.js';
 import { parseTitle, titleFromDb } from './titles.js';
 
@@ -144,16 +144,7 @@ export const listLogevents = defineQueryModule({
       filter.prefix = { ns: t.ns, dbKey: t.dbKey };
     }
     if (p.tag !== undefined) filter.tag = p.tag;
-    if (p.continue !== undefined) {
-      const [ts, id] = continueParts(p.continue, 2) as [string, string];
-      const iso = isoFromTs14(ts);
-      if (!/^\d+$/.test(id))
-        throw new MwError(
-          'badcontinue',
-          'Invalid continue param. You should pass the original value returned by the previous query.',
-        );
-      filter.from = { timestamp: iso, id: Number(id) };
-    }
+    if (p.continue !== undefined) filter.from = timeAndIdContinue(p.continue);
     const rows = await logs.list(filter);
     const list: Record<string, unknown>[] = [];
     for (const [i, r] of rows.entries()) {
@@ -173,15 +164,7 @@ export const listLogevents = defineQueryModule({
         v.pageid = page?.id ?? 0;
         v.logpage = r.page_id;
       }
-      if (props.has('details')) {
-        let params: unknown = {};
-        try {
-          params = JSON.parse(r.params) as unknown;
-        } catch {
-          params = {};
-        }
-        v.params = params && typeof params === 'object' && !Array.isArray(params) ? params : {};
-      }
+      if (props.has('details')) v.params = logParamsOf(r);
       if (props.has('type')) {
         v.type = r.type;
         v.action = r.action;

@@ -213,3 +213,11 @@ export function isoFromTs14(v: string): string {
   if (!/^\d{14}$/.test(v)) throw badContinue();
   return toIsoTimestamp(v);
 }
+
+/** A `timestamp|id` continuation value (list=logevents, list=recentchanges) as an ISO time and an id. */
+export function timeAndIdContinue(value: string): { timestamp: string; id: number } {
+  const [ts, id] = continueParts(value, 2) as [string, string];
+  const timestamp = isoFromTs14(ts);
+  if (!/^\d+$/.test(id)) throw badContinue();
+  return { timestamp, id: Number(id) };
+}
