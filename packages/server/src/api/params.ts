@@ -25,6 +25,12 @@ export interface ParamDoc {
   hidden?: boolean;
   /** Described as this declaration (a parameter the module parses itself, e.g. a limit with `max`). */
   describeAs?: ParamDef;
+  /** Help describes it as a token of this type (`lgtoken`), though the module checks it itself. */
+  tokenHelp?: string;
+  /** Parameters its help message takes before the usual prefix and name (`iiurlwidth`'s 50). */
+  helpParams?: readonly (string | number)[];
+  /** The module whose help messages describe this parameter where it has none (`query+imageinfo`). */
+  helpFrom?: string;
 }
 
 /** How a module declares one parameter (MediaWiki's ParamValidator settings, reduced to what we use). */

@@ -6,8 +6,9 @@
 
 import type { Describable } from '../paraminfo/describe.js';
 import type { ParamDef } from '../params.js';
-import { helpMessage } from './messages.js';
-import { renderWikitext } from './wikitext.js';
+import { declaredValues, paramHelpOptions, valueList } from './descriptions.js';
+import { examplesOf, helpMessage, paramMessages } from './messages.js';
+import { inline, renderWikitext } from './wikitext.js';
 
 const esc = (s: string) =>
   s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -16,6 +17,12 @@ const span = (s: string) => `<span dir="ltr" lang="en">${esc(s)}</span>`;
 export interface HelpSite {
   siteName: string;
   scriptPath: string;
+  /** Whether the reader may use bots' higher limits (MediaWiki then shows them). */
+  highLimits: boolean;
+  /** The wiki's namespace numbers (the values of namespace parameters). */
+  namespaces: readonly number[];
+  /** One parameter as paraminfo describes it (null when it is not listed). */
+  describe(name: string, def: ParamDef): Record<string, unknown> | null;
 }
 
 /** A module's heading: `action=upload`, `list=allimages (ai)`, `main`. */
@@ -25,70 +32,113 @@ function heading(m: Describable): string {
   return m.prefix ? `${base} (${m.prefix})` : base;
 }
 
-function paramInfo(def: ParamDef, site: HelpSite): string[] {
+const num = (n: number) => n.toLocaleString('en-US');
+const USER_SUBTYPES: Record<string, string> = {
+  name: 'username',
+  ip: 'IP',
+  cidr: 'IP range',
+  interwiki: 'interwiki name (e.g. "prefix&gt;ExampleName")',
+  id: 'user ID (e.g. "#12345")',
+};
+
+/** The info lines under a parameter, as MediaWiki 1.39's help prints them. */
+function paramInfo(o: Record<string, unknown>, path: string, site: HelpSite): string[] {
+  const on = (k: string) => k in o && o[k] !== false;
+  const datatypes = `${site.scriptPath}/api.php?action=help&amp;modules=main#main/datatype`;
   const info: string[] = [];
-  const d = def.doc?.describeAs ?? def;
-  const doc = def.doc ?? {};
-  if ('required' in d && d.required)
-    info.push('<span class="apihelp-required">This parameter is required.</span>');
-  if (d.type === 'enum' || (d.type === 'multi' && d.values && !d.freeValues)) {
-    const values = [...d.values!].filter((v) => v !== '*').sort();
-    const list = values.length ? values.map(span).join(', ') : '';
+  if (on('deprecated')) info.push('<strong class="apihelp-deprecated">Deprecated.</strong>');
+  for (const i of (o.info as { name: string }[] | undefined) ?? []) {
+    const t = helpMessage(`apihelp-${path}-paraminfo-${i.name}`);
+    if (t !== undefined) info.push(t);
+  }
+  if (on('required')) info.push('This parameter is required.');
+  const multi = on('multi');
+  const type = o.type;
+  let values: readonly string[] | null = Array.isArray(type) ? (type as string[]) : null;
+  if (type === 'namespace') {
+    const extra = (o.extranamespaces as number[] | undefined) ?? [];
+    values = [...site.namespaces.filter((n) => n >= 0), ...extra]
+      .map(String)
+      .sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+  }
+  if (values) {
+    const list = values.includes('')
+      ? `Can be empty, or ${values.filter((v) => v !== '').join(', ')}`
+      : values.join(', ');
     info.push(
-      d.type === 'multi'
-        ? `Values (separate with <kbd>|</kbd> or <a href="${site.scriptPath}/api.php?action=help&amp;modules=main#main/datatypes">alternative</a>): ${list}`
+      multi
+        ? `Values (separate with <kbd>|</kbd> or <a href="${datatypes}s">alternative</a>): ${list}`
         : `One of the following values: ${list}`,
     );
-    if (d.type === 'multi' && d.allowAll) info.push('To specify all values, use <kbd>*</kbd>.');
-  } else if (d.type === 'boolean') {
-    info.push(
-      `Type: boolean (<a href="${site.scriptPath}/api.php?action=help&amp;modules=main#main/datatype/boolean">details</a>)`,
-    );
-  } else if (d.type === 'integer' || (d.type === 'multi' && d.integers)) {
-    info.push(d.type === 'multi' ? 'Type: list of integers' : 'Type: integer');
-    if (d.type === 'integer' && d.min !== undefined && d.max !== undefined)
-      info.push(`The value must be between ${d.min} and ${d.max}.`);
-    else if (d.type === 'integer' && d.min !== undefined)
-      info.push(`The value must be no less than ${d.min}.`);
-  } else if (d.type === 'limit') {
+    if (o.allspecifier !== undefined) info.push(`To specify all values, use <kbd>${o.allspecifier}</kbd>.`);
+  } else if (type === 'boolean') {
+    info.push(`Type: boolean (<a href="${datatypes}/boolean">details</a>)`);
+  } else if (type === 'integer') {
+    info.push(multi ? 'Type: list of integers' : 'Type: integer');
+  } else if (type === 'limit') {
     info.push('Type: integer or <kbd>max</kbd>');
+  } else if (type === 'timestamp') {
     info.push(
-      `The value must be between 1 and ${d.max.toLocaleString('en-US')} (${d.highMax.toLocaleString('en-US')} for bots).`,
+      `Type: ${multi ? 'list of timestamps' : 'timestamp'} (<a href="${datatypes}/timestamp">allowed formats</a>)`,
     );
-  } else if (d.type === 'upload') {
+  } else if (type === 'expiry') {
+    info.push(`Type: expiry (<a href="${datatypes}/expiry">details</a>)`);
+  } else if (type === 'user') {
+    const subtypes = ((o.subtypes as string[] | undefined) ?? ['name']).map((t) => USER_SUBTYPES[t] ?? t);
+    const by =
+      subtypes.length > 1
+        ? `by any of ${subtypes.slice(0, -1).join(', ')} and ${subtypes.at(-1)}`
+        : `by ${subtypes[0]}`;
+    info.push(`Type: ${multi ? 'list of users' : 'user'}, ${by}`);
+  } else if (type === 'title') {
+    info.push('Type: page title');
+    if (o.mustExist === false || o.mustExist === '') info.push('Accepts non-existent pages.');
+  } else if (type === 'upload') {
     info.push('Must be posted as a file upload using multipart/form-data.');
-  } else if (doc.type === 'timestamp') {
-    info.push(
-      `Type: timestamp (<a href="${site.scriptPath}/api.php?action=help&amp;modules=main#main/datatype/timestamp">allowed formats</a>)`,
-    );
-  } else if (doc.type === 'user') {
-    info.push('Type: user, by username');
-  } else if (d.type === 'multi') {
-    info.push(
-      `Separate values with <kbd>|</kbd> or <a href="${site.scriptPath}/api.php?action=help&amp;modules=main#main/datatypes">alternative</a>.`,
-    );
   }
-  if (d.type === 'multi') {
-    info.push(`Maximum number of values is 50 (500 for clients that are allowed higher limits).`);
+  if (multi && !values) {
+    info.push(`Separate values with <kbd>|</kbd> or <a href="${datatypes}s">alternative</a>.`);
   }
-  if ('default' in d && d.default !== undefined) {
+  if (multi && (!values || values.length > 50)) {
+    info.push('Maximum number of values is 50 (500 for clients that are allowed higher limits).');
+  }
+  if (type === 'limit') {
+    const bots = site.highLimits ? ` (${num(o.highmax as number)} for bots)` : '';
+    info.push(`The value must be between ${num(o.min as number)} and ${num(o.max as number)}${bots}.`);
+  } else if (type === 'integer' && !multi) {
+    const { min, max } = o as { min?: number; max?: number };
+    if (min !== undefined && max !== undefined)
+      info.push(`The value must be between ${num(min)} and ${num(max)}.`);
+    else if (min !== undefined) info.push(`The value must be no less than ${num(min)}.`);
+    else if (max !== undefined) info.push(`The value must be no greater than ${num(max)}.`);
+  }
+  if ('default' in o && o.default !== undefined) {
     info.push(
-      d.default === ''
+      o.default === ''
         ? 'Default: <span class="apihelp-empty">(empty)</span>'
-        : `Default: ${span(String(d.default))}`,
+        : `Default: ${esc(String(o.default))}`,
     );
   }
   return info;
 }
 
-/** One module's section of the help page. */
-export function moduleHelp(m: Describable, site: HelpSite): string {
+/** Where a module sits: `(main | query | allimages)`, the module itself in bold unless it has submodules. */
+function linkTrail(m: Describable, site: HelpSite): string {
+  if (m.path === 'main') return '';
+  const parts = m.path.split('+');
+  const crumbs = ['main', ...parts.map((_, i) => parts.slice(0, i + 1).join('+'))];
+  const items = crumbs.map((path, i) => {
+    const name = path.split('+').at(-1)!;
+    if (i === crumbs.length - 1 && path !== 'query') return `<b dir="ltr" lang="en">${esc(name)}</b>`;
+    return `<a href="${site.scriptPath}/index.php/Special:ApiHelp/${path.replace(/\+/g, '%2B')}" class="apihelp-linktrail" dir="ltr" lang="en">${esc(name)}</a>`;
+  });
+  return `<div class="apihelp-linktrail">(${items.join(' | ')})</div>`;
+}
+
+/** One module's section of the help page, under a heading of the given level (2 for those asked for). */
+export function moduleHelp(m: Describable, site: HelpSite, level = 2): string {
   const path = m.path;
   const articlePath = (t: string) => `${site.scriptPath}/index.php/${t}`;
-  const render = (key: string) => {
-    const t = helpMessage(key, [m.prefix]);
-    return t === undefined ? '' : renderWikitext(t, articlePath);
-  };
   const flags: string[] = [];
   if (m.readrights)
     flags.push('<li><span class="apihelp-flag-readrights">This module requires read rights.</span></li>');
@@ -106,50 +156,127 @@ export function moduleHelp(m: Describable, site: HelpSite): string {
   flags.push(
     `<li><span class="apihelp-license">License: <a href="${site.scriptPath}/index.php/Special:Version/License/MediaWiki" title="Special:Version/License/MediaWiki">${span('GPL-2.0-or-later')}</a></span></li>`,
   );
+  const h = `h${Math.min(level, 6)}`;
+  const header =
+    path === 'main'
+      ? `<${h} class="apihelp-header" id="main">${heading(m)}</${h}>`
+      : `<${h} class="apihelp-header apihelp-module-name" dir="ltr" lang="en" id="${esc(path)}">${esc(heading(m))}</${h}>${linkTrail(m, site)}`;
+  const texts = [`apihelp-${path}-summary`, `apihelp-${path}-extended-description`]
+    .map((key) => helpMessage(key, [m.prefix, m.name, path]) ?? '')
+    .join('\n\n')
+    .trim();
   const out: string[] = [
-    `<h2 class="apihelp-header apihelp-module-name" dir="ltr" lang="en" id="${esc(path)}">${esc(heading(m))}</h2>`,
+    header,
     `<div class="apihelp-block apihelp-flags"><ul>${flags.join('')}</ul></div>`,
-    render(`apihelp-${path}-summary`),
-    render(`apihelp-${path}-extended-description`),
+    renderWikitext(texts, articlePath),
   ];
+  // MediaWiki leaves an empty line where a module without help links would have them.
   const urls = m.doc?.helpurls ?? [];
-  if (urls.length) {
+  out.push(
+    urls.length
+      ? `<div class="apihelp-block apihelp-help-urls"><ul>${urls.map((u) => `<li><a href="${esc(u)}" dir="ltr">${esc(u)}</a></li>`).join('')}</ul></div>`
+      : '',
+  );
+  const items: string[] = [];
+  let count = 0;
+  for (const [name, def] of Object.entries(m.params)) {
+    const described = site.describe(name, def);
+    if (!described) continue;
+    const [main, ...values] = paramMessages(path, m.name, m.prefix, name, paramHelpOptions(def));
+    const desc = helpMessage(main!.key, main!.params);
+    const perValue = def.doc?.submodules
+      ? submoduleList(declaredValues(def), def.doc.submodules, site, articlePath)
+      : values.length
+        ? valueList(values, articlePath)
+        : '';
+    count++;
+    items.push(`<dt><span dir="ltr" lang="en">${esc(m.prefix + name)}</span></dt>`);
+    // The deprecation notice comes first, before the description.
+    const info = paramInfo(described, path, site);
+    if (info[0]?.includes('apihelp-deprecated')) items.push(`<dd class="info">${info.shift()}</dd>`);
+    items.push(
+      `<dd class="description">${desc === undefined ? '<p><span class="apihelp-empty">(no description)</span>\n</p>' : renderWikitext(desc, articlePath)}${perValue}</dd>`,
+    );
+    for (const i of info) items.push(`<dd class="info">${i}</dd>`);
+  }
+  if (m.tokenType) {
+    count++;
+    items.push(`<dt><span dir="ltr" lang="en">${esc(m.prefix)}token</span></dt>`);
+    items.push(
+      `<dd class="description"><p>A "${esc(m.tokenType)}" token retrieved from <a href="${site.scriptPath}/api.php?action=help&amp;modules=query%2Btokens">action=query&amp;meta=tokens</a>\n</p></dd>`,
+    );
+    items.push('<dd class="info">This parameter is required.</dd>');
+  }
+  if (items.length) {
+    const note =
+      path === 'main'
+        ? ''
+        : '<div class="apihelp-block-header">Other general parameters are available.</div>';
     out.push(
-      `<div class="apihelp-block apihelp-help-urls"><ul>${urls.map((u) => `<li><a href="${esc(u)}" dir="ltr">${esc(u)}</a></li>`).join('')}</ul></div>`,
+      `<div class="apihelp-block apihelp-parameters"><div class="apihelp-block-head">${helpMessage('api-help-parameters', [count])}</div>${note}<dl>${items.join('')}</dl></div>`,
     );
   }
-  const params = Object.entries(m.params).filter(([, d]) => !d.doc?.hidden);
-  if (params.length || m.tokenType) {
-    const items: string[] = [];
-    for (const [name, def] of params) {
-      const desc = helpMessage(`apihelp-${path}-param-${name}`, [m.prefix]);
-      items.push(`<dt><span dir="ltr" lang="en">${esc(m.prefix + name)}</span></dt>`);
-      items.push(
-        `<dd class="description">${desc === undefined ? '<p><span class="apihelp-empty">(no description)</span>\n</p>' : renderWikitext(desc, articlePath)}</dd>`,
-      );
-      if (def.type !== 'upload' && 'deprecated' in def && def.deprecated)
-        items.push('<dd class="info"><span class="apihelp-deprecated">Deprecated.</span></dd>');
-      for (const i of paramInfo(def, site)) items.push(`<dd class="info">${i}</dd>`);
-    }
-    if (m.tokenType) {
-      items.push(`<dt><span dir="ltr" lang="en">${esc(m.prefix)}token</span></dt>`);
-      items.push(
-        `<dd class="description"><p>A "${esc(m.tokenType)}" token retrieved from <a href="${site.scriptPath}/api.php?action=help&amp;modules=query%2Btokens">action=query&amp;meta=tokens</a>\n</p></dd>`,
-      );
-      items.push('<dd class="info"><span class="apihelp-required">This parameter is required.</span></dd>');
-    }
-    out.push(
-      `<div class="apihelp-block apihelp-parameters"><div class="apihelp-block-head">${path === 'main' ? 'Parameters:' : 'Specific parameters:'}</div><dl>${items.join('')}</dl></div>`,
+  out.push(examplesBlock(m, site, articlePath));
+  // Links to other modules' help go to api.php's help, as MediaWiki's help page rewrites them.
+  return out
+    .join('\n')
+    .replace(
+      new RegExp(
+        `<a href="${site.scriptPath}/index\\.php/Special:ApiHelp/([^"#]*)(#[^"]*)?" title="[^"]*">`,
+        'g',
+      ),
+      (_m, target: string, frag: string | undefined) =>
+        `<a href="${site.scriptPath}/api.php?action=help&amp;modules=${target.replace(/\+/g, '%2B')}${frag ?? ''}">`,
     );
-  }
-  return out.filter(Boolean).join('\n');
 }
 
-/** The whole help page. */
-export function helpPage(modules: Describable[], site: HelpSite): string {
+/** The modules a parameter chooses (`action`, `format`, `prop`…), each linked to its help with its summary. */
+function submoduleList(
+  values: readonly string[],
+  pathOf: (value: string) => string,
+  site: HelpSite,
+  articlePath: (t: string) => string,
+): string {
+  if (!values.length) return '';
+  const items = [...values].sort().map((v) => {
+    const path = pathOf(v);
+    const summary = helpMessage(`apihelp-${path}-summary`) ?? '';
+    return `<dt><span dir="ltr" lang="en"><a href="${site.scriptPath}/api.php?action=help&amp;modules=${path.replace(/\+/g, '%2B')}">${esc(v)}</a></span></dt>\n<dd>${inline(summary, articlePath)}</dd>`;
+  });
+  return `<dl>${items.join('\n')}</dl>`;
+}
+
+/** The module's examples: each a description, a link to the request and one to the sandbox. */
+function examplesBlock(m: Describable, site: HelpSite, articlePath: (t: string) => string): string {
+  const examples = examplesOf(m.path, m.name, m.prefix);
+  if (!examples.length) return '';
+  const items = examples.map((e) => {
+    const text = helpMessage(e.message.key, e.message.params) ?? '';
+    const q = esc(e.query);
+    const href = q.replace(/\|/g, '%7C');
+    return (
+      `<dt>${inline(text, articlePath)}</dt><dd><a href="${site.scriptPath}/api.php?${href}" dir="ltr" rel="nofollow">api.php?${q}</a> ` +
+      `<a href="${site.scriptPath}/index.php/Special:ApiSandbox#${href}"><small>[open in sandbox]</small></a></dd>`
+    );
+  });
+  const head = helpMessage('api-help-examples', [examples.length]);
+  return `<div class="apihelp-block apihelp-examples"><div class="apihelp-block-head">${head}</div><dl>${items.join('')}</dl></div>`;
+}
+
+/** The whole help page: each module under a heading of its level; links to modules on it become anchors. */
+export function helpPage(modules: { module: Describable; level: number }[], site: HelpSite): string {
+  let sections = modules.map((e) => moduleHelp(e.module, site, e.level)).join('\n');
+  for (const { module } of modules) {
+    const target = `href="${site.scriptPath}/api.php?action=help&amp;modules=${module.path.replace(/\+/g, '%2B')}`;
+    sections = sections
+      .split(`${target}#`)
+      .join('href="#')
+      .split(`${target}">`)
+      .join(`href="#${module.path}">`);
+  }
   const body =
     '<p>This is an auto-generated MediaWiki API documentation page.\n</p><p>Documentation and examples: <a class="external free" href="https://www.mediawiki.org/wiki/Special:MyLanguage/API:Main_page">https://www.mediawiki.org/wiki/Special:MyLanguage/API:Main_page</a>\n</p>' +
-    modules.map((m) => moduleHelp(m, site)).join('\n');
+    sections;
   return (
     '<!DOCTYPE html>\n<html lang="en" dir="ltr">\n<head>\n<meta charset="UTF-8"/>\n' +
     `<title>MediaWiki API help - ${esc(site.siteName)}</title>\n<meta name="robots" content="noindex,nofollow"/>\n</head>\n` +

@@ -19,7 +19,12 @@ export function fillMessage(text: string, params: readonly (string | number)[]):
     const plain = parts.filter((f) => !/^\d+=/.test(f));
     return (count === 1 ? plain[0] : (plain[1] ?? plain[0])) ?? '';
   });
-  return t.replace(/\{\{!\}\}/g, '|');
+  // The few magic words the help messages use, with this wiki's values.
+  return t
+    .replace(/\{\{!\}\}/g, '|')
+    .replace(/\{\{MediaWiki:Mainpage\}\}/g, 'Main Page')
+    .replace(/\{\{ns:MediaWiki\}\}/g, 'MediaWiki')
+    .replace(/\{\{int:tog-minordefault\}\}/g, 'Mark all edits minor by default');
 }
 
 /** One line of help wikitext as inline HTML (links, bold, italics; HTML kept). */
@@ -39,10 +44,13 @@ export function inline(text: string, articlePath: (t: string) => string): string
     .replace(/''(.+?)''/g, '<i>$1</i>');
 }
 
-function link(target: string, label: string, articlePath: (t: string) => string): string {
+function link(rawTarget: string, rawLabel: string, articlePath: (t: string) => string): string {
+  // [[:File:X]] links to the page (no image); the colon is not part of the title.
+  const target = rawTarget.replace(/^:/, '');
+  const label = rawLabel === rawTarget ? target : rawLabel;
   const mw = /^mw:(.*)$/.exec(target);
   if (mw)
-    return `<a href="https://www.mediawiki.org/wiki/${esc(mw[1]!.replace(/ /g, '_'))}" class="extiw" title="mw:${esc(mw[1]!)}">${label}</a>`;
+    return `<a href="https://www.mediawiki.org/wiki/${esc(mw[1]!.replace(/ /g, '_').replace(/\$/g, '%24'))}" class="extiw" title="mw:${esc(mw[1]!.replace(/_/g, ' '))}">${label}</a>`;
   return `<a href="${esc(articlePath(target.replace(/ /g, '_')))}" title="${esc(target)}">${label}</a>`;
 }
 
@@ -62,9 +70,9 @@ export function renderWikitext(text: string, articlePath: (t: string) => string)
       if (para.length) flush();
       list.push(line.replace(/^\*+\s*/, ''));
     } else if (line.trim() === '') flush();
-    else if (/^<\/?div\b/.test(line.trim())) {
+    else if (/^<\/?(div|p)\b/.test(line.trim())) {
       flush();
-      out.push(line.trim());
+      out.push(inline(line.trim(), articlePath));
     } else {
       if (list.length) flush();
       para.push(line);

@@ -5,8 +5,9 @@
  */
 import { helpPage } from '../help/page.js';
 import { type ApiModule, defineModule, helpUrl } from '../module.js';
-import type { Describable } from '../paraminfo/describe.js';
+import { type Describable, describeParam } from '../paraminfo/describe.js';
 import { type ModuleRegistry, resolveModules, submoduleDescribable } from '../paraminfo/module.js';
+import { titleParser } from '../query/titles.js';
 
 export function createHelpModule(registry: ModuleRegistry): ApiModule {
   return defineModule({
@@ -26,19 +27,25 @@ export function createHelpModule(registry: ModuleRegistry): ApiModule {
     async execute(ctx, p) {
       const { found, missing } = resolveModules(registry, p.modules);
       if (missing.length) ctx.warn('help', 'badmodule', missing.join('\n'));
-      const modules: Describable[] = [];
+      const modules: { module: Describable; level: number }[] = [];
       for (const m of found) {
-        modules.push(m);
+        modules.push({ module: m, level: 2 });
         if (!p.submodules && !p.recursivesubmodules) continue;
+        const subs = registry.querySubmodules.map((q) => ({ module: submoduleDescribable(q), level: 0 }));
         if (m.path === 'main') {
-          const actions = resolveModules(registry, ['*']).found;
-          modules.push(...actions);
-          if (p.recursivesubmodules) modules.push(...registry.querySubmodules.map(submoduleDescribable));
-        } else if (m.path === 'query') modules.push(...registry.querySubmodules.map(submoduleDescribable));
+          for (const action of resolveModules(registry, ['*']).found) {
+            modules.push({ module: action, level: 3 });
+            if (action.path === 'query' && p.recursivesubmodules)
+              modules.push(...subs.map((q) => ({ ...q, level: 4 })));
+          }
+        } else if (m.path === 'query') modules.push(...subs.map((q) => ({ ...q, level: 3 })));
       }
       const html = helpPage(modules, {
         siteName: ctx.config.siteName,
         scriptPath: ctx.config.scriptPath,
+        highLimits: ctx.can('apihighlimits'),
+        namespaces: titleParser(ctx.config).namespaces.ids,
+        describe: (name, def) => describeParam(ctx, 0, name, def),
       });
       ctx.raw = { contentType: 'text/html; charset=utf-8', fileName: 'api-help.html', body: html };
       ctx.result.help = { mime: 'text/html', filename: 'api-help.html', help: html };

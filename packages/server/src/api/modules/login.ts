@@ -16,7 +16,7 @@ export const loginModule = defineModule({
     name: { type: 'string' },
     password: { type: 'password' },
     domain: { type: 'string' },
-    token: { type: 'string', doc: { sensitive: true } },
+    token: { type: 'string', doc: { sensitive: true, tokenHelp: 'login' } },
   },
   async execute(ctx, p) {
     const { sessions, users, config, loginThrottle } = ctx.services;

@@ -3,7 +3,7 @@
  * validate requests (api/params.ts) and MediaWiki's field order and flag conventions.
  */
 import type { ApiContext } from '../context.js';
-import type { HelpTexts } from '../help/descriptions.js';
+import { type HelpTexts, paramHelpOptions } from '../help/descriptions.js';
 import type { ModuleDoc } from '../module.js';
 import type { ParamDef, ParamDefs } from '../params.js';
 
@@ -114,17 +114,23 @@ export function describeModule(ctx: ApiContext, m: Describable, help?: HelpTexts
   if (m.mustbeposted) ctx.flag(o, 'mustbeposted', true);
   if (m.doc?.generator) ctx.flag(o, 'generator', true);
   o.helpurls = m.doc?.helpurls ?? [];
+  if (help) o.examples = help.examples(m.path, m.name, m.prefix);
   const params: Record<string, unknown>[] = [];
   for (const [name, def] of Object.entries(m.params)) {
     const p = describeParam(ctx, params.length + 1, name, def);
     if (p && help) {
       const { index, name: n, ...rest } = p;
-      params.push({ index, name: n, description: help.param(m.path, m.name, m.prefix, name), ...rest });
+      params.push({
+        index,
+        name: n,
+        description: help.param(m.path, m.name, m.prefix, name, paramHelpOptions(def)),
+        ...rest,
+      });
     } else if (p) params.push(p);
   }
   if (m.tokenType) {
     const t: Record<string, unknown> = { index: params.length + 1, name: 'token' };
-    if (help) t.description = help.param(m.path, m.name, m.prefix, 'token', m.tokenType);
+    if (help) t.description = help.param(m.path, m.name, m.prefix, 'token', { tokenType: m.tokenType });
     t.type = 'string';
     ctx.flag(t, 'required', true);
     ctx.flag(t, 'sensitive', true);

@@ -69,6 +69,8 @@ export function resolveModules(
       else if (subs.has(sub)) found.push(submoduleDescribable(subs.get(sub)!));
       else missing.push(`The module "query" does not have a submodule "${sub}".`);
     } else if (actions.has(path)) found.push(actionDescribable(actions.get(path)!));
+    else if (formatModules.some((f) => f.name === path))
+      found.push(formatModules.find((f) => f.name === path)!);
     else {
       const i = path.lastIndexOf('+');
       missing.push(

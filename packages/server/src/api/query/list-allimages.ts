@@ -37,7 +37,7 @@ export const listAllimages = defineQueryModule({
     continue: { type: 'string' },
     start: { type: 'string', doc: { type: 'timestamp' } },
     end: { type: 'string', doc: { type: 'timestamp' } },
-    prop: { type: 'multi', values: PROPS, default: 'timestamp|url' },
+    prop: { type: 'multi', values: PROPS, default: 'timestamp|url', doc: { helpFrom: 'query+imageinfo' } },
     prefix: { type: 'string' },
     minsize: { type: 'integer' },
     maxsize: { type: 'integer' },

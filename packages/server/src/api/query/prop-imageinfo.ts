@@ -11,7 +11,7 @@ import { defineQueryModule } from './submodule.js';
 
 /** Parameters shared by prop=imageinfo and the modules built like it (allimages' aiprop). */
 export const THUMB_PARAMS = {
-  urlwidth: { type: 'integer', default: -1 },
+  urlwidth: { type: 'integer', default: -1, doc: { helpParams: [50] } },
   urlheight: { type: 'integer', default: -1 },
   urlparam: { type: 'string', default: '' },
 } satisfies ParamDefs;

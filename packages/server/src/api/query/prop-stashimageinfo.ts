@@ -31,7 +31,12 @@ export const propStashimageinfo = defineQueryModule({
   params: {
     filekey: { type: 'multi', freeValues: true },
     sessionkey: { type: 'multi', freeValues: true, deprecated: true },
-    prop: { type: 'multi', values: STASH_PROPS, default: 'timestamp|url' },
+    prop: {
+      type: 'multi',
+      values: STASH_PROPS,
+      default: 'timestamp|url',
+      doc: { helpFrom: 'query+imageinfo' },
+    },
     ...THUMB_PARAMS,
   },
   async execute(q, p) {
