@@ -42,4 +42,26 @@ describe('meta=allmessages', () => {
     );
     assert.deepEqual(await ask({ ammessages: 'mainpage', amcustomised: 'modified' }), []);
   });
+
+  it("lists all of MediaWiki 1.39's messages: core, exif, the API's, ParamValidator's, REST's, OOUI's and the skins'", async () => {
+    const all = await ask({ amnocontent: 1, formatversion: 2 });
+    assert.equal(all.length, 7055);
+    const answered = await ask({
+      ammessages:
+        'apihelp-upload-summary|exif-imagewidth|paramvalidator-help-type-user|rest-nonexistent-title|ooui-dialog-message-accept|vector-action-addsection|timeless-more',
+      formatversion: 2,
+    });
+    assert.deepEqual(
+      answered.map((m: { content?: string }) => m.content),
+      [
+        'Upload a file, or get the status of pending uploads.',
+        'Width',
+        'Type: {{PLURAL:$1|1=user|2=list of users}}, {{PLURAL:$3|by|by any of}} $2',
+        'The specified title ($1) does not exist',
+        'OK',
+        'Add topic',
+        'More',
+      ],
+    );
+  });
 });

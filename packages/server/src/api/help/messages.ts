@@ -1,10 +1,8 @@
-/** MediaWiki's English API help messages (messages-en.json), with their $n parameters filled. */
-import examplesData from './examples-en.json' with { type: 'json' };
-import messagesData from './messages-en.json' with { type: 'json' };
-import { fillMessage } from './wikitext.js';
+/** MediaWiki's English API help messages, with their $n parameters filled, and the examples of its modules. */
 
-const MESSAGES: Readonly<Record<string, string>> = messagesData.messages;
-const KEYS = Object.keys(MESSAGES);
+import { MESSAGE_KEYS as KEYS, MESSAGES } from '../messages/index.js';
+import examplesData from './examples-en.json' with { type: 'json' };
+import { fillMessage } from './wikitext.js';
 
 /** The message `key` with `params` filled in, or undefined when MediaWiki has no such message. */
 export function helpMessage(key: string, params: readonly (string | number)[] = []): string | undefined {

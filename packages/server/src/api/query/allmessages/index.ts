@@ -2,12 +2,12 @@
  * meta=allmessages: MediaWiki's interface messages. The wiki has no local changes to them and speaks
  * English, so every message is MediaWiki 1.39's English default.
  */
+
+import { MESSAGE_KEYS, MESSAGES } from '../../messages/index.js';
 import { helpUrl } from '../../module.js';
 import { defineQueryModule } from '../submodule.js';
-import data from './mediawiki-1.39-en.json' with { type: 'json' };
 
-const MESSAGES: Readonly<Record<string, string>> = data.messages;
-const ALL_NAMES = Object.keys(MESSAGES).sort();
+const ALL_NAMES = [...MESSAGE_KEYS].sort();
 
 /** MediaWiki's message key for a name: spaces as underscores, first letter lower-cased. */
 const normalize = (name: string) => {
