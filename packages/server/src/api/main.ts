@@ -330,11 +330,8 @@ export class ApiMain {
       ...ctx.headers,
     };
     if (err) headers['mediawiki-api-error'] = errorHeader(err);
-    if (
-      !err &&
-      ctx.raw &&
-      (format.endsWith('fm') || (!ctx.request.query.has('format') && !ctx.request.body.has('format')))
-    ) {
+    // A module that prints its own answer (action=help) does so in every format, as MediaWiki's raw printer.
+    if (!err && ctx.raw) {
       headers['content-type'] = ctx.raw.contentType;
       headers['content-disposition'] = `inline; filename=${ctx.raw.fileName}`;
       return { status: 200, headers, setCookies: ctx.setCookies, body: ctx.raw.body };

@@ -30,7 +30,9 @@ describe('action=help', () => {
   });
 
   it('wraps the page in the structured formats, and prefixes parameters of query submodules', async () => {
-    const j = await (await fetch(`${s.api}?action=help&modules=query%2Ballimages&format=json`)).json();
+    const plain = await fetch(`${s.api}?action=help&modules=query%2Ballimages&format=json`);
+    assert.equal(plain.headers.get('content-type'), 'text/html; charset=utf-8');
+    const j = await (await fetch(`${s.api}?action=help&modules=query%2Ballimages&format=json&wrap=1`)).json();
     assert.equal(j.help.mime, 'text/html');
     assert.equal(j.help.filename, 'api-help.html');
     assert.match(j.help.help, /list=allimages \(ai\)/);
@@ -43,7 +45,7 @@ describe('action=help', () => {
     const all = await (await fetch(`${s.api}?action=help&submodules=1`)).text();
     for (const m of ['upload', 'query', 'purge', 'paraminfo'])
       assert.match(all, new RegExp(`id="${m}">action=${m}</h3>`));
-    const bad = await (await fetch(`${s.api}?action=help&modules=nosuch&format=json`)).json();
+    const bad = await (await fetch(`${s.api}?action=help&modules=nosuch&format=json&wrap=1`)).json();
     assert.match(bad.warnings.help['*'], /does not have a submodule "nosuch"/);
   });
 

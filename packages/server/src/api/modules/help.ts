@@ -1,7 +1,7 @@
 /**
  * action=help (also what a bare api.php answers): MediaWiki's HTML help for the modules asked for,
- * generated from the declarations and MediaWiki's English help messages. In an HTML format (the
- * default) the page itself; in json, php or xml the page inside `help` with its MIME type.
+ * generated from the declarations and MediaWiki's English help messages: the page itself in any
+ * format, or with `wrap` the page inside `help` with its MIME type, in the format asked for.
  */
 import { helpPage } from '../help/page.js';
 import { type ApiModule, defineModule, helpUrl } from '../module.js';
@@ -47,8 +47,9 @@ export function createHelpModule(registry: ModuleRegistry): ApiModule {
         namespaces: titleParser(ctx.config).namespaces.ids,
         describe: (name, def) => describeParam(ctx, 0, name, def),
       });
-      ctx.raw = { contentType: 'text/html; charset=utf-8', fileName: 'api-help.html', body: html };
-      ctx.result.help = { mime: 'text/html', filename: 'api-help.html', help: html };
+      // The page itself, whatever the format; with `wrap`, inside an ordinary answer in the format asked for.
+      if (p.wrap) ctx.result.help = { mime: 'text/html', filename: 'api-help.html', help: html };
+      else ctx.raw = { contentType: 'text/html; charset=utf-8', fileName: 'api-help.html', body: html };
     },
   });
 }
