@@ -150,4 +150,40 @@ describe('action=help', () => {
       'templatedparameters',
     ]);
   });
+
+  it("adds MediaWiki's table of contents with toc, and closes the main module with its permissions and data types", async () => {
+    const toc = await (await fetch(`${s.api}?action=help&modules=checktoken%7Cupload&toc=1`)).text();
+    assert.ok(
+      toc.includes(
+        '<div id="toc" class="toc" role="navigation" aria-labelledby="mw-toc-heading"><input type="checkbox" role="button" id="toctogglecheckbox" class="toctogglecheckbox" style="display:none"><div class="toctitle" lang="en" dir="ltr"><h2 id="mw-toc-heading">Contents</h2><span class="toctogglespan"><label class="toctogglelabel" for="toctogglecheckbox"></label></span></div>\n<ul>\n<li class="toclevel-1"><a href="#checktoken"><span class="tocnumber">1</span> <span class="toctext">action=checktoken</span></a></li>\n<li class="toclevel-1"><a href="#upload"><span class="tocnumber">2</span> <span class="toctext">action=upload</span></a></li>\n</ul>\n</div>\n<h2 class="apihelp-header apihelp-module-name"',
+      ),
+    );
+    const nested = await (await fetch(`${s.api}?action=help&modules=query&submodules=1&toc=1`)).text();
+    assert.match(
+      nested,
+      /<span class="tocnumber">1\.1<\/span> <span class="toctext">prop=duplicatefiles \(df\)<\/span>/,
+    );
+    assert.match(nested, /meta=userinfo \(ui\)<\/span><\/a><\/li>\n<\/ul>\n<\/li><\/ul><\/div>\n<h2/);
+    const main = await (await fetch(s.api)).text();
+    assert.ok(
+      main.includes(
+        '<div class="apihelp-block apihelp-permissions"><div class="apihelp-block-head">Permissions:</div><dl><dt>writeapi</dt><dd>Use of the write API</dd><dd>Granted to: all, user and bot</dd><dt>apihighlimits</dt><dd>Use higher limits in API queries (slow queries: 500; fast queries: 5000). The limits for slow queries also apply to multivalue parameters.</dd><dd>Granted to: bot and sysop</dd></dl></div>',
+      ),
+    );
+    assert.ok(
+      main.includes(
+        '<h3 class="apihelp-header"><span id="main.2Fdatatypes"></span><span class="mw-headline" id="main/datatypes">Data types</span></h3><p>Input to MediaWiki should be NFC-normalized UTF-8.',
+      ),
+    );
+    assert.ok(
+      main.includes(
+        '<dt id="main/datatype/boolean"><span id="main.2Fdatatype.2Fboolean"></span>boolean</dt>',
+      ),
+    );
+    assert.ok(
+      main.includes(
+        'or file a bug report at <a rel="nofollow" class="external free" href="https://phabricator.wikimedia.org/">https://phabricator.wikimedia.org/</a>.',
+      ),
+    );
+  });
 });

@@ -23,6 +23,8 @@ export interface HelpSite {
   namespaces: readonly number[];
   /** One parameter as paraminfo describes it (null when it is not listed). */
   describe(name: string, def: ParamDef): Record<string, unknown> | null;
+  /** The groups that have a right, in configuration order (`*` is everyone). */
+  groupsWith(right: string): string[];
 }
 
 /** A module's heading: `action=upload`, `list=allimages (ai)`, `main`. */
@@ -60,6 +62,14 @@ function paramInfo(o: Record<string, unknown>, path: string, site: HelpSite): st
     values = [...site.namespaces.filter((n) => n >= 0), ...extra]
       .map(String)
       .sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+  }
+  const submodules = o.submodules as Record<string, string> | undefined;
+  if (values && submodules) {
+    // Values that are modules link to their help.
+    values = values.map(
+      (v) =>
+        `<a href="${site.scriptPath}/api.php?action=help&amp;modules=${(submodules[v] ?? v).replace(/\+/g, '%2B')}"><span dir="ltr" lang="en">${v}</span></a>`,
+    );
   }
   if (values) {
     const list = values.includes('')
@@ -123,20 +133,20 @@ function paramInfo(o: Record<string, unknown>, path: string, site: HelpSite): st
 }
 
 /** Where a module sits: `(main | query | allimages)`, the module itself in bold unless it has submodules. */
-function linkTrail(m: Describable, site: HelpSite): string {
+function linkTrail(m: Describable, site: HelpSite, withSubmodules: boolean): string {
   if (m.path === 'main') return '';
   const parts = m.path.split('+');
   const crumbs = ['main', ...parts.map((_, i) => parts.slice(0, i + 1).join('+'))];
   const items = crumbs.map((path, i) => {
     const name = path.split('+').at(-1)!;
-    if (i === crumbs.length - 1 && path !== 'query') return `<b dir="ltr" lang="en">${esc(name)}</b>`;
+    if (i === crumbs.length - 1 && !withSubmodules) return `<b dir="ltr" lang="en">${esc(name)}</b>`;
     return `<a href="${site.scriptPath}/index.php/Special:ApiHelp/${path.replace(/\+/g, '%2B')}" class="apihelp-linktrail" dir="ltr" lang="en">${esc(name)}</a>`;
   });
   return `<div class="apihelp-linktrail">(${items.join(' | ')})</div>`;
 }
 
 /** One module's section of the help page, under a heading of the given level (2 for those asked for). */
-export function moduleHelp(m: Describable, site: HelpSite, level = 2): string {
+export function moduleHelp(m: Describable, site: HelpSite, level = 2, withSubmodules = false): string {
   const path = m.path;
   const articlePath = (t: string) => `${site.scriptPath}/index.php/${t}`;
   const flags: string[] = [];
@@ -160,7 +170,7 @@ export function moduleHelp(m: Describable, site: HelpSite, level = 2): string {
   const header =
     path === 'main'
       ? `<${h} class="apihelp-header" id="main">${heading(m)}</${h}>`
-      : `<${h} class="apihelp-header apihelp-module-name" dir="ltr" lang="en" id="${esc(path)}">${esc(heading(m))}</${h}>${linkTrail(m, site)}`;
+      : `<${h} class="apihelp-header apihelp-module-name" dir="ltr" lang="en" id="${esc(path)}">${esc(heading(m))}</${h}>${linkTrail(m, site, withSubmodules)}`;
   const texts = [`apihelp-${path}-summary`, `apihelp-${path}-extended-description`]
     .map((key) => helpMessage(key, [m.prefix, m.name, path]) ?? '')
     .join('\n\n')
@@ -217,6 +227,7 @@ export function moduleHelp(m: Describable, site: HelpSite, level = 2): string {
     );
   }
   out.push(examplesBlock(m, site, articlePath));
+  if (path === 'main') out.push(mainPermissions(site), '', ...mainSections(level + 1, articlePath));
   // Links to other modules' help go to api.php's help, as MediaWiki's help page rewrites them.
   return out
     .join('\n')
@@ -228,6 +239,39 @@ export function moduleHelp(m: Describable, site: HelpSite, level = 2): string {
       (_m, target: string, frag: string | undefined) =>
         `<a href="${site.scriptPath}/api.php?action=help&amp;modules=${target.replace(/\+/g, '%2B')}${frag ?? ''}">`,
     );
+}
+
+/** English "a, b and c". */
+const listText = (items: string[]) =>
+  items.length > 1 ? `${items.slice(0, -1).join(', ')} and ${items.at(-1)}` : (items[0] ?? '');
+
+/** The rights that shape every request (MediaWiki's main module lists them), and who has them. */
+function mainPermissions(site: HelpSite): string {
+  const rights: [string, string][] = [
+    ['writeapi', helpMessage('right-writeapi') ?? ''],
+    ['apihighlimits', helpMessage('api-help-right-apihighlimits', [500, 5000]) ?? ''],
+  ];
+  const items = rights.map(([right, text]) => {
+    const groups = site.groupsWith(right).map((g) => (g === '*' ? 'all' : g));
+    return `<dt>${right}</dt><dd>${text}</dd><dd>${helpMessage('api-help-permissions-granted-to', [groups.length, listText(groups)])}</dd>`;
+  });
+  return `<div class="apihelp-block apihelp-permissions"><div class="apihelp-block-head">${helpMessage('api-help-permissions', [rights.length])}</div><dl>${items.join('')}</dl></div>`;
+}
+
+/** The sections that close the main module's help: data types, templated parameters, credits. */
+function mainSections(level: number, articlePath: (t: string) => string): string[] {
+  const h = `h${Math.min(level, 6)}`;
+  const heading = (id: string, key: string) =>
+    `<${h} class="apihelp-header"><span id="${id.replace(/\//g, '.2F')}"></span><span class="mw-headline" id="${id}">${helpMessage(key)}</span></${h}>`;
+  const datatypes = ['boolean', 'expiry', 'timestamp'].map((t) => {
+    const id = `main/datatype/${t}`;
+    return `<dt id="${id}"><span id="${id.replace(/\//g, '.2F')}"></span>${t}</dt><dd>${renderWikitext(helpMessage(`api-help-datatype-${t}`) ?? '', articlePath)}</dd>`;
+  });
+  return [
+    `${heading('main/datatypes', 'api-help-datatypes-header')}${renderWikitext(helpMessage('api-help-datatypes-top') ?? '', articlePath)}<dl>${datatypes.join('')}</dl>`,
+    `${heading('main/templatedparams', 'api-help-templatedparams-header')}${renderWikitext(helpMessage('api-help-templatedparams') ?? '', articlePath)}`,
+    `${heading('main/credits', 'api-credits-header')}${renderWikitext(helpMessage('api-credits') ?? '', articlePath)}`,
+  ];
 }
 
 /** The modules a parameter chooses (`action`, `format`, `prop`…), each linked to its help with its summary. */
@@ -263,9 +307,57 @@ function examplesBlock(m: Describable, site: HelpSite, articlePath: (t: string) 
   return `<div class="apihelp-block apihelp-examples"><div class="apihelp-block-head">${head}</div><dl>${items.join('')}</dl></div>`;
 }
 
+/** The table of contents' entries: each module, and the main module's closing sections. */
+function tocEntries(modules: { module: Describable; level: number }[]) {
+  const base = Math.min(...modules.map((e) => e.level));
+  return modules.flatMap((e) => {
+    const depth = e.level - base + 1;
+    const own = { depth, anchor: e.module.path, text: esc(heading(e.module)) };
+    if (e.module.path !== 'main') return [own];
+    const closing = [
+      ['main/datatypes', 'api-help-datatypes-header'],
+      ['main/templatedparams', 'api-help-templatedparams-header'],
+      ['main/credits', 'api-credits-header'],
+    ].map(([anchor, key]) => ({ depth: depth + 1, anchor: anchor!, text: helpMessage(key!) ?? '' }));
+    return [own, ...closing];
+  });
+}
+
+/** MediaWiki's table of contents: numbered, nested by heading level. */
+function tableOfContents(entries: { depth: number; anchor: string; text: string }[]): string {
+  let toc = '';
+  let last = 0;
+  const numbers: number[] = [];
+  for (const e of entries) {
+    if (e.depth > last) toc += last === 0 ? '' : '\n<ul>\n';
+    else if (e.depth < last) toc += `</li>\n${'</ul>\n</li>\n'.repeat(last - e.depth)}`;
+    else toc += '</li>\n';
+    numbers.length = e.depth;
+    numbers[e.depth - 1] = (numbers[e.depth - 1] ?? 0) + 1;
+    const number = numbers.map((n) => n ?? 1).join('.');
+    toc += `<li class="toclevel-${e.depth}"><a href="#${esc(e.anchor)}"><span class="tocnumber">${number}</span> <span class="toctext">${e.text}</span></a>`;
+    last = e.depth;
+  }
+  const end = last > 1 ? `</li>\n${'</ul>\n</li>'.repeat(last - 1)}</ul></div>\n` : '</li>\n</ul>\n</div>\n';
+  return (
+    '<div id="toc" class="toc" role="navigation" aria-labelledby="mw-toc-heading"><input type="checkbox" role="button" id="toctogglecheckbox" class="toctogglecheckbox" style="display:none"><div class="toctitle" lang="en" dir="ltr"><h2 id="mw-toc-heading">Contents</h2><span class="toctogglespan"><label class="toctogglelabel" for="toctogglecheckbox"></label></span></div>\n<ul>\n' +
+    toc +
+    end
+  );
+}
+
 /** The whole help page: each module under a heading of its level; links to modules on it become anchors. */
-export function helpPage(modules: { module: Describable; level: number }[], site: HelpSite): string {
-  let sections = modules.map((e) => moduleHelp(e.module, site, e.level)).join('\n');
+export function helpPage(
+  modules: { module: Describable; level: number }[],
+  site: HelpSite,
+  opts: { toc?: boolean } = {},
+): string {
+  const shown = new Set(modules.map((e) => e.module.path));
+  const hasShownSubmodules = (path: string) =>
+    [...shown].some((p) => p.startsWith(`${path}+`) || (path === 'main' && p !== 'main'));
+  let sections = modules
+    .map((e) => moduleHelp(e.module, site, e.level, hasShownSubmodules(e.module.path)))
+    .join('\n');
   for (const { module } of modules) {
     const target = `href="${site.scriptPath}/api.php?action=help&amp;modules=${module.path.replace(/\+/g, '%2B')}`;
     sections = sections
@@ -276,6 +368,7 @@ export function helpPage(modules: { module: Describable; level: number }[], site
   }
   const body =
     '<p>This is an auto-generated MediaWiki API documentation page.\n</p><p>Documentation and examples: <a class="external free" href="https://www.mediawiki.org/wiki/Special:MyLanguage/API:Main_page">https://www.mediawiki.org/wiki/Special:MyLanguage/API:Main_page</a>\n</p>' +
+    (opts.toc ? tableOfContents(tocEntries(modules)) : '') +
     sections;
   return (
     '<!DOCTYPE html>\n<html lang="en" dir="ltr">\n<head>\n<meta charset="UTF-8"/>\n' +

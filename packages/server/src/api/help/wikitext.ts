@@ -29,19 +29,28 @@ export function fillMessage(text: string, params: readonly (string | number)[]):
 
 /** One line of help wikitext as inline HTML (links, bold, italics; HTML kept). */
 export function inline(text: string, articlePath: (t: string) => string): string {
-  return text
-    .replace(/&(?!#?\w+;)/g, '&amp;')
-    .replace(/\[\[([^|\]]+)\|([^\]]+)\]\]/g, (_m, target: string, label: string) =>
-      link(target, label, articlePath),
-    )
-    .replace(/\[\[([^|\]]+)\]\]/g, (_m, target: string) => link(target, target, articlePath))
-    .replace(
-      /\[(https?:\/\/[^\s\]]+) ([^\]]+)\]/g,
-      (_m, url: string, label: string) =>
-        `<a rel="nofollow" class="external text" href="${esc(url)}">${label}</a>`,
-    )
-    .replace(/'''(.+?)'''/g, '<b>$1</b>')
-    .replace(/''(.+?)''/g, '<i>$1</i>');
+  return (
+    text
+      .replace(/&(?!#?\w+;)/g, '&amp;')
+      .replace(/<br \/>/g, '<br>')
+      // A bare URL becomes a link (trailing punctuation stays outside it).
+      .replace(
+        /(^|[\s>(])(https?:\/\/[^\s<>[\]"]+?)(?=[.,;:!?)]*(?:[\s<]|$))/g,
+        (_m, before: string, url: string) =>
+          `${before}<a rel="nofollow" class="external free" href="${esc(url)}">${url}</a>`,
+      )
+      .replace(/\[\[([^|\]]+)\|([^\]]+)\]\]/g, (_m, target: string, label: string) =>
+        link(target, label, articlePath),
+      )
+      .replace(/\[\[([^|\]]+)\]\]/g, (_m, target: string) => link(target, target, articlePath))
+      .replace(
+        /\[(https?:\/\/[^\s\]]+) ([^\]]+)\]/g,
+        (_m, url: string, label: string) =>
+          `<a rel="nofollow" class="external text" href="${esc(url)}">${label}</a>`,
+      )
+      .replace(/'''(.+?)'''/g, '<b>$1</b>')
+      .replace(/''(.+?)''/g, '<i>$1</i>')
+  );
 }
 
 function link(rawTarget: string, rawLabel: string, articlePath: (t: string) => string): string {
