@@ -1,5 +1,6 @@
 import type { MwError, RawMessage } from '../errors.js';
 import type { ApiContext, ApiWarning } from './context.js';
+import { MESSAGES } from './messages/index.js';
 
 /** Turn the little wikitext our messages contain into plain text (links → their label). */
 export function wikitextToPlain(text: string): string {
@@ -16,9 +17,21 @@ function docref(ctx: ApiContext): string {
   return `See ${api} for API usage. Subscribe to the mediawiki-api-announce mailing list at &lt;https://lists.wikimedia.org/postorius/lists/mediawiki-api-announce.lists.wikimedia.org/&gt; for notice of API deprecations and breaking changes.`;
 }
 
+/** An error's message key where the error names none: MediaWiki's `apierror-<code>` where it has one. */
+function rawKey(code: string, kind: 'error' | undefined): string {
+  return kind === 'error' && MESSAGES[`apierror-${code}`] !== undefined ? `apierror-${code}` : code;
+}
+
 function messageObject(
   ctx: ApiContext,
-  m: { code: string; text: string; module: string; data?: Record<string, unknown>; rawMessage?: RawMessage },
+  m: {
+    code: string;
+    text: string;
+    module: string;
+    data?: Record<string, unknown>;
+    rawMessage?: RawMessage;
+    kind?: 'error';
+  },
 ): Record<string, unknown> {
   const o: Record<string, unknown> = { code: m.code };
   // The message: `text` (or `html` for errorformat=html) in formatversion 2, right after the code;
@@ -28,7 +41,7 @@ function messageObject(
     case 'none':
       break;
     case 'raw':
-      o.key = m.rawMessage?.key ?? m.code;
+      o.key = m.rawMessage?.key ?? rawKey(m.code, m.kind);
       o.params = m.rawMessage?.params ?? [];
       break;
     case 'html':
@@ -88,6 +101,7 @@ export function renderError(ctx: ApiContext, err: MwError): Record<string, unkno
         module,
         data: err.data,
         rawMessage: err.rawMessage,
+        kind: 'error',
       }),
     ];
     out[ctx.fv === 2 ? 'docref' : '*'] = docref(ctx);

@@ -202,5 +202,15 @@ describe("MediaWiki's exact answers", () => {
     });
     const token = await raw({ action: 'upload' });
     assert.deepEqual(token.errors[0].params, [{ plaintext: 'token' }]);
+    // Errors a module raises itself carry MediaWiki's apierror-… key (answers of MediaWiki 1.39).
+    const show = await raw({ action: 'query', list: 'recentchanges', rcshow: 'minor|!minor' });
+    assert.deepEqual(show.errors[0], {
+      code: 'show',
+      key: 'apierror-show',
+      params: [],
+      module: 'query+recentchanges',
+    });
+    const cont = await raw({ action: 'query', list: 'logevents', lecontinue: 'zz' });
+    assert.equal(cont.errors[0].key, 'apierror-badcontinue');
   });
 });
