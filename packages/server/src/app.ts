@@ -101,7 +101,14 @@ async function bootstrap(services: Services): Promise<BootstrapInfo | null> {
   const { users, config } = services;
   if ((await users.count()) > 0) return null;
   const password = config.admin.password ?? generatePassword(20);
-  const admin = await users.create(config.admin.name, password, ['sysop', 'bureaucrat', 'interface-admin']);
+  let admin: Awaited<ReturnType<typeof users.create>>;
+  try {
+    admin = await users.create(config.admin.name, password, ['sysop', 'bureaucrat', 'interface-admin']);
+  } catch (e) {
+    // Another process on the same database created it first (SQLite has no start-up lock).
+    if ((await users.count()) > 0) return null;
+    throw e;
+  }
   const botPassword = await users.createBotPassword(admin.id, 'bot', BOOTSTRAP_GRANTS);
   return {
     admin: admin.name,
@@ -156,7 +163,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     uploads,
     log,
   };
-  const boot = await bootstrap(services);
+  const boot = await dbh.exclusive(() => bootstrap(services));
 
   const api = new ApiMain(services);
   const query = createQueryModule(QUERY_SUBMODULES);

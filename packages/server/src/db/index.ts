@@ -16,7 +16,27 @@ export interface DatabaseHandle {
   dialect: Dialect;
   /** The database server's version, as meta=siteinfo reports it (`dbversion`). */
   version: string;
+  /**
+   * Run `fn` while no other node runs it: work that must happen once per cluster at start
+   * (migrations, the first administrator). A PostgreSQL advisory lock; SQLite has one writer anyway.
+   */
+  exclusive<T>(fn: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
+}
+
+/** The advisory lock key of start-up work (any fixed number; "mwup" in ASCII). */
+const STARTUP_LOCK = 0x6d777570;
+
+/** `fn` under a session-level advisory lock held on one connection of the pool. */
+function advisoryLocked<T>(db: Db, fn: () => Promise<T>): Promise<T> {
+  return db.connection().execute(async (conn) => {
+    await sql`select pg_advisory_lock(${STARTUP_LOCK})`.execute(conn);
+    try {
+      return await fn();
+    } finally {
+      await sql`select pg_advisory_unlock(${STARTUP_LOCK})`.execute(conn);
+    }
+  });
 }
 
 async function serverVersion(db: Db, dialect: Dialect): Promise<string> {
@@ -62,11 +82,13 @@ export async function openDatabase(cfg: DatabaseConfig): Promise<DatabaseHandle>
     pg.types.setTypeParser(20, (v: string) => Number(v));
     const pool = new pg.Pool({ connectionString: cfg.url, max: 10 });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    await migrate(db, 'postgres');
+    // Nodes starting together on an empty database: one migrates, the others wait and find it done.
+    await advisoryLocked(db, () => migrate(db, 'postgres'));
     return {
       db,
       dialect: 'postgres',
       version: await serverVersion(db, 'postgres'),
+      exclusive: (fn) => advisoryLocked(db, fn),
       close: () => db.destroy(),
     };
   }
@@ -77,6 +99,21 @@ export async function openDatabase(cfg: DatabaseConfig): Promise<DatabaseHandle>
   sqlite.pragma('busy_timeout = 10000');
   sqlite.pragma('foreign_keys = ON');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
-  await migrate(db, 'sqlite');
-  return { db, dialect: 'sqlite', version: await serverVersion(db, 'sqlite'), close: () => db.destroy() };
+  // Processes starting together on one new file: the first to take the write lock migrates, the
+  // others wait for it (busy_timeout) and then find nothing left to do.
+  sqlite.exec('BEGIN IMMEDIATE');
+  try {
+    await migrate(db, 'sqlite');
+    sqlite.exec('COMMIT');
+  } catch (e) {
+    if (sqlite.inTransaction) sqlite.exec('ROLLBACK');
+    throw e;
+  }
+  return {
+    db,
+    dialect: 'sqlite',
+    version: await serverVersion(db, 'sqlite'),
+    exclusive: (fn) => fn(),
+    close: () => db.destroy(),
+  };
 }
