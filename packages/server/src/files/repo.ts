@@ -64,6 +64,19 @@ export interface PublishInput {
   actor: Actor;
   tags: string[];
   watch: { watch: boolean; expiry: string | null } | null;
+  /**
+   * The SHA-1 of the version the uploader was warned about (null: there was none). Under the name's
+   * lock the current version must still be that one, else `ChangedSinceChecked` (and nothing is
+   * written): an upload that did not ignore warnings never replaces a file it was not warned about.
+   */
+  checkedAgainst?: string | null;
+}
+
+/** The file changed between an upload's warning check and its publication. */
+export class ChangedSinceChecked extends Error {
+  constructor(readonly fileName: string) {
+    super(`File:${fileName} changed after its warnings were checked`);
+  }
 }
 
 export interface PublishResult {
@@ -185,6 +198,9 @@ export class FileRepo {
       await within?.(trx);
       await this.lockName(trx, input.name);
       const previous = await this.current(input.name, trx);
+      if (input.checkedAgainst !== undefined && (previous?.sha1 ?? null) !== input.checkedAgainst) {
+        throw new ChangedSinceChecked(input.name);
+      }
       if (previous && previous.sha1 === input.sha1) {
         throw new MwError(
           'fileexists-no-change',

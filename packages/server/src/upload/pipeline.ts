@@ -2,7 +2,7 @@ import { actorFor, type Identity } from '../auth/identity.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/index.js';
 import { MwError } from '../errors.js';
-import type { FileRepo, PublishResult } from '../files/repo.js';
+import { ChangedSinceChecked, type FileRepo, type PublishResult } from '../files/repo.js';
 import { checkTags } from '../files/tags.js';
 import type { FileProps } from '../files/types.js';
 import { canonicalExtensionForMime } from '../mime/index.js';
@@ -23,6 +23,8 @@ export interface PublishOptions {
   text: string | null;
   tags: string[];
   watch: WatchChange;
+  /** The SHA-1 of the current version the warnings were checked against (see PublishInput). */
+  checkedAgainst?: string | null;
 }
 
 /** What a client asked an upload to do once the bytes are in. */
@@ -89,27 +91,36 @@ export class UploadPipeline {
         }
         throw e;
       }
-      const warnings = await checks.warnings(v, who);
-      const hasWarnings = Object.keys(warnings).length > 0;
-      if ((hasWarnings && !o.ignoreWarnings) || o.stash) {
-        const entry = await this.stashFile(file, who, o.filename, v.props);
-        kept = true;
-        return hasWarnings && !o.ignoreWarnings
-          ? { kind: 'warning', warnings, filekey: entry.key }
-          : { kind: 'stashed', warnings, entry };
-      }
-      await checks.checkRateLimit(who);
-      try {
-        const result = await this.publish(v, o, who);
-        kept = true;
-        return { kind: 'published', warnings, result };
-      } catch (e) {
-        if (e instanceof MwError && e.code === 'fileexists-no-change') {
-          e.recoverable = true;
+      for (let attempt = 1; ; attempt++) {
+        // What the warnings are about must still hold when the file is published (under the name's
+        // lock): if another upload took the name meanwhile, the warnings are checked again.
+        const currentSha1 = async () => (await this.d.files.current(v.name.dbKey))?.sha1 ?? null;
+        const checkedAgainst = o.ignoreWarnings ? undefined : await currentSha1();
+        const warnings = await checks.warnings(v, who);
+        // A version published while the warnings were gathered may show in some and not in others.
+        if (checkedAgainst !== undefined && attempt < 5 && (await currentSha1()) !== checkedAgainst) continue;
+        const hasWarnings = Object.keys(warnings).length > 0;
+        if ((hasWarnings && !o.ignoreWarnings) || o.stash) {
+          const entry = await this.stashFile(file, who, o.filename, v.props);
           kept = true;
-          throw await this.keepForRetry(e, file, who, o.filename);
+          return hasWarnings && !o.ignoreWarnings
+            ? { kind: 'warning', warnings, filekey: entry.key }
+            : { kind: 'stashed', warnings, entry };
         }
-        throw e;
+        await checks.checkRateLimit(who);
+        try {
+          const result = await this.publish(v, { ...o, checkedAgainst }, who);
+          kept = true;
+          return { kind: 'published', warnings, result };
+        } catch (e) {
+          if (e instanceof ChangedSinceChecked && attempt < 5) continue;
+          if (e instanceof MwError && e.code === 'fileexists-no-change') {
+            e.recoverable = true;
+            kept = true;
+            throw await this.keepForRetry(e, file, who, o.filename);
+          }
+          throw e;
+        }
       }
     } finally {
       if (!kept) await this.dropUnstashed(file);
@@ -204,6 +215,7 @@ export class UploadPipeline {
         actor: actorFor(who),
         tags: opts.tags,
         watch: opts.watch,
+        checkedAgainst: opts.checkedAgainst,
       },
       async (trx) => {
         if (stashKey) await this.d.transitions.published(trx, stashKey);
