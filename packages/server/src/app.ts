@@ -37,6 +37,7 @@ import { createLogger } from './log.js';
 import { startMaintenance } from './maintenance.js';
 import type { BlobStore } from './storage/blob-store.js';
 import { LocalBlobStore } from './storage/local.js';
+import { checkReadiness } from './storage/readiness.js';
 import type { UploadHooks } from './upload/hooks.js';
 import { Uploads } from './upload/service.js';
 
@@ -154,6 +155,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     revisions: new Revisions(db),
     logs: new LogEvents(db),
     recentChanges: new RecentChanges(db),
+    readiness: () => checkReadiness(db, blobs),
     tags: new ChangeTags(db),
     watchlist: new Watchlist(db),
     protections: new Protections(db),

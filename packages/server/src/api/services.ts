@@ -16,6 +16,7 @@ import type { ChangeTags } from '../files/tags.js';
 import type { Watchlist } from '../files/watchlist.js';
 import type { Logger } from '../log.js';
 import type { BlobStore } from '../storage/blob-store.js';
+import type { Readiness } from '../storage/readiness.js';
 import type { Uploads } from '../upload/service.js';
 
 /**
@@ -39,6 +40,8 @@ export interface Services {
   revisions: Revisions;
   logs: LogEvents;
   recentChanges: RecentChanges;
+  /** Whether the database and the storage answer (`/readyz`). */
+  readiness(): Promise<Readiness>;
   tags: ChangeTags;
   watchlist: Watchlist;
   protections: Protections;
