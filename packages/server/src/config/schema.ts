@@ -209,7 +209,7 @@ export const ConfigSchema = Section('mwup configuration', {
   loginThrottle: Section(
     'Failed logins allowed per account and client address (`$wgPasswordAttemptThrottle`).',
     {
-      count: Int(10, 'Failed logins allowed within `windowSeconds`.', { min: 1 }),
+      count: Int(5, 'Failed logins allowed within `windowSeconds` (MediaWiki: 5 in 5 minutes).', { min: 1 }),
       windowSeconds: Int(300, 'Length of the window, in seconds.', { min: 1 }),
     },
   ),

@@ -77,6 +77,11 @@ describe('configuration', () => {
     assert.equal(c.siteName, 'File Wiki');
     assert.equal(c.uploads.maxUploadSize, 1000);
     assert.equal(c.uploads.minChunkSize, 1024, 'other keys of the section keep their defaults');
+    assert.deepEqual(
+      c.loginThrottle,
+      { count: 5, windowSeconds: 300 },
+      "MediaWiki's $wgPasswordAttemptThrottle",
+    );
     assert.equal(c.copyUploads.enabled, true);
     assert.equal(c.server, 'http://127.0.0.1:9001', 'the public origin follows host and port');
     assert.deepEqual(c.database, { driver: 'sqlite', file: join(dir, 'wiki.sqlite') });
