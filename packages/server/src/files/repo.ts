@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { sql } from 'kysely';
 import type { Db } from '../db/index.js';
 import type { FileVersionColumns } from '../db/schema.js';
@@ -209,8 +210,16 @@ export class FileRepo {
       }
       let timestamp = isoNow();
       if (previous) {
-        // Versions of one file are ordered by timestamp: never two in the same second.
-        if (timestamp <= previous.timestamp) timestamp = plusSeconds(previous.timestamp, 1);
+        // Versions of one file are ordered by timestamp: never two in the same second. As MediaWiki
+        // does, wait (under the name's lock) for the clock to pass the last version's second rather
+        // than date the new one ahead; only a last version dated ahead (another node's clock) is
+        // followed by one second.
+        if (timestamp <= previous.timestamp) {
+          const next = Date.parse(previous.timestamp) + 1000;
+          if (next - Date.now() <= 1000) await delay(Math.max(0, next - Date.now()));
+          timestamp = isoNow();
+          if (timestamp <= previous.timestamp) timestamp = plusSeconds(previous.timestamp, 1);
+        }
         const archiveName = await this.freeArchiveName(trx, input.name, timestamp);
         await trx
           .insertInto('oldimages')
