@@ -1,0 +1,145 @@
+/**
+ * A node dies (SIGKILL) while receiving a chunk; the client sends the chunk again to another node
+ * of the cluster (one PostgreSQL database, one S3 bucket). With the default lease the other node
+ * takes the upload over within 10 s, and the upload completes with the file's SHA-1.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { request } from 'node:http';
+import { after, before, describe, it } from 'node:test';
+import type { Config, DeepPartial } from '../../src/config.js';
+import { openDatabase } from '../../src/db/index.js';
+import { TestClient } from '../helpers/client.js';
+import { pngOfSize, sha1 } from '../helpers/files.js';
+import { type ServerProcess, spawnServerProcess } from '../helpers/server.js';
+import { waitFor } from '../helpers/wait.js';
+import { createTestDatabase, type TestDatabase } from './pg.js';
+import { missingServers, removeAll, s3Config } from './s3-env.js';
+
+const skip = missingServers({ s3: true, pg: true });
+const BOT = { lgname: 'Admin@bot', password: 'takeover-bot-password-0123456789' };
+
+describe('a chunk cut off by a dead node, sent again to another node', { skip: skip ?? false }, () => {
+  let db: TestDatabase;
+  const prefix = `takeover-${randomUUID()}/`;
+  let a: ServerProcess;
+  let b: ServerProcess;
+  before(async () => {
+    db = await createTestDatabase();
+    const config: DeepPartial<Config> = {
+      database: { driver: 'postgres', url: db.url },
+      storage: { driver: 's3', ...s3Config(prefix) },
+    };
+    a = await spawnServerProcess({ config });
+    b = await spawnServerProcess({ config });
+    execFileSync(
+      process.execPath,
+      [
+        new URL('../../dist/admin/cli.js', import.meta.url).pathname,
+        'bot-password',
+        'Admin',
+        'bot',
+        '--password',
+        BOT.password,
+      ],
+      { env: { ...process.env, MWUP_DATA_DIR: a.dataDir, MWUP_CONFIG: `${a.dataDir}/test-config.json` } },
+    );
+  });
+  after(async () => {
+    await a?.dispose();
+    await b?.dispose();
+    await db?.drop();
+    await removeAll(prefix);
+  });
+
+  it('is taken over within 10 s and the upload completes', async () => {
+    const data = pngOfSize(3 * 1024 * 1024);
+    const chunk = 1024 * 1024;
+    const onA = new TestClient(a.api);
+    await onA.login(BOT.lgname, BOT.password);
+    const token = await onA.csrf();
+    const fields = {
+      action: 'upload',
+      stash: 1,
+      filename: 'Taken over.png',
+      filesize: data.length,
+      ignorewarnings: 1,
+      token,
+    };
+    const first = await onA.post(
+      { ...fields, offset: 0 },
+      { files: { chunk: { data: data.subarray(0, chunk) } } },
+    );
+    const key = first.json.upload.filekey as string;
+
+    // The second chunk to node A: its fields and half of its bytes, then A dies.
+    const boundary = 'xxTAKEOVERxx';
+    let head = '';
+    for (const [k, v] of Object.entries({ ...fields, format: 'json', offset: chunk, filekey: key }))
+      head += `--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`;
+    head += `--${boundary}\r\nContent-Disposition: form-data; name="chunk"; filename="c.bin"\r\nContent-Type: application/octet-stream\r\n\r\n`;
+    const url = new URL(a.api);
+    const req = request({
+      host: url.hostname,
+      port: url.port,
+      path: url.pathname,
+      method: 'POST',
+      headers: {
+        'content-type': `multipart/form-data; boundary=${boundary}`,
+        cookie: [...onA.cookies].map(([k, v]) => `${k}=${v}`).join('; '),
+      },
+    });
+    req.on('error', () => {});
+    req.write(head);
+    req.write(data.subarray(chunk, chunk + chunk / 2));
+    const handle = await openDatabase(a.database);
+    try {
+      await waitFor(async () => {
+        const row = await handle.db
+          .selectFrom('uploadstash')
+          .select('lease_owner')
+          .where('key', '=', key)
+          .executeTakeFirst();
+        return row?.lease_owner != null;
+      }, 'node A receives the second chunk');
+    } finally {
+      await handle.close();
+    }
+    await a.kill('SIGKILL');
+    req.destroy();
+    const killedAt = Date.now();
+
+    // The client sends the chunk again, to node B: B waits for the dead node's lease, then appends.
+    const onB = new TestClient(b.api);
+    for (const [k, v] of onA.cookies) onB.cookies.set(k, v);
+    let offset = chunk;
+    const again = await onB.post(
+      { ...fields, offset, filekey: key },
+      { files: { chunk: { data: data.subarray(offset, offset + chunk) } } },
+    );
+    const takeoverMs = Date.now() - killedAt;
+    assert.equal(again.json.upload?.result, 'Continue', again.text);
+    assert.ok(takeoverMs <= 10_000, `taken over after ${takeoverMs} ms`);
+    offset = again.json.upload.offset;
+    let last = again;
+    while (offset < data.length) {
+      last = await onB.post(
+        { ...fields, offset, filekey: key },
+        { files: { chunk: { data: data.subarray(offset, offset + chunk) } } },
+      );
+      offset = last.json.upload.offset ?? data.length;
+    }
+    assert.equal(last.json.upload?.result, 'Success', last.text);
+    assert.equal(last.json.upload.imageinfo.sha1, sha1(data));
+    const done = await onB.post({
+      action: 'upload',
+      filekey: last.json.upload.filekey,
+      filename: 'Taken over.png',
+      ignorewarnings: 1,
+      token: await onB.csrf(),
+    });
+    assert.equal(done.json.upload?.result, 'Success', done.text);
+    assert.equal(done.json.upload.imageinfo.sha1, sha1(data));
+  });
+});
