@@ -1,4 +1,5 @@
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import { type BootstrapInfo, bootstrap } from './admin/first-start.js';
 import { ApiMain } from './api/main.js';
 import { checkTokenModule } from './api/modules/checktoken.js';
 import { fileRevertModule } from './api/modules/filerevert.js';
@@ -13,7 +14,6 @@ import { createParamInfoModule } from './api/paraminfo/module.js';
 import { QUERY_SUBMODULES } from './api/query/index.js';
 import type { Services } from './api/services.js';
 import { LoginThrottle } from './auth/login-throttle.js';
-import { generatePassword } from './auth/password.js';
 import { buildGroupPermissions } from './auth/rights.js';
 import { SessionService } from './auth/sessions.js';
 import { UserService } from './auth/users.js';
@@ -67,26 +67,6 @@ export interface StartOptions {
   uploadHooks?: UploadHooks;
 }
 
-export interface BootstrapInfo {
-  admin: string;
-  password: string | null;
-  botName: string;
-  botPassword: string;
-}
-
-/** Grants of the bot password created for the first administrator. */
-export const BOOTSTRAP_GRANTS = [
-  'basic',
-  'highvolume',
-  'editpage',
-  'createeditmovepage',
-  'uploadfile',
-  'uploadeditmovefile',
-  'delete',
-  'viewmywatchlist',
-  'editmywatchlist',
-];
-
 async function openBlobStore(cfg: Config): Promise<BlobStore> {
   if (cfg.storage.driver === 'local') return new LocalBlobStore(cfg.storage.dir);
   if (cfg.storage.driver === 's3') {
@@ -95,28 +75,6 @@ async function openBlobStore(cfg: Config): Promise<BlobStore> {
     return new S3BlobStore(cfg.storage);
   }
   throw new Error(`storage driver ${(cfg.storage as { driver: string }).driver} is not available`);
-}
-
-/** Create the first administrator (and a bot password for it) when the wiki has no users. */
-async function bootstrap(services: Services): Promise<BootstrapInfo | null> {
-  const { users, config } = services;
-  if ((await users.count()) > 0) return null;
-  const password = config.admin.password ?? generatePassword(20);
-  let admin: Awaited<ReturnType<typeof users.create>>;
-  try {
-    admin = await users.create(config.admin.name, password, ['sysop', 'bureaucrat', 'interface-admin']);
-  } catch (e) {
-    // Another process on the same database created it first (SQLite has no start-up lock).
-    if ((await users.count()) > 0) return null;
-    throw e;
-  }
-  const botPassword = await users.createBotPassword(admin.id, 'bot', BOOTSTRAP_GRANTS);
-  return {
-    admin: admin.name,
-    password: config.admin.password ? null : password,
-    botName: `${admin.name}@bot`,
-    botPassword,
-  };
 }
 
 /** Composition root: config → database → storage → services → HTTP. */

@@ -170,6 +170,8 @@ export interface PageListFilter {
   prefix?: string;
   minSize?: number;
   maxSize?: number;
+  /** Only pages with a protection in force of these types (any type when empty), levels and expiry kind. */
+  protection?: { types: string[]; levels: string[]; expiry: 'all' | 'definite' | 'indefinite' };
 }
 
 /** The pages (`pages`) and their latest text, for the page modules, the query and the page views. */
@@ -213,6 +215,29 @@ export class PageStore {
       q = q.where('title', '>=', f.prefix).where('title', '<', `${f.prefix}\u{10ffff}`);
     if (f.minSize !== undefined) q = q.where('length', '>=', f.minSize);
     if (f.maxSize !== undefined) q = q.where('length', '<=', f.maxSize);
+    const pr = f.protection;
+    if (pr) {
+      const now = isoNow();
+      q = q.where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom('protections')
+            .select('protections.type')
+            .whereRef('protections.namespace', '=', 'pages.namespace')
+            .whereRef('protections.title', '=', 'pages.title')
+            .$if(pr.types.length > 0, (w) => w.where('protections.type', 'in', pr.types))
+            .$if(pr.levels.length > 0, (w) => w.where('protections.level', 'in', pr.levels))
+            .$if(pr.expiry === 'indefinite', (w) => w.where('protections.expiry', 'is', null))
+            .$if(pr.expiry !== 'indefinite', (w) =>
+              w.where((e) =>
+                pr.expiry === 'definite'
+                  ? e('protections.expiry', '>', now)
+                  : e.or([e('protections.expiry', 'is', null), e('protections.expiry', '>', now)]),
+              ),
+            ),
+        ),
+      );
+    }
     return q
       .orderBy('title', asc ? 'asc' : 'desc')
       .limit(f.limit)

@@ -26,8 +26,6 @@ const PARAMS_NOT_ACCEPTED: Record<string, string[]> = {
   // Page set modules here take titles and page ids, not revision ids or a generator.
   watch: ['revids', 'generator'],
   purge: ['revids', 'generator'],
-  // No protection or language link filters for page lists.
-  allpages: ['prtype', 'prlevel', 'prfiltercascade', 'filterlanglinks', 'prexpiry'],
   // No undo: there is no diff engine here.
   edit: ['undo', 'undoafter'],
   // No XML export and no revision ids as page set input.

@@ -129,4 +129,28 @@ describe('action=protect', () => {
     });
     assert.equal(bot.json.error.code, 'permissiondenied');
   });
+
+  it('lets list=allpages filter by protection type, level and expiry, as MediaWiki does', async () => {
+    const token = await admin.csrf();
+    const page = await admin.post({ action: 'edit', title: 'Guarded page', text: 'x', token });
+    assert.equal(page.json.edit.result, 'Success', page.text);
+    const p = await protect({
+      title: 'Guarded page',
+      protections: 'edit=sysop|move=autoconfirmed',
+      expiry: 'infinite|1 week',
+    });
+    assert.ok(p.protect, JSON.stringify(p));
+    const titles = async (q: Record<string, string>) => {
+      const r = await admin.get({ action: 'query', list: 'allpages', formatversion: 2, ...q });
+      return r.json.query?.allpages.map((x: { title: string }) => x.title) ?? r.json.error.code;
+    };
+    assert.deepEqual(await titles({ apprtype: 'edit' }), ['Guarded page']);
+    assert.deepEqual(await titles({ apprtype: 'edit', apprlevel: 'sysop' }), ['Guarded page']);
+    assert.deepEqual(await titles({ apprtype: 'edit', apprlevel: 'autoconfirmed' }), []);
+    assert.deepEqual(await titles({ apprtype: 'move', apprexpiry: 'definite' }), ['Guarded page']);
+    assert.deepEqual(await titles({ apprtype: 'edit', apprexpiry: 'definite' }), []);
+    assert.deepEqual(await titles({ apprtype: 'edit', apprfiltercascade: 'cascading' }), []);
+    assert.ok((await titles({})).includes('Main Page'));
+    assert.equal(await titles({ apprlevel: 'sysop' }), 'invalidparammix');
+  });
 });

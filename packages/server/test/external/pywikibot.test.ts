@@ -1,10 +1,9 @@
 /**
  * pywikibot 11, unchanged, uploads to the server: direct, chunked, chunked with asynchronous=True,
- * from a URL, and a re-upload with ignore_warnings. The Python with pywikibot installed is
- * MWUP_PYWIKIBOT_PYTHON (`.ci/run` sets it up), else `python3` if it can import pywikibot.
+ * from a URL, and a re-upload with ignore_warnings (with the Python `findPython` finds).
  */
 import assert from 'node:assert/strict';
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,22 +17,9 @@ import {
   type TestServer,
   UPLOAD_GRANTS,
 } from '../helpers/server.js';
+import { findPython } from './pywikibot/find-python.js';
 
 const run = promisify(execFile);
-
-function findPython(): string | null {
-  const configured = process.env.MWUP_PYWIKIBOT_PYTHON;
-  if (configured) return configured;
-  try {
-    execFileSync('python3', ['-c', 'import pywikibot'], {
-      env: { ...process.env, PYWIKIBOT_NO_USER_CONFIG: '2' },
-      stdio: 'ignore',
-    });
-    return 'python3';
-  } catch {
-    return null;
-  }
-}
 
 const python = findPython();
 

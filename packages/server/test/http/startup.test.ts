@@ -14,7 +14,7 @@ import { embeddedOnly, type ServerProcess, spawnServerProcess } from '../helpers
 describe('server processes started together on a new data directory', {
   skip: embeddedOnly('a SQLite data directory'),
 }, () => {
-  it('migrate and create the administrator once, and both serve', async () => {
+  it('migrate and create the administrator and the Main Page once, and both serve', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'mwup-startup-'));
     const started = await Promise.allSettled([
       spawnServerProcess({ dataDir }),
@@ -37,7 +37,11 @@ describe('server processes started together on a new data directory', {
       }
       const db = new SqliteDatabase(join(dataDir, 'wiki.sqlite'), { readonly: true });
       try {
-        assert.deepEqual(db.prepare('select name from users').all(), [{ name: 'Admin' }]);
+        assert.deepEqual(db.prepare('select name from users order by id').all(), [
+          { name: 'Admin' },
+          { name: 'MediaWiki default' },
+        ]);
+        assert.equal((db.prepare('select count(*) as n from revisions').get() as { n: number }).n, 1);
         assert.equal((db.prepare('select count(*) as n from bot_passwords').get() as { n: number }).n, 1);
       } finally {
         db.close();

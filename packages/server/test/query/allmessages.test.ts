@@ -22,6 +22,19 @@ describe('meta=allmessages', () => {
     ]);
     const [dup] = await ask({ ammessages: 'file-exists-duplicate', amargs: 3, formatversion: 2 });
     assert.equal(dup.content, 'This file is a duplicate of the following {{PLURAL:3|file|files}}:');
+    // As MediaWiki 1.39 answers: separators' `&#32;` are spaces; with the parser, plurals chosen.
+    const [and] = await ask({ ammessages: 'and', formatversion: 2 });
+    assert.equal(and.content, ' and');
+    const parsed = await ask({
+      ammessages: 'file-exists-duplicate|and',
+      amargs: 3,
+      amenableparser: 1,
+      formatversion: 2,
+    });
+    assert.deepEqual(
+      parsed.map((m: { content: string }) => m.content),
+      ['This file is a duplicate of the following files:', ' and'],
+    );
   });
 
   it('lists ranges and filters of all messages, without content when asked', async () => {

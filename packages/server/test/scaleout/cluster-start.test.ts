@@ -36,11 +36,13 @@ describe('nodes started together on an empty database', { skip: skip ?? false },
     );
     // One node created the administrator and printed its credentials; the others found it.
     assert.equal(nodes.filter((n) => n.server.bootstrap !== null).length, 1);
-    const users = await nodes[0]!.server.db.selectFrom('users').select('name').execute();
+    const users = await nodes[0]!.server.db.selectFrom('users').select('name').orderBy('id').execute();
     assert.deepEqual(
       users.map((u) => u.name),
-      ['Admin'],
+      ['Admin', 'MediaWiki default'],
     );
+    const revisions = await nodes[0]!.server.db.selectFrom('revisions').select('id').execute();
+    assert.equal(revisions.length, 1, 'one Main Page');
     for (const n of nodes) {
       const r = await new TestClient(n.api).get({
         action: 'query',

@@ -3,6 +3,7 @@
  * English, so every message is MediaWiki 1.39's English default.
  */
 
+import { fillMessage } from '../../help/wikitext.js';
 import { MESSAGE_KEYS, MESSAGES } from '../../messages/index.js';
 import { helpUrl } from '../../module.js';
 import { defineQueryModule } from '../submodule.js';
@@ -14,6 +15,19 @@ const normalize = (name: string) => {
   const k = name.replace(/ /g, '_');
   return k.charAt(0).toLowerCase() + k.slice(1);
 };
+
+/**
+ * A message as MediaWiki's `amenableparser` gives it (Message::text()): {{PLURAL:…}} chosen, and
+ * character references such as `&#32;` decoded.
+ */
+function transformed(text: string): string {
+  return decodeCharReferences(fillMessage(text, []));
+}
+
+/** `&#32;` (the separators' spaces) decoded, as MediaWiki's message cache hands messages out. */
+function decodeCharReferences(text: string): string {
+  return text.replaceAll('&#32;', ' ');
+}
 
 export const metaAllmessages = defineQueryModule({
   name: 'allmessages',
@@ -56,7 +70,7 @@ export const metaAllmessages = defineQueryModule({
       if (text === undefined) ctx.flag(o, 'missing', true);
       else if (!p.nocontent) {
         const content = p.args.reduce((t, a, i) => t.replaceAll(`$${i + 1}`, a), text);
-        o[ctx.contentKey('content')] = content;
+        o[ctx.contentKey('content')] = p.enableparser ? transformed(content) : decodeCharReferences(content);
       }
       return o;
     });
