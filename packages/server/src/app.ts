@@ -166,7 +166,12 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     if (config.server.endsWith(':0')) config.server = `http://${h.includes(':') ? `[${h}]` : h}:${addr.port}`;
   }
   jobs.start();
-  const stopMaintenance = startMaintenance(services, jobs, config.maintenanceIntervalSeconds * 1000);
+  const stopMaintenance = startMaintenance(
+    services,
+    jobs,
+    config.maintenanceIntervalSeconds * 1000,
+    (name, fn) => dbh.unlessRunningElsewhere(name, fn),
+  );
   return {
     app,
     services,

@@ -31,13 +31,25 @@ async function removeOrphans(s: Services): Promise<number> {
   return n;
 }
 
-/** Run maintenance every `intervalMs` (orphan removal every 12th time); returns a stop function. */
-export function startMaintenance(s: Services, jobs: JobQueue, intervalMs: number): () => Promise<void> {
+/** Runs work unless another node of the cluster is running work of that name. */
+export type RunAlone = (name: string, fn: () => Promise<void>) => Promise<boolean>;
+
+/**
+ * Run maintenance every `intervalMs` (orphan removal every 12th time), on one node of a cluster at
+ * a time (a node that finds another at it skips that round); returns a stop function.
+ */
+export function startMaintenance(
+  s: Services,
+  jobs: JobQueue,
+  intervalMs: number,
+  runAlone: RunAlone,
+): () => Promise<void> {
   let round = 0;
-  let running: Promise<void> | null = null;
+  let running: Promise<unknown> | null = null;
   const tick = () => {
     if (running) return;
-    running = runMaintenance(s, jobs, { orphans: round++ % 12 === 0 })
+    const orphans = round++ % 12 === 0;
+    running = runAlone('mwup-maintenance', () => runMaintenance(s, jobs, { orphans }))
       .catch((e) => s.log.error(e, 'maintenance failed'))
       .finally(() => {
         running = null;

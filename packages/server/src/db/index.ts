@@ -21,11 +21,32 @@ export interface DatabaseHandle {
    * (migrations, the first administrator). A PostgreSQL advisory lock; SQLite has one writer anyway.
    */
   exclusive<T>(fn: () => Promise<T>): Promise<T>;
+  /**
+   * Run `fn` unless another node is running work of the same name (then skip it): periodic work
+   * one node at a time is enough for (maintenance). Returns whether `fn` ran.
+   */
+  unlessRunningElsewhere(name: string, fn: () => Promise<void>): Promise<boolean>;
   close(): Promise<void>;
 }
 
 /** The advisory lock key of start-up work (any fixed number; "mwup" in ASCII). */
 const STARTUP_LOCK = 0x6d777570;
+
+/** `fn` if the advisory lock named `name` is free (taken and released around it), else nothing. */
+function ifAdvisoryFree(db: Db, name: string, fn: () => Promise<void>): Promise<boolean> {
+  return db.connection().execute(async (conn) => {
+    const r = await sql<{ got: boolean }>`select pg_try_advisory_lock(hashtext(${name})) as got`.execute(
+      conn,
+    );
+    if (!r.rows[0]?.got) return false;
+    try {
+      await fn();
+      return true;
+    } finally {
+      await sql`select pg_advisory_unlock(hashtext(${name}))`.execute(conn);
+    }
+  });
+}
 
 /** `fn` under a session-level advisory lock held on one connection of the pool. */
 function advisoryLocked<T>(db: Db, fn: () => Promise<T>): Promise<T> {
@@ -89,6 +110,7 @@ export async function openDatabase(cfg: DatabaseConfig): Promise<DatabaseHandle>
       dialect: 'postgres',
       version: await serverVersion(db, 'postgres'),
       exclusive: (fn) => advisoryLocked(db, fn),
+      unlessRunningElsewhere: (name, fn) => ifAdvisoryFree(db, name, fn),
       close: () => db.destroy(),
     };
   }
@@ -114,6 +136,8 @@ export async function openDatabase(cfg: DatabaseConfig): Promise<DatabaseHandle>
     dialect: 'sqlite',
     version: await serverVersion(db, 'sqlite'),
     exclusive: (fn) => fn(),
+    // One file, one machine: processes sharing it may both run such work; it is safe to repeat.
+    unlessRunningElsewhere: (_name, fn) => fn().then(() => true),
     close: () => db.destroy(),
   };
 }
