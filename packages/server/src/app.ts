@@ -86,7 +86,9 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const users = new UserService(dbh.db);
   const sessions = new SessionService(dbh.db, config.sessions.maxAgeSeconds);
   const permissions = buildGroupPermissions(config.groupPermissions);
-  const jobs = new JobQueue(dbh.db, config.jobs, log);
+  // Jobs queued on one node wake the idle workers of every node (PostgreSQL LISTEN/NOTIFY).
+  const JOBS_CHANNEL = 'mwup_jobs';
+  const jobs = new JobQueue(dbh.db, config.jobs, log, { notify: () => dbh.notify(JOBS_CHANNEL) });
   const uploads = new Uploads({
     config,
     db: dbh.db,
@@ -165,6 +167,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     const h = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
     if (config.server.endsWith(':0')) config.server = `http://${h.includes(':') ? `[${h}]` : h}:${addr.port}`;
   }
+  const stopListening = await dbh.listen(JOBS_CHANNEL, () => jobs.wakeUp());
   jobs.start();
   const stopMaintenance = startMaintenance(
     services,
@@ -194,6 +197,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
         clearTimeout(force);
       }
       await stopMaintenance();
+      await stopListening();
       await jobs.stop();
       await dbh.close();
     },

@@ -26,11 +26,43 @@ export interface DatabaseHandle {
    * one node at a time is enough for (maintenance). Returns whether `fn` ran.
    */
   unlessRunningElsewhere(name: string, fn: () => Promise<void>): Promise<boolean>;
+  /** Tell every node listening on `channel` (PostgreSQL NOTIFY; nothing to tell with SQLite). */
+  notify(channel: string): Promise<void>;
+  /** Call `cb` whenever a node notifies `channel`; returns how to stop listening. */
+  listen(channel: string, cb: () => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
 /** The advisory lock key of start-up work (any fixed number; "mwup" in ASCII). */
 const STARTUP_LOCK = 0x6d777570;
+
+/**
+ * A connection of its own that LISTENs on `channel` and calls `cb` on each notification; it
+ * reconnects after a lost connection (a notification missed meanwhile is caught by polling).
+ */
+async function listenOn(url: string, channel: string, cb: () => void): Promise<() => Promise<void>> {
+  let client: pg.Client | null = null;
+  let stopped = false;
+  const connect = async (): Promise<void> => {
+    const c = new pg.Client({ connectionString: url });
+    c.on('notification', (n) => {
+      if (n.channel === channel) cb();
+    });
+    c.on('error', () => {
+      if (stopped) return;
+      client = null;
+      setTimeout(() => void connect().catch(() => {}), 1000).unref();
+    });
+    await c.connect();
+    await c.query(`LISTEN ${c.escapeIdentifier(channel)}`);
+    client = c;
+  };
+  await connect();
+  return async () => {
+    stopped = true;
+    await client?.end();
+  };
+}
 
 /** `fn` if the advisory lock named `name` is free (taken and released around it), else nothing. */
 function ifAdvisoryFree(db: Db, name: string, fn: () => Promise<void>): Promise<boolean> {
@@ -111,6 +143,10 @@ export async function openDatabase(cfg: DatabaseConfig): Promise<DatabaseHandle>
       version: await serverVersion(db, 'postgres'),
       exclusive: (fn) => advisoryLocked(db, fn),
       unlessRunningElsewhere: (name, fn) => ifAdvisoryFree(db, name, fn),
+      notify: async (channel) => {
+        await sql`select pg_notify(${channel}, '')`.execute(db);
+      },
+      listen: (channel, cb) => listenOn(cfg.url, channel, cb),
       close: () => db.destroy(),
     };
   }
@@ -138,6 +174,8 @@ export async function openDatabase(cfg: DatabaseConfig): Promise<DatabaseHandle>
     exclusive: (fn) => fn(),
     // One file, one machine: processes sharing it may both run such work; it is safe to repeat.
     unlessRunningElsewhere: (_name, fn) => fn().then(() => true),
+    notify: async () => {},
+    listen: async () => async () => {},
     close: () => db.destroy(),
   };
 }

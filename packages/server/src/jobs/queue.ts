@@ -23,6 +23,11 @@ export interface QueueOptions {
   maxAttempts: number;
 }
 
+/** How a queue tells the other nodes' queues that a job is waiting (PostgreSQL NOTIFY). */
+export interface ClusterSignal {
+  notify(): Promise<void>;
+}
+
 /**
  * A durable job queue in the database. Workers in every server process claim jobs with a lease;
  * a job whose process died is picked up again when its lease runs out, and a job that keeps failing
@@ -39,6 +44,7 @@ export class JobQueue {
     private readonly db: Db,
     private readonly opts: QueueOptions,
     private readonly log: Logger,
+    private readonly cluster?: ClusterSignal,
   ) {
     this.wake.setMaxListeners(0);
   }
@@ -79,6 +85,8 @@ export class JobQueue {
         .executeTakeFirst();
       if (r) {
         this.wake.emit('job');
+        // Idle workers on the other nodes look now rather than at their next poll.
+        await this.cluster?.notify().catch((e) => this.log.warn(e, 'job notification failed'));
         return r.id;
       }
       if (!opts.dedupeKey) throw new Error(`job ${type} was not queued`);
@@ -91,6 +99,11 @@ export class JobQueue {
       if (pending) return pending.id;
       // The pending job finished in between: queue this one.
     }
+  }
+
+  /** Wake the idle workers: a job was queued (on another node). */
+  wakeUp(): void {
+    this.wake.emit('job');
   }
 
   start(): void {
