@@ -27,6 +27,8 @@ const database = Drivers('Where the wiki keeps its data: SQLite (the default) or
     url: Str(undefined, 'Connection string, `postgres://user:password@host/db`.', {
       env: 'MWUP_DATABASE_URL',
     }),
+    poolSize: Int(10, 'Connections this node keeps open at most.', { min: 2 }),
+    statementTimeoutSeconds: Int(0, 'A query running longer than this is cancelled (0: never).', { min: 0 }),
   }),
 ]);
 

@@ -129,11 +129,21 @@ function withStatementCache(db: SqliteDatabase.Database): SqliteDatabase.Databas
 }
 
 /** Open (and migrate) the database the configuration names. */
-export async function openDatabase(cfg: DatabaseConfig): Promise<DatabaseHandle> {
+export async function openDatabase(
+  cfg:
+    | DatabaseConfig
+    | { driver: 'postgres'; url: string; poolSize?: number; statementTimeoutSeconds?: number },
+): Promise<DatabaseHandle> {
   if (cfg.driver === 'postgres') {
     // int8 columns hold sizes and epoch milliseconds: read them as numbers.
     pg.types.setTypeParser(20, (v: string) => Number(v));
-    const pool = new pg.Pool({ connectionString: cfg.url, max: 10 });
+    const pool = new pg.Pool({
+      connectionString: cfg.url,
+      max: cfg.poolSize ?? 10,
+      ...((cfg.statementTimeoutSeconds ?? 0) > 0
+        ? { statement_timeout: (cfg.statementTimeoutSeconds ?? 0) * 1000 }
+        : {}),
+    });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     // Nodes starting together on an empty database: one migrates, the others wait and find it done.
     await advisoryLocked(db, () => migrate(db, 'postgres'));
