@@ -98,7 +98,12 @@ describe('configuration', () => {
     const c = loadConfig(
       env({ MWUP_DATABASE_URL: 'postgres://x@db/wiki', MWUP_S3_ENDPOINT: 'http://s3:9000' }),
     );
-    assert.deepEqual(c.database, { driver: 'postgres', url: 'postgres://x@db/wiki' });
+    assert.deepEqual(c.database, {
+      driver: 'postgres',
+      url: 'postgres://x@db/wiki',
+      poolSize: 10,
+      statementTimeoutSeconds: 0,
+    });
     assert.deepEqual(c.storage, {
       driver: 's3',
       bucket: 'wiki',
