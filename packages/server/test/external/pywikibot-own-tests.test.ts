@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { chmod, cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -15,6 +15,7 @@ import { promisify } from 'node:util';
 import { TestClient } from '../helpers/client.js';
 import { png } from '../helpers/files.js';
 import { createAccount, createBotPassword, startTestServer, type TestServer } from '../helpers/server.js';
+import { writePywikibotConfig } from './pywikibot/config.js';
 import { findPython } from './pywikibot/find-python.js';
 
 const run = promisify(execFile);
@@ -69,25 +70,13 @@ describe("pywikibot's own tests", {
     // The suite writes its API cache beside itself: run a copy.
     dir = await mkdtemp(join(tmpdir(), 'mwup-pwb-suite-'));
     await cp(SUITE, join(dir, 'suite'), { recursive: true });
-    await writeFile(
-      join(dir, 'user-config.py'),
-      [
-        `family_files['tw'] = '${s.api}'`,
-        "family = 'tw'",
-        "mylang = 'tw'",
-        "usernames['tw']['tw'] = 'UploadBot'",
-        `password_file = '${join(dir, 'passwords')}'`,
-        'put_throttle = 0',
-        'minthrottle = 0',
-        'maxthrottle = 1',
-        'max_retries = 2',
-        'retry_wait = 1',
-        '',
-      ].join('\n'),
-    );
-    await writeFile(join(dir, 'passwords'), `('UploadBot', BotPassword('bot', '${bot.password}'))\n`);
-    await chmod(join(dir, 'passwords'), 0o600);
-    await chmod(join(dir, 'user-config.py'), 0o600);
+    await writePywikibotConfig(dir, {
+      api: s.api,
+      family: 'tw',
+      user: 'UploadBot',
+      botName: 'bot',
+      botPassword: bot.password,
+    });
   });
   after(async () => {
     await s?.close();

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -17,6 +17,7 @@ import {
   type TestServer,
   UPLOAD_GRANTS,
 } from '../helpers/server.js';
+import { writePywikibotConfig } from './pywikibot/config.js';
 import { findPython } from './pywikibot/find-python.js';
 
 const run = promisify(execFile);
@@ -37,23 +38,13 @@ describe('pywikibot uploads unchanged', {
     await createAccount(s, { name: 'PwbBot', password: 'PwbBot-main-password-1', groups: ['bot'] });
     const bp = await createBotPassword(s, { user: 'PwbBot', appId: 'pwb', grants: UPLOAD_GRANTS });
     dir = await mkdtemp(join(tmpdir(), 'mwup-pwb-'));
-    await writeFile(
-      join(dir, 'user-config.py'),
-      [
-        `family_files['mwup'] = '${s.api}'`,
-        "family = 'mwup'",
-        "mylang = 'mwup'",
-        "usernames['mwup']['mwup'] = 'PwbBot'",
-        `password_file = '${join(dir, 'passwords')}'`,
-        'put_throttle = 0',
-        'max_retries = 2',
-        'retry_wait = 1',
-        '',
-      ].join('\n'),
-    );
-    await writeFile(join(dir, 'passwords'), `('PwbBot', BotPassword('pwb', '${bp.password}'))\n`);
-    await chmod(join(dir, 'passwords'), 0o600);
-    await chmod(join(dir, 'user-config.py'), 0o600);
+    await writePywikibotConfig(dir, {
+      api: s.api,
+      family: 'mwup',
+      user: 'PwbBot',
+      botName: 'pwb',
+      botPassword: bp.password,
+    });
   });
   after(async () => {
     await s?.close();

@@ -6,12 +6,12 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { request } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import type { Config, DeepPartial } from '../../src/config.js';
 import { openDatabase } from '../../src/db/index.js';
 import { TestClient } from '../helpers/client.js';
 import { pngOfSize, sha1 } from '../helpers/files.js';
+import { startPartialUpload } from '../helpers/partial-upload.js';
 import { type ServerProcess, spawnServerProcess } from '../helpers/server.js';
 import { waitFor } from '../helpers/wait.js';
 import { createTestDatabase, type TestDatabase } from './pg.js';
@@ -74,25 +74,13 @@ describe('a chunk cut off by a dead node, sent again to another node', { skip: s
     const key = first.json.upload.filekey as string;
 
     // The second chunk to node A: its fields and half of its bytes, then A dies.
-    const boundary = 'xxTAKEOVERxx';
-    let head = '';
-    for (const [k, v] of Object.entries({ ...fields, format: 'json', offset: chunk, filekey: key }))
-      head += `--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`;
-    head += `--${boundary}\r\nContent-Disposition: form-data; name="chunk"; filename="c.bin"\r\nContent-Type: application/octet-stream\r\n\r\n`;
-    const url = new URL(a.api);
-    const req = request({
-      host: url.hostname,
-      port: url.port,
-      path: url.pathname,
-      method: 'POST',
-      headers: {
-        'content-type': `multipart/form-data; boundary=${boundary}`,
-        cookie: [...onA.cookies].map(([k, v]) => `${k}=${v}`).join('; '),
-      },
+    const req = startPartialUpload({
+      api: a.api,
+      cookies: onA.cookies,
+      fields: { ...fields, format: 'json', offset: chunk, filekey: key },
+      fileField: 'chunk',
+      bytes: data.subarray(chunk, chunk + chunk / 2),
     });
-    req.on('error', () => {});
-    req.write(head);
-    req.write(data.subarray(chunk, chunk + chunk / 2));
     const handle = await openDatabase(a.database);
     try {
       await waitFor(async () => {

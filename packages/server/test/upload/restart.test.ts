@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { openDatabase } from '../../src/db/index.js';
 import { TestClient } from '../helpers/client.js';
 import { pngOfSize, sha1 } from '../helpers/files.js';
+import { startPartialUpload } from '../helpers/partial-upload.js';
 import { type ServerProcess, spawnServerProcess } from '../helpers/server.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -104,7 +105,6 @@ describe('a chunked upload survives a killed server', () => {
     );
     const key = first.json.upload.filekey;
     // Second chunk: send the fields and half of the bytes, then kill the server.
-    const boundary = 'xxBOUNDARYxx';
     const fields = {
       action: 'upload',
       format: 'json',
@@ -116,25 +116,13 @@ describe('a chunked upload survives a killed server', () => {
       ignorewarnings: '1',
       token,
     };
-    let head = '';
-    for (const [k, v] of Object.entries(fields))
-      head += `--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`;
-    head += `--${boundary}\r\nContent-Disposition: form-data; name="chunk"; filename="c.bin"\r\nContent-Type: application/octet-stream\r\n\r\n`;
-    const { request } = await import('node:http');
-    const url = new URL(srv.api);
-    const req = request({
-      host: url.hostname,
-      port: url.port,
-      path: url.pathname,
-      method: 'POST',
-      headers: {
-        'content-type': `multipart/form-data; boundary=${boundary}`,
-        cookie: [...c.cookies].map(([k, v]) => `${k}=${v}`).join('; '),
-      },
+    const req = startPartialUpload({
+      api: srv.api,
+      cookies: c.cookies,
+      fields,
+      fileField: 'chunk',
+      bytes: data.subarray(chunk, chunk + chunk / 2),
     });
-    req.on('error', () => {});
-    req.write(head);
-    req.write(data.subarray(chunk, chunk + chunk / 2));
     // Kill once the server is appending the chunk: the request holds the entry's lease then.
     const db = await openDatabase(srv.database);
     try {
