@@ -31,6 +31,22 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   return {
     name,
     url: url.toString(),
-    drop: () => admin((c) => c.query(`drop database if exists ${name} with (force)`)).then(() => {}),
+    drop: () => dropDatabase(name),
   };
+}
+
+/**
+ * Drop a test database, ending its connections. A server process of another role on it (an
+ * autovacuum worker that just started) cannot be ended by us: try again once it is gone.
+ */
+async function dropDatabase(name: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await admin((c) => c.query(`drop database if exists ${name} with (force)`));
+      return;
+    } catch (e) {
+      if ((e as { code?: string }).code !== '42501' || attempt >= 50) throw e;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
 }
