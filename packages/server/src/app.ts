@@ -40,6 +40,7 @@ import { LocalBlobStore } from './storage/local.js';
 import { checkReadiness } from './storage/readiness.js';
 import type { UploadHooks } from './upload/hooks.js';
 import { Uploads } from './upload/service.js';
+import { Metrics } from './util/metrics.js';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -81,6 +82,7 @@ async function openBlobStore(cfg: Config): Promise<BlobStore> {
 export async function startServer(config: Config, opts: StartOptions = {}): Promise<RunningServer> {
   const log = opts.logger ?? createLogger({ level: config.logLevel, format: config.logFormat });
   const dbh = await openDatabase(config.database);
+  const metrics = new Metrics();
   const blobs = await openBlobStore(config);
   const files = new FileRepo(dbh.db, dbh.dialect);
   const users = new UserService(dbh.db);
@@ -116,6 +118,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     logs: new LogEvents(db),
     recentChanges: new RecentChanges(db),
     readiness: () => checkReadiness(db, blobs),
+    metrics,
     tags: new ChangeTags(db),
     watchlist: new Watchlist(db),
     protections: new Protections(db),
@@ -151,7 +154,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const app = buildHttpServer(services, {
     api,
     parts: uploads.parts,
-    thumbnails: new ThumbnailStore(dbh.db, blobs, config.thumbnails),
+    thumbnails: new ThumbnailStore(dbh.db, blobs, config.thumbnails, () => metrics.thumbnailRenders.inc()),
     logger: log,
   });
   try {
@@ -168,6 +171,17 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     if (config.server.endsWith(':0')) config.server = `http://${h.includes(':') ? `[${h}]` : h}:${addr.port}`;
   }
   const stopListening = await dbh.listen(JOBS_CHANNEL, () => jobs.wakeUp());
+  metrics.gauge(
+    'mwup_jobs_pending',
+    'Jobs queued or running (async uploads).',
+    async () => (await jobs.pending()).count,
+  );
+  metrics.gauge(
+    'mwup_jobs_oldest_pending_seconds',
+    'Age of the oldest job queued or running.',
+    async () => (await jobs.pending()).oldestSeconds,
+  );
+  metrics.gauge('mwup_stash_entries', 'Uploads in the stash.', () => uploads.stash.count());
   jobs.start();
   const stopMaintenance = startMaintenance(
     services,

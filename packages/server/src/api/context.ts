@@ -35,6 +35,8 @@ export interface ApiRequest {
 
 /** Per-request state of the Action API: identity, output format, result and warnings. */
 export class ApiContext {
+  /** When the request began (performance.now()), for its duration. */
+  readonly startedMs = performance.now();
   readonly result: Record<string, unknown> = {};
   readonly warnings: ApiWarning[] = [];
   /** Set-Cookie header values to send. */

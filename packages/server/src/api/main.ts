@@ -321,7 +321,31 @@ export class ApiMain {
     );
   }
 
+  /** Count the request (and the upload) in the metrics. */
+  private observe(ctx: Ctx, err?: MwError): void {
+    const { metrics } = this.services;
+    const module = ctx.moduleName;
+    metrics.apiRequests.inc({ module, code: err?.code ?? 'ok' });
+    metrics.apiDuration.observe({ module }, (performance.now() - ctx.startedMs) / 1000);
+    if (module !== 'upload') return;
+    const req = ctx.request;
+    const has = (n: string) => req.query.has(n) || req.body.has(n) || req.files.has(n);
+    const kind = has('checkstatus')
+      ? 'status'
+      : has('chunk')
+        ? 'chunk'
+        : has('url')
+          ? 'url'
+          : has('filekey') || has('sessionkey')
+            ? 'stash'
+            : 'file';
+    const answer = ctx.result.upload as { result?: string } | undefined;
+    metrics.uploads.inc({ kind, result: err?.code ?? answer?.result ?? 'none' });
+    for (const f of req.files.values()) metrics.uploadBytes.inc(f.size);
+  }
+
   private respond(ctx: Ctx, format: string, err?: MwError): ApiResponse {
+    this.observe(ctx, err);
     const headers: Record<string, string> = {
       'content-type': 'application/json; charset=utf-8',
       'cache-control': 'private, must-revalidate, max-age=0',

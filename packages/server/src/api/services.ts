@@ -18,6 +18,7 @@ import type { Logger } from '../log.js';
 import type { BlobStore } from '../storage/blob-store.js';
 import type { Readiness } from '../storage/readiness.js';
 import type { Uploads } from '../upload/service.js';
+import type { Metrics } from '../util/metrics.js';
 
 /**
  * What the Action API (and the HTTP routes on top of it) use: the long-lived parts of the server,
@@ -40,6 +41,7 @@ export interface Services {
   revisions: Revisions;
   logs: LogEvents;
   recentChanges: RecentChanges;
+  metrics: Metrics;
   /** Whether the database and the storage answer (`/readyz`). */
   readiness(): Promise<Readiness>;
   tags: ChangeTags;

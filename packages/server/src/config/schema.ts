@@ -241,6 +241,10 @@ export const ConfigSchema = Section('mwup configuration', {
   }),
   corsOrigins: List([], 'Origins allowed for credentialed CORS requests (the `origin` parameter).'),
   logRequests: Bool(false, 'Log every request (method, URL, status, time).', { env: 'MWUP_LOG_REQUESTS' }),
+  metrics: Section('Prometheus metrics of this node (requests, uploads, bytes, jobs, stash, thumbnails).', {
+    enabled: Bool(true, 'Serve them.', { env: 'MWUP_METRICS' }),
+    path: Str('/metrics', 'Where (keep it off the public address with a reverse proxy if it matters).'),
+  }),
   logLevel: OneOf(LOG_LEVELS, 'info', 'Least severe log level written.', { env: 'MWUP_LOG_LEVEL' }),
   logFormat: OneOf(
     LOG_FORMATS,

@@ -47,6 +47,8 @@ export class ThumbnailStore {
     private readonly db: Db,
     private readonly blobs: BlobStore,
     private readonly config: ThumbnailConfig,
+    /** Told of each thumbnail actually rendered (metrics). */
+    private readonly onRender: () => void = () => {},
   ) {
     this.limit = pLimit(Math.max(1, Math.floor(config.concurrency)));
   }
@@ -95,6 +97,7 @@ export class ThumbnailStore {
     if (!(await this.blobs.stat(src.blobKey))) {
       throw new ThumbnailError(thumbnailErrorText('The source file does not exist'), 404);
     }
+    this.onRender();
     const input: RenderInput = {
       size: src.size,
       open: () => this.blobs.read(src.blobKey),

@@ -101,6 +101,17 @@ export class JobQueue {
     }
   }
 
+  /** Jobs waiting to run (queued or running), and the age of the oldest, in seconds (metrics). */
+  async pending(): Promise<{ count: number; oldestSeconds: number }> {
+    const r = await this.db
+      .selectFrom('jobs')
+      .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.min('created_ms').as('oldest')])
+      .where('status', 'in', ['queued', 'running'])
+      .executeTakeFirst();
+    const oldest = r?.oldest == null ? null : Number(r.oldest);
+    return { count: Number(r?.n ?? 0), oldestSeconds: oldest === null ? 0 : (Date.now() - oldest) / 1000 };
+  }
+
   /** Wake the idle workers: a job was queued (on another node). */
   wakeUp(): void {
     this.wake.emit('job');

@@ -33,6 +33,15 @@ export class UploadStash {
     private readonly files: Pick<FileRepo, 'isBlobReferenced'>,
   ) {}
 
+  /** How many entries the stash holds (metrics). */
+  async count(): Promise<number> {
+    const r = await this.db
+      .selectFrom('uploadstash')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirst();
+    return Number(r?.n ?? 0);
+  }
+
   /** A new key: `<time base36>.<random base36>.<user id>.<extension>`, as MediaWiki makes them. */
   newKey(userId: number, ext: string): string {
     const micros = BigInt(Date.now()) * 1000n + BigInt(randomInt(1000));
