@@ -6,6 +6,7 @@ import { UserService } from '../auth/users.js';
 import { type Config, ConfigError, loadConfig } from '../config.js';
 import { openDatabase } from '../db/index.js';
 import { MwError } from '../errors.js';
+import { UPLOAD_GRANTS } from './first-start.js';
 
 const HELP = `mwup-admin: manage accounts of a mwup wiki (uses MWUP_DATA_DIR / MWUP_CONFIG like the server)
 
@@ -23,14 +24,6 @@ const HELP = `mwup-admin: manage accounts of a mwup wiki (uses MWUP_DATA_DIR / M
 
 Options: --data-dir DIR (default: $MWUP_DATA_DIR or ./data)`;
 
-const DEFAULT_GRANTS = [
-  'basic',
-  'highvolume',
-  'editpage',
-  'createeditmovepage',
-  'uploadfile',
-  'uploadeditmovefile',
-];
 const list = (s: string | undefined) =>
   (s ?? '')
     .split(',')
@@ -104,7 +97,7 @@ async function main(argv: string[]): Promise<number> {
       case 'bot-password': {
         const u = await need(args[0]);
         if (!args[1]) throw new MwError('badappid', 'Give the bot name (APPID).');
-        const grants = values.grants ? list(values.grants) : DEFAULT_GRANTS;
+        const grants = values.grants ? list(values.grants) : UPLOAD_GRANTS;
         const pw = await users.createBotPassword(u.id, args[1], grants, values.password);
         console.log(`lgname=${u.name}@${args[1]}${values.password ? '' : ` lgpassword=${pw}`}`);
         console.log(`grants: ${grants.join(', ')}`);

@@ -14,18 +14,18 @@ export interface BootstrapInfo {
   botPassword: string;
 }
 
-/** Grants of the bot password created for the first administrator. */
-export const BOOTSTRAP_GRANTS = [
+/** What a bot password may do unless told otherwise: read, edit and upload (the admin CLI's default). */
+export const UPLOAD_GRANTS = [
   'basic',
   'highvolume',
   'editpage',
   'createeditmovepage',
   'uploadfile',
   'uploadeditmovefile',
-  'delete',
-  'viewmywatchlist',
-  'editmywatchlist',
 ];
+
+/** Grants of the bot password created for the first administrator: uploads, deletion, the watchlist. */
+export const BOOTSTRAP_GRANTS = [...UPLOAD_GRANTS, 'delete', 'viewmywatchlist', 'editmywatchlist'];
 
 /** The installer's Main Page text (`mainpagetext` and `mainpagedocfooter` of MediaWiki 1.39). */
 const MAIN_PAGE_TEXT =

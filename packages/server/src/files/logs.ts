@@ -124,11 +124,6 @@ export class LogEvents {
       .execute();
   }
 
-  /** One entry by its id. */
-  async byId(id: number): Promise<LogEntry | undefined> {
-    return this.db.selectFrom('logging').selectAll().where('id', '=', id).executeTakeFirst();
-  }
-
   /** The upload and deletion log of a file, newest first (the description page shows it). */
   async fileLog(name: string, limit: number): Promise<LogEntry[]> {
     return this.db
@@ -157,7 +152,7 @@ export class LogEvents {
 }
 
 /** The parameters of an entry as an object (`{}` when the stored JSON is not one). */
-export function logParamsOf(entry: LogEntry): Record<string, unknown> {
+export function logParamsOf(entry: Pick<LogEntry, 'params'>): Record<string, unknown> {
   try {
     const v = JSON.parse(entry.params) as unknown;
     return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};

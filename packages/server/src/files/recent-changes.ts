@@ -12,7 +12,13 @@ import { fromTimeAndId } from './continuation.js';
 import { taggedIds } from './tags.js';
 import type { Actor } from './types.js';
 
-export type RecentChange = Selectable<RecentChangesTable> & { sha1: string | null };
+/** A change with its revision's SHA-1 and, for a `log` row, its log entry's type, action and params. */
+export type RecentChange = Selectable<RecentChangesTable> & {
+  sha1: string | null;
+  log_type: string | null;
+  log_action: string | null;
+  log_params: string | null;
+};
 
 /** Log entries MediaWiki keeps out of recent changes: page creations (the `new` edit shows them). */
 export function logShowsInRecentChanges(type: string, action: string): boolean {
@@ -95,8 +101,9 @@ export class RecentChanges {
     let q = this.db
       .selectFrom('recent_changes as rc')
       .leftJoin('revisions as r', 'r.id', 'rc.rev_id')
+      .leftJoin('logging as l', 'l.id', 'rc.log_id')
       .selectAll('rc')
-      .select('r.sha1 as sha1')
+      .select(['r.sha1 as sha1', 'l.type as log_type', 'l.action as log_action', 'l.params as log_params'])
       .where('rc.type', 'in', f.types.length ? f.types : ['none']);
     if (f.start !== undefined) q = q.where('rc.timestamp', older ? '<=' : '>=', f.start);
     if (f.end !== undefined) q = q.where('rc.timestamp', older ? '>=' : '<=', f.end);

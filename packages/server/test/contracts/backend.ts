@@ -3,8 +3,11 @@
  * and the means to open further nodes over the same database and storage (their own connections
  * and clients), as a second machine would.
  */
+import type { Config } from '../../src/config.js';
 import type { Db, Dialect } from '../../src/db/index.js';
+import { FileRepo } from '../../src/files/repo.js';
 import type { BlobStore } from '../../src/storage/blob-store.js';
+import { UploadStash } from '../../src/upload/stash/store.js';
 
 export interface BackendNode {
   db: Db;
@@ -23,3 +26,13 @@ export type OpenBackend = () => Promise<BackendUnderTest>;
 
 /** Wait until a condition holds (the one helper every suite uses). */
 export { waitFor as until } from '../helpers/wait.js';
+
+/** The upload stash of a node (entries live an hour), as the stash and lease suites use it. */
+export function stashOf(node: BackendNode): UploadStash {
+  return new UploadStash(
+    node.db,
+    node.blobs,
+    { uploads: { stashMaxAgeSeconds: 3600 } } as Config,
+    new FileRepo(node.db, node.dialect),
+  );
+}

@@ -6,11 +6,9 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { Config } from '../../src/config.js';
-import { FileRepo } from '../../src/files/repo.js';
 import { type Acquired, StashLeases } from '../../src/upload/stash/locks.js';
-import { UploadStash } from '../../src/upload/stash/store.js';
-import { type BackendUnderTest, type OpenBackend, until } from './backend.js';
+import type { UploadStash } from '../../src/upload/stash/store.js';
+import { type BackendUnderTest, type OpenBackend, stashOf, until } from './backend.js';
 
 export function leaseContract(name: string, open: OpenBackend): void {
   describe(`stash leases on ${name}`, () => {
@@ -22,12 +20,7 @@ export function leaseContract(name: string, open: OpenBackend): void {
     let user = 0;
     before(async () => {
       u = await open();
-      stash = new UploadStash(
-        u.db,
-        u.blobs,
-        { uploads: { stashMaxAgeSeconds: 3600 } } as Config,
-        new FileRepo(u.db, u.dialect),
-      );
+      stash = stashOf(u);
       here = new StashLeases(u.db);
       there = new StashLeases((await u.node()).db);
     });

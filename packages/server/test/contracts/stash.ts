@@ -7,13 +7,11 @@
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
-import type { Config } from '../../src/config.js';
-import { FileRepo } from '../../src/files/repo.js';
 import { StashLeases } from '../../src/upload/stash/locks.js';
 import { type ChunkedEntry, StashTransitions } from '../../src/upload/stash/state.js';
 import { StatusStore } from '../../src/upload/stash/status.js';
-import { UploadStash } from '../../src/upload/stash/store.js';
-import { type OpenBackend, until } from './backend.js';
+import type { UploadStash } from '../../src/upload/stash/store.js';
+import { type OpenBackend, stashOf, until } from './backend.js';
 
 const PROPS = { mime: 'image/png', mediaType: 'BITMAP', width: 1, height: 1, bits: 8, metadata: null };
 
@@ -27,12 +25,7 @@ export function stashContract(name: string, open: OpenBackend): void {
     let user = 0;
     before(async () => {
       u = await open();
-      stash = new UploadStash(
-        u.db,
-        u.blobs,
-        { uploads: { stashMaxAgeSeconds: 3600 } } as Config,
-        new FileRepo(u.db, u.dialect),
-      );
+      stash = stashOf(u);
       leases = new StashLeases(u.db, 30_000);
       transitions = new StashTransitions(u.db, () => stash.expiry(), leases.leaseMs);
       status = new StatusStore(u.db);

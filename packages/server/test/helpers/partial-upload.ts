@@ -3,6 +3,9 @@
  * part are sent and the request stays open (to kill the server under it, or to cut it off).
  */
 import { type ClientRequest, request } from 'node:http';
+import type { DatabaseConfig } from '../../src/config.js';
+import { openDatabase } from '../../src/db/index.js';
+import { waitFor } from './wait.js';
 
 export function startPartialUpload(opts: {
   api: string;
@@ -34,4 +37,21 @@ export function startPartialUpload(opts: {
   req.write(head);
   req.write(opts.bytes);
   return req;
+}
+
+/** Wait until the server holds the stash entry's lease: it is receiving (appending) the chunk. */
+export async function waitUntilReceiving(database: DatabaseConfig, key: string): Promise<void> {
+  const handle = await openDatabase(database);
+  try {
+    await waitFor(async () => {
+      const row = await handle.db
+        .selectFrom('uploadstash')
+        .select('lease_owner')
+        .where('key', '=', key)
+        .executeTakeFirst();
+      return row?.lease_owner != null;
+    }, 'the server receives the chunk');
+  } finally {
+    await handle.close();
+  }
 }

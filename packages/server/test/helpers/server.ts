@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { UPLOAD_GRANTS } from '../../src/admin/first-start.js';
 import { type RunningServer, startServer } from '../../src/app.js';
 import { type Config, type DatabaseConfig, type DeepPartial, loadConfig } from '../../src/config.js';
 import { createTestDatabase } from '../scaleout/pg.js';
@@ -127,14 +128,7 @@ export async function createAccount(
   return { id: u.id, name: u.name };
 }
 
-export const UPLOAD_GRANTS = [
-  'basic',
-  'highvolume',
-  'editpage',
-  'createeditmovepage',
-  'uploadfile',
-  'uploadeditmovefile',
-];
+export { UPLOAD_GRANTS };
 
 export async function createBotPassword(
   s: TestServer,

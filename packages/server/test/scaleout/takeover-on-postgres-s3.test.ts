@@ -8,12 +8,10 @@ import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type { Config, DeepPartial } from '../../src/config.js';
-import { openDatabase } from '../../src/db/index.js';
 import { TestClient } from '../helpers/client.js';
 import { pngOfSize, sha1 } from '../helpers/files.js';
-import { startPartialUpload } from '../helpers/partial-upload.js';
+import { startPartialUpload, waitUntilReceiving } from '../helpers/partial-upload.js';
 import { type ServerProcess, spawnServerProcess } from '../helpers/server.js';
-import { waitFor } from '../helpers/wait.js';
 import { createTestDatabase, type TestDatabase } from './pg.js';
 import { missingServers, removeAll, s3Config } from './s3-env.js';
 
@@ -81,19 +79,7 @@ describe('a chunk cut off by a dead node, sent again to another node', { skip: s
       fileField: 'chunk',
       bytes: data.subarray(chunk, chunk + chunk / 2),
     });
-    const handle = await openDatabase(a.database);
-    try {
-      await waitFor(async () => {
-        const row = await handle.db
-          .selectFrom('uploadstash')
-          .select('lease_owner')
-          .where('key', '=', key)
-          .executeTakeFirst();
-        return row?.lease_owner != null;
-      }, 'node A receives the second chunk');
-    } finally {
-      await handle.close();
-    }
+    await waitUntilReceiving(a.database, key);
     await a.kill('SIGKILL');
     req.destroy();
     const killedAt = Date.now();

@@ -1,11 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { openDatabase } from '../../src/db/index.js';
 import { TestClient } from '../helpers/client.js';
 import { pngOfSize, sha1 } from '../helpers/files.js';
-import { startPartialUpload } from '../helpers/partial-upload.js';
+import { startPartialUpload, waitUntilReceiving } from '../helpers/partial-upload.js';
 import { type ServerProcess, spawnServerProcess } from '../helpers/server.js';
-import { waitFor } from '../helpers/wait.js';
 
 const BOT = { lgname: 'Admin@bot', password: 'restart-bot-password-0123456789ab' };
 
@@ -124,19 +122,7 @@ describe('a chunked upload survives a killed server', () => {
       bytes: data.subarray(chunk, chunk + chunk / 2),
     });
     // Kill once the server is appending the chunk: the request holds the entry's lease then.
-    const db = await openDatabase(srv.database);
-    try {
-      await waitFor(async () => {
-        const row = await db.db
-          .selectFrom('uploadstash')
-          .select('lease_owner')
-          .where('key', '=', key)
-          .executeTakeFirst();
-        return row?.lease_owner != null;
-      }, 'the server receives the second chunk');
-    } finally {
-      await db.close();
-    }
+    await waitUntilReceiving(srv.database, key);
     await srv.kill('SIGKILL');
     req.destroy();
     await srv.restart();

@@ -2,7 +2,7 @@ import { MwError } from '../../errors.js';
 import { commentLinkTargets, formatComment } from '../../files/imageinfo.js';
 import { type LogFilter, logParamsOf } from '../../files/logs.js';
 import { helpUrl } from '../module.js';
-import { noteMaxLimit, timeAndIdContinue, timestampParam, ts14 } from './pageset.js';
+import { noteMaxLimit, timeAndIdContinue, timestampParam, ts14, userParam } from './pageset.js';
 import { defineQueryModule } from './submodule.js';
 import { parseTitle, titleFromDb } from './titles.js';
 
@@ -128,10 +128,7 @@ export const listLogevents = defineQueryModule({
     }
     filter.start = timestampParam('lestart', p.start);
     filter.end = timestampParam('leend', p.end);
-    if (p.user !== undefined) {
-      const name = p.user.replace(/_/g, ' ').trim();
-      filter.userText = name ? name[0]!.toUpperCase() + name.slice(1) : name;
-    }
+    if (p.user !== undefined) filter.userText = userParam(p.user);
     if (p.title !== undefined) {
       const t = parseTitle(p.title, 0, ctx.config);
       if ('invalid' in t) throw new MwError('invalidtitle', `Bad title "${p.title}".`);

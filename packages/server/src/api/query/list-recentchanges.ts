@@ -9,7 +9,7 @@ import type { ChangeFilter, RecentChange } from '../../files/recent-changes.js';
 import { sha1FromBase36 } from '../../util/sha1.js';
 import type { ApiContext } from '../context.js';
 import { helpUrl } from '../module.js';
-import { noteMaxLimit, timeAndIdContinue, timestampParam, ts14 } from './pageset.js';
+import { noteMaxLimit, timeAndIdContinue, timestampParam, ts14, userParam } from './pageset.js';
 import { defineQueryModule } from './submodule.js';
 import { parseTitle, titleFromDb } from './titles.js';
 
@@ -63,11 +63,6 @@ const USER = { type: 'user', subtypes: ['name', 'ip', 'interwiki', 'id'] } as co
 
 /** Whether the user sees patrol marks ($wgUseRCPatrol with the patrol or patrolmarks right). */
 const seesPatrolMarks = (ctx: ApiContext) => ctx.can('patrol') || ctx.can('patrolmarks');
-
-const userName = (v: string) => {
-  const name = v.replace(/_/g, ' ').trim();
-  return name ? name[0]!.toUpperCase() + name.slice(1) : name;
-};
 
 export const listRecentchanges = defineQueryModule({
   name: 'recentchanges',
@@ -140,8 +135,8 @@ export const listRecentchanges = defineQueryModule({
     filter.autopatrolled = tri('autopatrolled', '!autopatrolled');
     // There are no redirects here: asking for them lists nothing.
     if (show.has('redirect')) filter.types = [];
-    if (p.user !== undefined) filter.userText = userName(p.user);
-    if (p.excludeuser !== undefined) filter.excludeUserText = userName(p.excludeuser);
+    if (p.user !== undefined) filter.userText = userParam(p.user);
+    if (p.excludeuser !== undefined) filter.excludeUserText = userParam(p.excludeuser);
     if (p.tag !== undefined) filter.tag = p.tag;
     if (p.toponly) filter.topOnly = true;
     const props = new Set(p.prop);
@@ -210,11 +205,10 @@ async function describe(
     ctx.flag(v, 'autopatrolled', r.patrolled === 2);
   }
   if (props.has('loginfo') && r.type === 'log') {
-    const entry = await ctx.services.logs.byId(r.log_id);
     v.logid = r.log_id;
-    v.logtype = entry?.type ?? '';
-    v.logaction = entry?.action ?? '';
-    v.logparams = entry ? logParamsOf(entry) : {};
+    v.logtype = r.log_type ?? '';
+    v.logaction = r.log_action ?? '';
+    v.logparams = logParamsOf({ params: r.log_params ?? '{}' });
   }
   if (props.has('tags'))
     v.tags = r.type === 'log' ? await tags.ofLogEntry(r.log_id) : await tags.ofRevision(r.rev_id);

@@ -1,3 +1,4 @@
+import { canonicalUserName } from '../../auth/users.js';
 import { MwError } from '../../errors.js';
 import { toIsoTimestamp } from '../../util/timestamp.js';
 import type { ApiContext } from '../context.js';
@@ -220,4 +221,12 @@ export function timeAndIdContinue(value: string): { timestamp: string; id: numbe
   const timestamp = isoFromTs14(ts);
   if (!/^\d+$/.test(id)) throw badContinue();
   return { timestamp, id: Number(id) };
+}
+
+/**
+ * A `user` parameter as the log and recent changes store names: MediaWiki's canonical user name,
+ * or the value as given (trimmed, spaces for underscores) for an address or other non-account.
+ */
+export function userParam(value: string): string {
+  return canonicalUserName(value) ?? value.replace(/_/g, ' ').trim();
 }
