@@ -225,6 +225,33 @@ export const ConfigSchema = Section('mwup configuration', {
     ),
     maxAttempts: Int(3, 'Tries before a job fails.', { min: 1 }),
   }),
+  requests: Section('Limits for slow and greedy clients, per node.', {
+    headersTimeoutSeconds: Int(
+      20,
+      'A connection whose request headers are not complete this long after they began is answered 408 and closed.',
+      { min: 1 },
+    ),
+    bodyTimeoutSeconds: Int(
+      20,
+      'A request body that pauses this long is cut off: answered 408 (`requesttimeout`) and what it stored removed.',
+      { min: 1 },
+    ),
+    minBodyBytesPerSecond: Int(
+      500,
+      'A body must arrive within `bodyTimeoutSeconds` plus one second per this many bytes (Apache mod_reqtimeout’s MinRate; 0: no minimum).',
+      { min: 0 },
+    ),
+    maxConcurrentUploads: Int(
+      100,
+      'Multipart API requests (uploads) this node handles at once; more are answered HTTP 503 with `Retry-After`.',
+      { min: 1 },
+    ),
+    maxConcurrentUploadsPerUser: Int(
+      10,
+      'Of those, per user (per client address when logged out); more are answered `ratelimited`.',
+      { min: 1 },
+    ),
+  }),
   maxFieldBytes: Bytes(8 * MIB, 'Largest urlencoded body or multipart text field.', { min: 1 }),
   maintenanceIntervalSeconds: Int(
     300,

@@ -12,7 +12,9 @@ import type { Services } from '../api/services.js';
 import { sessionCookieName } from '../auth/cookies.js';
 import { MwError } from '../errors.js';
 import type { PartReceiver } from '../upload/parts.js';
+import { expectsBody, watchBody } from './body-watchdog.js';
 import { parseMultipart } from './multipart.js';
+import { NodeFull, RETRY_AFTER_SECONDS, UploadSlots } from './upload-slots.js';
 
 export interface ApiPluginOptions {
   services: Services;
@@ -22,6 +24,8 @@ export interface ApiPluginOptions {
 }
 
 function send(reply: FastifyReply, res: ApiResponse): FastifyReply {
+  // Already answered (a body cut off for being too slow): nothing more to say.
+  if (reply.sent) return reply;
   reply.code(res.status);
   for (const [k, v] of Object.entries(res.headers)) reply.header(k, v);
   if (res.setCookies.length) reply.header('set-cookie', res.setCookies);
@@ -71,17 +75,69 @@ export const apiPlugin: FastifyPluginAsync<ApiPluginOptions> = async (app, { ser
   });
 
   const discard = parts.discard.bind(parts);
+  const slots = new UploadSlots(cfg.requests);
+  services.metrics.gauge(
+    'mwup_uploads_in_progress',
+    'Uploads (multipart API requests) this node is receiving or handling now.',
+    async () => slots.inUse,
+  );
+
+  /** Answer a body that arrives too slowly now, then close the connection (its part is removed then). */
+  const cutOff = async (request: FastifyRequest, reply: FastifyReply, e: MwError) => {
+    request.log.info({ reason: e.info }, 'request body too slow: cut off');
+    const socket = request.raw.socket;
+    if (reply.sent) {
+      socket?.destroy();
+      return;
+    }
+    reply.hijack();
+    const req = apiRequest(request, services);
+    // The body (and the format it may name) never arrived: JSON unless the query string says otherwise.
+    if (!req.query.has('format')) req.query.set('format', 'json');
+    const res = await api.errorResponse(req, e, 408);
+    const raw = reply.raw;
+    if (raw.headersSent || raw.destroyed) {
+      socket?.destroy();
+      return;
+    }
+    raw.writeHead(408, {
+      ...res.headers,
+      'content-length': Buffer.byteLength(res.body),
+      connection: 'close',
+    });
+    raw.end(res.body, () => socket?.destroy());
+  };
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.method === 'POST' && expectsBody(request.raw)) {
+      const stop = watchBody(request.raw, cfg.requests, (e) => void cutOff(request, reply, e));
+      reply.raw.once('close', stop);
+    }
+  });
+
+  /** An upload slot for the request's user (or address), or the error to answer. */
+  const uploadSlot = async (req: ApiRequest): Promise<() => void> => {
+    if (slots.full) throw new NodeFull();
+    const session = await services.sessions.load(req.sessionCookie);
+    return slots.take(session?.userId ? `user:${session.userId}` : `ip:${req.ip}`);
+  };
 
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {
     const req = apiRequest(request, services);
     const contentType = String(request.headers['content-type'] ?? '').toLowerCase();
+    let release = () => {};
+    let taken = false;
     try {
       if (request.method === 'POST' && contentType.startsWith('multipart/form-data')) {
         const result = await parseMultipart(
           request.raw as IncomingMessage,
           { fieldBytes: cfg.maxFieldBytes, maxFiles: 8, maxFields: 500 },
-          (field, partName, stream, fieldsSoFar) =>
-            parts.receive(
+          async (field, partName, stream, fieldsSoFar) => {
+            // The slot is taken with the first file part, when the fields before it (the format) are known.
+            if (!taken) {
+              taken = true;
+              release = await uploadSlot(req);
+            }
+            return parts.receive(
               {
                 requestId: req.requestId,
                 sessionCookie: req.sessionCookie,
@@ -89,7 +145,8 @@ export const apiPlugin: FastifyPluginAsync<ApiPluginOptions> = async (app, { ser
                 cleanups: req.cleanups,
               },
               { field, partName, stream },
-            ),
+            );
+          },
           discard,
           req.body,
         );
@@ -114,8 +171,13 @@ export const apiPlugin: FastifyPluginAsync<ApiPluginOptions> = async (app, { ser
         timer.unref();
         request.raw.on('end', () => clearTimeout(timer));
       }
+      if (err instanceof NodeFull) {
+        reply.header('retry-after', String(RETRY_AFTER_SECONDS));
+        return send(reply, await api.errorResponse(req, err, 503));
+      }
       return send(reply, await api.errorResponse(req, err));
     } finally {
+      release();
       for (const f of req.files.values()) await discard(f).catch(() => {});
       for (const c of req.cleanups) await c().catch(() => {});
     }

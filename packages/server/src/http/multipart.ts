@@ -110,6 +110,7 @@ export function parseMultipart(
       fail(new MwError('toomanyfields', `At most ${limits.maxFields} fields are accepted.`)),
     );
     let settled = false;
+    let stopWatchingSocket = () => {};
     let unpipe = () => {
       req.unpipe(bb);
     };
@@ -117,6 +118,7 @@ export function parseMultipart(
       await pending.catch(() => {});
       if (settled) return;
       settled = true;
+      stopWatchingSocket();
       if (err) fail(err);
       if (failure) {
         unpipe();
@@ -142,9 +144,15 @@ export function parseMultipart(
       for (const st of active) st.destroy(err);
       bb.destroy(err);
     };
-    req.on('close', () => {
+    const closed = () => {
       if (!req.complete) disconnected();
-    });
+    };
+    req.on('close', closed);
+    // A connection closed after the answer was sent (a body cut off for being too slow) ends the
+    // socket but not the request: watch the socket too.
+    const socket = req.socket;
+    socket?.once('close', closed);
+    stopWatchingSocket = () => socket?.off('close', closed);
     req.on('error', (e) => disconnected(e));
     const boundary = multipartBoundary(req.headers['content-type']);
     if (boundary) {

@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import fastifyCookie from '@fastify/cookie';
 import Fastify, {
   type FastifyBaseLogger,
@@ -9,6 +11,7 @@ import Fastify, {
 } from 'fastify';
 import type { ApiMain } from '../api/main.js';
 import type { Services } from '../api/services.js';
+import { MwError } from '../errors.js';
 import type { ThumbnailStore } from '../files/thumbnails.js';
 import type { PartReceiver } from '../upload/parts.js';
 import { apiPlugin } from './api.js';
@@ -43,6 +46,48 @@ class RequestLog extends LogController {
   }
 }
 
+/**
+ * What Node refuses before a request exists (headers too slow, too large, not HTTP): answered as
+ * the API answers errors (JSON, `MediaWiki-API-Error`), then the connection is closed.
+ */
+function clientErrorHandler(api: ApiMain) {
+  return (err: Error & { code?: string }, socket: Socket): void => {
+    if (err.code === 'ECONNRESET' || socket.destroyed || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const [status, e] =
+      err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, new MwError('requesttimeout', 'The request headers did not arrive in time.')]
+        : err.code === 'HPE_HEADER_OVERFLOW'
+          ? [431, new MwError('badrequest', 'The request headers are too large.')]
+          : [400, new MwError('badrequest', 'The request is not valid HTTP.')];
+    const request = {
+      requestId: requestId(),
+      method: 'GET',
+      query: new Map([['format', 'json']]),
+      body: new Map<string, string>(),
+      files: new Map(),
+      ip: socket.remoteAddress ?? '',
+      headers: {},
+      sessionCookie: undefined,
+      cleanups: [],
+    };
+    void api.errorResponse(request, e, status).then(
+      (res) => {
+        if (socket.destroyed || !socket.writable) return void socket.destroy();
+        const head = Object.entries({ ...res.headers, 'content-length': Buffer.byteLength(res.body) })
+          .map(([k, v]) => `${k}: ${v}\r\n`)
+          .join('');
+        socket.end(
+          `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n${head}connection: close\r\n\r\n${res.body}`,
+        );
+      },
+      () => socket.destroy(),
+    );
+  };
+}
+
 /** The HTTP front: Fastify with the Action API plugin and the plugin of the other routes. */
 export function buildHttpServer(services: Services, opts: HttpOptions): FastifyInstance {
   const cfg = services.config;
@@ -52,7 +97,14 @@ export function buildHttpServer(services: Services, opts: HttpOptions): FastifyI
     genReqId: requestId,
     trustProxy: cfg.trustProxy,
     routerOptions: { maxParamLength: 2000 },
+    // A whole upload may take hours; slow bodies are cut off by the API route's watchdog instead.
     requestTimeout: 0,
+    http: {
+      headersTimeout: cfg.requests.headersTimeoutSeconds * 1000,
+      // How often Node looks for connections whose headers are late (its default is 30 s).
+      connectionsCheckingInterval: Math.min(1000, cfg.requests.headersTimeoutSeconds * 500),
+    },
+    clientErrorHandler: clientErrorHandler(opts.api),
   });
 
   // Cookies as PHP reads them: a value that is not valid percent-encoding is kept as it is, never an error.

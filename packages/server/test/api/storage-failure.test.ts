@@ -5,12 +5,13 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { backendFailure, MwError } from '../../src/errors.js';
 import { TestClient } from '../helpers/client.js';
+import { filesUnder } from '../helpers/files.js';
 import { createBot, startTestServer, type TestServer } from '../helpers/server.js';
 
 function mountSmallDisk(): string | null {
@@ -23,11 +24,6 @@ function mountSmallDisk(): string | null {
     return null;
   }
 }
-
-const filesUnder = (dir: string): string[] =>
-  readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((d) => d.isFile())
-    .map((d) => d.name);
 
 describe('storage failures', () => {
   it('maps a full, read-only or failing file system to backend-fail-internal', () => {

@@ -1,4 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { deflateSync, crc32 as zlibCrc32 } from 'node:zlib';
 
 export const sha1 = (b: Uint8Array) => createHash('sha1').update(b).digest('hex');
@@ -122,3 +124,12 @@ export function pdf(): Buffer {
   body += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
   return Buffer.from(body, 'latin1');
 }
+
+/** Names of the files under a directory, at any depth ([] when it does not exist). */
+export const filesUnder = (dir: string): string[] =>
+  existsSync(dir)
+    ? readdirSync(dir, { recursive: true, withFileTypes: true })
+        .filter((d) => d.isFile())
+        .map((d) => join(d.parentPath, d.name).slice(dir.length + 1))
+        .sort()
+    : [];
