@@ -154,7 +154,13 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const app = buildHttpServer(services, {
     api,
     parts: uploads.parts,
-    thumbnails: new ThumbnailStore(dbh.db, blobs, config.thumbnails, () => metrics.thumbnailRenders.inc()),
+    thumbnails: new ThumbnailStore(
+      dbh.db,
+      blobs,
+      config.thumbnails,
+      () => metrics.thumbnailRenders.inc(),
+      dbh.unlessRunningElsewhere,
+    ),
     logger: log,
   });
   try {

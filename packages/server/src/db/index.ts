@@ -177,13 +177,24 @@ export async function openDatabase(
     if (sqlite.inTransaction) sqlite.exec('ROLLBACK');
     throw e;
   }
+  const running = new Set<string>();
   return {
     db,
     dialect: 'sqlite',
     version: await serverVersion(db, 'sqlite'),
     exclusive: (fn) => fn(),
-    // One file, one machine: processes sharing it may both run such work; it is safe to repeat.
-    unlessRunningElsewhere: (_name, fn) => fn().then(() => true),
+    // One file, one machine: work is skipped while this process runs it already; other processes
+    // on the same file may repeat it (such work is safe to repeat).
+    unlessRunningElsewhere: async (name, fn) => {
+      if (running.has(name)) return false;
+      running.add(name);
+      try {
+        await fn();
+        return true;
+      } finally {
+        running.delete(name);
+      }
+    },
     notify: async () => {},
     listen: async () => async () => {},
     close: () => db.destroy(),

@@ -4,10 +4,12 @@
  * and the blob store serves a thumbnail rendered once by any of them.
  *
  * Rendering is bounded per process: at most `concurrency` at once, at most `maxQueue` waiting (more
- * are refused with a 503 ThumbnailError), and concurrent requests for one thumbnail share a
- * single rendering.
+ * are refused with a 503 ThumbnailError). Concurrent requests for one thumbnail share a single
+ * rendering in the process, and in the cluster: a node renders under a lock named for the
+ * thumbnail, and a node that finds the lock taken waits for the other's result.
  */
 import { Readable } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
 import pLimit, { type LimitFunction } from 'p-limit';
 import type { ThumbnailConfig } from '../config.js';
 import type { Db } from '../db/index.js';
@@ -38,6 +40,12 @@ export interface StoredThumbnail {
   size: number;
 }
 
+/** Runs `fn` unless another node runs work of the same name; returns whether it ran. */
+export type OncePerCluster = (name: string, fn: () => Promise<void>) => Promise<boolean>;
+
+/** How long a node waits for a thumbnail another node renders before rendering it itself. */
+const WAIT_FOR_OTHER_NODE_MS = 60_000;
+
 export class ThumbnailStore {
   private readonly limit: LimitFunction;
   /** Renderings in progress in this process, by cache key. */
@@ -49,6 +57,8 @@ export class ThumbnailStore {
     private readonly config: ThumbnailConfig,
     /** Told of each thumbnail actually rendered (metrics). */
     private readonly onRender: () => void = () => {},
+    /** The cluster's lock (one process alone: always free). */
+    private readonly once: OncePerCluster = (_name, fn) => fn().then(() => true),
   ) {
     this.limit = pLimit(Math.max(1, Math.floor(config.concurrency)));
   }
@@ -87,10 +97,35 @@ export class ThumbnailStore {
       if (this.limit.pendingCount >= this.config.maxQueue) {
         throw new ThumbnailError(thumbnailErrorText('Too many thumbnails are being rendered'), 503);
       }
-      pending = this.limit(() => this.render(key, src, plan)).finally(() => this.rendering.delete(key));
+      pending = this.produce(key, src, plan).finally(() => this.rendering.delete(key));
       this.rendering.set(key, pending);
     }
     return pending;
+  }
+
+  /**
+   * Render under the cluster's lock for the key; while another node holds it, wait (without taking
+   * one of this node's rendering slots) until its thumbnail is stored.
+   */
+  private async produce(key: string, src: ThumbnailSource, plan: ScaledPlan): Promise<StoredThumbnail> {
+    const deadline = Date.now() + WAIT_FOR_OTHER_NODE_MS;
+    for (;;) {
+      let out: StoredThumbnail | null = null;
+      const ran = await this.limit(() =>
+        this.once(`thumb:${key}`, async () => {
+          out = (await this.find(key)) ?? (await this.render(key, src, plan));
+        }),
+      );
+      if (ran && out) return out;
+      for (let wait = 25; ; wait = Math.min(wait * 2, 400)) {
+        const stored = await this.find(key);
+        if (stored) return stored;
+        if (Date.now() > deadline) return this.limit(() => this.render(key, src, plan));
+        await sleep(wait);
+        // Rendering elsewhere failed or the node died: try the lock again after a while.
+        if (wait === 400) break;
+      }
+    }
   }
 
   private async render(key: string, src: ThumbnailSource, plan: ScaledPlan): Promise<StoredThumbnail> {

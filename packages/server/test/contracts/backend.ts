@@ -4,7 +4,7 @@
  * and clients), as a second machine would.
  */
 import type { Config } from '../../src/config.js';
-import type { Db, Dialect } from '../../src/db/index.js';
+import type { DatabaseHandle, Db, Dialect } from '../../src/db/index.js';
 import { FileRepo } from '../../src/files/repo.js';
 import type { BlobStore } from '../../src/storage/blob-store.js';
 import { UploadStash } from '../../src/upload/stash/store.js';
@@ -13,6 +13,8 @@ export interface BackendNode {
   db: Db;
   dialect: Dialect;
   blobs: BlobStore;
+  /** Work one node at a time (the database's advisory locks; within the process on SQLite). */
+  unlessRunningElsewhere: DatabaseHandle['unlessRunningElsewhere'];
 }
 
 export interface BackendUnderTest extends BackendNode {

@@ -14,7 +14,12 @@ import type { BackendUnderTest } from './backend.js';
 export async function openSqliteLocal(): Promise<BackendUnderTest> {
   const dir = await mkdtemp(join(tmpdir(), 'mwup-contract-'));
   const h = await openDatabase({ driver: 'sqlite', file: join(dir, 'wiki.sqlite') });
-  const node = () => ({ db: h.db, dialect: h.dialect, blobs: new LocalBlobStore(join(dir, 'blobs')) });
+  const node = () => ({
+    db: h.db,
+    dialect: h.dialect,
+    blobs: new LocalBlobStore(join(dir, 'blobs')),
+    unlessRunningElsewhere: h.unlessRunningElsewhere,
+  });
   return {
     ...node(),
     node: async () => node(),

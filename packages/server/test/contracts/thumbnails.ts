@@ -1,7 +1,7 @@
 /**
  * The thumbnail cache (files/thumbnails.ts) over a database and a blob store, shared by every node
  * as two servers would share it: a thumbnail rendered by one is served by the other; a cache entry
- * whose blob is gone counts as missing and is rendered again.
+ * whose blob is gone counts as missing and is rendered again; both asking at once render it once.
  * Run on SQLite + local disk by contracts/on-sqlite-local.test.ts and on PostgreSQL + S3 by
  * scaleout/contracts-on-postgres-s3.test.ts.
  */
@@ -15,7 +15,7 @@ import { ThumbnailStore } from '../../src/files/thumbnails.js';
 import { type ScaledPlan, thumbPlan } from '../../src/media/thumbnail/index.js';
 import type { BlobStore } from '../../src/storage/blob-store.js';
 import { png, sha1 } from '../helpers/files.js';
-import type { BackendUnderTest, OpenBackend } from './backend.js';
+import type { BackendNode, BackendUnderTest, OpenBackend } from './backend.js';
 
 /** A blob store that counts what it is asked to write, and has no local paths (like S3). */
 function counting(inner: BlobStore): { store: BlobStore; writes: string[] } {
@@ -67,8 +67,10 @@ export function thumbnailCacheContract(name: string, open: OpenBackend): void {
       const nodeA = counting(u.blobs);
       const nodeB = counting((await u.node()).blobs);
       const other = await u.node();
-      a = { thumbs: new ThumbnailStore(u.db, nodeA.store, cfg), writes: nodeA.writes };
-      b = { thumbs: new ThumbnailStore(other.db, nodeB.store, cfg), writes: nodeB.writes };
+      const store = (n: BackendNode, blobs: BlobStore) =>
+        new ThumbnailStore(n.db, blobs, cfg, () => {}, n.unlessRunningElsewhere);
+      a = { thumbs: store(u, nodeA.store), writes: nodeA.writes };
+      b = { thumbs: store(other, nodeB.store), writes: nodeB.writes };
       await u.blobs.write(src.blobKey, Readable.from([bytes]));
     });
     after(() => u.dispose());
@@ -103,8 +105,10 @@ export function thumbnailCacheContract(name: string, open: OpenBackend): void {
       const s = file(other, 'files/b.png');
       await u.blobs.write(s.blobKey, Readable.from([other]));
       const p = plan(45, 90, 120);
+      const writes = a.writes.length + b.writes.length;
       const [x, y] = await Promise.all([a.thumbs.ensure(s, p), b.thumbs.ensure(s, p)]);
       assert.deepEqual(x, y);
+      assert.equal(a.writes.length + b.writes.length, writes + 1, 'rendered by one node only');
       assert.deepEqual(await dims(u.blobs, x.blobKey), ['png', 45, 60]);
       const rows = await u.db
         .selectFrom('thumbnails')

@@ -30,7 +30,7 @@ async function openPostgresS3(): Promise<BackendUnderTest> {
       await h.close();
       blobs.destroy();
     });
-    return { db: h.db, dialect: h.dialect, blobs };
+    return { db: h.db, dialect: h.dialect, blobs, unlessRunningElsewhere: h.unlessRunningElsewhere };
   };
   return {
     ...(await node()),
