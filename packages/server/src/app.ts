@@ -84,7 +84,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const dbh = await openDatabase(config.database);
   const metrics = new Metrics();
   const blobs = await openBlobStore(config);
-  const files = new FileRepo(dbh.db, dbh.dialect);
+  const files = new FileRepo(dbh.db, dbh.dialect, metrics.lockWaited);
   const users = new UserService(dbh.db);
   const sessions = new SessionService(dbh.db, config.sessions.maxAgeSeconds);
   const permissions = buildGroupPermissions(config.groupPermissions);
@@ -101,6 +101,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     sessions,
     permissions,
     hooks: opts.uploadHooks,
+    lockWaited: metrics.lockWaited,
   });
   const db = dbh.db;
   const services: Services = {

@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import type { Db } from '../db/index.js';
 import type { FileVersionColumns } from '../db/schema.js';
 import { MwError } from '../errors.js';
+import type { LockWaitObserver } from '../util/metrics.js';
 import { sha1Base36 } from '../util/sha1.js';
 import { isoNow, plusSeconds, toMwTimestamp } from '../util/timestamp.js';
 import { addLog } from './logs.js';
@@ -98,6 +99,8 @@ export class FileRepo {
   constructor(
     private readonly db: Db,
     private readonly dialect: 'sqlite' | 'postgres' = 'sqlite',
+    /** Told how long each name lock was waited for (metrics). */
+    private readonly lockWaited: LockWaitObserver = () => {},
   ) {}
 
   /**
@@ -106,7 +109,9 @@ export class FileRepo {
    */
   private async lockName(trx: Db, name: string): Promise<void> {
     if (this.dialect !== 'postgres') return;
+    const start = performance.now();
     await sql`select pg_advisory_xact_lock(hashtext(${`file:${name}`}))`.execute(trx);
+    this.lockWaited('file', (performance.now() - start) / 1000);
   }
 
   async current(name: string, db: Db = this.db): Promise<FileVersion | null> {

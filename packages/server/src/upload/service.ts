@@ -9,6 +9,7 @@ import { Protections } from '../files/protections.js';
 import type { FileRepo } from '../files/repo.js';
 import type { JobQueue } from '../jobs/queue.js';
 import type { BlobStore } from '../storage/blob-store.js';
+import type { LockWaitObserver } from '../util/metrics.js';
 import { Assembler } from './assemble.js';
 import { UploadChecks } from './checks.js';
 import { StatusCheck } from './checkstatus.js';
@@ -37,6 +38,8 @@ export interface UploadDeps {
   sessions: Pick<SessionService, 'load'>;
   permissions: GroupPermissions;
   hooks?: UploadHooks;
+  /** Told how long stash leases were waited for (metrics). */
+  lockWaited?: LockWaitObserver;
 }
 
 /**
@@ -56,7 +59,7 @@ export class Uploads {
     const { config, db, blobs, files, jobs } = d;
     this.stash = new UploadStash(db, blobs, config, files);
     const stash = this.stash;
-    const leases = new StashLeases(db, config.uploads.stashLeaseSeconds * 1000);
+    const leases = new StashLeases(db, config.uploads.stashLeaseSeconds * 1000, d.lockWaited);
     const transitions = new StashTransitions(db, () => stash.expiry(), leases.leaseMs);
     const status = new StatusStore(db);
     const checks = new UploadChecks({

@@ -4,6 +4,9 @@
  */
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
+/** Told how long a lock of a kind was waited for. */
+export type LockWaitObserver = (lock: 'file' | 'stash', seconds: number) => void;
+
 export class Metrics {
   readonly registry = new Registry();
   readonly apiRequests = new Counter({
@@ -35,6 +38,17 @@ export class Metrics {
     help: 'Thumbnails rendered (not served from the cache).',
     registers: [this.registry],
   });
+
+  readonly lockWaits = new Histogram({
+    name: 'mwup_lock_wait_seconds',
+    help: 'Time spent waiting for a lock: a file name (publish, delete, restore; PostgreSQL) or a stash entry (chunks, commits).',
+    labelNames: ['lock'] as const,
+    buckets: [0.001, 0.01, 0.05, 0.1, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [this.registry],
+  });
+
+  /** Told how long a lock was waited for (what the repository and the stash report). */
+  readonly lockWaited: LockWaitObserver = (lock, seconds) => this.lockWaits.observe({ lock }, seconds);
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'mwup_' });

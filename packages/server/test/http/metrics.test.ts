@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { TestClient } from '../helpers/client.js';
 import { png } from '../helpers/files.js';
-import { createBot, startTestServer, type TestServer } from '../helpers/server.js';
+import { createBot, startTestServer, TEST_BACKEND, type TestServer } from '../helpers/server.js';
 
 describe('metrics', () => {
   let s: TestServer;
@@ -56,6 +56,23 @@ describe('metrics', () => {
     assert.equal(value(text, 'mwup_jobs_pending'), 0);
     assert.ok((value(text, 'mwup_api_request_duration_seconds_count{module="upload"}') ?? 0) >= 2);
     assert.ok(text.includes('mwup_process_resident_memory_bytes'));
+  });
+
+  it('time lock waits: stash entries (chunks), and file names where the database locks them', async () => {
+    const data = png(64, 64);
+    const half = Math.ceil(data.length / 2);
+    const fields = { filename: 'Chunked metered.png', filesize: data.length, stash: 1, ignorewarnings: 1 };
+    const first = await bot.upload({ ...fields, offset: 0 }, data.subarray(0, half), 'chunk');
+    const filekey = first.json.upload.filekey;
+    const last = await bot.upload({ ...fields, offset: half, filekey }, data.subarray(half), 'chunk');
+    assert.equal(last.json.upload.result, 'Success', JSON.stringify(last.json));
+    const text = await scrape();
+    assert.ok((value(text, 'mwup_lock_wait_seconds_count{lock="stash"}') ?? 0) >= 1, text);
+    // PostgreSQL locks a name while publishing (SQLite serialises whole transactions instead).
+    const fileWaits = value(text, 'mwup_lock_wait_seconds_count{lock="file"}');
+    if (TEST_BACKEND === 'scaleout') assert.ok((fileWaits ?? 0) >= 1);
+    else assert.equal(fileWaits, undefined);
+    assert.equal(value(text, 'mwup_uploads_in_progress'), 0);
   });
 
   it('are not served when switched off', async () => {

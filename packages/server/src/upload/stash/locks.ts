@@ -1,4 +1,5 @@
 import type { Db } from '../../db/index.js';
+import type { LockWaitObserver } from '../../util/metrics.js';
 import type { StashState } from './state.js';
 
 /** A lease held on a stash row: renewed while held, so a crashed holder loses it when it runs out. */
@@ -31,6 +32,8 @@ export class StashLeases {
   constructor(
     private readonly db: Db,
     readonly leaseMs = 30_000,
+    /** Told how long each lease was waited for (metrics). */
+    private readonly lockWaited: LockWaitObserver = () => {},
   ) {}
 
   private async tryTake(key: string, owner: string, state: StashState): Promise<boolean> {
@@ -52,10 +55,13 @@ export class StashLeases {
    * entry in another state is reported at once (its work is not ours to wait for).
    */
   async acquire(key: string, owner: string, state: StashState, waitMs: number): Promise<Acquired> {
-    const until = Date.now() + waitMs;
+    const start = Date.now();
+    const until = start + waitMs;
     for (;;) {
-      if (await this.tryTake(key, owner, state))
+      if (await this.tryTake(key, owner, state)) {
+        this.lockWaited('stash', (Date.now() - start) / 1000);
         return { kind: 'acquired', lease: this.hold(key, owner, state) };
+      }
       const row = await this.db
         .selectFrom('uploadstash')
         .select('state')
