@@ -71,15 +71,39 @@ export const errorHeader = (e: MwError): string => [e.code, ...e.alsoCodes].join
 /** System error codes of storage that is full, read-only or failing. */
 const STORAGE_FAILURES = new Set(['ENOSPC', 'EDQUOT', 'EROFS', 'EIO']);
 
+/** Errors of a connection that could not be made or was lost. */
+const CONNECTION_FAILURES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ETIMEDOUT',
+  'EPIPE',
+]);
+
+/** MediaWiki's name of the repository's storage backend, whatever the store is. */
+const BACKEND = 'local-backend';
+
 /**
- * MediaWiki's answer when the storage backend fails (a full disk, a read-only or broken file
- * system): `backend-fail-internal`, never the system's own message. Null for other errors.
+ * MediaWiki's answer when the storage backend fails: `backend-fail-internal` for a full disk, a
+ * read-only or broken file system, or an object store's error that persisted through its retries;
+ * `backend-fail-connect` when the object store could not be reached. Never the system's own
+ * message. Null for other errors.
  */
 export function backendFailure(e: unknown): MwError | null {
-  const code = (e as { code?: unknown } | null)?.code;
-  if (typeof code !== 'string' || !STORAGE_FAILURES.has(code)) return null;
-  return new MwError(
-    'backend-fail-internal',
-    'An unknown error occurred in storage backend "local-backend".',
-  );
+  const err = e as { code?: unknown; name?: unknown; $metadata?: { httpStatusCode?: number } } | null;
+  const code = err?.code;
+  if (typeof code === 'string' && STORAGE_FAILURES.has(code)) return backendError('internal');
+  // The AWS SDK marks every error of an S3 request with `$metadata`.
+  if (err?.$metadata === undefined) return null;
+  const unreachable =
+    err.$metadata.httpStatusCode === undefined &&
+    ((typeof code === 'string' && CONNECTION_FAILURES.has(code)) || err.name === 'TimeoutError');
+  return backendError(unreachable ? 'connect' : 'internal');
+}
+
+function backendError(kind: 'internal' | 'connect'): MwError {
+  return kind === 'connect'
+    ? new MwError('backend-fail-connect', `Could not connect to storage backend "${BACKEND}".`)
+    : new MwError('backend-fail-internal', `An unknown error occurred in storage backend "${BACKEND}".`);
 }

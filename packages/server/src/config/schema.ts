@@ -54,6 +54,16 @@ const storage = Drivers(
         env: 'MWUP_S3_FORCE_PATH_STYLE',
       }),
       prefix: Str('', 'Prefix of every object key.', { env: 'MWUP_S3_PREFIX' }),
+      maxAttempts: Int(
+        5,
+        'Tries of each S3 request: throttling, 5xx answers, timeouts and lost connections are retried with exponential backoff.',
+        { min: 1 },
+      ),
+      requestTimeoutSeconds: Int(
+        30,
+        'An S3 request whose connection is silent this long is abandoned (and tried again).',
+        { min: 1 },
+      ),
     }),
   ],
 );

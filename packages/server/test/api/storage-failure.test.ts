@@ -26,13 +26,29 @@ function mountSmallDisk(): string | null {
 }
 
 describe('storage failures', () => {
-  it('maps a full, read-only or failing file system to backend-fail-internal', () => {
+  it('maps a full, read-only or failing file system or object store to backend-fail-internal, an unreachable store to backend-fail-connect', () => {
     for (const code of ['ENOSPC', 'EDQUOT', 'EROFS', 'EIO']) {
       const e = backendFailure(Object.assign(new Error(`${code}: no space left on device, write`), { code }));
       assert.ok(e instanceof MwError);
       assert.equal(e.code, 'backend-fail-internal');
       assert.doesNotMatch(e.info, /ENOSPC|EIO|device/);
     }
+    const s3 = (props: object) => Object.assign(new Error('S3 said no'), props);
+    assert.equal(
+      backendFailure(s3({ $metadata: { httpStatusCode: 500 }, name: 'InternalError' }))?.code,
+      'backend-fail-internal',
+    );
+    assert.equal(
+      backendFailure(s3({ $metadata: { httpStatusCode: 403 }, name: 'AccessDenied' }))?.code,
+      'backend-fail-internal',
+    );
+    assert.equal(backendFailure(s3({ $metadata: {}, code: 'ECONNREFUSED' }))?.code, 'backend-fail-connect');
+    assert.equal(backendFailure(s3({ $metadata: {}, name: 'TimeoutError' }))?.code, 'backend-fail-connect');
+    assert.equal(
+      backendFailure(Object.assign(new Error('x'), { code: 'ECONNREFUSED' })),
+      null,
+      'not the store',
+    );
     assert.equal(backendFailure(new Error('other')), null);
     assert.equal(backendFailure(null), null);
   });

@@ -15,7 +15,10 @@ import {
 import type { StorageConfig } from '../../config.js';
 import type { BlobStat } from '../blob-store.js';
 
-export type S3StorageConfig = Omit<Extract<StorageConfig, { driver: 's3' }>, 'driver'>;
+type S3Keys = Omit<Extract<StorageConfig, { driver: 's3' }>, 'driver'>;
+/** An S3 store's settings (the retry settings have defaults). */
+export type S3StorageConfig = Omit<S3Keys, 'maxAttempts' | 'requestTimeoutSeconds'> &
+  Partial<Pick<S3Keys, 'maxAttempts' | 'requestTimeoutSeconds'>>;
 
 /** An object as listed. */
 export interface Listed {
@@ -50,6 +53,14 @@ export function createS3Client(cfg: S3StorageConfig): S3Client {
       cfg.accessKeyId && cfg.secretAccessKey
         ? { accessKeyId: cfg.accessKeyId, secretAccessKey: cfg.secretAccessKey }
         : undefined,
+    // The SDK's standard retries: exponential backoff with jitter, throttling told apart.
+    retryMode: 'standard',
+    maxAttempts: cfg.maxAttempts ?? 5,
+    requestHandler: {
+      connectionTimeout: 5000,
+      requestTimeout: (cfg.requestTimeoutSeconds ?? 30) * 1000,
+      throwOnRequestTimeout: true,
+    },
     // Plain payloads only: many S3-compatible servers reject aws-chunked bodies with trailing checksums.
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
