@@ -12,6 +12,7 @@ import type { Services } from '../api/services.js';
 import { sessionCookieName } from '../auth/cookies.js';
 import { MwError } from '../errors.js';
 import type { PartReceiver } from '../upload/parts.js';
+import { textOrStreamedBodies } from './body-parsers.js';
 import { expectsBody, watchBody } from './body-watchdog.js';
 import { parseMultipart } from './multipart.js';
 import { NodeFull, RETRY_AFTER_SECONDS, UploadSlots } from './upload-slots.js';
@@ -53,11 +54,7 @@ export const apiPlugin: FastifyPluginAsync<ApiPluginOptions> = async (app, { ser
   const cfg = services.config;
 
   // Multipart bodies are streamed by the route itself; other bodies are read as text.
-  app.removeAllContentTypeParsers();
-  app.addContentTypeParser('multipart/form-data', (_req, _payload, done) => done(null, undefined));
-  app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: cfg.maxFieldBytes }, (_req, body, done) =>
-    done(null, body),
-  );
+  textOrStreamedBodies(app, cfg.maxFieldBytes);
 
   // What Fastify refuses before the handler runs (a body over the limit, a body cut short).
   app.setErrorHandler(async (error: Error & { statusCode?: number; code?: string }, request, reply) => {

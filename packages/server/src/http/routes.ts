@@ -2,12 +2,10 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { Services } from '../api/services.js';
 import { healthPlugin, metricsPlugin } from './health.js';
 import { imagesPlugin } from './images/plugin.js';
-import { pagesPlugin } from './pages.js';
 
-/** Non-API routes: health and metrics, file bytes, thumbnails and stashed uploads (images), description pages. */
+/** Non-API routes: health and metrics, file bytes, thumbnails and stashed uploads (images). */
 export const publicRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
   await app.register(healthPlugin, { services });
   await app.register(metricsPlugin, { services });
   await app.register(imagesPlugin, { services });
-  await app.register(pagesPlugin, { services });
 };

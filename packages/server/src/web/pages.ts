@@ -1,13 +1,15 @@
 /**
- * `/w/index.php`: page views (`/w/index.php/File:X.png`, `?title=…`, `?curid=…`), `action=raw`,
- * and `Special:UploadStash/file|thumb/…` for stashed uploads.
+ * Page views: `/wiki/Title`, `/w/index.php/Title`, `/w/index.php?title=…` and `?curid=…`;
+ * `action=raw`; special pages (the web interface, see special/) and
+ * `Special:UploadStash/file|thumb/…` for stashed uploads. `/` leads to Special:Upload.
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../api/services.js';
 import { rawPageText, renderPage } from '../files/description-page.js';
 import { wikiTitleParser } from '../files/urls.js';
-import { sendError } from './images/error-page.js';
-import { serveStash } from './images/stash-route.js';
+import { sendError } from '../http/images/error-page.js';
+import { serveStash } from '../http/images/stash-route.js';
+import type { SpecialPages } from './specials.js';
 
 const PAGE_CSP = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'";
 
@@ -21,6 +23,7 @@ function decodeTitle(raw: string): string | null {
 
 async function view(
   services: Services,
+  specials: SpecialPages,
   req: FastifyRequest,
   reply: FastifyReply,
   titleText: string,
@@ -36,6 +39,7 @@ async function view(
   }
   const t = parser.newFromText(titleText);
   if (!t || t.isExternal) return sendError(reply, 400, 'Bad title', 'The requested page title is invalid.');
+  if (t.ns === -1) return specials.serve(req, reply, t.dbKey);
   if (t.ns < 0)
     return sendError(reply, 404, 'No such special page', 'You have requested an invalid special page.');
   if (action === 'raw') {
@@ -59,13 +63,16 @@ async function view(
 }
 
 /** The page routes, as a Fastify plugin. */
-export const pagesPlugin: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
+export const pagesPlugin: FastifyPluginAsync<{ services: Services; specials: SpecialPages }> = async (
+  app,
+  { services, specials },
+) => {
   const sp = services.config.scriptPath;
   const query = (req: FastifyRequest) =>
     new URLSearchParams((req.raw.url ?? '').split('?').slice(1).join('?'));
 
   app.route({
-    method: ['GET', 'HEAD'],
+    method: ['GET', 'HEAD', 'POST'],
     url: `${sp}/index.php`,
     exposeHeadRoute: false,
     handler: async (req, reply) => {
@@ -76,24 +83,28 @@ export const pagesPlugin: FastifyPluginAsync<{ services: Services }> = async (ap
         const row = await services.pages.byId(Number(curid));
         if (!row) return sendError(reply, 404, 'Not Found', 'There is currently no text in this page.');
         const t = wikiTitleParser(services.config).makeTitle(row.namespace, row.title);
-        return view(services, req, reply, t.prefixedDbKey, q.get('action'));
+        return view(services, specials, req, reply, t.prefixedDbKey, q.get('action'));
       }
       const title = q.get('title') ?? 'Main Page';
-      return view(services, req, reply, title, q.get('action'));
+      return view(services, specials, req, reply, title, q.get('action'));
     },
   });
 
-  app.route({
-    method: ['GET', 'HEAD'],
-    url: `${sp}/index.php/*`,
-    exposeHeadRoute: false,
-    handler: async (req, reply) => {
-      const path = (req.raw.url ?? '').split('?', 1)[0]!;
-      const raw = path.slice(`${sp}/index.php/`.length);
-      const title = decodeTitle(raw);
-      if (title === null || title.length > 2048)
-        return sendError(reply, 400, 'Bad title', 'The requested page title is invalid.');
-      return view(services, req, reply, title, query(req).get('action'));
-    },
-  });
+  const byPath = (prefix: string) => async (req: FastifyRequest, reply: FastifyReply) => {
+    const path = (req.raw.url ?? '').split('?', 1)[0]!;
+    const raw = path.slice(prefix.length);
+    const title = decodeTitle(raw);
+    if (title === null || title.length > 2048)
+      return sendError(reply, 400, 'Bad title', 'The requested page title is invalid.');
+    return view(services, specials, req, reply, title || 'Main Page', query(req).get('action'));
+  };
+  for (const prefix of [`${sp}/index.php/`, '/wiki/']) {
+    app.route({
+      method: ['GET', 'HEAD', 'POST'],
+      url: `${prefix}*`,
+      exposeHeadRoute: false,
+      handler: byPath(prefix),
+    });
+  }
+  app.get('/', async (_req, reply) => reply.redirect(specials.urls.page('Special:Upload'), 302));
 };
