@@ -5,19 +5,19 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { backendFailure, MwError } from '../../src/errors.js';
 import { TestClient } from '../helpers/client.js';
-import { filesUnder } from '../helpers/files.js';
+import { filesUnder, pngOfSize, sha1 } from '../helpers/files.js';
 import { createBot, startTestServer, type TestServer } from '../helpers/server.js';
 
 function mountSmallDisk(): string | null {
   const dir = mkdtempSync(join(tmpdir(), 'mwup-full-'));
   try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', dir], { stdio: 'ignore' });
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=2m', 'tmpfs', dir], { stdio: 'ignore' });
     return dir;
   } catch {
     rmSync(dir, { recursive: true, force: true });
@@ -62,7 +62,7 @@ describe('storage failures', () => {
     before(async () => {
       s = await startTestServer({
         storage: { driver: 'local', dir: join(disk!, 'blobs') },
-        uploads: { fileExtensions: ['bin'], maxUploadSize: 8 * 1024 * 1024 },
+        uploads: { fileExtensions: ['bin', 'png'], maxUploadSize: 8 * 1024 * 1024 },
       });
       const b = await createBot(s, 'UploadBot', { groups: ['bot'] });
       bot = new TestClient(s.api);
@@ -74,14 +74,52 @@ describe('storage failures', () => {
       rmSync(disk!, { recursive: true, force: true });
     });
 
+    it('a chunk that finds the disk full can be sent again once there is space', async () => {
+      const data = pngOfSize(512 * 1024);
+      const half = 256 * 1024;
+      const fields = {
+        filename: 'Resumed after a full disk.png',
+        filesize: data.length,
+        stash: 1,
+        ignorewarnings: 1,
+      };
+      const first = await bot.upload({ ...fields, offset: 0 }, data.subarray(0, half), 'chunk');
+      assert.equal(first.json.upload?.result, 'Continue', JSON.stringify(first.json));
+      const filekey = first.json.upload.filekey;
+      // Fill what is left of the disk.
+      const filler = join(disk!, 'filler');
+      const fd = openSync(filler, 'w');
+      try {
+        for (const block = Buffer.alloc(64 * 1024, 1); ; ) writeSync(fd, block);
+      } catch (e) {
+        assert.equal((e as NodeJS.ErrnoException).code, 'ENOSPC');
+      } finally {
+        closeSync(fd);
+      }
+      const refused = await bot.upload({ ...fields, offset: half, filekey }, data.subarray(half), 'chunk');
+      assert.equal(refused.json.error?.code, 'backend-fail-internal', JSON.stringify(refused.json));
+      rmSync(filler);
+      const last = await bot.upload({ ...fields, offset: half, filekey }, data.subarray(half), 'chunk');
+      assert.equal(last.json.upload?.result, 'Success', JSON.stringify(last.json));
+      const done = await bot.post({
+        action: 'upload',
+        filename: fields.filename,
+        filekey: last.json.upload.filekey,
+        token: await bot.csrf(),
+      });
+      assert.equal(done.json.upload?.result, 'Success', JSON.stringify(done.json));
+      assert.equal(done.json.upload.imageinfo.sha1, sha1(data));
+    });
+
     it('answers backend-fail-internal and keeps no partial file', async () => {
+      const before = filesUnder(join(disk!, 'blobs'));
       const r = await bot.upload(
         { filename: 'Too big for the disk.bin', ignorewarnings: 1, token: await bot.csrf() },
-        Buffer.alloc(2 * 1024 * 1024, 7),
+        Buffer.alloc(3 * 1024 * 1024, 7),
       );
       assert.equal(r.json.error?.code, 'backend-fail-internal', JSON.stringify(r.json));
       assert.equal(r.headers.get('mediawiki-api-error'), 'backend-fail-internal');
-      assert.deepEqual(filesUnder(join(disk!, 'blobs')), []);
+      assert.deepEqual(filesUnder(join(disk!, 'blobs')), before);
     });
   });
 });
