@@ -111,6 +111,8 @@ describe('configuration', () => {
       endpoint: 'http://s3:9000',
       forcePathStyle: true,
       prefix: '',
+      maxAttempts: 5,
+      requestTimeoutSeconds: 30,
     });
     await withFile({});
     assert.deepEqual(problems(env({ MWUP_S3_ENDPOINT: 'http://s3:9000' })), [
