@@ -40,6 +40,7 @@ export function parseMultipart(
 ): Promise<MultipartResult> {
   return new Promise((resolve, reject) => {
     const files = new Map<string, ReceivedFile>();
+    const taken = new Set<string>();
     let failure: unknown = null;
     let pending: Promise<void> = Promise.resolve();
     const active = new Set<Readable>();
@@ -82,10 +83,18 @@ export function parseMultipart(
       fields.set(name, value);
     });
     bb.on('file', (name: string, stream: Readable, filename: string) => {
-      if (failure || files.has(name)) {
+      // What the parser reports through the part (a body that ends inside it) is a broken body,
+      // answered as such; a part that is skipped must not let it go unheard either.
+      let partError: unknown;
+      stream.on('error', (e) => {
+        partError ??= e;
+      });
+      // The first part of a name counts, taken when it starts (a later one may start before it is stored).
+      if (failure || taken.has(name)) {
         stream.resume();
         return;
       }
+      taken.add(name);
       active.add(stream);
       stream.once('close', () => active.delete(stream));
       stream.once('end', () => active.delete(stream));
@@ -96,7 +105,14 @@ export function parseMultipart(
           files.set(name, f);
         },
         (e) => {
-          fail(e);
+          fail(
+            partError !== undefined && !(e instanceof MwError)
+              ? new MwError(
+                  'badmultipart',
+                  `Could not parse the multipart/form-data body: ${(partError as Error).message}`,
+                )
+              : e,
+          );
           // Answer now; the rest of the body is read and thrown away by the HTTP layer.
           void finish();
         },
@@ -120,7 +136,9 @@ export function parseMultipart(
       settled = true;
       stopWatchingSocket();
       if (err) fail(err);
-      if (failure) {
+      // The rest of a body the parser no longer reads (after a failure, or when it stopped early,
+      // as with an empty boundary) is read and dropped, so that the connection is not left stalled.
+      if (failure || !req.complete) {
         unpipe();
         req.resume();
       }

@@ -53,7 +53,9 @@ class RequestLog extends LogController {
  */
 function clientErrorHandler(api: ApiMain) {
   return (err: Error & { code?: string }, socket: Socket): void => {
-    if (err.code === 'ECONNRESET' || socket.destroyed || !socket.writable) {
+    // Nothing to answer on a connection that is gone, or that is in the middle of another answer.
+    const answering = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+    if (err.code === 'ECONNRESET' || socket.destroyed || !socket.writable || answering?.headersSent) {
       socket.destroy();
       return;
     }
@@ -107,6 +109,9 @@ export function buildHttpServer(services: Services, opts: HttpOptions): FastifyI
     },
     clientErrorHandler: clientErrorHandler(opts.api),
   });
+
+  // A client that half-closes after sending its request (shutdown(SHUT_WR)) still gets the answer.
+  (app.server as typeof app.server & { httpAllowHalfOpen: boolean }).httpAllowHalfOpen = true;
 
   // Cookies as PHP reads them: a value that is not valid percent-encoding is kept as it is, never an error.
   app.register(fastifyCookie);

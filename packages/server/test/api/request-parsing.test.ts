@@ -4,8 +4,10 @@
  */
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import type { TestClient } from '../helpers/client.js';
+import { png } from '../helpers/files.js';
 import { startWithBot, type TestServer } from '../helpers/server.js';
 
 describe('request parsing', () => {
@@ -85,5 +87,41 @@ describe('request parsing', () => {
     const j = JSON.parse(m[1]!);
     assert.equal(j.query.userinfo.id, 0);
     assert.equal(j.query.userinfo.anon, '');
+  });
+
+  it('answers a client that half-closes its connection once the request is sent, as Apache does', async () => {
+    const token = await bot.csrf();
+    const boundary = 'halfclosed';
+    const fields = { action: 'upload', format: 'json', filename: 'Half closed.png', token };
+    const body = Buffer.concat([
+      Buffer.from(
+        Object.entries(fields)
+          .map(([k, v]) => `--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`)
+          .join('') +
+          `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="h.png"\r\n\r\n`,
+      ),
+      png(4, 4),
+      Buffer.from(`\r\n--${boundary}--\r\n`),
+    ]);
+    const url = new URL(s.api);
+    const cookie = [...bot.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+    const answer = await new Promise<string>((resolve) => {
+      const sock = connect({ host: url.hostname, port: Number(url.port), allowHalfOpen: true });
+      let got = '';
+      sock.on('data', (d: Buffer) => {
+        got += d.toString();
+      });
+      sock.on('end', () => sock.end());
+      sock.on('close', () => resolve(got));
+      sock.on('error', () => {});
+      sock.write(
+        `POST ${url.pathname} HTTP/1.1\r\nHost: ${url.host}\r\nCookie: ${cookie}\r\nConnection: close\r\n` +
+          `Content-Type: multipart/form-data; boundary=${boundary}\r\nContent-Length: ${body.length}\r\n\r\n`,
+      );
+      // Done sending: shut down the writing side only (shutdown(SHUT_WR)), and wait for the answer.
+      sock.end(body);
+    });
+    assert.match(answer, /^HTTP\/1\.1 200 /);
+    assert.match(answer, /"result":"Success"/);
   });
 });

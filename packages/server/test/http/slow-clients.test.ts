@@ -9,7 +9,7 @@ import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { TestClient } from '../helpers/client.js';
-import { filesUnder, png } from '../helpers/files.js';
+import { filesUnder, png, pngOfSize } from '../helpers/files.js';
 import { startPartialUpload } from '../helpers/partial-upload.js';
 import { createBot, startTestServer, type TestServer } from '../helpers/server.js';
 import { waitFor } from '../helpers/wait.js';
@@ -128,6 +128,22 @@ describe('slow clients', () => {
     const a = parseAnswer(await answer);
     assert.equal(a.status, 408);
     assert.equal((a.json as { error: { code: string } }).error.code, 'requesttimeout');
+  });
+
+  it('garbage sent while a file is being answered never ends up inside that answer', async () => {
+    const data = pngOfSize(4 * 1024 * 1024);
+    const up = await bot.upload(
+      { filename: 'Big answer.png', ignorewarnings: 1, token: await bot.csrf() },
+      data,
+    );
+    const path = new URL(up.json.upload.imageinfo.url).pathname;
+    const socket = await rawConnection(s.origin);
+    const answer = readUntilClosed(socket);
+    socket.once('data', () => socket.write('GARBAGE\r\n\r\n'));
+    socket.write(`GET ${path} HTTP/1.1\r\nHost: x\r\n\r\n`);
+    const text = await answer;
+    assert.match(text, /^HTTP\/1\.1 200 /);
+    assert.equal(text.split('HTTP/1.1 ').length - 1, 1, 'one answer only');
   });
 
   it('an upload at a normal pace is not affected', async () => {
