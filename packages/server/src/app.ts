@@ -35,8 +35,7 @@ import { buildHttpServer } from './http/server.js';
 import { JobQueue } from './jobs/queue.js';
 import { createLogger } from './log.js';
 import { startMaintenance } from './maintenance.js';
-import type { BlobStore } from './storage/blob-store.js';
-import { LocalBlobStore } from './storage/local.js';
+import { openBlobStore } from './storage/open.js';
 import { checkReadiness } from './storage/readiness.js';
 import type { UploadHooks } from './upload/hooks.js';
 import { Uploads } from './upload/service.js';
@@ -68,22 +67,12 @@ export interface StartOptions {
   uploadHooks?: UploadHooks;
 }
 
-async function openBlobStore(cfg: Config): Promise<BlobStore> {
-  if (cfg.storage.driver === 'local') return new LocalBlobStore(cfg.storage.dir);
-  if (cfg.storage.driver === 's3') {
-    // Loaded only when used: the AWS SDK is large.
-    const { S3BlobStore } = await import('./storage/s3.js');
-    return new S3BlobStore(cfg.storage);
-  }
-  throw new Error(`storage driver ${(cfg.storage as { driver: string }).driver} is not available`);
-}
-
 /** Composition root: config → database → storage → services → HTTP. */
 export async function startServer(config: Config, opts: StartOptions = {}): Promise<RunningServer> {
   const log = opts.logger ?? createLogger({ level: config.logLevel, format: config.logFormat });
   const dbh = await openDatabase(config.database);
   const metrics = new Metrics();
-  const blobs = await openBlobStore(config);
+  const blobs = await openBlobStore(config.storage);
   const files = new FileRepo(dbh.db, dbh.dialect, metrics.lockWaited);
   const users = new UserService(dbh.db);
   const sessions = new SessionService(dbh.db, config.sessions.maxAgeSeconds);

@@ -1,8 +1,13 @@
 import type { Services } from './api/services.js';
+import type { Config } from './config.js';
 import type { JobQueue } from './jobs/queue.js';
 
-/** How long a blob may exist unreferenced before it counts as left over from a crash. */
-const ORPHAN_AGE_MS = 24 * 3600 * 1000;
+/**
+ * How long a blob may exist unreferenced before it counts as left over from a crash (younger ones
+ * may belong to an upload in progress): a day, or twice the stash's lifetime when that is longer.
+ */
+export const orphanGraceMs = (config: Config): number =>
+  Math.max(24 * 3600 * 1000, config.uploads.stashMaxAgeSeconds * 1000 * 2);
 
 /**
  * Housekeeping: expired stash entries (and their blobs), expired sessions, old login attempts and
@@ -21,7 +26,7 @@ export async function runMaintenance(s: Services, jobs: JobQueue, opts: { orphan
 
 async function removeOrphans(s: Services): Promise<number> {
   let n = 0;
-  const cutoff = Date.now() - Math.max(ORPHAN_AGE_MS, s.config.uploads.stashMaxAgeSeconds * 1000 * 2);
+  const cutoff = Date.now() - orphanGraceMs(s.config);
   for await (const b of s.blobs.list('upload/')) {
     if (b.mtimeMs > cutoff) continue;
     if (await s.files.isBlobReferenced(b.key)) continue;

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { generatePassword } from '../auth/password.js';
 import { GRANT_PERMISSIONS } from '../auth/rights.js';
@@ -6,9 +7,12 @@ import { UserService } from '../auth/users.js';
 import { type Config, ConfigError, loadConfig } from '../config.js';
 import { openDatabase } from '../db/index.js';
 import { MwError } from '../errors.js';
+import { orphanGraceMs } from '../maintenance.js';
+import { openBlobStore } from '../storage/open.js';
+import { checkConsistency, formatReport } from './check/index.js';
 import { UPLOAD_GRANTS } from './first-start.js';
 
-const HELP = `mwup-admin: manage accounts of a mwup wiki (uses MWUP_DATA_DIR / MWUP_CONFIG like the server)
+const HELP = `mwup-admin: manage a mwup wiki (uses MWUP_DATA_DIR / MWUP_CONFIG like the server)
 
   create-user NAME [--password P] [--groups g1,g2]   create an account (password generated if absent)
   set-password NAME [--password P]                   set (or generate) an account's password
@@ -21,6 +25,13 @@ const HELP = `mwup-admin: manage accounts of a mwup wiki (uses MWUP_DATA_DIR / M
   delete-bot-password NAME APPID                     remove a bot password
   list-users                                         accounts, groups and bot passwords
   grants                                             the grants a bot password can hold
+  check [--sha1] [--json] [--repair] [--grace SECONDS]
+                                                     check that the database and the blob store agree
+                                                     (exit 0: consistent, 1: not, 2: could not check);
+                                                     --sha1 reads every file and compares its SHA-1,
+                                                     --repair deletes orphaned blobs older than the
+                                                     grace period (default, as maintenance: 1 day, or
+                                                     twice uploads.stashMaxAgeSeconds if longer)
 
 Options: --data-dir DIR (default: $MWUP_DATA_DIR or ./data)`;
 
@@ -39,6 +50,10 @@ async function main(argv: string[]): Promise<number> {
       groups: { type: 'string' },
       grants: { type: 'string' },
       'data-dir': { type: 'string' },
+      sha1: { type: 'boolean' },
+      json: { type: 'boolean' },
+      repair: { type: 'boolean' },
+      grace: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -62,6 +77,7 @@ async function main(argv: string[]): Promise<number> {
     console.error(`mwup-admin: ${e.message}`);
     return 2;
   }
+  if (cmd === 'check') return check(config, values);
   const dbh = await openDatabase(config.database);
   const users = new UserService(dbh.db);
   const need = async (name: string | undefined) => {
@@ -130,6 +146,39 @@ async function main(argv: string[]): Promise<number> {
     return 1;
   } finally {
     await dbh.close();
+  }
+}
+
+/** `check`: 0 consistent, 1 not, 2 when the check could not be made. */
+async function check(
+  config: Config,
+  o: { sha1?: boolean; json?: boolean; repair?: boolean; grace?: string },
+): Promise<number> {
+  const graceSeconds = o.grace === undefined ? null : Number(o.grace);
+  if (graceSeconds !== null && !(Number.isFinite(graceSeconds) && graceSeconds >= 0)) {
+    console.error(`mwup-admin: --grace expects seconds (a number ≥ 0), got ${JSON.stringify(o.grace)}`);
+    return 2;
+  }
+  // Opening a database that is not there would make an empty one (and find it consistent).
+  if (config.database.driver === 'sqlite' && !existsSync(config.database.file)) {
+    console.error(`mwup-admin check: no database at ${config.database.file}`);
+    return 2;
+  }
+  let dbh: Awaited<ReturnType<typeof openDatabase>> | undefined;
+  try {
+    dbh = await openDatabase(config.database);
+    const report = await checkConsistency(dbh.db, await openBlobStore(config.storage), {
+      sha1: o.sha1 ?? false,
+      repair: o.repair ?? false,
+      graceMs: graceSeconds === null ? orphanGraceMs(config) : graceSeconds * 1000,
+    });
+    console.log(o.json ? JSON.stringify(report, null, 2) : formatReport(report));
+    return report.ok ? 0 : 1;
+  } catch (e) {
+    console.error(`mwup-admin check: ${e instanceof Error ? e.message : String(e)}`);
+    return 2;
+  } finally {
+    await dbh?.close();
   }
 }
 

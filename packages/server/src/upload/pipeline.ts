@@ -76,7 +76,13 @@ export class UploadPipeline {
    * Verify, warn, then stash or publish. Recoverable errors come back with the file stashed
    * (`filekey` in the error data). A file that ends neither stashed nor published is removed.
    */
-  async process(file: UploadFile, o: ProcessOptions, who: Identity): Promise<UploadOutcome> {
+  async process(
+    file: UploadFile,
+    o: ProcessOptions,
+    who: Identity,
+    /** Runs in the publishing transaction (a job records its outcome there: a crash loses neither). */
+    onPublish?: (trx: Db, published: { name: string; warnings: UploadWarnings }) => Promise<void>,
+  ): Promise<UploadOutcome> {
     const { checks } = this.d;
     let kept = false;
     try {
@@ -109,7 +115,8 @@ export class UploadPipeline {
         }
         await checks.checkRateLimit(who);
         try {
-          const result = await this.publish(v, { ...o, checkedAgainst }, who);
+          const within = onPublish && ((trx: Db) => onPublish(trx, { name: v.name.dbKey, warnings }));
+          const result = await this.publish(v, { ...o, checkedAgainst }, who, within);
           kept = true;
           return { kind: 'published', warnings, result };
         } catch (e) {

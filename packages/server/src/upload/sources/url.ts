@@ -148,7 +148,16 @@ export class UrlSource {
             .catch(() => {}),
       });
       await status.set(p.statusKey, p.userId, { result: 'Poll', stage: 'publish' });
-      const o = await this.d.pipeline.process(file, p.options, who);
+      // A published file and its Success are one transaction: a job retried after a crash between
+      // them would otherwise find the file there already and answer fileexists-no-change.
+      const o = await this.d.pipeline.process(file, p.options, who, (trx, published) =>
+        status.set(
+          p.statusKey,
+          p.userId,
+          { result: 'Success', stage: 'publish', warnings: published.warnings, filename: published.name },
+          trx,
+        ),
+      );
       const st: UploadStatus =
         o.kind === 'warning'
           ? { result: 'Warning', stage: 'publish', warnings: o.warnings, filekey: o.filekey }
