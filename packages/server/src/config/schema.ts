@@ -88,7 +88,7 @@ const uploads = Section('Uploads (MediaWiki’s upload settings).', {
   illegalFileChars: Str(':/\\', 'Characters replaced by `-` in file names (`$wgIllegalFileChars`).'),
   stashMaxAgeSeconds: Int(6 * 3600, 'Stashed uploads older than this are removed (`$wgUploadStashMaxAge`).'),
   stashLeaseSeconds: Int(
-    8,
+    6,
     'How long a request or node holds a chunked upload it appends to or assembles without renewing it; after that another may take over (a node that died).',
     { min: 1 },
   ),
@@ -229,7 +229,7 @@ export const ConfigSchema = Section('mwup configuration', {
     workers: Int(2, 'Jobs run at once by this process.', { min: 1 }),
     pollIntervalMs: Int(500, 'How often idle workers look for jobs, in milliseconds.', { min: 1 }),
     leaseSeconds: Int(
-      8,
+      6,
       'A job whose worker is silent this long is taken over (workers renew their lease every third of it).',
       { min: 1 },
     ),

@@ -45,14 +45,23 @@ export class Assembler {
     },
   ) {}
 
-  /** Assemble `filekey` as `owner` (a request id, or a job's). */
+  /** Long enough to outwait the lease of a holder that died. */
+  get takeoverWaitMs(): number {
+    return this.d.leases.leaseMs + 1000;
+  }
+
+  /**
+   * Assemble `filekey` as `owner` (a request id, or a job's). While another holds the entry, wait
+   * up to `waitMs` for it (a job retried after its node died waits out the dead node's lease).
+   */
   async run(
     filekey: string,
     owner: string,
     who: Identity,
     onClaimed?: () => Promise<void>,
+    waitMs = 0,
   ): Promise<Assembly> {
-    const claim = await this.d.leases.acquire(filekey, owner, 'assembling', 0);
+    const claim = await this.d.leases.acquire(filekey, owner, 'assembling', waitMs);
     if (claim.kind === 'missing' || claim.kind === 'busy') return { kind: 'elsewhere' };
     if (claim.kind === 'other-state') {
       if (claim.state === 'ready') return { kind: 'elsewhere' };

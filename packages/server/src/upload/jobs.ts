@@ -50,9 +50,14 @@ export function registerUploadJobs(jobs: JobQueue, d: UploadJobDeps): void {
       if (await settled(filekey, userId)) return;
       const who = await actingAs(userId);
       try {
-        // Nothing to do when another request or job holds the assembly: its outcome is recorded.
-        await d.assembler.run(filekey, `job-${randomUUID()}`, who, () =>
-          d.status.set(filekey, userId, { result: 'Poll', stage: 'assembling' }),
+        // Nothing to do when another request or job holds the assembly (its outcome is recorded),
+        // once a holder that died has lost its lease.
+        await d.assembler.run(
+          filekey,
+          `job-${randomUUID()}`,
+          who,
+          () => d.status.set(filekey, userId, { result: 'Poll', stage: 'assembling' }),
+          d.assembler.takeoverWaitMs,
         );
       } catch (e) {
         if (!(e instanceof MwError)) throw e;

@@ -1,4 +1,4 @@
-import { DeleteObjectsCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { DeleteObjectsCommand, ListMultipartUploadsCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { S3BlobStore, type S3StorageConfig } from '../../src/storage/s3.js';
 
 /** Why the scale-out tests cannot run here, or null when the servers are configured. */
@@ -38,4 +38,37 @@ export async function removeAll(prefix: string, store = new S3BlobStore(s3Config
   } finally {
     store.destroy();
   }
+}
+
+/**
+ * What writers left under `prefix`: the keys of multipart uploads neither completed nor aborted, and
+ * of parts of appendable blobs not sealed (`…~parts/…`).
+ */
+export async function leftOver(prefix: string): Promise<{ uploads: string[]; parts: string[] }> {
+  const Bucket = s3Config('').bucket;
+  const store = new S3BlobStore(s3Config(prefix));
+  const uploads: string[] = [];
+  const parts: string[] = [];
+  try {
+    let key: string | undefined;
+    let id: string | undefined;
+    do {
+      const r = await store.client.send(
+        new ListMultipartUploadsCommand({ Bucket, Prefix: prefix, KeyMarker: key, UploadIdMarker: id }),
+      );
+      for (const u of r.Uploads ?? []) uploads.push(u.Key!);
+      [key, id] = r.IsTruncated ? [r.NextKeyMarker, r.NextUploadIdMarker] : [];
+    } while (key);
+    let token: string | undefined;
+    do {
+      const r = await store.client.send(
+        new ListObjectsV2Command({ Bucket, Prefix: prefix, ContinuationToken: token }),
+      );
+      for (const o of r.Contents ?? []) if (o.Key!.includes('~parts/')) parts.push(o.Key!);
+      token = r.IsTruncated ? r.NextContinuationToken : undefined;
+    } while (token);
+  } finally {
+    store.destroy();
+  }
+  return { uploads, parts };
 }

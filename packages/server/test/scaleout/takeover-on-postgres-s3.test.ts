@@ -4,58 +4,29 @@
  * takes the upload over within 10 s, and the upload completes with the file's SHA-1.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import type { Config, DeepPartial } from '../../src/config.js';
-import { TestClient } from '../helpers/client.js';
 import { pngOfSize, sha1 } from '../helpers/files.js';
 import { startPartialUpload, waitUntilReceiving } from '../helpers/partial-upload.js';
-import { type ServerProcess, spawnServerProcess } from '../helpers/server.js';
-import { createTestDatabase, type TestDatabase } from './pg.js';
-import { missingServers, removeAll, s3Config } from './s3-env.js';
+import type { ServerProcess } from '../helpers/server.js';
+import { type Cluster, startCluster } from './cluster.js';
+import { missingServers } from './s3-env.js';
 
 const skip = missingServers({ s3: true, pg: true });
-const BOT = { lgname: 'Admin@bot', password: 'takeover-bot-password-0123456789' };
 
 describe('a chunk cut off by a dead node, sent again to another node', { skip: skip ?? false }, () => {
-  let db: TestDatabase;
-  const prefix = `takeover-${randomUUID()}/`;
+  let cluster: Cluster;
   let a: ServerProcess;
   let b: ServerProcess;
   before(async () => {
-    db = await createTestDatabase();
-    const config: DeepPartial<Config> = {
-      database: { driver: 'postgres', url: db.url },
-      storage: { driver: 's3', ...s3Config(prefix) },
-    };
-    a = await spawnServerProcess({ config });
-    b = await spawnServerProcess({ config });
-    execFileSync(
-      process.execPath,
-      [
-        new URL('../../dist/admin/cli.js', import.meta.url).pathname,
-        'bot-password',
-        'Admin',
-        'bot',
-        '--password',
-        BOT.password,
-      ],
-      { env: { ...process.env, MWUP_DATA_DIR: a.dataDir, MWUP_CONFIG: `${a.dataDir}/test-config.json` } },
-    );
+    cluster = await startCluster(2, { name: 'takeover' });
+    [a, b] = cluster.nodes as [ServerProcess, ServerProcess];
   });
-  after(async () => {
-    await a?.dispose();
-    await b?.dispose();
-    await db?.drop();
-    await removeAll(prefix);
-  });
+  after(() => cluster?.dispose());
 
   it('is taken over within 10 s and the upload completes', async () => {
     const data = pngOfSize(3 * 1024 * 1024);
     const chunk = 1024 * 1024;
-    const onA = new TestClient(a.api);
-    await onA.login(BOT.lgname, BOT.password);
+    const onA = await cluster.client(a);
     const token = await onA.csrf();
     const fields = {
       action: 'upload',
@@ -85,8 +56,7 @@ describe('a chunk cut off by a dead node, sent again to another node', { skip: s
     const killedAt = Date.now();
 
     // The client sends the chunk again, to node B: B waits for the dead node's lease, then appends.
-    const onB = new TestClient(b.api);
-    for (const [k, v] of onA.cookies) onB.cookies.set(k, v);
+    const onB = await cluster.client(b, onA);
     let offset = chunk;
     const again = await onB.post(
       { ...fields, offset, filekey: key },
