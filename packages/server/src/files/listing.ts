@@ -1,4 +1,7 @@
-/** list=allimages: current file versions (`images`) by name or by upload time. */
+/**
+ * list=allimages: current file versions (`images`) by name or by upload time; and pages of them by
+ * name, time or size for Special:ListFiles and Special:NewFiles.
+ */
 import type { Db } from '../db/index.js';
 import { toVersion } from './repo.js';
 import type { FileVersion } from './types.js';
@@ -29,6 +32,20 @@ export interface FileListFilter {
   sha1?: string;
   /** MIME types: exact (`image/png`) and major types (`image/`). */
   mime?: { exact: string[]; majors: string[] };
+}
+
+/** The orders Special:ListFiles offers (MediaWiki's img_name, img_timestamp, img_size). */
+export type FileSort = 'name' | 'timestamp' | 'size';
+
+/** One page of current files in an order, the name breaking ties. */
+export interface FilePageQuery {
+  sort: FileSort;
+  ascending: boolean;
+  limit: number;
+  /** Only files after this position (strictly): the sort column's value (ISO time, size, name), then the name. */
+  after?: { value: string | number; name: string };
+  /** Only files whose current version this user uploaded (user name). */
+  userText?: string;
 }
 
 export class FileListing {
@@ -75,5 +92,28 @@ export class FileListing {
       ? query.orderBy('name', asc ? 'asc' : 'desc')
       : query.orderBy('timestamp', asc ? 'asc' : 'desc').orderBy('name', asc ? 'asc' : 'desc');
     return (await query.limit(f.limit).execute()).map(toVersion);
+  }
+
+  /** Current files in the order asked for, after a position (keyset paging both ways). */
+  async page(q: FilePageQuery): Promise<FileVersion[]> {
+    const dir = q.ascending ? 'asc' : 'desc';
+    const op = q.ascending ? '>' : '<';
+    let query = this.db.selectFrom('images').selectAll();
+    if (q.userText !== undefined) query = query.where('user_text', '=', q.userText);
+    const after = q.after;
+    if (after !== undefined) {
+      if (q.sort === 'name') query = query.where('name', op, after.name);
+      else {
+        const column = q.sort;
+        query = query.where((eb) =>
+          eb.or([
+            eb(column, op, after.value),
+            eb.and([eb(column, '=', after.value), eb('name', op, after.name)]),
+          ]),
+        );
+      }
+    }
+    if (q.sort !== 'name') query = query.orderBy(q.sort, dir);
+    return (await query.orderBy('name', dir).limit(q.limit).execute()).map(toVersion);
   }
 }

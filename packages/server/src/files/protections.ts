@@ -1,6 +1,6 @@
 /** Page protections (`protections`): who may edit, move, upload or create a title, until when. */
 import type { Db } from '../db/index.js';
-import { isoNow } from '../util/timestamp.js';
+import { isoNow, MONTHS } from '../util/timestamp.js';
 import { addLog } from './logs.js';
 import type { Actor } from './types.js';
 
@@ -97,21 +97,6 @@ export class Protections {
     });
   }
 }
-
-const MONTHS = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-];
 
 /** How MediaWiki's protect log describes an expiry: `indefinite`, or `expires 00:58, 11 December 2026 (UTC)`. */
 function describeExpiry(expiry: string | null): string {

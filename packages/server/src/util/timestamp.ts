@@ -70,3 +70,19 @@ export function isoNow(ms = Date.now()): string {
 export function plusSeconds(iso: string, s: number): string {
   return isoNow(Date.parse(iso) + s * 1000);
 }
+
+/** English month names, as MediaWiki writes dates (`12:34, 5 May 2026`). */
+export const MONTHS = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+] as const;

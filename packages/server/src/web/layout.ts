@@ -71,6 +71,7 @@ export function page(config: Config, viewer: Viewer, o: PageOptions): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="color-scheme" content="light dark">
 <title>${o.title} - ${config.siteName}</title>
+<link rel="icon" href="${urls.static('favicon.svg')}" type="image/svg+xml">
 <link rel="stylesheet" href="${urls.static('mwup.css')}">
 ${(o.scripts ?? []).map((s) => html`<script type="module" src="${urls.static(s)}"></script>`)}
 </head>

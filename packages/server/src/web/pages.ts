@@ -1,17 +1,16 @@
 /**
- * Page views: `/wiki/Title`, `/w/index.php/Title`, `/w/index.php?title=…` and `?curid=…`;
- * `action=raw`; special pages (the web interface, see special/) and
- * `Special:UploadStash/file|thumb/…` for stashed uploads. `/` leads to Special:Upload.
+ * Page views: `/wiki/Title`, `/w/index.php/Title`, `/w/index.php?title=…` and `?curid=…` in the
+ * skin (page-view.ts, with `action=delete|revert|undelete`); `action=raw`; special pages (the web
+ * interface, see special/) and `Special:UploadStash/file|thumb/…` for stashed uploads. `/` leads to
+ * Special:Upload.
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../api/services.js';
-import { rawPageText, renderPage } from '../files/description-page.js';
 import { wikiTitleParser } from '../files/urls.js';
 import { sendError } from '../http/images/error-page.js';
 import { serveStash } from '../http/images/stash-route.js';
+import { servePage } from './page-view.js';
 import type { SpecialPages } from './specials.js';
-
-const PAGE_CSP = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'";
 
 function decodeTitle(raw: string): string | null {
   try {
@@ -43,7 +42,7 @@ async function view(
   if (t.ns < 0)
     return sendError(reply, 404, 'No such special page', 'You have requested an invalid special page.');
   if (action === 'raw') {
-    const text = await rawPageText(services, t.ns, t.dbKey);
+    const text = await services.pages.latestText(t.ns, t.dbKey);
     if (text === null) return sendError(reply, 404, 'Not Found', 'There is currently no text in this page.');
     return reply
       .code(200)
@@ -52,14 +51,7 @@ async function view(
       .header('cache-control', 'private, must-revalidate, max-age=0')
       .send(req.method === 'HEAD' ? undefined : text);
   }
-  const page = await renderPage(services, t.ns, t.dbKey);
-  reply
-    .code(page.status)
-    .header('content-type', 'text/html; charset=UTF-8')
-    .header('x-content-type-options', 'nosniff')
-    .header('content-security-policy', PAGE_CSP)
-    .header('cache-control', 'private, must-revalidate, max-age=0');
-  return reply.send(req.method === 'HEAD' ? undefined : page.html);
+  return servePage(services, specials.api, req, reply, t, action);
 }
 
 /** The page routes, as a Fastify plugin. */

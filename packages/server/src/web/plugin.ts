@@ -13,7 +13,9 @@ import { textOrStreamedBodies } from '../http/body-parsers.js';
 import type { PartReceiver } from '../upload/parts.js';
 import { WebApi } from './api-call.js';
 import { pagesPlugin } from './pages.js';
+import { fileListPages } from './special/file-lists.js';
 import { userLogin, userLogout } from './special/login.js';
+import { upload } from './special/upload.js';
 import { SpecialPages } from './specials.js';
 
 /** The built static files: `dist/web-assets` next to the compiled server. */
@@ -29,7 +31,12 @@ export const webPlugin: FastifyPluginAsync<WebPluginOptions> = async (app, { ser
   const cfg = services.config;
   // Forms: urlencoded bodies as text; multipart bodies are streamed by the page that takes them.
   textOrStreamedBodies(app, cfg.maxFieldBytes);
-  const specials = new SpecialPages(services, new WebApi(services, api), parts, [userLogin, userLogout]);
+  const specials = new SpecialPages(services, new WebApi(services, api), parts, [
+    userLogin,
+    userLogout,
+    upload,
+    ...fileListPages,
+  ]);
   await app.register(pagesPlugin, { services, specials });
   if (existsSync(ASSETS)) {
     await app.register(fastifyStatic, {

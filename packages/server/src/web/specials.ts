@@ -5,6 +5,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../api/services.js';
+import { MwError } from '../errors.js';
 import { sendError } from '../http/images/error-page.js';
 import { parseMultipart } from '../http/multipart.js';
 import type { PartReceiver } from '../upload/parts.js';
@@ -13,9 +14,12 @@ import type { WebApi } from './api-call.js';
 import { page, WebUrls } from './layout.js';
 import type { SpecialPage } from './special/types.js';
 
-/** No inline scripts or styles, nothing from elsewhere, forms post only here. */
+/**
+ * No inline scripts or styles, nothing from elsewhere, forms post only here. `'wasm-unsafe-eval'`
+ * lets the uploader compile its SHA-1 (WebAssembly, hash-wasm); it allows no JavaScript eval.
+ */
 export const WEB_CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; media-src 'self'; " +
+  "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data: blob:; media-src 'self'; " +
   "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 export class SpecialPages {
@@ -24,7 +28,7 @@ export class SpecialPages {
 
   constructor(
     private readonly services: Services,
-    private readonly api: WebApi,
+    readonly api: WebApi,
     private readonly parts: PartReceiver,
     pages: SpecialPage[],
   ) {
@@ -42,10 +46,20 @@ export class SpecialPages {
     const form = new Map(new URLSearchParams((request.raw.url ?? '').split('?').slice(1).join('?')));
     const files = new Map<string, ReceivedFile>();
     const cleanups: (() => Promise<void>)[] = [];
+    let formError: MwError | undefined;
     try {
       if (request.method === 'POST') {
         if (!special.post) return sendError(reply, 405, 'Method Not Allowed', 'This page takes no forms.');
-        await this.readForm(request, special, form, files, cleanups);
+        formError = await this.readForm(request, special, form, files, cleanups).then(
+          () => undefined,
+          (e: unknown) => {
+            // A form the API would refuse (a file over the size limit, a broken body): the page
+            // says so. The rest of the body is still arriving: the connection closes after the answer.
+            if (!(e instanceof MwError) || !special.files) throw e;
+            if (!request.raw.complete) reply.header('connection', 'close');
+            return e;
+          },
+        );
       }
       const viewer = await this.api.viewer(request);
       const result = await special.run({
@@ -56,6 +70,7 @@ export class SpecialPages {
         viewer,
         form,
         files,
+        formError,
         subpage: slash < 0 ? null : dbKey.slice(slash + 1),
       });
       reply.header('cache-control', 'private, no-cache, must-revalidate').header('x-frame-options', 'DENY');

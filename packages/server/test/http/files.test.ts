@@ -209,7 +209,8 @@ describe('file serving, thumbnails, description pages and the upload stash', () 
     const html = await r.text();
     assert.match(html, /<title>File:Served\.png - /);
     assert.match(html, /File history/);
-    assert.equal(html.match(/<tr><td>(current)?<\/td>/g)?.length, 2);
+    assert.match(html, /<thead><tr><th scope="col">Date\/Time<\/th>/);
+    assert.equal(/<tbody>([\s\S]*?)<\/tbody>/.exec(html)?.[1]?.match(/<tr[ >]/g)?.length, 2, 'two versions');
     assert.ok(html.includes(`/w/images/${hashPath('Served.png')}Served.png`));
     assert.ok(html.includes('upload/overwrite'));
     const byQuery = await get(`${origin}/w/index.php?title=File:Served.png`);

@@ -61,6 +61,15 @@ export class WebBrowser {
     return this.send(path, { method: 'GET' });
   }
 
+  /** A body as given (a multipart body written by hand, as browsers send some parts). */
+  postBody(path: string, body: Uint8Array, contentType: string): Promise<PageAnswer> {
+    return this.send(path, {
+      method: 'POST',
+      body: new Uint8Array(body),
+      headers: { 'content-type': contentType },
+    });
+  }
+
   post(path: string, fields: Record<string, string> | FormData): Promise<PageAnswer> {
     return this.send(path, {
       method: 'POST',

@@ -178,6 +178,31 @@ export class UploadStash {
     }));
   }
 
+  /**
+   * Remove a ready entry of its owner and its bytes (MediaWiki's UploadStash::removeFile, as
+   * Special:Upload's cancel button uses it). False when the user has no such ready entry: unknown,
+   * another user's, still being received, or published meanwhile (then the file keeps its bytes).
+   */
+  async remove(key: string, userId: number): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('uploadstash')
+      .select('blob_key')
+      .where('key', '=', key)
+      .where('user_id', '=', userId)
+      .where('state', '=', 'ready')
+      .executeTakeFirst();
+    if (!row) return false;
+    const r = await this.db
+      .deleteFrom('uploadstash')
+      .where('key', '=', key)
+      .where('user_id', '=', userId)
+      .where('state', '=', 'ready')
+      .executeTakeFirst();
+    if (Number(r.numDeletedRows) !== 1) return false;
+    await this.deleteBlobIfUnused(row.blob_key);
+    return true;
+  }
+
   /** Remove a blob that no file version and no stash entry refers to. */
   async deleteBlobIfUnused(blobKey: string): Promise<void> {
     if (!(await this.files.isBlobReferenced(blobKey))) await this.blobs.delete(blobKey);

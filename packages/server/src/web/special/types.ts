@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../../api/services.js';
+import type { MwError } from '../../errors.js';
 import type { ReceivedFile } from '../../upload/receive.js';
 import type { WebApi } from '../api-call.js';
 import type { Html } from '../html.js';
@@ -16,6 +17,8 @@ export interface SpecialContext {
   form: Map<string, string>;
   /** File parts of a multipart form (pages that take files), stored by the upload layer. */
   files: Map<string, ReceivedFile>;
+  /** Why a multipart form of a page that takes files could not be read (e.g. `file-too-large`). */
+  formError?: MwError;
   /** The part of the title after `Special:Name/` (`upload` of `Special:Log/upload`). */
   subpage: string | null;
 }
