@@ -46,7 +46,8 @@ export async function saveRevision(
   o: RevisionInput,
 ): Promise<{ pageId: number; revId: number; created: boolean }> {
   const page = await getPage(db, o.ns, o.dbKey);
-  let content = o.text ?? '';
+  // MediaWiki's pre-save transform of text: Unix line ends, no trailing whitespace.
+  let content = (o.text ?? '').replace(/\r\n?/g, '\n').replace(/[ \t\n\r\0\x0B]+$/, '');
   if (page && o.text === null) {
     const cur = await db
       .selectFrom('revisions')

@@ -16,6 +16,16 @@ describe('prop=info, prop=revisions and action=edit|delete|undelete', () => {
   const edit = async (c: typeof w.bot, params: Record<string, string | number>) =>
     c.post({ action: 'edit', token: await c.csrf(), ...params });
 
+  it('saves an upload’s page text as MediaWiki does: Unix line ends, no trailing whitespace', async () => {
+    const up = await w.bot.upload(
+      { filename: 'Pg trimmed.png', text: 'Line one\r\nLine two  \r\n\r\n', ignorewarnings: 1 },
+      png(5, 5),
+    );
+    assert.equal(up.json.upload.result, 'Success', JSON.stringify(up.json));
+    const raw = await fetch(`${w.s.origin}/w/index.php?title=File:Pg_trimmed.png&action=raw`);
+    assert.equal(await raw.text(), 'Line one\nLine two');
+  });
+
   it('creates a page with action=edit as MediaWiki answers it, then refuses createonly and nocreate', async () => {
     const r = await edit(w.bot, { title: 'File:Pg_page.png', text: 'page without file', createonly: 1 });
     assert.equal(r.status, 200);
