@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { type CompiledQuery, Kysely, type LogConfig, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { DatabaseConfig } from '../config.js';
 import type { Dialect } from './dialect.js';
@@ -31,6 +31,32 @@ export interface DatabaseHandle {
   /** Call `cb` whenever a node notifies `channel`; returns how to stop listening. */
   listen(channel: string, cb: () => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
+}
+
+/** Who is told of every query run by databases opened from now on (see `observeQueries`). */
+const queryObservers = new Set<(query: CompiledQuery) => void>();
+
+/**
+ * Call `fn` with every query (its SQL and parameters) that a database opened while `fn` is
+ * registered runs, until the returned function is called. For tests that look at the statements the
+ * server runs (their query plans); a database opened with no observer registered has no log hook at all.
+ */
+export function observeQueries(fn: (query: CompiledQuery) => void): () => void {
+  queryObservers.add(fn);
+  return () => {
+    queryObservers.delete(fn);
+  };
+}
+
+/** The log hook that tells the observers, if there are any when the database is opened. */
+function queryLog(): { log?: LogConfig } {
+  if (queryObservers.size === 0) return {};
+  return {
+    log(event) {
+      if (event.level !== 'query') return;
+      for (const fn of queryObservers) fn(event.query);
+    },
+  };
 }
 
 /** The advisory lock key of start-up work (any fixed number; "mwup" in ASCII). */
@@ -144,7 +170,7 @@ export async function openDatabase(
         ? { statement_timeout: (cfg.statementTimeoutSeconds ?? 0) * 1000 }
         : {}),
     });
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), ...queryLog() });
     // Nodes starting together on an empty database: one migrates, the others wait and find it done.
     await advisoryLocked(db, () => migrate(db, 'postgres'));
     return {
@@ -166,7 +192,10 @@ export async function openDatabase(
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('busy_timeout = 10000');
   sqlite.pragma('foreign_keys = ON');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  const db = new Kysely<Database>({
+    dialect: new SqliteDialect({ database: withStatementCache(sqlite) }),
+    ...queryLog(),
+  });
   // Processes starting together on one new file: the first to take the write lock migrates, the
   // others wait for it (busy_timeout) and then find nothing left to do.
   sqlite.exec('BEGIN IMMEDIATE');
