@@ -2,7 +2,7 @@
  * What a file's row says: its status, its progress in words, its warnings and errors. No DOM: runs in
  * Node for the tests.
  */
-import { describeWarning, type UploadWarnings } from 'mwup/browser';
+import { describeWarning, normalizeWarningCode, type UploadWarnings } from 'mwup/browser';
 import { formatSize } from './limits.js';
 
 export type JobState =
@@ -80,9 +80,18 @@ export function bytesText(f: JobFacts): string {
   return `${pct}% (${formatSize(Math.min(f.bytesSent, f.size))} of ${formatSize(f.size)})`;
 }
 
-/** The warnings as sentences, one per warning. */
+/** Warnings whose values name files, as the API gives them (`A_b.png`). */
+const NAMING = new Set(['exists', 'exists-normalized', 'duplicate', 'duplicate-archive', 'badfilename']);
+
+/** A file name as the page shows names (`A b.png`), in a value or a list of them. */
+const asText = (v: unknown): unknown =>
+  typeof v === 'string' ? v.replace(/_/g, ' ') : Array.isArray(v) ? v.map(asText) : v;
+
+/** The warnings as sentences, one per warning; file names with spaces, as everywhere on the page. */
 export function warningTexts(warnings: UploadWarnings): string[] {
-  return Object.entries(warnings).map(([code, value]) => describeWarning(code, value));
+  return Object.entries(warnings).map(([code, value]) =>
+    describeWarning(code, NAMING.has(normalizeWarningCode(code)) ? asText(value) : value),
+  );
 }
 
 /** What went wrong, readably, and whether Retry can help. */

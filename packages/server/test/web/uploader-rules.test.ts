@@ -97,6 +97,11 @@ describe('what a row says', () => {
       'A file named "A.png" already exists; uploading would add a new version.',
       'The same content is already on the wiki as: B.png.',
     ]);
+    // The API names files by their database keys; the page shows them with spaces.
+    assert.deepEqual(warningTexts({ exists: 'Old_photo.png', duplicate: ['A_b.png', 'C_d.png'] }), [
+      'A file named "Old photo.png" already exists; uploading would add a new version.',
+      'The same content is already on the wiki as: A b.png, C d.png.',
+    ]);
     assert.equal(
       plainText('Duplicate of [[:File:A.png]] and [[B|the other]].'),
       'Duplicate of File:A.png and the other.',
