@@ -40,6 +40,7 @@ import { checkReadiness } from './storage/readiness.js';
 import type { UploadHooks } from './upload/hooks.js';
 import { Uploads } from './upload/service.js';
 import { Metrics } from './util/metrics.js';
+import { webPlugin } from './web/plugin.js';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -153,6 +154,8 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     ),
     logger: log,
   });
+  // The web interface: pages and forms over the same Action API.
+  app.register(webPlugin, { services, api, parts: uploads.parts });
   try {
     await app.listen({ host: config.host, port: config.port });
   } catch (e) {

@@ -109,22 +109,19 @@ export class ThumbnailStore {
    */
   private async produce(key: string, src: ThumbnailSource, plan: ScaledPlan): Promise<StoredThumbnail> {
     const deadline = Date.now() + WAIT_FOR_OTHER_NODE_MS;
-    for (;;) {
-      let out: StoredThumbnail | null = null;
+    for (let wait = 25; ; wait = Math.min(wait * 2, 400)) {
+      let out: StoredThumbnail | undefined;
       const ran = await this.limit(() =>
         this.once(`thumb:${key}`, async () => {
           out = (await this.find(key)) ?? (await this.render(key, src, plan));
         }),
       );
-      if (ran && out) return out;
-      for (let wait = 25; ; wait = Math.min(wait * 2, 400)) {
-        const stored = await this.find(key);
-        if (stored) return stored;
-        if (Date.now() > deadline) return this.limit(() => this.render(key, src, plan));
-        await sleep(wait);
-        // Rendering elsewhere failed or the node died: try the lock again after a while.
-        if (wait === 400) break;
-      }
+      if (ran) return out!;
+      // Another node renders it: its result, else (it failed or died) the lock again after a while.
+      const stored = await this.find(key);
+      if (stored) return stored;
+      if (Date.now() > deadline) return this.limit(() => this.render(key, src, plan));
+      await sleep(wait);
     }
   }
 

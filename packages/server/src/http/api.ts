@@ -113,7 +113,6 @@ export const apiPlugin: FastifyPluginAsync<ApiPluginOptions> = async (app, { ser
 
   /** An upload slot for the request's user (or address), or the error to answer. */
   const uploadSlot = async (req: ApiRequest): Promise<() => void> => {
-    if (slots.full) throw new NodeFull();
     const session = await services.sessions.load(req.sessionCookie);
     return slots.take(session?.userId ? `user:${session.userId}` : `ip:${req.ip}`);
   };

@@ -14,7 +14,6 @@ import type { Services } from '../api/services.js';
 import { MwError } from '../errors.js';
 import type { ThumbnailStore } from '../files/thumbnails.js';
 import type { PartReceiver } from '../upload/parts.js';
-import { webPlugin } from '../web/plugin.js';
 import { apiPlugin } from './api.js';
 import { publicRoutes } from './routes.js';
 
@@ -118,6 +117,5 @@ export function buildHttpServer(services: Services, opts: HttpOptions): FastifyI
   app.decorate('thumbnails', opts.thumbnails);
   app.register(apiPlugin, { services, api: opts.api, parts: opts.parts });
   app.register(publicRoutes, { services });
-  app.register(webPlugin, { services, api: opts.api, parts: opts.parts });
   return app;
 }

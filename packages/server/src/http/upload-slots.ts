@@ -17,11 +17,6 @@ export class UploadSlots {
     private readonly limits: { maxConcurrentUploads: number; maxConcurrentUploadsPerUser: number },
   ) {}
 
-  /** Whether the node as a whole has room for one more upload. */
-  get full(): boolean {
-    return this.total >= this.limits.maxConcurrentUploads;
-  }
-
   /** In use now, in total. */
   get inUse(): number {
     return this.total;
@@ -32,7 +27,7 @@ export class UploadSlots {
    * `ratelimited` (or the 503 error when the node is full) instead.
    */
   take(key: string): () => void {
-    if (this.full) throw new NodeFull();
+    if (this.total >= this.limits.maxConcurrentUploads) throw new NodeFull();
     const mine = this.perKey.get(key) ?? 0;
     if (mine >= this.limits.maxConcurrentUploadsPerUser) {
       throw new MwError(
