@@ -69,6 +69,21 @@ describe('slow clients', () => {
     assert.deepEqual((a.json as { error: { code: string } }).error.code, 'requesttimeout');
   });
 
+  it('headers too large or not HTTP are answered as API errors, 431 and 400', async () => {
+    for (const [request, status] of [
+      [`GET /w/api.php HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`, 431],
+      ['NOT HTTP AT ALL\r\n\r\n', 400],
+    ] as const) {
+      const socket = await rawConnection(s.origin);
+      const answer = readUntilClosed(socket);
+      socket.write(request);
+      const a = parseAnswer(await answer);
+      assert.equal(a.status, status);
+      assert.equal(a.headers.get('mediawiki-api-error'), 'badrequest');
+      assert.equal((a.json as { error: { code: string } }).error.code, 'badrequest');
+    }
+  });
+
   /** An upload whose fields and first file bytes are sent; the rest is up to the test. */
   const slowUpload = async (name: string) => {
     const socket = await rawConnection(s.origin);
