@@ -3,8 +3,9 @@
  * root) and hands it to Fastify, which gives every request a child logger carrying its request id
  * (`reqId`); the rest of the code logs through the `Logger` shape below.
  */
+import { createRequire } from 'node:module';
 import { pino } from 'pino';
-import pinoPretty from 'pino-pretty';
+import type PinoPretty from 'pino-pretty';
 
 /** What the server's code needs of a logger (pino's loggers have it; so does `silentLogger`). */
 export interface Logger {
@@ -31,6 +32,8 @@ export interface LoggerOptions {
 export function createLogger(opts: LoggerOptions): pino.Logger {
   const tty = ((opts.stream ?? process.stdout) as { isTTY?: boolean }).isTTY === true;
   if (opts.format === 'pretty' || (opts.format === 'auto' && tty)) {
+    // Loaded only for a terminal or when asked for: servers writing JSON have no use for it.
+    const pinoPretty = createRequire(import.meta.url)('pino-pretty') as typeof PinoPretty;
     const pretty = pinoPretty({
       destination: opts.stream ?? 1,
       sync: true,

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { type CompiledQuery, Kysely, type LogConfig, PostgresDialect, SqliteDialect, sql } from 'kysely';
-import pg from 'pg';
+import type pg from 'pg';
 import type { DatabaseConfig } from '../config.js';
 import type { Dialect } from './dialect.js';
 import { migrate } from './migrations.js';
@@ -66,11 +66,16 @@ const STARTUP_LOCK = 0x6d777570;
  * A connection of its own that LISTENs on `channel` and calls `cb` on each notification; it
  * reconnects after a lost connection (a notification missed meanwhile is caught by polling).
  */
-async function listenOn(url: string, channel: string, cb: () => void): Promise<() => Promise<void>> {
+async function listenOn(
+  pgLib: typeof pg,
+  url: string,
+  channel: string,
+  cb: () => void,
+): Promise<() => Promise<void>> {
   let client: pg.Client | null = null;
   let stopped = false;
   const connect = async (): Promise<void> => {
-    const c = new pg.Client({ connectionString: url });
+    const c = new pgLib.Client({ connectionString: url });
     c.on('notification', (n) => {
       if (n.channel === channel) cb();
     });
@@ -161,9 +166,11 @@ export async function openDatabase(
     | { driver: 'postgres'; url: string; poolSize?: number; statementTimeoutSeconds?: number },
 ): Promise<DatabaseHandle> {
   if (cfg.driver === 'postgres') {
+    // Loaded only when used, like the S3 SDK: a node on SQLite has no use for it.
+    const { default: pgLib } = await import('pg');
     // int8 columns hold sizes and epoch milliseconds: read them as numbers.
-    pg.types.setTypeParser(20, (v: string) => Number(v));
-    const pool = new pg.Pool({
+    pgLib.types.setTypeParser(20, (v: string) => Number(v));
+    const pool = new pgLib.Pool({
       connectionString: cfg.url,
       max: cfg.poolSize ?? 10,
       ...((cfg.statementTimeoutSeconds ?? 0) > 0
@@ -182,7 +189,7 @@ export async function openDatabase(
       notify: async (channel) => {
         await sql`select pg_notify(${channel}, '')`.execute(db);
       },
-      listen: (channel, cb) => listenOn(cfg.url, channel, cb),
+      listen: (channel, cb) => listenOn(pgLib, cfg.url, channel, cb),
       close: () => db.destroy(),
     };
   }

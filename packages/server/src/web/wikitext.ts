@@ -6,7 +6,7 @@
  * words are evaluated by the library.
  */
 import { randomBytes } from 'node:crypto';
-import Parser, { type Config as ParserConfig } from 'wikiparser-node';
+import type { Config as ParserConfig, default as WikiParser } from 'wikiparser-node';
 import type { Config } from '../config.js';
 import type { PageStore } from '../files/pages.js';
 import { wfUrlencode, wikiTitleParser } from '../files/urls.js';
@@ -29,8 +29,15 @@ const INTERWIKI = new Map(DEFAULT_INTERWIKI_MAP.map((e) => [e.prefix.toLowerCase
 
 const configs = new WeakMap<object, ParserConfig>();
 
+let parser: Promise<typeof WikiParser> | undefined;
+/** The parser, loaded on the first page shown (API-only servers never need it). */
+function loadParser(): Promise<typeof WikiParser> {
+  parser ??= import('wikiparser-node').then((m) => m.default);
+  return parser;
+}
+
 /** The parser's configuration for this wiki: its namespace names and aliases, interwiki prefixes. */
-function parserConfig(config: Config): ParserConfig {
+function parserConfig(Parser: typeof WikiParser, config: Config): ParserConfig {
   let c = configs.get(config);
   if (c) return c;
   const base = Parser.getConfig();
@@ -67,7 +74,7 @@ interface Marked {
 }
 
 /** Replace the outermost templates (and module invocations) by markers; their sources by number. */
-function markTemplates(text: string, page: string, pc: ParserConfig): Marked {
+function markTemplates(Parser: typeof WikiParser, text: string, page: string, pc: ParserConfig): Marked {
   const root = Parser.parse(text, page, false, undefined, pc);
   const src = String(root);
   const found = [
@@ -104,8 +111,9 @@ export async function renderWikitext(
   let rendered: string;
   let marked: Marked;
   try {
-    const pc = parserConfig(config);
-    marked = markTemplates(text, page, pc);
+    const Parser = await loadParser();
+    const pc = parserConfig(Parser, config);
+    marked = markTemplates(Parser, text, page, pc);
     rendered = Parser.parse(marked.text, page, false, undefined, pc).toHtml();
   } catch {
     return html`<pre class="mw-page-text">${text}</pre>`;

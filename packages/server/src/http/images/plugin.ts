@@ -4,11 +4,10 @@
  * Stashed uploads are served by ./stash-route.ts (reached through `Special:UploadStash` pages).
  */
 import type { FastifyPluginAsync } from 'fastify';
-import sharp from 'sharp';
 import type { Services } from '../../api/services.js';
 import type { ThumbnailStore } from '../../files/thumbnails.js';
 import type { FileVersion } from '../../files/types.js';
-import { FILE_ICONS, ICON_DIR } from '../../media/thumbnail/index.js';
+import { FILE_ICONS, ICON_DIR, loadSharp } from '../../media/thumbnail/index.js';
 import { notFound } from './error-page.js';
 import { parseImagePath } from './image-path.js';
 import { sendBlob } from './send-blob.js';
@@ -32,11 +31,13 @@ let iconPng: Promise<Buffer> | null = null;
 
 /** The generic file-type icon (one picture for every `fileicon-*.png` name). */
 function fileIcon(): Promise<Buffer> {
-  iconPng ??= sharp({
-    create: { width: 120, height: 120, channels: 4, background: { r: 234, g: 236, b: 240, alpha: 1 } },
-  })
-    .png()
-    .toBuffer();
+  iconPng ??= loadSharp().then((sharp) =>
+    sharp({
+      create: { width: 120, height: 120, channels: 4, background: { r: 234, g: 236, b: 240, alpha: 1 } },
+    })
+      .png()
+      .toBuffer(),
+  );
   return iconPng;
 }
 

@@ -30,3 +30,4 @@ export {
   thumbPlan,
 } from './plan.js';
 export { type RenderInput, type RenderOptions, renderThumbnail, ThumbnailError } from './render.js';
+export { loadSharp } from './sharp.js';

@@ -11,7 +11,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import sharp from 'sharp';
 import { decodeBmp } from '../bmp-decode.js';
 import { rotationOf } from '../jpeg.js';
 import { frameCount, handlerFor, metadataValue } from '../props.js';
@@ -19,6 +18,7 @@ import { svgForRender } from '../svg/index.js';
 import type { HandlerMetadata } from '../types.js';
 import { THUMB_DEFAULTS, type ThumbConfig } from './names.js';
 import { imageAreaLimit, thumbnailErrorText, tooBigAreaText } from './plan.js';
+import { loadSharp } from './sharp.js';
 
 /** The bytes to render from: a stream of them and, when the storage has one, a local file. */
 export interface RenderInput {
@@ -58,15 +58,6 @@ export class ThumbnailError extends Error {
 }
 
 const MIB = 1024 * 1024;
-let configured = false;
-
-function configure(): void {
-  if (configured) return;
-  configured = true;
-  // No operation cache (it would keep decoded images around) and one worker thread per image.
-  sharp.cache(false);
-  sharp.concurrency(1);
-}
 
 const unreadable = (cause: unknown) =>
   new ThumbnailError(thumbnailErrorText('The file could not be read'), 503, { cause });
@@ -134,7 +125,7 @@ export async function renderThumbnail(
     throw new ThumbnailError(thumbnailErrorText('Invalid thumbnail parameters'));
   }
   if (width * height > maxOut) throw new ThumbnailError(thumbnailErrorText('Invalid thumbnail parameters'));
-  configure();
+  const sharp = await loadSharp();
   const handler = handlerFor(mime);
   const areaLimit = imageAreaLimit(mime, opts);
   // The second guard: libvips refuses inputs over the limit from their real header.
