@@ -67,6 +67,14 @@ describe('ieMimeTypes (IE 5, 6, 7, 7-strict, 7-nohtml)', () => {
     );
   });
 
+  it('tags match case-insensitively in ASCII only, as C strncasecmp', () => {
+    assert.deepEqual(unique(ieMimeTypes(b('x <hTmL> y'), 'text/plain').slice(0, 4)), ['text/html']);
+    assert.deepEqual(unique(ieMimeTypes(b('x <SCRIPTLET>'), 'text/plain')), ['text/scriptlet']);
+    // '@' and '`' differ by the case bit but are not letters; Latin-1 capitals are not ASCII ones.
+    assert.deepEqual(unique(ieMimeTypes(b('x <\xc8TML> <`EED>'), 'text/plain')), ['text/plain']);
+    assert.deepEqual(unique(ieMimeTypes(b('x <BODY\x00'), 'text/plain').slice(0, 4)), ['text/html']);
+  });
+
   it('only the first 255 bytes count', () => {
     const late = Buffer.concat([Buffer.alloc(255, 0x61), b('<html>')]);
     assert.deepEqual(unique(ieMimeTypes(late, 'text/plain')), ['text/plain']);
