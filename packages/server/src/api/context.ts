@@ -1,4 +1,5 @@
 import type { Identity } from '../auth/identity.js';
+import type { Session } from '../auth/sessions.js';
 import type { RawMessage } from '../errors.js';
 import type { ReceivedFile } from '../upload/receive.js';
 import type { RawParams } from './params.js';
@@ -27,8 +28,8 @@ export interface ApiRequest {
   files: Map<string, ReceivedFile>;
   ip: string;
   headers: Record<string, string | string[] | undefined>;
-  /** Value of the session cookie, if any. */
-  sessionCookie: string | undefined;
+  /** The session the request's cookie names, if any (loaded once per request). */
+  session(): Promise<Session | null>;
   /** Run after the answer is sent (release locks taken while receiving the body, …). */
   cleanups: (() => Promise<void>)[];
 }

@@ -113,7 +113,7 @@ export class ApiMain {
 
   async handle(req: ApiRequest): Promise<ApiResponse> {
     const services = this.services;
-    const session = await services.sessions.load(req.sessionCookie);
+    const session = await req.session();
     const identity = await resolveIdentity(session, services.users, services.permissions, req.ip);
     const raw = new RequestParams(req);
     const ctx = new ApiContext(services, req, identity, raw);

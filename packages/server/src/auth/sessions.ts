@@ -33,6 +33,15 @@ export class SessionService {
     private readonly maxAgeSeconds: number,
   ) {}
 
+  /** The session of one request, loaded once however many of its steps ask (the first asks the database). */
+  loader(cookieValue: string | undefined): () => Promise<Session | null> {
+    let loaded: Promise<Session | null> | undefined;
+    return () => {
+      loaded ??= this.load(cookieValue);
+      return loaded;
+    };
+  }
+
   async load(cookieValue: string | undefined): Promise<Session | null> {
     if (!cookieValue || !/^[A-Za-z0-9_-]{20,100}$/.test(cookieValue)) return null;
     const row = await this.db

@@ -45,7 +45,7 @@ function apiRequest(request: FastifyRequest, services: Services): ApiRequest {
     files: new Map(),
     ip: request.ip,
     headers: request.headers,
-    sessionCookie: request.cookies[sessionCookieName(services.config)],
+    session: services.sessions.loader(request.cookies[sessionCookieName(services.config)]),
     cleanups: [],
   };
 }
@@ -113,7 +113,7 @@ export const apiPlugin: FastifyPluginAsync<ApiPluginOptions> = async (app, { ser
 
   /** An upload slot for the request's user (or address), or the error to answer. */
   const uploadSlot = async (req: ApiRequest): Promise<() => void> => {
-    const session = await services.sessions.load(req.sessionCookie);
+    const session = await req.session();
     return slots.take(session?.userId ? `user:${session.userId}` : `ip:${req.ip}`);
   };
 
@@ -136,7 +136,7 @@ export const apiPlugin: FastifyPluginAsync<ApiPluginOptions> = async (app, { ser
             return parts.receive(
               {
                 requestId: req.requestId,
-                sessionCookie: req.sessionCookie,
+                session: req.session,
                 param: (n) => fieldsSoFar.get(n) ?? req.query.get(n),
                 cleanups: req.cleanups,
               },

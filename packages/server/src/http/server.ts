@@ -72,7 +72,7 @@ function clientErrorHandler(api: ApiMain) {
       files: new Map(),
       ip: socket.remoteAddress ?? '',
       headers: {},
-      sessionCookie: undefined,
+      session: async () => null,
       cleanups: [],
     };
     void api.errorResponse(request, e, status).then(

@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import type { SessionService } from '../auth/sessions.js';
+import type { Session } from '../auth/sessions.js';
 import type { Config } from '../config.js';
 import type { BlobStore } from '../storage/blob-store.js';
 import { type ReceivedFile, type ReceivePlan, receivePart } from './receive.js';
@@ -9,7 +9,8 @@ import type { ChunkSource } from './sources/chunk.js';
 export interface PartContext {
   /** Unique per request (the owner of a lease taken for it). */
   requestId: string;
-  sessionCookie: string | undefined;
+  /** The request's session (loaded once per request). */
+  session(): Promise<Session | null>;
   /** A parameter: the text fields before the part, else the query string. */
   param(name: string): string | undefined;
   /** Work for after the answer is sent (a lease taken while receiving is released there). */
@@ -26,7 +27,6 @@ export class PartReceiver {
     private readonly d: {
       config: Config;
       blobs: BlobStore;
-      sessions: Pick<SessionService, 'load'>;
       chunks: ChunkSource;
     },
   ) {}
@@ -42,7 +42,7 @@ export class PartReceiver {
   private async plan(ctx: PartContext, field: string): Promise<{ plan: ReceivePlan; limit: number }> {
     const limit = this.d.config.uploads.maxUploadSize;
     if (field !== 'chunk' || ctx.param('action') !== 'upload') return { plan: { kind: 'blob' }, limit };
-    const session = await this.d.sessions.load(ctx.sessionCookie);
+    const session = await ctx.session();
     const rawOffset = ctx.param('offset')?.trim();
     const offset = rawOffset !== undefined && /^\d+$/.test(rawOffset) ? Number(rawOffset) : undefined;
     const filekey = ctx.param('filekey') || ctx.param('sessionkey') || undefined;

@@ -96,7 +96,7 @@ export class Uploads {
     this.fromStash = new StashSource({ config, blobs, stash, status, jobs, checks, pipeline });
     this.fromUrl = new UrlSource({ config, blobs, status, jobs, pipeline });
     this.status = new StatusCheck({ stash, status, transitions, files, jobs });
-    this.parts = new PartReceiver({ config, blobs, sessions: d.sessions, chunks: this.chunks });
+    this.parts = new PartReceiver({ config, blobs, chunks: this.chunks });
     registerUploadJobs(jobs, {
       users: d.users,
       permissions: d.permissions,

@@ -38,7 +38,7 @@ export class WebApi {
       files: files ?? new Map(),
       ip: request.ip,
       headers: request.headers,
-      sessionCookie: request.cookies[sessionCookieName(this.services.config)],
+      session: this.services.sessions.loader(request.cookies[sessionCookieName(this.services.config)]),
       cleanups: [],
     };
   }

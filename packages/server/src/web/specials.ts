@@ -116,7 +116,7 @@ export class SpecialPages {
           this.parts.receive(
             {
               requestId: request.id,
-              sessionCookie: undefined,
+              session: async () => null,
               param: (n) => fieldsSoFar.get(n) ?? form.get(n),
               cleanups,
             },
