@@ -44,8 +44,10 @@ export interface RevisionInput {
 export async function saveRevision(
   db: Db,
   o: RevisionInput,
+  /** The page as the caller read it in the same transaction (null: none), to save reading it again. */
+  known?: PageRow | null,
 ): Promise<{ pageId: number; revId: number; created: boolean }> {
-  const page = await getPage(db, o.ns, o.dbKey);
+  const page = known !== undefined ? known : await getPage(db, o.ns, o.dbKey);
   // MediaWiki's pre-save transform of text: Unix line ends, no trailing whitespace.
   let content = (o.text ?? '').replace(/\r\n?/g, '\n').replace(/[ \t\n\r\0\x0B]+$/, '');
   if (page && o.text === null) {
@@ -120,8 +122,8 @@ export async function saveRevision(
     });
   }
   if (o.text !== null) {
-    // The files the new text uses (list=imageusage).
-    await db.deleteFrom('file_links').where('page_id', '=', pageId).execute();
+    // The files the new text uses (list=imageusage); a new page has none to forget.
+    if (page) await db.deleteFrom('file_links').where('page_id', '=', pageId).execute();
     for (const name of fileLinksOf(content))
       await db.insertInto('file_links').values({ page_id: pageId, name }).execute();
   }

@@ -253,21 +253,25 @@ export class FileRepo {
       else await trx.insertInto('images').values(cols).execute();
 
       const page = await getPage(trx, NS_FILE, input.name);
-      const rev = await saveRevision(trx, {
-        ns: NS_FILE,
-        dbKey: input.name,
-        // A new page gets the text (or the comment); an existing one a null revision. Over an
-        // existing file, MediaWiki's null revision says so in words rather than with the comment.
-        text: page ? null : (input.text ?? input.comment),
-        comment: previous
-          ? `${input.actor.name} uploaded a new version of [[File:${input.name.replace(/_/g, ' ')}]]`
-          : input.comment,
-        actor: input.actor,
-        timestamp,
-        // MediaWiki logs the upload first, then the creation of the description page.
-        logCreation: false,
-        recentChange: false,
-      });
+      const rev = await saveRevision(
+        trx,
+        {
+          ns: NS_FILE,
+          dbKey: input.name,
+          // A new page gets the text (or the comment); an existing one a null revision. Over an
+          // existing file, MediaWiki's null revision says so in words rather than with the comment.
+          text: page ? null : (input.text ?? input.comment),
+          comment: previous
+            ? `${input.actor.name} uploaded a new version of [[File:${input.name.replace(/_/g, ' ')}]]`
+            : input.comment,
+          actor: input.actor,
+          timestamp,
+          // MediaWiki logs the upload first, then the creation of the description page.
+          logCreation: false,
+          recentChange: false,
+        },
+        page,
+      );
       const logId = await addLog(trx, {
         type: 'upload',
         action: previous ? 'overwrite' : 'upload',
