@@ -49,8 +49,9 @@ export function parseMultipart(
       bb = createBusboy({
         headers: req.headers as ConstructorParameters<typeof Busboy>[0]['headers'],
         defCharset: 'utf8',
-        // Larger buffers for file parts: fewer, bigger pieces to hash and write.
-        fileHwm: 1024 * 1024,
+        // What a file part may buffer ahead of its consumer: one network read. More buys no speed
+        // (storage batches its writes) and costs memory per upload in progress.
+        fileHwm: 64 * 1024,
         // As PHP: a part is a file upload exactly when it has a filename.
         isPartAFile: (_f, _ct, fileName) => fileName !== undefined,
         limits: {

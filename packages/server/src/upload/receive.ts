@@ -7,6 +7,11 @@ import { resumableSha1, type StreamingSha1, wholeSha1 } from '../util/sha1.js';
 
 /** How many leading bytes of each upload are kept in memory for type detection and verification. */
 export const HEAD_BYTES = 1024 * 1024;
+/**
+ * How many of them a whole file keeps while it streams in; the rest of its head is read back from
+ * storage once it is stored. Fifty uploads at once would otherwise hold 50 MiB of heads.
+ */
+const STREAMING_HEAD_BYTES = 64 * 1024;
 
 /** Where a file part goes, decided while the request body arrives. */
 export type ReceivePlan =
@@ -117,6 +122,13 @@ function through(src: Readable, tap: Tap): Tap {
   return src.pipe(tap);
 }
 
+/** The first `n` bytes of a stored blob. */
+async function readStart(blobs: BlobStore, blobKey: string, n: number): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  for await (const c of blobs.read(blobKey, { start: 0, end: n - 1 })) parts.push(c as Buffer);
+  return Buffer.concat(parts);
+}
+
 /** A new key for an uploaded blob. Blob keys are never reused. */
 export function newBlobKey(kind: 'upload' | 'thumb' = 'upload'): string {
   const id = randomUUID().replace(/-/g, '');
@@ -196,14 +208,23 @@ export async function receivePart(
     };
   }
   const hash = wholeSha1();
-  const tap = new Tap(limit, hash);
+  const tap = new Tap(limit, hash, STREAMING_HEAD_BYTES);
   const blobKey = newBlobKey();
   await blobs.write(blobKey, through(stream, tap));
+  let head = tap.head();
+  if (tap.size > head.length) {
+    try {
+      head = await readStart(blobs, blobKey, Math.min(tap.size, HEAD_BYTES));
+    } catch (e) {
+      await blobs.delete(blobKey).catch(() => {});
+      throw e;
+    }
+  }
   return {
     field,
     partName,
     size: tap.size,
-    head: tap.head(),
+    head,
     stored: { kind: 'blob', blobKey, sha1: await hash.digest(), tail: tap.tail() },
     claimed: false,
   };

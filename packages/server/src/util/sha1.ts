@@ -110,11 +110,14 @@ parentPort.on('message', (m) => {
 });
 `;
 
-/** Bytes handed to the worker but not hashed yet, before the sender waits. */
-const MAX_IN_FLIGHT = 4 * 1024 * 1024;
+/**
+ * Bytes handed to the worker but not hashed yet, before the sender waits (per hash: many uploads at
+ * once must not hold much each; the thread hashes faster than a socket delivers).
+ */
+const MAX_IN_FLIGHT = 1024 * 1024;
 /** Size of the buffers that carry bytes to the thread, and how many are kept for reuse. */
-const SLOT = 1024 * 1024;
-const POOLED = 8;
+const SLOT = 256 * 1024;
+const POOLED = 16;
 
 type Reply =
   | { op: 'ack'; id: number; bytes: number; buf: ArrayBuffer }
