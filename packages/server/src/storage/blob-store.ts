@@ -20,11 +20,12 @@ export interface BlobStore {
   write(key: string, body: BlobBody): Promise<number>;
   /**
    * Write `body` at byte `offset` of an appendable blob (offset 0 creates it), discarding whatever is
-   * stored beyond `offset` first. Resolves to the new size. On error the blob is cut back to `offset`.
-   * Callers serialise appends to one key.
+   * stored beyond `offset` first. Resolves to the new size once the bytes are stored (readable by
+   * every node; durable on disk at the latest when the blob is sealed). On error the blob is cut back
+   * to `offset`. Callers serialise appends to one key.
    */
   append(key: string, offset: number, body: BlobBody): Promise<number>;
-  /** Finish an appendable blob of `size` bytes so that it reads like any other blob. */
+  /** Finish an appendable blob of `size` bytes so that it reads like any other blob, durably. */
   seal(key: string, size: number): Promise<void>;
   /** Read a blob, or the inclusive byte range `[start, end]` of it. The stream errors if the blob is missing. */
   read(key: string, range?: { start: number; end: number }): Readable;
