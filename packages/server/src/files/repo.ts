@@ -131,6 +131,22 @@ export class FileRepo {
     return rows.map(toVersion);
   }
 
+  /**
+   * Old versions newest first, from `start` back to `end` (timestamps, both included), at most
+   * `limit`: what a page of imageinfo's history needs, read in index order and no further.
+   */
+  async historyWindow(
+    name: string,
+    o: { start?: string | undefined; end?: string | undefined; limit: number },
+  ): Promise<FileVersion[]> {
+    if (o.limit <= 0) return [];
+    let q = this.db.selectFrom('oldimages').selectAll().where('name', '=', name);
+    if (o.start !== undefined) q = q.where('timestamp', '<=', o.start);
+    if (o.end !== undefined) q = q.where('timestamp', '>=', o.end);
+    const rows = await q.orderBy('timestamp', 'desc').orderBy('id', 'desc').limit(o.limit).execute();
+    return rows.map(toVersion);
+  }
+
   async oldVersion(name: string, archiveName: string): Promise<FileVersion | null> {
     const r = await this.db
       .selectFrom('oldimages')

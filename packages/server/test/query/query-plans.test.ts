@@ -275,6 +275,18 @@ describe('query plans of the file read paths', () => {
       assert.deepEqual(wrong, [], wrong.join('\n\n'));
     });
   }
+
+  it('prop=imageinfo reads no more old versions than the page of history it answers with', async () => {
+    recorded.length = 0;
+    const r = await query({ prop: 'imageinfo', titles: 'File:Alpha.png', iilimit: 1 })();
+    const history = recorded.filter((q) => /from "oldimages"/.test(q.sql));
+    recorded.length = 0;
+    assert.equal(history.length, 1, history.map((q) => q.sql).join('\n'));
+    // The current version and one old one (to know there is more): the read stops there.
+    assert.match(history[0]!.sql, / limit \?$/);
+    assert.ok(history[0]!.parameters.includes(1), JSON.stringify(history[0]!.parameters));
+    assert.equal((r as { continue?: { iistart?: string } }).continue?.iistart !== undefined, true);
+  });
 });
 
 /**

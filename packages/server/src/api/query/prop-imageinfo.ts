@@ -129,10 +129,10 @@ export const propImageinfo = defineQueryModule({
       const versions: FileVersion[] = [];
       if ((from === undefined || cur.timestamp <= from) && (end === undefined || cur.timestamp >= end))
         versions.push(cur);
-      const history = (await repo.history(page.dbKey)).filter(
-        (v) => (from === undefined || v.timestamp <= from) && (end === undefined || v.timestamp >= end),
+      // One more than the limit tells whether there is more.
+      versions.push(
+        ...(await repo.historyWindow(page.dbKey, { start: from, end, limit: p.limit + 1 - versions.length })),
       );
-      versions.push(...history);
       for (const [i, v] of versions.entries()) {
         if (i >= p.limit) {
           // One more than the limit: there is more history to be had.
