@@ -61,6 +61,9 @@ export async function checkPages(cx: CheckContext): Promise<void> {
           .select('logging.id')
           .whereRef('logging.page_id', '=', 'pages.id')
           .where('logging.namespace', '=', NS_FILE)
+          // The title too (pages are never moved here): the log's page index then finds the rows,
+          // where the page id alone would read the log once per page.
+          .whereRef('logging.title', '=', 'pages.title')
           .where((l) =>
             l.or([
               l('logging.type', '=', 'upload'),
