@@ -37,4 +37,4 @@ if [ ! -f "$DATA/wiki.sqlite" ]; then
   admin bot-password Plainuser bot --password plainbotpassword1234567890abcdef --grants basic,editpage
 fi
 echo "data dir: $DATA"
-exec env MWUP_PORT=$PORT node --max-semi-space-size=2 packages/server/dist/main.js
+exec env MWUP_PORT=$PORT node packages/server/dist/main.js

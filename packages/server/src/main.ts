@@ -1,8 +1,4 @@
-#!/usr/bin/env -S node --max-semi-space-size=2
-// The flag above (also in `npm start`): a young generation of 2 MiB instead of up to 16. Uploads
-// stream through many short-lived socket buffers, freed only when a scavenge finds them dead; with
-// the default size their memory piles up between scavenges (peak RSS ~185 MB instead of ~140 during
-// a 1 GiB upload, for no measurable gain in throughput — bench/README.md).
+#!/usr/bin/env node
 import closeWithGrace from 'close-with-grace';
 import { startServer } from './app.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
