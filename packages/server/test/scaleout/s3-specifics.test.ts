@@ -118,6 +118,39 @@ if (skip) {
       await store.delete('mixed/a');
     });
 
+    it('writes a large body in parts of exactly the part size, unsigned, without waiting to continue', async () => {
+      const seen: { command: string; length: number; sha256: string; expect: boolean }[] = [];
+      const watch = 'watchBodies';
+      store.client.middlewareStack.add(
+        (next, context) => async (args) => {
+          const headers = (args.request as { headers: Record<string, string> }).headers;
+          seen.push({
+            command: context.commandName ?? '?',
+            length: Number(headers['content-length'] ?? 0),
+            sha256: headers['x-amz-content-sha256'] ?? '',
+            expect: Object.keys(headers).some((h) => h.toLowerCase() === 'expect'),
+          });
+          return next(args);
+        },
+        { step: 'finalizeRequest', name: watch },
+      );
+      try {
+        // Pieces of 3 MiB straddle the 8 MiB part boundaries.
+        const data = randomBytes(20 * MIB);
+        assert.equal(await store.write('parts/a', chunksOf(data, 3 * MIB)), data.length);
+        const parts = seen.filter((s) => s.command === 'UploadPartCommand');
+        assert.deepEqual(
+          parts.map((p) => p.length),
+          [8 * MIB, 8 * MIB, 4 * MIB],
+        );
+        assert.ok(parts.every((p) => p.sha256 === 'UNSIGNED-PAYLOAD' && !p.expect));
+        assert.deepEqual(await readAll(store.read('parts/a')), data);
+        await store.delete('parts/a');
+      } finally {
+        store.client.middlewareStack.remove(watch);
+      }
+    });
+
     it('a failed large write leaves no multipart upload behind', async () => {
       const before = await openUploads();
       await assert.rejects(store.write('abort/a', failingSource(randomBytes(20 * MIB), MIB)));

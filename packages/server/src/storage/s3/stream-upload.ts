@@ -1,7 +1,8 @@
 /**
  * Streaming a body into one S3 object without buffering it: one PutObject when it fits one part,
  * else a multipart upload holding at most two parts in memory (one being sent, the next gathered).
- * The object appears only when the upload completes; on error the multipart upload is aborted.
+ * Every part but the last has exactly its size. The object appears only when the upload completes;
+ * on error the multipart upload is aborted.
  */
 import { Readable } from 'node:stream';
 import {
@@ -20,6 +21,25 @@ export interface PartLimits {
   maxParts: number;
 }
 
+/**
+ * Part buffers are used again, by the next part and by the next upload: a new buffer of megabytes
+ * for every part cost more than sending it (3 ms per MiB on a 2-core machine, in the garbage
+ * collections that so much memory outside the heap sets off). Two are kept between uploads.
+ */
+const KEPT_BUFFERS = 2;
+const kept: Buffer[] = [];
+/** Bodies smaller than this are gathered into a buffer of their own. */
+const SMALL = 1024 * 1024;
+
+function takeBuffer(size: number, atLeast: number): Buffer {
+  const i = kept.findIndex((b) => b.length >= size);
+  return i >= 0 ? kept.splice(i, 1)[0]! : Buffer.allocUnsafe(Math.max(size, atLeast));
+}
+
+function keepBuffers(...bufs: (Buffer | undefined)[]): void {
+  for (const b of bufs) if (b && b.length >= SMALL && kept.length < KEPT_BUFFERS) kept.push(b);
+}
+
 const toIterable = (body: BlobBody): AsyncIterable<Uint8Array> =>
   body instanceof Readable ? (body as AsyncIterable<Uint8Array>) : body;
 
@@ -36,45 +56,78 @@ export async function uploadStream(
 ): Promise<number> {
   const it = toIterable(body)[Symbol.asyncIterator]();
   let ended = false;
-  /** Read until `size` bytes are gathered or the body ends. */
-  const gather = async (size: number): Promise<Buffer> => {
-    const bufs: Buffer[] = [];
-    let len = 0;
-    while (len < size && !ended) {
-      const r = await it.next();
-      if (r.done) ended = true;
-      else {
-        const b = Buffer.isBuffer(r.value) ? r.value : Buffer.from(r.value);
-        bufs.push(b);
-        len += b.length;
-      }
+  /** Read ahead but not in a part yet. */
+  const pending: Buffer[] = [];
+  /** The next piece of the body itself. */
+  const next = async (): Promise<Buffer | null> => {
+    if (ended) return null;
+    const r = await it.next();
+    if (r.done) {
+      ended = true;
+      return null;
     }
-    return bufs.length === 1 ? bufs[0]! : Buffer.concat(bufs, len);
+    const v = r.value;
+    return Buffer.isBuffer(v) ? v : Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+  };
+  const read = (): Promise<Buffer | null> | Buffer => pending.shift() ?? next();
+  /**
+   * Copy what follows into `into` (or another buffer when it is too small) until it holds `size`
+   * bytes or the body ends. Returns the buffer and the part of it filled.
+   */
+  const fill = async (size: number, into?: Buffer): Promise<[Buffer, Buffer]> => {
+    const buf = into && into.length >= size ? into : takeBuffer(size, limits.partSize);
+    let at = 0;
+    for (let b = await read(); b; b = at < size ? await read() : null) {
+      const take = Math.min(b.length, size - at);
+      buf.set(take < b.length ? b.subarray(0, take) : b, at);
+      at += take;
+      if (take < b.length) pending.unshift(b.subarray(take));
+    }
+    return [buf, buf.subarray(0, at)];
   };
   const sizeOf = (n: number) => limits.partSize * 2 ** Math.floor((n - 1) / 1000);
   const { client, name: Bucket } = bucket;
 
   let uploadId: string | undefined;
   let inflight: Promise<void> | null = null;
+  /** The buffer of the part in flight, and of the one gathered. */
+  let sending: Buffer | undefined;
+  let buf: Buffer | undefined;
   try {
-    const first = await gather(sizeOf(1));
+    // Read ahead until the body is known to need more than one part.
+    let ahead = 0;
+    for (let b = await next(); b; b = ahead > sizeOf(1) ? null : await next()) {
+      pending.push(b);
+      ahead += b.length;
+    }
     if (ended) {
-      if (first.length === 0 && skipEmpty) return 0;
-      await bucket.put(key, first);
-      return first.length;
+      if (ahead === 0 && skipEmpty) return 0;
+      if (pending.length === 1 || ahead < SMALL) {
+        await bucket.put(key, pending.length === 1 ? pending[0]! : Buffer.concat(pending, ahead));
+        return ahead;
+      }
+      let data: Buffer;
+      [buf, data] = await fill(ahead);
+      await bucket.put(key, data);
+      return ahead;
     }
     const created = await client.send(new CreateMultipartUploadCommand({ Bucket, Key: key }));
     uploadId = created.UploadId!;
     const parts: { PartNumber: number; ETag: string }[] = [];
     let total = 0;
-    let buf = first;
+    let data: Buffer;
+    [buf, data] = await fill(sizeOf(1));
     for (let n = 1; ; ) {
       if (n > limits.maxParts) throw new Error(`blob ${key} needs more than ${limits.maxParts} parts`);
       const partNo = n;
-      const data = buf;
-      total += data.length;
+      const body = data;
+      total += body.length;
       // One part in flight while the next one is gathered: at most two parts in memory.
       await inflight;
+      // The part sent before is stored: its buffer gathers the next one.
+      const spare = sending;
+      sending = buf;
+      buf = undefined;
       inflight = client
         .send(
           new UploadPartCommand({
@@ -82,8 +135,8 @@ export async function uploadStream(
             Key: key,
             UploadId: uploadId,
             PartNumber: partNo,
-            Body: data,
-            ContentLength: data.length,
+            Body: body,
+            ContentLength: body.length,
           }),
         )
         .then((r) => {
@@ -91,10 +144,10 @@ export async function uploadStream(
         });
       // Not unhandled while the next part is gathered; awaited before anything else is sent.
       inflight.catch(() => {});
-      if (ended) break;
+      if (ended && pending.length === 0) break;
       n++;
-      buf = await gather(sizeOf(n));
-      if (buf.length === 0) break;
+      [buf, data] = await fill(sizeOf(n), spare);
+      if (data.length === 0) break;
     }
     await inflight;
     parts.sort((a, b) => a.PartNumber - b.PartNumber);
@@ -117,5 +170,8 @@ export async function uploadStream(
         .catch(() => {});
     }
     throw e;
+  } finally {
+    // Nothing is in flight any more (awaited above, whether the upload completed or failed).
+    keepBuffers(sending, buf);
   }
 }
