@@ -20,17 +20,16 @@
  * .ci/services.env); blobs stay on the local disk. `--check`: `mwup-admin check` on the seeded data
  * directory at the end.
  */
-import { type ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { readFile, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
 import pg from 'pg';
 import { Client } from './lib/client.js';
-import { BOT_LOGIN, startServer } from './lib/mwup.js';
+import { BOT_LOGIN, launchServer, startServer } from './lib/mwup.js';
 import { smallPng } from './lib/png.js';
-import { peakRss, ROOT, stopChild } from './lib/proc.js';
+import { cpuOf, peakRss, ROOT, stopChild } from './lib/proc.js';
 import { type SeedResult, seedRepository } from './lib/seed.js';
 import { loggedIn, smallUploads } from './lib/uploads.js';
 
@@ -125,44 +124,19 @@ async function newRepo(fill?: (db: Repo['db'], dataDir: string) => Promise<void>
 const serverEnv = (dataDir: string) => ({ ...process.env, MWUP_DATA_DIR: dataDir, MWUP_PORT: '0' });
 
 /**
- * The server again on the same data directory (its config.json, database and bot password), with
- * the Node flags of its first line (`#!/usr/bin/env -S node --flag…`) and BENCH_NODE_ARGS, as
- * lib/mwup.ts starts it.
+ * The server again on the same data directory (its config.json, database and bot password), started
+ * as lib/mwup.ts starts it.
  */
 async function restart(dataDir: string): Promise<Running> {
-  const main = join(ROOT, 'packages/server/dist/main.js');
-  const first = readFileSync(main, 'utf8')
-    .split('\n', 1)[0]!
-    .replace(/^#!\S*env\s+(-S\s+)?/, '');
-  const words = first.split(/\s+/);
-  const flags = words[0] === 'node' ? words.slice(1).filter((w) => w.startsWith('--')) : [];
-  const extra = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...flags, ...extra, main], {
-    env: serverEnv(dataDir),
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const api = await new Promise<string>((res, rej) => {
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d;
-      const m = /API at (\S+)/.exec(out);
-      if (!m) return;
-      // From now on its output is only drained.
-      child.stdout!.removeAllListeners('data').resume();
-      res(m[1]!);
-    });
-    child.once('exit', (c) => rej(new Error(`server exited ${c}`)));
-  });
-  return { child, api, dataDir };
+  return { ...(await launchServer(serverEnv(dataDir))), dataDir };
 }
 
 // ---------------------------------------------------------------- measurements
 
-/** CPU time a process has used (user + system), in seconds; /proc counts it in clock ticks. */
-const TICK = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }));
+/** CPU time a process has used (user + system), in seconds. */
 async function cpuSeconds(pid: number): Promise<number> {
-  const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / TICK;
+  const [user, system] = (await cpuOf(pid)) ?? [0, 0];
+  return user + system;
 }
 
 /**

@@ -7,17 +7,16 @@
  *   npm run build && node --import tsx bench/slow-clients.ts [connections=200]
  *   BENCH_PER_USER=1000 node --import tsx bench/slow-clients.ts   # no per-address cap: all are held
  */
-import { spawn } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { launchServer } from './lib/mwup.js';
+import { procMemory } from './lib/proc.js';
 
-const ROOT = resolve(import.meta.dirname, '..');
 const N = Number(process.argv[2] ?? 200);
 
-const rss = async (pid: number, field: 'VmRSS' | 'VmHWM') =>
-  Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(await readFile(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
+const rss = async (pid: number, field: 'VmRSS' | 'VmHWM') => (await procMemory(pid, field)) / 1024 / 1024;
 
 const dataDir = await mkdtemp(join(tmpdir(), 'mwup-bench-slow-'));
 const perUser = process.env.BENCH_PER_USER;
@@ -25,26 +24,13 @@ await writeFile(
   join(dataDir, 'config.json'),
   JSON.stringify(perUser ? { requests: { maxConcurrentUploadsPerUser: Number(perUser) } } : {}),
 );
-const child = spawn(process.execPath, [join(ROOT, 'packages/server/dist/main.js')], {
-  env: {
-    ...process.env,
-    MWUP_DATA_DIR: dataDir,
-    MWUP_PORT: '0',
-    MWUP_ADMIN_PASSWORD: 'bench-admin-password',
-  },
-  stdio: ['ignore', 'pipe', 'inherit'],
+const { child, api: apiUrl } = await launchServer({
+  ...process.env,
+  MWUP_DATA_DIR: dataDir,
+  MWUP_PORT: '0',
+  MWUP_ADMIN_PASSWORD: 'bench-admin-password',
 });
-const api = new URL(
-  await new Promise<string>((res, rej) => {
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d;
-      const m = /API at (\S+)/.exec(out);
-      if (m) res(m[1]!);
-    });
-    child.once('exit', (c) => rej(new Error(`server exited ${c}`)));
-  }),
-);
+const api = new URL(apiUrl);
 const pid = child.pid!;
 const rssBefore = await rss(pid, 'VmRSS');
 

@@ -28,6 +28,36 @@ function nodeFlagsOf(main: string): string[] {
   return words[0] === 'node' ? words.slice(1).filter((w) => w.startsWith('--')) : [];
 }
 
+/**
+ * Runs the built server (with its own Node flags and BENCH_NODE_ARGS) in `env`; resolves with its
+ * API address once it prints it, after which its output is only drained.
+ */
+export async function launchServer(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; api: string }> {
+  const main = join(ROOT, 'packages/server/dist/main.js');
+  const child = spawn(
+    process.execPath,
+    [...nodeFlagsOf(main), ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), main],
+    { env, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  try {
+    const api = await new Promise<string>((res, rej) => {
+      let out = '';
+      child.stdout!.on('data', (d: Buffer) => {
+        out += d;
+        const m = /API at (\S+)/.exec(out);
+        if (!m) return;
+        child.stdout!.removeAllListeners('data').resume();
+        res(m[1]!);
+      });
+      child.once('exit', (c) => rej(new Error(`server exited ${c}`)));
+    });
+    return { child, api };
+  } catch (e) {
+    await stopChild(child);
+    throw e;
+  }
+}
+
 /** Starts the built server on a free port with SQLite and local blobs in a new temporary data directory. */
 export async function startServer(config: Record<string, unknown> = {}): Promise<Server> {
   const dataDir = await mkdtemp(join(tmpdir(), 'mwup-bench-'));
@@ -46,26 +76,19 @@ export async function startServer(config: Record<string, unknown> = {}): Promise
       ...config,
     }),
   );
-  const main = join(ROOT, 'packages/server/dist/main.js');
-  const child = spawn(
-    process.execPath,
-    [...nodeFlagsOf(main), ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), main],
-    { env, stdio: ['ignore', 'pipe', 'inherit'] },
-  );
+  let launched: { child: ChildProcess; api: string };
+  try {
+    launched = await launchServer(env);
+  } catch (e) {
+    await rm(dataDir, { recursive: true, force: true });
+    throw e;
+  }
+  const { child, api } = launched;
   const stop = async () => {
     await stopChild(child);
     await rm(dataDir, { recursive: true, force: true });
   };
   try {
-    const api = await new Promise<string>((res, rej) => {
-      let out = '';
-      child.stdout!.on('data', (d: Buffer) => {
-        out += d;
-        const m = /API at (\S+)/.exec(out);
-        if (m) res(m[1]!);
-      });
-      child.once('exit', (c) => rej(new Error(`server exited ${c}`)));
-    });
     execFileSync(
       process.execPath,
       [

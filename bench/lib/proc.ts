@@ -15,6 +15,24 @@ export const currentRss = (pid: number) => procMemory(pid, 'VmRSS');
 /** Sets a process's peak RSS (VmHWM) back to its current RSS, so that the next reading covers only what follows. */
 export const resetPeakRss = (pid: number) => writeFile(`/proc/${pid}/clear_refs`, '5');
 
+/** Clock ticks per second of /proc/<pid>/stat (USER_HZ: 100 on Linux). */
+const HZ = 100;
+
+/**
+ * User and system CPU time of a process in seconds (utime, stime), or null when it is gone; with
+ * `thread`, of that thread of it alone.
+ */
+export async function cpuOf(pid: number, thread?: number): Promise<[number, number] | null> {
+  try {
+    const s = await readFile(thread ? `/proc/${pid}/task/${thread}/stat` : `/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces): state is field 3, utime 14, stime 15.
+    const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
+    return [Number(f[11]) / HZ, Number(f[12]) / HZ];
+  } catch {
+    return null;
+  }
+}
+
 export interface Child {
   child: ChildProcess;
   port: number;

@@ -5,24 +5,7 @@
  */
 import { readdir, readFile } from 'node:fs/promises';
 import pg from 'pg';
-
-/** Clock ticks per second of /proc/<pid>/stat (USER_HZ: 100 on Linux). */
-const HZ = 100;
-
-/**
- * User and system CPU time of a process in seconds (utime, stime), or null when it is gone; with
- * `thread`, of that thread of it alone.
- */
-async function cpuOf(pid: number, thread?: number): Promise<[number, number] | null> {
-  try {
-    const s = await readFile(thread ? `/proc/${pid}/task/${thread}/stat` : `/proc/${pid}/stat`, 'utf8');
-    // Fields after the command name (which may hold spaces): state is field 3, utime 14, stime 15.
-    const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
-    return [Number(f[11]) / HZ, Number(f[12]) / HZ];
-  } catch {
-    return null;
-  }
-}
+import { cpuOf } from './proc.js';
 
 async function cmdline(pid: number): Promise<string> {
   try {
