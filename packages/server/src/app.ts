@@ -14,6 +14,7 @@ import { createParamInfoModule } from './api/paraminfo/module.js';
 import { QUERY_SUBMODULES } from './api/query/index.js';
 import type { Services } from './api/services.js';
 import { LoginThrottle } from './auth/login-throttle.js';
+import { OAuthTokenService } from './auth/oauth-tokens.js';
 import { buildGroupPermissions } from './auth/rights.js';
 import { SessionService } from './auth/sessions.js';
 import { UserService } from './auth/users.js';
@@ -101,6 +102,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     blobs,
     users,
     sessions,
+    oauthTokens: new OAuthTokenService(db),
     permissions,
     loginThrottle: new LoginThrottle(db),
     files,

@@ -11,6 +11,7 @@ import { orphanGraceMs } from '../maintenance.js';
 import { openBlobStore } from '../storage/open.js';
 import { checkConsistency, formatReport } from './check/index.js';
 import { UPLOAD_GRANTS } from './first-start.js';
+import { OAUTH_TOKEN_HELP, oauthTokenCommand } from './oauth-token-command.js';
 
 const HELP = `mwup-admin: manage a mwup wiki (uses MWUP_DATA_DIR / MWUP_CONFIG like the server)
 
@@ -23,6 +24,7 @@ const HELP = `mwup-admin: manage a mwup wiki (uses MWUP_DATA_DIR / MWUP_CONFIG l
                                                      (default grants: basic,highvolume,editpage,
                                                      createeditmovepage,uploadfile,uploadeditmovefile)
   delete-bot-password NAME APPID                     remove a bot password
+${OAUTH_TOKEN_HELP}
   list-users                                         accounts, groups and bot passwords
   grants                                             the grants a bot password can hold
   check [--sha1] [--json] [--repair] [--grace SECONDS]
@@ -49,6 +51,8 @@ async function main(argv: string[]): Promise<number> {
       password: { type: 'string' },
       groups: { type: 'string' },
       grants: { type: 'string' },
+      name: { type: 'string' },
+      expiry: { type: 'string' },
       'data-dir': { type: 'string' },
       sha1: { type: 'boolean' },
       json: { type: 'boolean' },
@@ -123,6 +127,20 @@ async function main(argv: string[]): Promise<number> {
         const u = await need(args[0]);
         const ok = await users.deleteBotPassword(u.id, args[1] ?? '');
         console.log(ok ? 'deleted' : 'no such bot password');
+        break;
+      }
+      case 'oauth-token': {
+        await oauthTokenCommand(
+          dbh.db,
+          users,
+          args,
+          {
+            ...(values.grants !== undefined ? { grants: list(values.grants) } : {}),
+            ...(values.name !== undefined ? { name: values.name } : {}),
+            ...(values.expiry !== undefined ? { expiry: values.expiry } : {}),
+          },
+          UPLOAD_GRANTS,
+        );
         break;
       }
       case 'list-users': {

@@ -1,4 +1,5 @@
 import type { LoginThrottle } from '../auth/login-throttle.js';
+import type { OAuthTokenService } from '../auth/oauth-tokens.js';
 import type { GroupPermissions } from '../auth/rights.js';
 import type { SessionService } from '../auth/sessions.js';
 import type { UserService } from '../auth/users.js';
@@ -34,6 +35,8 @@ export interface Services {
   blobs: BlobStore;
   users: UserService;
   sessions: SessionService;
+  /** OAuth 2 access tokens (`Authorization: Bearer`), an alternative to the session cookie. */
+  oauthTokens: OAuthTokenService;
   permissions: GroupPermissions;
   loginThrottle: LoginThrottle;
   files: FileRepo;

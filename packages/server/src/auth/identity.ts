@@ -11,7 +11,7 @@ export interface Identity {
   name: string;
   groups: string[];
   rights: Set<string>;
-  /** Bot-password grants, or null for a main-account or anonymous session. */
+  /** Grants of the bot password or OAuth token, or null for a main-account or anonymous session. */
   grants: string[] | null;
 }
 
@@ -25,7 +25,8 @@ export async function resolveIdentity(
   let grants: string[] | null = null;
   if (session?.userId != null) {
     user = await users.byId(session.userId);
-    if (user && session.botAppId) {
+    if (session.oauth) grants = session.oauth.grants;
+    else if (user && session.botAppId) {
       grants = await users.grantsOf(user.id, session.botAppId);
       if (!grants) user = null; // the bot password was deleted: the session no longer logs in
     }

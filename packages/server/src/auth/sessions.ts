@@ -8,6 +8,11 @@ export interface Session {
   botAppId: string | null;
   tokenSecret: string;
   expiresMs: number;
+  /**
+   * Set when an OAuth access token (`Authorization: Bearer`) authorized the request instead of a
+   * cookie: the token's grants limit the user's rights, and the user cannot log in or out.
+   */
+  oauth?: { tokenId: number; grants: string[] };
 }
 
 /** Token types of meta=tokens, with the salt each is derived with. */

@@ -1,6 +1,7 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
 import type { Dialect } from './dialect.js';
 import { fileLinksOf } from './file-links-parse.js';
+import { createOAuthTokens } from './migration-oauth-tokens.js';
 import { createRecentChanges } from './migration-recent-changes.js';
 
 /** Migrations, in order. Each one works on SQLite and PostgreSQL. */
@@ -341,6 +342,12 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await index('images_user_id', 'images', ['user_id', 'timestamp', 'name']);
         await index('filearchive_name_time', 'filearchive', ['name', 'timestamp', 'id']);
         await db.schema.dropIndex('filearchive_name').execute();
+      },
+    },
+    '008-oauth-tokens': {
+      // OAuth 2 owner-only access tokens (`Authorization: Bearer`), each stored as its SHA-256.
+      async up(db: Db) {
+        await createOAuthTokens(db, text, bigint, id(db, 'oauth_tokens'));
       },
     },
   };

@@ -10,6 +10,7 @@ export interface Database {
   user_groups: UserGroupsTable;
   bot_passwords: BotPasswordsTable;
   sessions: SessionsTable;
+  oauth_tokens: OAuthTokensTable;
   login_attempts: LoginAttemptsTable;
   pages: PagesTable;
   revisions: RevisionsTable;
@@ -50,6 +51,21 @@ export interface BotPasswordsTable {
   /** JSON array of grant names. */
   grants: string;
   created: string;
+}
+
+/** An OAuth 2 owner-only access token, sent as `Authorization: Bearer TOKEN`. */
+export interface OAuthTokensTable {
+  id: Generated<number>;
+  user_id: number;
+  /** Unique; names the token in the admin command (revoke, list). */
+  name: string;
+  /** SHA-256 (hex) of the token; the token itself is never stored. */
+  token_hash: string;
+  /** JSON array of grant names. */
+  grants: string;
+  created: string;
+  /** When the token stops working; null: never (as owner-only tokens of MediaWiki). */
+  expires_ms: number | null;
 }
 
 export interface SessionsTable {

@@ -12,6 +12,7 @@ import type { Services } from '../api/services.js';
 import { sessionCookieName } from '../auth/cookies.js';
 import { MwError } from '../errors.js';
 import type { PartReceiver } from '../upload/parts.js';
+import { preflightAnswer } from './api-preflight.js';
 import { textOrStreamedBodies } from './body-parsers.js';
 import { expectsBody, watchBody } from './body-watchdog.js';
 import { parseMultipart } from './multipart.js';
@@ -45,7 +46,10 @@ function apiRequest(request: FastifyRequest, services: Services): ApiRequest {
     files: new Map(),
     ip: request.ip,
     headers: request.headers,
-    session: services.sessions.loader(request.cookies[sessionCookieName(services.config)]),
+    // An OAuth bearer token, when the request carries one, is used instead of the session cookie.
+    session:
+      services.oauthTokens.loader(request.headers.authorization) ??
+      services.sessions.loader(request.cookies[sessionCookieName(services.config)]),
     cleanups: [],
   };
 }
@@ -180,4 +184,16 @@ export const apiPlugin: FastifyPluginAsync<ApiPluginOptions> = async (app, { ser
   };
 
   app.route({ method: ['GET', 'POST'], url: `${cfg.scriptPath}/api.php`, handler });
+
+  // CORS preflight: answered from the query string and headers alone.
+  app.route({
+    method: 'OPTIONS',
+    url: `${cfg.scriptPath}/api.php`,
+    handler: async (request, reply) => {
+      const rawUrl = request.raw.url ?? '';
+      const qs = rawUrl.includes('?') ? rawUrl.slice(rawUrl.indexOf('?') + 1) : '';
+      const answer = preflightAnswer(new URLSearchParams(qs), request.headers, cfg.corsOrigins);
+      return reply.code(answer.status).headers(answer.headers).send(answer.body);
+    },
+  });
 };

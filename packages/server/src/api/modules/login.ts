@@ -1,8 +1,32 @@
 import { sessionCookie } from '../../auth/cookies.js';
+import { MwError } from '../../errors.js';
+import type { ApiContext } from '../context.js';
 import { defineModule, helpUrl } from '../module.js';
 import { ensureSession } from '../session-helpers.js';
 
 const FAILED = 'Incorrect username or password entered. Please try again.';
+
+/**
+ * How MediaWiki names the session provider of a request authorized by an OAuth token (Extension:OAuth
+ * gives its provider no description message, so MediaWiki's generic one names the class).
+ */
+const OAUTH_PROVIDER = 'MediaWiki\\Extension\\OAuth\\SessionProvider sessions';
+
+/** The reason login is refused with an OAuth token, in the shape the error format asks for. */
+function oauthLoginRefusal(ctx: ApiContext): unknown {
+  const code = 'api-login-fail-badsessionprovider';
+  const text = `Cannot log in when using ${OAUTH_PROVIDER}.`;
+  switch (ctx.errorFormat) {
+    case 'bc':
+      return text;
+    case 'none':
+      return { code };
+    case 'raw':
+      return { code, key: code, params: [OAUTH_PROVIDER] };
+    default:
+      return { code, [ctx.fv === 2 ? (ctx.errorFormat === 'html' ? 'html' : 'text') : '*']: text };
+  }
+}
 
 /** action=login: bot-password (and, deprecated, main-account) login, as MediaWiki 1.39 answers it. */
 export const loginModule = defineModule({
@@ -20,6 +44,11 @@ export const loginModule = defineModule({
   },
   async execute(ctx, p) {
     const { sessions, users, config, loginThrottle } = ctx.services;
+    if (ctx.identity.session?.oauth) {
+      // The OAuth token decides who the request is: there is no session to log in to.
+      ctx.result.login = { result: 'Aborted', reason: oauthLoginRefusal(ctx) };
+      return;
+    }
     const hadSession = ctx.identity.session !== null;
     const session = await ensureSession(ctx);
     const result: Record<string, unknown> = {};
@@ -87,6 +116,12 @@ export const logoutModule = defineModule({
   needsToken: 'csrf',
   params: {},
   async execute(ctx) {
+    if (ctx.identity.session?.oauth) {
+      throw new MwError(
+        'cannotlogout',
+        `Logging out is not possible when using ${OAUTH_PROVIDER}.`,
+      ).withMessage('cannotlogoutnow-text', [OAUTH_PROVIDER]);
+    }
     if (ctx.identity.session) await ctx.services.sessions.destroy(ctx.identity.session);
     ctx.setCookies.push(sessionCookie(ctx.config, null));
   },
