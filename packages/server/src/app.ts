@@ -38,6 +38,7 @@ import { createLogger } from './log.js';
 import { startMaintenance } from './maintenance.js';
 import { openBlobStore } from './storage/open.js';
 import { checkReadiness } from './storage/readiness.js';
+import { ForeignRepos } from './upload/foreign/group.js';
 import type { UploadHooks } from './upload/hooks.js';
 import { Uploads } from './upload/service.js';
 import { Metrics } from './util/metrics.js';
@@ -82,6 +83,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   // Jobs queued on one node wake the idle workers of every node (PostgreSQL LISTEN/NOTIFY).
   const JOBS_CHANNEL = 'mwup_jobs';
   const jobs = new JobQueue(dbh.db, config.jobs, log, { notify: () => dbh.notify(JOBS_CHANNEL) });
+  const foreign = new ForeignRepos(config, log);
   const uploads = new Uploads({
     config,
     db: dbh.db,
@@ -93,6 +95,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     permissions,
     hooks: opts.uploadHooks,
     lockWaited: metrics.lockWaited,
+    foreign,
   });
   const db = dbh.db;
   const services: Services = {
@@ -119,6 +122,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     listing: new FileListing(db),
     statistics: new SiteStatistics(db),
     uploads,
+    foreign,
     log,
   };
   const boot = await dbh.exclusive(() => bootstrap(services));

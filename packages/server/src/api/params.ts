@@ -1,3 +1,4 @@
+import type { Config } from '../config.js';
 import { MwError, type RawMessage } from '../errors.js';
 
 /**
@@ -18,6 +19,8 @@ export interface ParamDoc {
   allowsduplicates?: boolean;
   /** Values of a multi-value parameter with free values: the wiki's active change tags. */
   changeTags?: boolean;
+  /** Values (and so the default) of a multi-value parameter with free values, from the configuration. */
+  valuesFor?: (config: Config) => readonly string[];
   /** For `action`/`format` and query's prop/list/meta: the submodule paths of the values. */
   submodules?: (value: string) => string;
   submoduleparamprefix?: string;

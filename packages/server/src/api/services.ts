@@ -18,6 +18,7 @@ import type { Watchlist } from '../files/watchlist.js';
 import type { Logger } from '../log.js';
 import type { BlobStore } from '../storage/blob-store.js';
 import type { Readiness } from '../storage/readiness.js';
+import type { ForeignRepos } from '../upload/foreign/group.js';
 import type { Uploads } from '../upload/service.js';
 import type { Metrics } from '../util/metrics.js';
 
@@ -54,5 +55,7 @@ export interface Services {
   listing: FileListing;
   statistics: SiteStatistics;
   uploads: Uploads;
+  /** The foreign file repositories (shared repositories), searched after the local one. */
+  foreign: ForeignRepos;
   log: Logger;
 }

@@ -160,6 +160,31 @@ const thumbnails = Section(
   },
 );
 
+/** One entry of `foreignFileRepos`: MediaWiki's `ForeignAPIRepo` settings. */
+const foreignFileRepo = Type.Object(
+  {
+    name: Type.String({
+      pattern: '^(?!local$)[A-Za-z0-9_-]+$',
+      description: 'Name of the repository (`imagerepository` of its files), not `local`.',
+    }),
+    apibase: Type.String({ pattern: '^https?://[^\\s]+$', description: 'URL of its `api.php`.' }),
+    displayName: Type.Optional(Type.String({ description: 'Shown name (else “a shared repository”).' })),
+    url: Type.Optional(Type.String()),
+    thumbUrl: Type.Optional(Type.String()),
+    descBaseUrl: Type.Optional(Type.String()),
+    scriptDirUrl: Type.Optional(Type.String()),
+    articleUrl: Type.Optional(Type.String()),
+    favicon: Type.Optional(Type.String()),
+    fetchDescription: Type.Optional(Type.Boolean()),
+    descriptionCacheExpiry: Type.Optional(Type.Integer({ minimum: 0 })),
+    apiMetadataExpiry: Type.Optional(Type.Integer({ minimum: 0 })),
+    apiThumbCacheExpiry: Type.Optional(Type.Integer({ minimum: 0 })),
+    timeoutSeconds: Type.Optional(Type.Integer({ minimum: 1 })),
+    connectTimeoutSeconds: Type.Optional(Type.Integer({ minimum: 1 })),
+  },
+  { additionalProperties: false },
+);
+
 /** The whole configuration. */
 export const ConfigSchema = Section('mwup configuration', {
   dataDir: Str('data', 'Directory of the embedded database and blobs (created if missing).', {
@@ -204,6 +229,17 @@ export const ConfigSchema = Section('mwup configuration', {
   uploads,
   copyUploads,
   thumbnails,
+  foreignFileRepos: Type.Array(foreignFileRepo, {
+    default: [],
+    description:
+      'Other wikis whose files this wiki uses (`$wgForeignFileRepos` of `ForeignAPIRepo`s): `[{"name": "shared", "apibase": "https://wiki.example.org/w/api.php"}]`, with MediaWiki’s optional `fetchDescription`, `apiMetadataExpiry` (seconds, default 14400), `apiThumbCacheExpiry` (86400), `descriptionCacheExpiry`, `url`, `thumbUrl`, `descBaseUrl`, `scriptDirUrl`, `articleUrl`, `favicon`, and `displayName`, `timeoutSeconds` (25), `connectTimeoutSeconds` (5).',
+    expected: 'a list of {"name": …, "apibase": "https://…/api.php", …}',
+  }),
+  useInstantCommons: Bool(
+    false,
+    'Use Wikimedia Commons as a shared repository too (`$wgUseInstantCommons`).',
+    { env: 'MWUP_INSTANT_COMMONS' },
+  ),
   watchlistExpiry: Bool(false, 'Enable the `watchlistexpiry` parameter (`$wgWatchlistExpiry`).'),
   changeTags: Type.Array(
     Type.Object({ name: Type.String(), active: Type.Boolean() }, { additionalProperties: false }),
@@ -307,3 +343,4 @@ export type StorageConfig = Config['storage'];
 export type UploadConfig = Config['uploads'];
 export type CopyUploadConfig = Config['copyUploads'];
 export type ThumbnailConfig = Config['thumbnails'];
+export type ForeignRepoConfig = Config['foreignFileRepos'][number];

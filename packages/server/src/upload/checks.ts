@@ -11,6 +11,7 @@ import { NS_FILE } from '../title/namespaces.js';
 import { isoNow } from '../util/timestamp.js';
 import { checkName, detectMime, mediaProps, type NameCheck, verifyContent } from './analyze.js';
 import { contentOf, type UploadFile } from './file.js';
+import type { ForeignRepos } from './foreign/group.js';
 import { computeWarnings, type UploadWarnings } from './warnings.js';
 
 /** An upload that passed verification. */
@@ -41,6 +42,7 @@ export class UploadChecks {
       pages: PageStore;
       logs: LogEvents;
       protections: Protections;
+      foreign: ForeignRepos;
     },
   ) {}
 
@@ -118,13 +120,29 @@ export class UploadChecks {
         );
       }
     }
-    if (!cur) return;
+    if (!cur) return this.checkShared(dbKey, who);
     if (who.rights.has('reupload')) return;
     if (who.rights.has('reupload-own') && who.user && cur.userId === who.user.id) return;
     throw recoverable(
       new MwError(
         'fileexists-forbidden',
         `A file with this name already exists, and cannot be overwritten.\nIf you still want to upload your file, please go back and use a new name.\n[[File:${dbKey}|thumb|center|${dbKey}]]`,
+      ),
+    );
+  }
+
+  /**
+   * A name no local file has but a shared repository's file does: uploading it would hide that file
+   * here, which needs `reupload-shared` (UploadBase::checkOverwrite).
+   */
+  private async checkShared(dbKey: string, who: Identity): Promise<void> {
+    if (who.rights.has('reupload-shared')) return;
+    const shared = await this.d.foreign.findFile(dbKey);
+    if (!shared) return;
+    throw recoverable(
+      new MwError(
+        'fileexists-shared-forbidden',
+        `A file with this name exists already in the shared file repository. If you still want to upload your file, please go back and use a new name. [[File:${shared.name}|thumb|center|${shared.name}]]`,
       ),
     );
   }

@@ -13,6 +13,7 @@ import type { LockWaitObserver } from '../util/metrics.js';
 import { Assembler } from './assemble.js';
 import { UploadChecks } from './checks.js';
 import { StatusCheck } from './checkstatus.js';
+import { ForeignRepos } from './foreign/group.js';
 import type { UploadHooks } from './hooks.js';
 import { registerUploadJobs } from './jobs.js';
 import { PartReceiver } from './parts.js';
@@ -40,6 +41,8 @@ export interface UploadDeps {
   hooks?: UploadHooks;
   /** Told how long stash leases were waited for (metrics). */
   lockWaited?: LockWaitObserver;
+  /** The foreign file repositories (built from `config` when not given). */
+  foreign?: ForeignRepos;
 }
 
 /**
@@ -69,6 +72,7 @@ export class Uploads {
       pages: new PageStore(db),
       logs: new LogEvents(db),
       protections: new Protections(db),
+      foreign: d.foreign ?? new ForeignRepos(config),
     });
     this.pipeline = new UploadPipeline({ config, blobs, files, stash, transitions, checks, hooks: d.hooks });
     const pipeline = this.pipeline;

@@ -4,6 +4,7 @@ import type { PageStore } from '../files/pages.js';
 import type { FileRepo } from '../files/repo.js';
 import { existsWarningChecks } from '../title/file-names.js';
 import { NS_FILE } from '../title/namespaces.js';
+import type { ForeignRepos } from './foreign/group.js';
 
 export type UploadWarnings = Record<string, unknown>;
 
@@ -21,7 +22,7 @@ export interface WarningInput {
  * ApiUpload::transformWarnings).
  */
 export async function computeWarnings(
-  deps: { files: FileRepo; pages: PageStore; config: Config },
+  deps: { files: FileRepo; pages: PageStore; config: Config; foreign?: ForeignRepos },
   w: WarningInput,
   who: Identity,
 ): Promise<UploadWarnings> {
@@ -45,9 +46,16 @@ export async function computeWarnings(
     }
   }
   if (!current && (await files.wasDeleted(w.dbKey))) out['was-deleted'] = w.dbKey;
-  const dupes = (await files.namesBySha1(w.sha1)).filter(
-    (n) => !(exists?.warning === 'exists' && n === w.dbKey),
-  );
+  const [local, shared] = await Promise.all([
+    files.namesBySha1(w.sha1),
+    deps.foreign ? deps.foreign.findBySha1(w.sha1) : [],
+  ]);
+  const dupes = local.filter((n) => !(exists?.warning === 'exists' && n === w.dbKey));
+  // RepoGroup::findBySha1: the local files and those of every shared repository, by name.
+  if (shared.length) {
+    dupes.push(...shared.map((f) => f.name));
+    dupes.sort();
+  }
   if (dupes.length) out.duplicate = dupes;
   const archived = await files.archivedBySha1(w.sha1);
   if (archived !== null) out['duplicate-archive'] = who.rights.has('deletedhistory') ? archived : '';

@@ -9,6 +9,7 @@ import type { Services } from '../api/services.js';
 import type { FileVersion } from '../files/types.js';
 import { FileUrls } from '../files/urls.js';
 import type { Title } from '../title/title.js';
+import { foreignFileView } from './foreign-file-page.js';
 import { commentHtml, dimensions, fileText, formatDate, formatSize, logLine, userLink } from './format.js';
 import { type Html, html } from './html.js';
 import type { Viewer } from './layout.js';
@@ -25,6 +26,8 @@ export interface PageView {
   status: number;
   title: string;
   body: Html;
+  /** Other origins its images come from (a shared repository's), for its Content-Security-Policy. */
+  imgOrigins?: string[];
 }
 
 /** What rendering a page needs: the services, who looks, and the CSRF token (asked for once, if needed). */
@@ -128,6 +131,16 @@ export async function filePage(ctx: ViewContext, t: Title): Promise<PageView> {
   const { config, files } = services;
   const [cur, page] = await Promise.all([files.current(t.dbKey), services.pages.byTitle(t.ns, t.dbKey)]);
   const text = page ? await services.pages.textOf(page) : null;
+  // No local file: a shared repository's file of that name is shown instead (RepoGroup::findFile).
+  const shared = !cur && services.foreign.any ? await services.foreign.findFile(t.dbKey) : null;
+  if (shared) {
+    const v = await foreignFileView(services, shared);
+    const local =
+      text !== null
+        ? html`<div id="mw-imagepage-content">${await renderWikitext(services, text, t.prefixedText)}</div>`
+        : '';
+    return { status: 200, title: t.prefixedText, body: html`${v.body}${local}`, imgOrigins: v.imgOrigins };
+  }
   const parts: Html[] = [];
   if (cur) {
     const info = dimensions(cur);

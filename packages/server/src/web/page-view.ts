@@ -158,6 +158,13 @@ async function perform(
   return { status: 200, title: 'Action complete', body: html`${box('success', done)}${back(ctx, t)}` };
 }
 
+/** The policy with more origins allowed for images (a shared repository's files). */
+function withImageOrigins(csp: string, origins: readonly string[] = []): string {
+  if (!origins.length) return csp;
+  const extra = origins.filter((o) => /^https?:\/\/[^\s;,']+$/.test(o)).join(' ');
+  return csp.replace(/img-src ([^;]*)/, (_m, v: string) => `img-src ${v} ${extra}`);
+}
+
 /** Answer a page view (`action` null, or one of PAGE_ACTIONS). */
 export async function servePage(
   services: Services,
@@ -192,7 +199,7 @@ export async function servePage(
     .code(view.status)
     .header('content-type', 'text/html; charset=UTF-8')
     .header('x-content-type-options', 'nosniff')
-    .header('content-security-policy', WEB_CSP)
+    .header('content-security-policy', withImageOrigins(WEB_CSP, view.imgOrigins))
     .header('x-frame-options', 'DENY')
     .header('cache-control', 'private, no-cache, must-revalidate')
     .send(

@@ -10,6 +10,7 @@ import { wikiTitleParser } from '../files/urls.js';
 import { sendError } from '../http/images/error-page.js';
 import { serveStash } from '../http/images/stash-route.js';
 import { servePage } from './page-view.js';
+import { serveRender } from './render.js';
 import type { SpecialPages } from './specials.js';
 
 function decodeTitle(raw: string): string | null {
@@ -51,6 +52,7 @@ async function view(
       .header('cache-control', 'private, must-revalidate, max-age=0')
       .send(req.method === 'HEAD' ? undefined : text);
   }
+  if (action === 'render') return serveRender(services, req, reply, t);
   return servePage(services, specials.api, req, reply, t, action);
 }
 

@@ -50,9 +50,11 @@ export function describeParam(
       multi = true;
       o.type = doc.changeTags
         ? ctx.config.changeTags.filter((t) => t.active).map((t) => t.name)
-        : def.values && !def.freeValues
-          ? listed(def.values)
-          : (doc.type ?? (def.integers ? 'integer' : 'string'));
+        : doc.valuesFor
+          ? listed(doc.valuesFor(ctx.config))
+          : def.values && !def.freeValues
+            ? listed(def.values)
+            : (doc.type ?? (def.integers ? 'integer' : 'string'));
       break;
     case 'string':
       o.type = doc.type ?? 'string';
@@ -62,6 +64,7 @@ export function describeParam(
   }
   ctx.flag(o, 'required', 'required' in def && def.required === true);
   if ('default' in def && def.default !== undefined) o.default = def.default;
+  else if (doc.valuesFor) o.default = listed(doc.valuesFor(ctx.config)).join('|');
   if (doc.sensitive || def.type === 'password') ctx.flag(o, 'sensitive', true);
   if ('deprecated' in def && def.deprecated) ctx.flag(o, 'deprecated', true);
   ctx.flag(o, 'multi', multi);

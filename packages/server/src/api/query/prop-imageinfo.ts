@@ -5,9 +5,10 @@ import type { FileVersion } from '../../files/types.js';
 import { FileUrls, type ThumbRequest } from '../../files/urls.js';
 import type { ApiContext } from '../context.js';
 import { helpUrl } from '../module.js';
-import type { ParamDefs } from '../params.js';
-import { continueParts, isoFromTs14, noteMaxLimit, timestampParam } from './pageset.js';
-import { defineQueryModule } from './submodule.js';
+import type { ParamDefs, Params } from '../params.js';
+import { foreignImageInfo } from './foreign-imageinfo.js';
+import { continueParts, isoFromTs14, noteMaxLimit, type QueryPage, timestampParam } from './pageset.js';
+import { defineQueryModule, type QueryContext } from './submodule.js';
 
 /** Parameters shared by prop=imageinfo and the modules built like it (allimages' aiprop). */
 export const THUMB_PARAMS = {
@@ -54,28 +55,74 @@ export function thumbRequest(
   return { width, height };
 }
 
+const IMAGEINFO_PARAMS = {
+  prop: { type: 'multi', values: IMAGEINFO_PROPS, default: 'timestamp|user' },
+  limit: { type: 'limit', default: 1, max: 500, highMax: 5000 },
+  start: { type: 'string', doc: { type: 'timestamp' } },
+  end: { type: 'string', doc: { type: 'timestamp' } },
+  urlwidth: THUMB_PARAMS.urlwidth,
+  urlheight: THUMB_PARAMS.urlheight,
+  metadataversion: { type: 'string', default: '1' },
+  extmetadatalanguage: { type: 'string', default: 'en' },
+  extmetadatamultilang: { type: 'boolean' },
+  extmetadatafilter: { type: 'multi', freeValues: true },
+  urlparam: THUMB_PARAMS.urlparam,
+  badfilecontexttitle: { type: 'string' },
+  continue: { type: 'string' },
+  localonly: { type: 'boolean' },
+} satisfies ParamDefs;
+
+type ImageinfoParams = Params<typeof IMAGEINFO_PARAMS>;
+
+/**
+ * A file only a foreign repository has (RepoGroup::findFiles after the local repository): its one
+ * version (foreign files have no history here), or false when no foreign repository has it.
+ */
+async function foreignInfo(
+  q: QueryContext,
+  page: QueryPage,
+  p: ImageinfoParams,
+  props: ReadonlySet<string>,
+  start: string | undefined,
+  end: string | undefined,
+): Promise<boolean> {
+  const { ctx } = q;
+  const foreign = ctx.services.foreign;
+  if (!foreign.any) return false;
+  const file = await foreign.findFile(page.dbKey, {
+    metadataVersion: props.has('metadata') ? p.metadataversion : undefined,
+    extLanguage: props.has('extmetadata') ? p.extmetadatalanguage : undefined,
+    extMultilang: props.has('extmetadata') && p.extmetadatamultilang,
+  });
+  const repo = file && foreign.byName(file.repo);
+  if (!file || !repo) return false;
+  // Title::isKnown: a missing page whose file a shared repository has.
+  if (page.pageId === null) ctx.flag(page.data, 'known', true);
+  page.data.imagerepository = file.repo;
+  if (props.has('badfile')) ctx.flag(page.data, 'badfile', false);
+  const ts = file.info.timestamp ?? '';
+  const list: Record<string, unknown>[] = [];
+  if ((start === undefined || ts <= start) && (end === undefined || ts >= end)) {
+    list.push(
+      await foreignImageInfo(ctx, repo, file, {
+        props,
+        thumb: thumbRequest(ctx, 'imageinfo', 'ii', p, file.name),
+        urlParam: p.urlparam,
+        extmetadataFilter: p.extmetadatafilter,
+      }),
+    );
+  }
+  page.data.imageinfo = list;
+  return true;
+}
+
 /** prop=imageinfo */
 export const propImageinfo = defineQueryModule({
   name: 'imageinfo',
   kind: 'prop',
   prefix: 'ii',
   doc: { classname: 'ApiQueryImageInfo', helpurls: [helpUrl('Imageinfo')] },
-  params: {
-    prop: { type: 'multi', values: IMAGEINFO_PROPS, default: 'timestamp|user' },
-    limit: { type: 'limit', default: 1, max: 500, highMax: 5000 },
-    start: { type: 'string', doc: { type: 'timestamp' } },
-    end: { type: 'string', doc: { type: 'timestamp' } },
-    urlwidth: THUMB_PARAMS.urlwidth,
-    urlheight: THUMB_PARAMS.urlheight,
-    metadataversion: { type: 'string', default: '1' },
-    extmetadatalanguage: { type: 'string', default: 'en' },
-    extmetadatamultilang: { type: 'boolean' },
-    extmetadatafilter: { type: 'multi', freeValues: true },
-    urlparam: THUMB_PARAMS.urlparam,
-    badfilecontexttitle: { type: 'string' },
-    continue: { type: 'string' },
-    localonly: { type: 'boolean' },
-  },
+  params: IMAGEINFO_PARAMS,
   async execute(q, p) {
     const { ctx } = q;
     const start = timestampParam('iistart', p.start);
@@ -98,6 +145,7 @@ export const propImageinfo = defineQueryModule({
       if (fromTitle !== null && page.dbKey < fromTitle) continue;
       const from = fromTitle !== null && page.dbKey === fromTitle ? fromStart : start;
       const cur = await repo.current(page.dbKey);
+      if (!cur && !p.localonly && (await foreignInfo(q, page, p, props, from, end))) continue;
       if (!cur) {
         page.data.imagerepository = '';
         // uploadwarning and badfile describe names that have no file yet (destination checks).
