@@ -35,6 +35,11 @@ export class Client {
     private readonly credentials?: Login,
   ) {}
 
+  /** The session's `Cookie` header (for requests made without this client). */
+  cookieHeader(): string {
+    return this.cookie;
+  }
+
   private get cookie(): string {
     return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
   }

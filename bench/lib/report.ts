@@ -165,6 +165,20 @@ export function tables(rows: Row[], notes: { mediawiki?: string }): string {
   );
   ratio(
     context,
+    'tus: /w/tus/ of mwup (with publish) vs tus-node-server, tus-js-client',
+    ['chunked-mwup-tus', 'mibPerSecond', 'mwup tus'],
+    ['chunked-tus', 'mibPerSecond', 'tus-node-server'],
+    'MiB/s',
+  );
+  ratio(
+    context,
+    'tus: the same with the lean client',
+    ['chunked-mwup-tus-lean', 'mibPerSecond', 'mwup tus'],
+    ['chunked-tus-lean', 'mibPerSecond', 'tus-node-server'],
+    'MiB/s',
+  );
+  ratio(
+    context,
     'chunked: cost of tus-js-client',
     ['chunked-tus', 'mibPerSecond', 'tus-js-client'],
     ['chunked-tus-lean', 'mibPerSecond', 'lean client'],

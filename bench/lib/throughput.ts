@@ -104,6 +104,50 @@ async function tus(ctx: Context, test: string, lean: boolean): Promise<Row> {
   }
 }
 
+/**
+ * mwup's own tus endpoint (`/w/tus/`), by tus-js-client or the lean client with the session's cookie,
+ * then published by `filekey` (timed, as the chunked upload's publish is).
+ */
+async function mwupTus(ctx: Context, target: Target, test: string, lean: boolean): Promise<Row> {
+  const f = await ctx.file(ctx.size);
+  const [c] = await loggedIn(target, 1);
+  const endpoint = new URL('/w/tus/', target.api).href;
+  const headers = { cookie: c!.cookieHeader() };
+  const r = await bestOf(
+    ctx.rounds,
+    async (round) => {
+      const name = `${ctx.prefix} ${test} r${round}.png`;
+      const t0 = performance.now();
+      const up = lean
+        ? await tusLeanUpload(endpoint, f.path, f.size, ctx.chunk, name, headers)
+        : await tusJsUpload(endpoint, f.path, ctx.chunk, name, headers);
+      if (!up.filekey) throw new Error(`${test}: no Upload-Filekey after the last PATCH`);
+      const t1 = performance.now();
+      const a = await c!.call({
+        action: 'upload',
+        filekey: up.filekey,
+        filename: name,
+        ignorewarnings: '1',
+        token: c!.token,
+      });
+      if (a.upload?.imageinfo?.sha1 !== f.sha1)
+        throw new Error(`${test}: publish failed: ${JSON.stringify(a).slice(0, 300)}`);
+      const seconds = (performance.now() - t0) / 1000;
+      return { seconds, rate: f.size / MIB / seconds, commitSeconds: (performance.now() - t1) / 1000 };
+    },
+    (r, i) =>
+      ctx.log(`${test} round ${i + 1}: ${r.rate.toFixed(1)} MiB/s, publish ${r.commitSeconds.toFixed(3)} s`),
+  );
+  return {
+    test,
+    client: lean ? 'lean client' : 'tus-js-client',
+    bytes: f.size,
+    chunk: ctx.chunk,
+    ...rate(r),
+    commitSeconds: +r.commitSeconds.toFixed(3),
+  };
+}
+
 async function onSink(fn: (t: Target) => Promise<Row>): Promise<Row> {
   const sink = await startSink();
   try {
@@ -196,6 +240,16 @@ export const throughputTests: Test[] = [
   { name: 'chunked', tags: ['mwup'], run: (ctx) => onMwup({}, (t) => chunked(ctx, t, 'chunked')) },
   { name: 'chunked-tus', tags: ['chunked', 'tus'], run: (ctx) => tus(ctx, 'chunked-tus', false) },
   { name: 'chunked-tus-lean', tags: ['chunked', 'tus'], run: (ctx) => tus(ctx, 'chunked-tus-lean', true) },
+  {
+    name: 'chunked-mwup-tus',
+    tags: ['chunked', 'tus'],
+    run: (ctx) => onMwup({}, (t) => mwupTus(ctx, t, 'chunked-mwup-tus', false)),
+  },
+  {
+    name: 'chunked-mwup-tus-lean',
+    tags: ['chunked', 'tus'],
+    run: (ctx) => onMwup({}, (t) => mwupTus(ctx, t, 'chunked-mwup-tus-lean', true)),
+  },
   {
     name: 'chunked-sink',
     tags: ['chunked', 'sink'],

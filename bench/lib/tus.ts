@@ -41,21 +41,35 @@ export async function startTusServer(): Promise<TusServer> {
   };
 }
 
-/** tus-js-client in this process, reading the file by path (`fs.ReadStream`), `chunkSize` bytes a PATCH. */
-export async function tusJsUpload(endpoint: string, path: string, chunkSize: number, filename: string) {
+/**
+ * tus-js-client in this process, reading the file by path (`fs.ReadStream`), `chunkSize` bytes a PATCH;
+ * `headers` go with every request (mwup's session cookie). `filekey`: mwup's `Upload-Filekey`.
+ */
+export async function tusJsUpload(
+  endpoint: string,
+  path: string,
+  chunkSize: number,
+  filename: string,
+  headers: Record<string, string> = {},
+) {
   const t0 = performance.now();
+  let filekey: string | undefined;
   const url = await new Promise<string>((res, rej) => {
     const up = new Upload(createReadStream(path), {
       endpoint,
       chunkSize,
+      headers,
       retryDelays: null,
       metadata: { filename },
+      onAfterResponse: (_req, r) => {
+        filekey = r.getHeader('Upload-Filekey') ?? filekey;
+      },
       onError: rej,
       onSuccess: () => res(up.url!),
     });
     up.start();
   });
-  return { seconds: (performance.now() - t0) / 1000, url };
+  return { seconds: (performance.now() - t0) / 1000, url, filekey };
 }
 
 /** The same with plain requests: a `POST` that creates the upload, then a `PATCH` for each chunk. */
@@ -65,9 +79,12 @@ export async function tusLeanUpload(
   size: number,
   chunk: number,
   filename: string,
+  headers: Record<string, string> = {},
 ) {
   const t0 = performance.now();
+  let filekey: string | undefined;
   const created = await send('POST', endpoint, {
+    ...headers,
     'tus-resumable': '1.0.0',
     'upload-length': String(size),
     'upload-metadata': `filename ${Buffer.from(filename).toString('base64')}`,
@@ -79,6 +96,7 @@ export async function tusLeanUpload(
       'PATCH',
       url,
       {
+        ...headers,
         'tus-resumable': '1.0.0',
         'upload-offset': String(off),
         'content-type': 'application/offset+octet-stream',
@@ -86,8 +104,9 @@ export async function tusLeanUpload(
       { path, start: off, end: Math.min(size, off + chunk) - 1 },
     );
     if (r.status !== 204) throw new Error(`tus PATCH at ${off} answered ${r.status}`);
+    filekey = (r.headers['upload-filekey'] as string | undefined) ?? filekey;
   }
-  return { seconds: (performance.now() - t0) / 1000, url };
+  return { seconds: (performance.now() - t0) / 1000, url, filekey };
 }
 
 /** Checks the file the store kept for `url` (not timed). */

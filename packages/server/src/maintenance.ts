@@ -16,6 +16,7 @@ export const orphanGraceMs = (config: Config): number =>
  */
 export async function runMaintenance(s: Services, jobs: JobQueue, opts: { orphans: boolean }): Promise<void> {
   await s.uploads.stash.cleanup();
+  await s.uploads.tus.cleanup();
   await s.sessions.sweepExpired();
   await s.loginThrottle.forgetBefore(Date.now() - 24 * 3600 * 1000);
   await jobs.prune(7 * 24 * 3600 * 1000);

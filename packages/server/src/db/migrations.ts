@@ -3,6 +3,7 @@ import type { Dialect } from './dialect.js';
 import { fileLinksOf } from './file-links-parse.js';
 import { createOAuthTokens } from './migration-oauth-tokens.js';
 import { createRecentChanges } from './migration-recent-changes.js';
+import { createTusUploads } from './migration-tus-uploads.js';
 
 /** Migrations, in order. Each one works on SQLite and PostgreSQL. */
 function migrations(dialect: Dialect): Record<string, Migration> {
@@ -348,6 +349,12 @@ function migrations(dialect: Dialect): Record<string, Migration> {
       // OAuth 2 owner-only access tokens (`Authorization: Bearer`), each stored as its SHA-256.
       async up(db: Db) {
         await createOAuthTokens(db, text, bigint, id(db, 'oauth_tokens'));
+      },
+    },
+    '009-tus-uploads': {
+      // Resumable uploads (tus, the IETF draft): URL id → stash entry, metadata, announced length.
+      async up(db: Db) {
+        await createTusUploads(db, text, bigint);
       },
     },
   };

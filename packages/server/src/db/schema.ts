@@ -28,6 +28,7 @@ export interface Database {
   protections: ProtectionsTable;
   file_links: FileLinksTable;
   recent_changes: RecentChangesTable;
+  tus_uploads: TusUploadsTable;
 }
 
 export interface UsersTable {
@@ -172,6 +173,21 @@ export interface UploadStashTable {
   /** Who works on the entry (a request appending a chunk, or an assembly), and until when. */
   lease_owner: string | null;
   lease_until_ms: number | null;
+}
+
+/** A resumable upload (tus, IETF resumable uploads): its URL id, and the stash entry holding its bytes. */
+export interface TusUploadsTable {
+  /** The id in the upload's URL. */
+  id: string;
+  user_id: number;
+  /** The stash entry: receiving while bytes arrive, then the finished file's key. */
+  stash_key: string;
+  /** JSON: the client's metadata (Upload-Metadata), values decoded. */
+  metadata: string;
+  /** The announced total size; null while deferred. */
+  length: number | null;
+  created_ms: number;
+  expires_ms: number;
 }
 
 export interface UploadStatusTable {

@@ -27,6 +27,7 @@ import { StashLeases } from './stash/locks.js';
 import { StashTransitions } from './stash/state.js';
 import { StatusStore } from './stash/status.js';
 import { UploadStash } from './stash/store.js';
+import { TusUploads } from './tus/store.js';
 
 /** What the upload layer is built from (given by the composition root). */
 export interface UploadDeps {
@@ -52,6 +53,8 @@ export interface UploadDeps {
 export class Uploads {
   readonly stash: UploadStash;
   readonly parts: PartReceiver;
+  /** Resumable uploads (tus, the IETF draft) into the same stash. */
+  readonly tus: TusUploads;
   private readonly pipeline: UploadPipeline;
   private readonly chunks: ChunkSource;
   private readonly fromStash: StashSource;
@@ -101,6 +104,7 @@ export class Uploads {
     this.fromUrl = new UrlSource({ config, blobs, status, jobs, pipeline });
     this.status = new StatusCheck({ stash, status, transitions, files, jobs });
     this.parts = new PartReceiver({ config, blobs, chunks: this.chunks });
+    this.tus = new TusUploads({ config, db, blobs, stash, leases, transitions, status, checks, assembler });
     registerUploadJobs(jobs, {
       users: d.users,
       permissions: d.permissions,
