@@ -13,6 +13,11 @@ export interface MwApiOptions {
   username?: string;
   /** Bot password. Never logged. */
   password?: string;
+  /**
+   * An OAuth 2 access token (e.g. of an owner-only consumer), used instead of a bot password: sent as
+   * `Authorization: Bearer …` on every request; no login, and no cookies kept or sent. Never logged.
+   */
+  oauthToken?: string;
   /** Sent as `User-Agent` (or `Api-User-Agent` in browsers). Wikimedia wikis ask for a contact address in it. */
   userAgent?: string;
   fetch?: typeof globalThis.fetch;

@@ -13,9 +13,10 @@ import {
 } from './api-types.js';
 import { CookieJar } from './cookies.js';
 import { ApiError, HttpError, LoginError, MwClientError } from './errors.js';
+import { finalNetworkFailure, nonApiAnswer, notFound } from './failures.js';
 import { classifyFetchFailure, encodeParams, fileBlob, isBrowser } from './request-body.js';
 import type { ApiResponse, Params } from './types.js';
-import { backoffDelay, parseRetryAfter, sleep, timeoutSignal } from './util.js';
+import { backoffDelay, parseRetryAfter, type SharedTask, sharedTask, sleep, timeoutSignal } from './util.js';
 
 export * from './api-types.js';
 export { encodeParams } from './request-body.js';
@@ -27,8 +28,10 @@ export class MwApi {
   #fetch: typeof globalThis.fetch;
   #tokens = new Map<string, string>();
   #user: { name: string; id: number } | undefined;
-  #loginPromise: Promise<void> | undefined;
-  #siteInfo: Promise<SiteInfo> | undefined;
+  #login: SharedTask<unknown> | undefined;
+  #siteInfo: SharedTask<SiteInfo> | undefined;
+  /** The wiki has given an API answer: a refused connection from now on is a restart, not a wrong URL. */
+  #answered = false;
 
   constructor(options: MwApiOptions) {
     const url = new URL(options.api);
@@ -38,7 +41,7 @@ export class MwApi {
     if (typeof f !== 'function') throw new TypeError('No fetch implementation available');
     this.#fetch = f.bind(globalThis);
     this.cookieJar =
-      options.cookieJar === false
+      options.cookieJar === false || options.oauthToken
         ? undefined
         : (options.cookieJar ?? (isBrowser() ? undefined : new CookieJar()));
   }
@@ -49,7 +52,7 @@ export class MwApi {
   }
 
   get hasCredentials(): boolean {
-    return Boolean(this.options.username && this.options.password);
+    return Boolean(this.options.oauthToken || (this.options.username && this.options.password));
   }
 
   // ---------------------------------------------------------------- low level
@@ -94,6 +97,8 @@ export class MwApi {
     const headers = new Headers(this.options.headers);
     const ua = this.options.userAgent ?? `mwup/${CLIENT_VERSION}`;
     headers.set(isBrowser() ? 'Api-User-Agent' : 'User-Agent', ua);
+    const bearer = this.options.oauthToken;
+    if (bearer) headers.set('Authorization', `Bearer ${bearer}`);
     let body: BodyInit | undefined;
     let transported:
       | { field: string; file: RequestFile & { range: NonNullable<RequestFile['range']> } }
@@ -124,6 +129,7 @@ export class MwApi {
       (opts.files ? (this.options.uploadTimeoutMs ?? 600_000) : (this.options.requestTimeoutMs ?? 60_000));
     const t = timeoutSignal(opts.signal, timeoutMs);
     const action = String(params.action ?? 'request');
+    const where = `${url.origin}${url.pathname}`;
     let res: TransportAnswer;
     try {
       try {
@@ -142,7 +148,7 @@ export class MwApi {
             headers,
             body,
             signal: t.signal,
-            credentials: 'include',
+            credentials: bearer ? 'omit' : 'include',
             redirect: 'follow',
           });
           res = { status: r.status, statusText: r.statusText, headers: r.headers, text: await r.text() };
@@ -160,27 +166,31 @@ export class MwApi {
             cause: e,
           });
         }
-        throw classifyFetchFailure(e, action);
+        throw finalNetworkFailure(classifyFetchFailure(e, action), where, this.#answered);
       }
     } finally {
       t.dispose();
     }
     const text = res.text;
     const retryAfter = parseRetryAfter(res.headers.get('retry-after'));
-    let json: ApiResponse | undefined;
+    let parsed: unknown;
     try {
-      json = JSON.parse(text) as ApiResponse;
+      parsed = JSON.parse(text);
     } catch {
-      json = undefined;
+      parsed = undefined;
     }
-    if (json && typeof json === 'object' && (json.error || Array.isArray(json.errors))) {
+    const json =
+      parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as ApiResponse) : undefined;
+    if (json) this.#answered = true;
+    if (json && (json.error || Array.isArray(json.errors))) {
       throw this.#apiError(json, res.status, retryAfter);
     }
+    if (res.status === 404 || res.status === 410) throw notFound(res.status, res.statusText, where);
     if (res.status < 200 || res.status > 299) {
       const s = res.status;
       throw new HttpError({
         code: 'http',
-        info: `HTTP ${s} ${res.statusText} from ${url.origin}${url.pathname} (${action})`,
+        info: `HTTP ${s} ${res.statusText} from ${where} (${action})`,
         httpStatus: s,
         retryable: s >= 500 || s === 429 || s === 408,
         ambiguous: s >= 500,
@@ -188,15 +198,7 @@ export class MwApi {
         data: { status: s },
       });
     }
-    if (!json || typeof json !== 'object') {
-      throw new HttpError({
-        code: 'badresponse',
-        info: `The answer to ${action} is not API JSON (HTTP ${res.status}, ${text.length} bytes: ${text.slice(0, 120).replace(/\s+/g, ' ')})`,
-        httpStatus: res.status,
-        retryable: true,
-        ambiguous: true,
-      });
-    }
+    if (!json) throw nonApiAnswer(res, text, where, action, parsed !== undefined);
     if (json.warnings && this.options.onApiWarning) {
       for (const [mod, w] of Object.entries(json.warnings as Record<string, unknown>)) {
         const textOf = (x: unknown) =>
@@ -244,8 +246,12 @@ export class MwApi {
 
   // ---------------------------------------------------------------- session
 
-  /** Logs in with a bot password (the constructor's, or the ones given). */
+  /**
+   * Logs in with a bot password (the constructor's, or the ones given). With `oauthToken` there is no
+   * login: this asks once who the token acts as, failing when the wiki does not accept it.
+   */
   async login(username = this.options.username, password = this.options.password, signal?: AbortSignal) {
+    if (this.options.oauthToken) return this.#tokenUser(signal);
     if (!username || !password) {
       throw new LoginError({ code: 'login-nocredentials', info: 'No user name or bot password configured.' });
     }
@@ -281,23 +287,38 @@ export class MwApi {
     });
   }
 
+  async #tokenUser(signal?: AbortSignal): Promise<{ name: string; id: number }> {
+    this.#user = undefined;
+    this.#tokens.clear();
+    const r = await this.request({ action: 'query', meta: 'userinfo' }, { signal });
+    const u = r.query?.userinfo ?? {};
+    if (!Number(u.id)) {
+      throw new LoginError({
+        code: 'oauth-not-accepted',
+        info: `The wiki at ${this.api} ignored the OAuth token: it answers as a user who is not logged in.`,
+      });
+    }
+    this.#user = { name: String(u.name), id: Number(u.id) };
+    return this.#user;
+  }
+
   /** Logs in once if credentials are configured and the session is not logged in yet. */
   async ensureLogin(signal?: AbortSignal): Promise<void> {
     if (this.#user || !this.hasCredentials) return;
-    this.#loginPromise ??= this.login(undefined, undefined, signal).then(
-      () => {
-        this.#loginPromise = undefined;
-      },
-      (e) => {
-        this.#loginPromise = undefined;
-        throw e;
-      },
-    );
-    await this.#loginPromise;
+    // Shared by every request waiting for it; aborting one of them does not fail the others.
+    if (this.#login?.state !== 'pending')
+      this.#login = sharedTask((s) => this.login(undefined, undefined, s));
+    await this.#login.wait(signal);
   }
 
   async logout(signal?: AbortSignal): Promise<void> {
     if (!this.#user) return;
+    if (this.options.oauthToken) {
+      // Nothing to log out of (the wiki refuses action=logout with a token): only forget the user.
+      this.#user = undefined;
+      this.#tokens.clear();
+      return;
+    }
     const token = await this.getToken('csrf', signal);
     await this.request({ action: 'logout', token }, { method: 'POST', signal });
     this.#user = undefined;
@@ -348,31 +369,33 @@ export class MwApi {
 
   /** `meta=siteinfo` general data plus the allowed file extensions (cached). */
   siteInfo(signal?: AbortSignal): Promise<SiteInfo> {
-    this.#siteInfo ??= this.request(
+    const state = this.#siteInfo?.state;
+    if (state === 'pending' || state === 'fulfilled')
+      return (this.#siteInfo as SharedTask<SiteInfo>).wait(signal);
+    const task = sharedTask((s) => this.#querySiteInfo(s));
+    this.#siteInfo = task;
+    return task.wait(signal);
+  }
+
+  #querySiteInfo(signal: AbortSignal): Promise<SiteInfo> {
+    return this.request(
       { action: 'query', meta: 'siteinfo', siprop: ['general', 'fileextensions'] },
       { signal },
-    ).then(
-      (r) => {
-        const g = r.query?.general ?? {};
-        const exts = Array.isArray(r.query?.fileextensions)
-          ? (r.query.fileextensions as { ext: string }[]).map((e) => e.ext)
-          : undefined;
-        const num = (v: unknown) => (v === undefined || v === null || v === '' ? undefined : Number(v));
-        return {
-          generator: String(g.generator ?? ''),
-          sitename: g.sitename,
-          server: g.server,
-          maxuploadsize: num(g.maxuploadsize),
-          minuploadchunksize: num(g.minuploadchunksize),
-          fileextensions: exts,
-        };
-      },
-      (e) => {
-        this.#siteInfo = undefined;
-        throw e;
-      },
-    );
-    return this.#siteInfo;
+    ).then((r) => {
+      const g = r.query?.general ?? {};
+      const exts = Array.isArray(r.query?.fileextensions)
+        ? (r.query.fileextensions as { ext: string }[]).map((e) => e.ext)
+        : undefined;
+      const num = (v: unknown) => (v === undefined || v === null || v === '' ? undefined : Number(v));
+      return {
+        generator: String(g.generator ?? ''),
+        sitename: g.sitename,
+        server: g.server,
+        maxuploadsize: num(g.maxuploadsize),
+        minuploadchunksize: num(g.minuploadchunksize),
+        fileextensions: exts,
+      };
+    });
   }
 
   /** `meta=userinfo` with groups and rights. */

@@ -3,10 +3,18 @@
  * Every check the wiki cannot answer is listed in `unchecked` instead of failing the run.
  */
 import type { MwApi } from './api.js';
-import { MwClientError, UploadError } from './errors.js';
+import { ApiError, MwClientError, UploadError } from './errors.js';
 import { sha1OfSource } from './hash.js';
 import type { UploadSource } from './source.js';
-import type { ImageInfo, UploadCheck, UploadWarnings } from './types.js';
+import type {
+  ImageInfo,
+  UploadCheck,
+  UploadOptions,
+  UploadUnchanged,
+  UploadWarning,
+  UploadWarnings,
+} from './types.js';
+import { warningsIgnorable } from './warnings.js';
 
 const sameName = (a: string, b: string) => {
   const norm = (s: string) => s.replace(/ /g, '_');
@@ -154,4 +162,107 @@ export async function checkUpload(
   }
 
   return { filename, ...(title ? { title } : {}), size, sha1, warnings, errors, unchecked };
+}
+
+/**
+ * The name the server will store a file under, before title normalisation: characters illegal in
+ * titles and `$wgIllegalFileChars` (`:/\` by default) become `-`, as MediaWiki's
+ * wfStripIllegalFilenameChars does.
+ */
+export function storedName(filename: string): string {
+  return filename.replace(/[#<>[\]|{}\x00-\x1f\x7f:/\\]/g, '-');
+}
+
+/** What the wiki knows about a target name and a content hash. */
+export interface ContentLookup {
+  /** The normalised title, unless the name is not a valid title. */
+  title?: string;
+  /** The target's current version, when it is a local file. */
+  current?: ImageInfo;
+  /** Other local files whose current version has this content. */
+  duplicates: string[];
+}
+
+/**
+ * One read-only query: `prop=imageinfo` of `File:<filename>` and `list=allimages&aisha1=` together.
+ * The wiki is the source of truth, so any machine gets the same answer.
+ */
+export async function lookupContent(
+  api: MwApi,
+  filename: string,
+  sha1: string,
+  signal?: AbortSignal,
+): Promise<ContentLookup> {
+  const r = await api.request(
+    {
+      action: 'query',
+      titles: `File:${storedName(filename)}`,
+      prop: 'imageinfo',
+      iiprop: ['timestamp', 'user', 'size', 'sha1', 'mime', 'url', 'canonicaltitle'],
+      list: 'allimages',
+      aisha1: sha1,
+      aiprop: 'sha1',
+      ailimit: 50,
+    },
+    { signal },
+  );
+  const pages = r.query?.pages;
+  const page = (Array.isArray(pages) ? pages[0] : pages ? Object.values(pages)[0] : undefined) as
+    | {
+        title?: string;
+        invalid?: boolean | string;
+        imagerepository?: string;
+        imageinfo?: ImageInfo[];
+      }
+    | undefined;
+  const valid = page && (page.invalid === undefined || page.invalid === false);
+  const title = valid ? page.title : undefined;
+  const own = title?.replace(/^[^:]*:/, '').replace(/ /g, '_');
+  const info = valid ? page.imageinfo?.[0] : undefined;
+  // A file of a shared repository (Commons seen from another wiki) is not this wiki's to compare.
+  const local = page?.imagerepository === undefined || page.imagerepository === 'local';
+  const duplicates = ((r.query?.allimages ?? []) as { name: string }[])
+    .map((i) => i.name.replace(/ /g, '_'))
+    .filter((n) => n !== own);
+  return {
+    ...(title ? { title } : {}),
+    ...(info && local ? { current: info } : {}),
+    duplicates,
+  };
+}
+
+/**
+ * Know before sending: hashes the source, asks the wiki, and answers `Unchanged` (the target's current
+ * version has these bytes) or a `duplicate` `Warning` (other files have them, not accepted by
+ * `ignoreWarnings`) without sending a byte; undefined when the upload should go ahead (also when the
+ * wiki refuses the query: then the server's own warnings decide).
+ */
+export async function precheckUpload(
+  api: MwApi,
+  src: UploadSource,
+  filename: string,
+  options: Pick<UploadOptions, 'ignoreWarnings' | 'signal'>,
+): Promise<UploadUnchanged | UploadWarning | undefined> {
+  if (!src.seekable || src.size === undefined) return undefined;
+  const sha1 = await sha1OfSource(src, src.size, options.signal);
+  let found: ContentLookup;
+  try {
+    found = await lookupContent(api, filename, sha1, options.signal);
+  } catch (e) {
+    // A wiki that cannot answer the query (an API module missing or disabled): the server decides.
+    if (e instanceof ApiError && !e.retryable) return undefined;
+    throw e;
+  }
+  const current = found.current;
+  if (current?.sha1 && current.sha1.toLowerCase() === sha1) {
+    const name = found.title ? found.title.replace(/^[^:]*:/, '').replace(/ /g, '_') : filename;
+    return { result: 'Unchanged', filename: name, sha1, imageinfo: current };
+  }
+  if (found.duplicates.length > 0) {
+    const warnings: UploadWarnings = { duplicate: found.duplicates };
+    if (!warningsIgnorable(warnings, options.ignoreWarnings)) {
+      return { result: 'Warning', filename, warnings, sha1 };
+    }
+  }
+  return undefined;
 }

@@ -3,7 +3,7 @@
  * file paths and Node streams.
  */
 import { MwApi, type MwApiOptions } from './api.js';
-import { checkUpload } from './checks.js';
+import { checkUpload, precheckUpload } from './checks.js';
 import { ApiError, MwClientError, UploadError } from './errors.js';
 import { toUploadSource, type UploadSource, type UploadSourceInput } from './source.js';
 import type {
@@ -76,6 +76,8 @@ export class MwClient extends MwApi {
   /**
    * Uploads a file: in one request up to the threshold, in chunks above it. Warnings come back as a
    * `Warning` result with the stashed `filekey` (see `publishStash`), unless `ignoreWarnings` covers them.
+   * With `precheck`, a file the wiki already has under this name comes back `Unchanged` and one it has
+   * under another name as a `duplicate` `Warning`, before any byte is sent.
    */
   async upload(source: UploadSourceInput | string, options: UploadOptions = {}): Promise<UploadResult> {
     const src = await this.openSource(source as UploadSourceInput, {
@@ -112,6 +114,10 @@ export class MwClient extends MwApi {
           info: `The file is ${size} bytes; the wiki accepts at most ${site.maxuploadsize}.`,
           data: { size, max: site.maxuploadsize },
         });
+      }
+      if (options.precheck && !options.resume && !options.stash) {
+        const known = await precheckUpload(this, src, filename, options);
+        if (known) return known;
       }
       const engine = new UploadEngine({ ops: this.#ops, source: src, filename, opts: options, chunkSize });
       if (options.resume) return await engine.resume(options.resume);

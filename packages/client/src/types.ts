@@ -77,6 +77,16 @@ export interface UploadProgress {
   /** Bytes the server has confirmed (or, for a direct upload, sent). Never decreases. */
   bytesSent: number;
   totalBytes: number | undefined;
+  /**
+   * Of `bytesSent`, those the wiki already had from an earlier, interrupted run when this one resumed
+   * (not sent by this call: leave them out of a transfer rate).
+   */
+  resumedBytes?: number;
+  /**
+   * While the wiki works in the background (`async`): its stage as `checkstatus` gives it, e.g.
+   * `queued`, `assembling`, `publish`.
+   */
+  stage?: string;
 }
 
 /** What `watchlist` accepts. */
@@ -96,6 +106,12 @@ export interface PublishOptions {
   ignoreWarnings?: IgnoreWarnings;
   /** Publish asynchronously and poll `checkstatus` (needs `$wgEnableAsyncUploads`). */
   async?: boolean;
+  /**
+   * With `async`: stop waiting for the wiki after this many ms of polling and reject with an
+   * `UploadError` `wait-timeout` whose `data` has the `filekey` (for `checkStatus`) and the last `stage`;
+   * the wiki goes on in the background. Default: no limit.
+   */
+  waitTimeoutMs?: number;
   signal?: AbortSignal;
   onProgress?: (p: UploadProgress) => void;
 }
@@ -105,8 +121,16 @@ export interface UploadOptions extends PublishOptions {
   filename?: string;
   /** Only stash the file: the result is `Stashed` with a `filekey` to publish later. */
   stash?: boolean;
-  /** Chunk size in bytes (default 5 MiB). */
+  /**
+   * Size of the first chunk in bytes (default 5 MiB). Later chunks grow while the server takes them
+   * quickly, up to `maxChunkSize`.
+   */
   chunkSize?: number;
+  /**
+   * Largest chunk in bytes the size may grow to (default 64 MiB, 16 MiB for a stream; when `chunkSize`
+   * is given and this is not, chunks keep that size).
+   */
+  maxChunkSize?: number;
   /** Files up to this size go in one request; larger ones are chunked (default: the chunk size). */
   chunkThreshold?: number;
   /** Total size, for stream sources whose size is not known otherwise. */
@@ -117,6 +141,15 @@ export interface UploadOptions extends PublishOptions {
   onResumeToken?: (token: ResumeToken) => void | Promise<void>;
   /** Compare the server's SHA-1 with the local one before publishing (default true). */
   verifySha1?: boolean;
+  /**
+   * Know before sending (default false; the CLI turns it on): hash the file locally, then ask the wiki
+   * (`prop=imageinfo` of the target, `list=allimages&aisha1=`). When the target's current version has
+   * the same SHA-1 the result is `Unchanged` and no byte is sent; when other files have the same
+   * content the result is a `Warning` with `duplicate` (and no `filekey`: nothing was sent) unless
+   * `ignoreWarnings` covers `duplicate`. Every other warning still comes from the server. Needs a file,
+   * Blob or buffer (a stream is sent without the check); not applied with `stash` or `resume`.
+   */
+  precheck?: boolean;
 }
 
 /** Where an interrupted upload stands. Serialisable as JSON. */
@@ -140,7 +173,7 @@ export interface ResumeToken {
   updatedAt: string;
 }
 
-export type UploadResult = UploadSuccess | UploadStashed | UploadWarning;
+export type UploadResult = UploadSuccess | UploadStashed | UploadWarning | UploadUnchanged;
 
 export interface UploadSuccess {
   result: 'Success';
@@ -163,7 +196,21 @@ export interface UploadStashed {
   sha1?: string;
 }
 
-/** The server refused to publish without confirmation. Continue with `publishStash(filekey, …)`. */
+/** `precheck` found the file identical to the target's current version: nothing was sent. */
+export interface UploadUnchanged {
+  result: 'Unchanged';
+  filename: string;
+  /** Hex SHA-1 of the local file (and of the current version). */
+  sha1: string;
+  /** The current version. */
+  imageinfo?: ImageInfo;
+}
+
+/**
+ * The server refused to publish without confirmation. Continue with `publishStash(filekey, …)`. A
+ * `duplicate` found by `precheck` comes without `filekey`: nothing was sent; upload again with
+ * `ignoreWarnings` covering `duplicate`.
+ */
 export interface UploadWarning {
   result: 'Warning';
   filename: string;

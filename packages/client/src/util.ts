@@ -1,4 +1,7 @@
-/** Small isomorphic helpers: abortable sleep, backoff, Retry-After parsing, signal combination. */
+/**
+ * Small isomorphic helpers: abortable sleep, work shared by callers with their own signals, backoff,
+ * Retry-After parsing, signal combination.
+ */
 
 export function abortReason(signal: AbortSignal): unknown {
   return signal.reason ?? new DOMException('The operation was aborted.', 'AbortError');
@@ -25,6 +28,66 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     }, ms);
     signal?.addEventListener('abort', onAbort, { once: true });
   });
+}
+
+/**
+ * One piece of work that several callers wait for, each with its own signal (a login, siteinfo): a
+ * caller whose signal aborts stops waiting at once with its own reason; the work is aborted only when
+ * every caller waiting for it has given up (a caller without a signal never does). Start a new task
+ * when `state` says this one is no longer usable.
+ */
+export interface SharedTask<T> {
+  readonly state: 'pending' | 'fulfilled' | 'rejected' | 'aborted';
+  wait(signal?: AbortSignal): Promise<T>;
+}
+
+export function sharedTask<T>(run: (signal: AbortSignal) => Promise<T>): SharedTask<T> {
+  const ctrl = new AbortController();
+  let settled: 'fulfilled' | 'rejected' | undefined;
+  let waiting = 0;
+  let pinned = false;
+  const work = run(ctrl.signal).then(
+    (v) => {
+      settled = 'fulfilled';
+      return v;
+    },
+    (e) => {
+      settled = 'rejected';
+      throw e;
+    },
+  );
+  work.catch(() => {});
+  return {
+    get state() {
+      return settled ?? (ctrl.signal.aborted ? 'aborted' : 'pending');
+    },
+    wait(signal) {
+      if (!signal) {
+        pinned = true;
+        return work;
+      }
+      if (signal.aborted) return Promise.reject(abortReason(signal));
+      waiting++;
+      return new Promise<T>((resolve, reject) => {
+        const onAbort = () => {
+          waiting--;
+          if (waiting === 0 && !pinned && !settled) ctrl.abort(abortReason(signal));
+          reject(abortReason(signal));
+        };
+        signal.addEventListener('abort', onAbort, { once: true });
+        work.then(
+          (v) => {
+            signal.removeEventListener('abort', onAbort);
+            resolve(v);
+          },
+          (e) => {
+            signal.removeEventListener('abort', onAbort);
+            reject(e);
+          },
+        );
+      });
+    },
+  };
 }
 
 export interface BackoffOptions {

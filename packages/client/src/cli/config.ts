@@ -1,6 +1,6 @@
 /**
  * Connection settings for the CLI: flags first, then environment variables, then a JSON config file.
- * The password is never printed; `redact` removes it from any text that might be shown.
+ * The password and the OAuth token are never printed; `redact` removes them from any text shown.
  */
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
@@ -18,12 +18,15 @@ export interface Connection {
   username: string | undefined;
   password: string | undefined;
   userAgent: string | undefined;
+  /** An OAuth 2 access token, used instead of the bot password. */
+  oauthToken?: string | undefined;
 }
 
 interface ConfigFile {
   api?: string;
   username?: string;
   password?: string;
+  oauthToken?: string;
   userAgent?: string;
 }
 
@@ -58,6 +61,7 @@ export async function resolveConnection(
     'password-file'?: string;
     config?: string;
     'user-agent'?: string;
+    'oauth-token-file'?: string;
   },
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<Connection> {
@@ -74,6 +78,7 @@ export async function resolveConnection(
     }
   }
   password ??= env.MWUP_PASSWORD ?? cfg.password;
+  const oauthToken = await oauthTokenOf(flags['oauth-token-file'], env.MWUP_OAUTH_TOKEN, cfg.oauthToken);
   const api = flags.api ?? env.MWUP_API ?? cfg.api;
   if (api !== undefined) {
     try {
@@ -88,11 +93,43 @@ export async function resolveConnection(
     username: flags.user ?? env.MWUP_USER ?? cfg.username,
     password: password || undefined,
     userAgent: flags['user-agent'] ?? env.MWUP_USER_AGENT ?? cfg.userAgent,
+    ...(oauthToken ? { oauthToken } : {}),
   };
 }
 
-/** Replaces every occurrence of the password in `text`. */
-export function redact(text: string, password: string | undefined): string {
-  if (!password || password.length < 4) return text;
-  return text.split(password).join('********');
+/** The OAuth token from `--oauth-token-file`, else `MWUP_OAUTH_TOKEN`, else the config file's `oauthToken`. */
+async function oauthTokenOf(
+  file: string | undefined,
+  fromEnv: string | undefined,
+  fromConfig: string | undefined,
+): Promise<string | undefined> {
+  let token: string | undefined;
+  let source: string;
+  if (file !== undefined) {
+    source = `The OAuth token file ${file}`;
+    try {
+      token = await readFile(file, 'utf8');
+    } catch (e) {
+      throw new UsageError(`Cannot read the OAuth token file ${file}: ${(e as Error).message}`);
+    }
+  } else if (fromEnv) {
+    [token, source] = [fromEnv, 'MWUP_OAUTH_TOKEN'];
+  } else if (fromConfig !== undefined) {
+    [token, source] = [String(fromConfig), 'The "oauthToken" of the config file'];
+  } else return undefined;
+  token = token.trim();
+  // Sent in an HTTP header: one word of visible ASCII (a JWT, or the random token of another wiki).
+  if (!/^[\x21-\x7e]+$/.test(token)) {
+    throw new UsageError(`${source} does not hold an OAuth token (one line of visible ASCII characters).`);
+  }
+  return token;
+}
+
+/** Replaces every occurrence of the password (and of the other secrets given) in `text`. */
+export function redact(text: string, ...secrets: (string | undefined)[]): string {
+  let out = text;
+  for (const secret of secrets) {
+    if (secret && secret.length >= 4) out = out.split(secret).join('********');
+  }
+  return out;
 }

@@ -10,6 +10,10 @@ const HINTS: Record<string, string> = {
   'login-aborted':
     'Main-account passwords do not work with action=login; create a bot password (Special:BotPasswords).',
   'login-nocredentials': 'Give --user and a bot password.',
+  'mwoauth-invalid-authorization':
+    'The wiki refused the OAuth token (unknown, revoked or expired); check --oauth-token-file or MWUP_OAUTH_TOKEN.',
+  'oauth-not-accepted':
+    'The wiki does not take OAuth tokens (no OAuth extension?), or something on the way removed the Authorization header.',
   assertuserfailed: 'The session expired and logging in again failed.',
   badtoken: 'The CSRF token was refused even after refreshing it; the session is probably broken.',
   uploaddisabled: 'Uploads are disabled on this wiki.',
@@ -52,6 +56,8 @@ const HINTS: Record<string, string> = {
   'source-size-unknown': 'The size of the input is unknown.',
   missingresult: 'The server has no status for this file key (finished, expired or never started).',
   publishfailed: 'The server could not publish the stashed file.',
+  'wait-timeout':
+    'The wiki is still working on the upload in the background; "mwup status FILEKEY" tells where it stands.',
 };
 
 export function hintFor(code: string): string | undefined {

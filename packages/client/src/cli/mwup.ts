@@ -2,7 +2,8 @@
 /**
  * mwup: upload files to a MediaWiki wiki (this server or a real MediaWiki), resumably.
  *
- * Exit codes: 0 everything succeeded, 1 something failed (or would fail, in a dry run), 2 usage error.
+ * Exit codes: 0 everything succeeded, 1 something failed (or would fail, in a dry run), 2 usage error,
+ * 3 an --async upload still in progress on the wiki after --wait-timeout, 130 SIGINT, 143 SIGTERM.
  */
 import { realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -19,6 +20,7 @@ import {
   PUBLISH,
   parse,
   publishOptions,
+  waitTimeout,
 } from './options.js';
 import { pool } from './pool.js';
 import { defaultStatePath, type StateEntry, StateFile } from './state.js';
@@ -27,9 +29,14 @@ import { UploadCommand } from './upload-command.js';
 /** The other commands (resume, status, from-url, publish) and the dispatch. */
 class Cli extends UploadCommand {
   async resume(args: string[]): Promise<number> {
-    const { values, positionals } = parse(args, { ...COMMON, concurrency: { type: 'string' } });
+    const { values, positionals } = parse(args, {
+      ...COMMON,
+      concurrency: { type: 'string' },
+      'wait-timeout': { type: 'string' },
+    });
     if (values.help) return this.usage(0);
     await this.setup(values, false);
+    const waitTimeoutMs = waitTimeout(values);
     const state = new StateFile(
       resolve(typeof values.state === 'string' ? values.state : defaultStatePath(this.io.env)),
     );
@@ -74,13 +81,14 @@ class Cli extends UploadCommand {
         const opts = entry.options;
         const r = await client.upload(entry.path, {
           ...opts,
+          ...(opts.async ? { waitTimeoutMs } : {}),
           filename: entry.filename,
           ...(opts.chunkSize ? { chunkSize: opts.chunkSize } : { chunkSize: entry.token.chunkSize }),
           resume: entry.token,
           signal: this.signal,
           onProgress: (p) => this.reporter.progress(entry.id, p),
           onResumeToken: async (token) => {
-            await state.put({ ...entry, token, updatedAt: token.updatedAt });
+            await state.putSoon({ ...entry, token, updatedAt: token.updatedAt });
           },
         });
         this.describeResult(r, o);
@@ -97,6 +105,7 @@ class Cli extends UploadCommand {
       o.seconds = (Date.now() - started) / 1000;
       this.reporter.done(entry.id, OK_STATUSES.has(o.status), `${entry.filename}: ${o.status} — ${o.detail}`);
     });
+    await state.flush();
     return this.finish(outcomes);
   }
 
@@ -136,11 +145,17 @@ class Cli extends UploadCommand {
     await this.setup(values);
     if (positionals.length !== 1) throw new UsageError('mwup from-url needs exactly one URL.');
     const url = positionals[0] as string;
+    if (values['wait-timeout'] !== undefined) {
+      throw new UsageError('--wait-timeout applies to file uploads and publish, not to from-url.');
+    }
     const pub = await publishOptions(values);
     if (!pub.filename) throw new UsageError('mwup from-url needs --filename NAME.');
     const client = this.client();
     const loginFailure = await this.login(client);
-    if (loginFailure) return this.finish([loginFailure], 'Wiki');
+    if (loginFailure) {
+      this.err(`mwup: ${loginFailure.detail}`);
+      return this.finish([loginFailure], 'Wiki');
+    }
     const started = Date.now();
     const o: Outcome = { item: url, filename: pub.filename, status: 'failed', seconds: 0, detail: '' };
     this.reporter.add(url, pub.filename, undefined);
@@ -172,7 +187,10 @@ class Cli extends UploadCommand {
     if (!pub.filename) throw new UsageError('mwup publish needs --filename NAME.');
     const client = this.client();
     const loginFailure = await this.login(client);
-    if (loginFailure) return this.finish([loginFailure], 'Wiki');
+    if (loginFailure) {
+      this.err(`mwup: ${loginFailure.detail}`);
+      return this.finish([loginFailure], 'Wiki');
+    }
     const started = Date.now();
     const o: Outcome = { item: filekey, filename: pub.filename, status: 'failed', seconds: 0, detail: '' };
     this.reporter.add(filekey, pub.filename, undefined);
@@ -227,7 +245,7 @@ class Cli extends UploadCommand {
       }
       if (isAbortError(e, this.signal)) {
         this.err('mwup: interrupted.');
-        return 1;
+        return this.interruptedCode ?? 1;
       }
       const d = describeError(e);
       this.err(`mwup: ${d.code}: ${d.info}${d.hint ? ` (${d.hint})` : ''}`);
@@ -236,22 +254,30 @@ class Cli extends UploadCommand {
   }
 }
 
+/**
+ * Runs the CLI. SIGINT or SIGTERM stops it: uploads in flight are aborted, their state kept for
+ * `mwup resume`, and the exit code is 130 or 143; a second signal quits at once.
+ */
 export async function main(argv: string[], io: Io = process): Promise<number> {
   const cli = new Cli(io);
   let interrupts = 0;
-  const onSigint = () => {
+  const onSignal = (signal: 'SIGINT' | 'SIGTERM') => {
     interrupts++;
-    if (interrupts > 1) process.exit(130);
-    io.stderr.write('\nmwup: interrupting (state kept for "mwup resume"); press Ctrl-C again to quit now.\n');
-    cli.abort();
+    if (interrupts > 1) process.exit(cli.interruptedCode ?? 130);
+    io.stderr.write(
+      `\nmwup: ${signal}: stopping (state kept for "mwup resume"); ${signal === 'SIGINT' ? 'press Ctrl-C again' : 'signal again'} to quit now.\n`,
+    );
+    cli.abort(signal);
   };
+  const onSigint = () => onSignal('SIGINT');
+  const onSigterm = () => onSignal('SIGTERM');
   process.on('SIGINT', onSigint);
-  process.on('SIGTERM', onSigint);
+  process.on('SIGTERM', onSigterm);
   try {
     return await cli.run(argv);
   } finally {
     process.off('SIGINT', onSigint);
-    process.off('SIGTERM', onSigint);
+    process.off('SIGTERM', onSigterm);
   }
 }
 

@@ -16,6 +16,7 @@ export const USAGE = `mwup ${CLIENT_VERSION}: robust, resumable uploads to Media
 
 Usage:
   mwup upload FILE... [options]           upload files (chunked above the threshold)
+  mwup upload --manifest FILE [options]   upload a batch, each file with its own name and texts
   mwup resume [ID...] [options]           continue interrupted uploads from the state file
   mwup status FILEKEY [options]           where an upload stands (action=upload&checkstatus)
   mwup from-url URL --filename NAME       have the wiki fetch a URL
@@ -27,7 +28,10 @@ Connection (every command):
   --password-file FILE    file holding the bot password         env MWUP_PASSWORD_FILE
                           (or the password itself in env MWUP_PASSWORD)
   --password PASS         (visible to other local users; prefer the above)
-  --config FILE           JSON file with api, username, password, userAgent
+  --oauth-token-file FILE file holding an OAuth 2 access token (or the token itself in env
+                          MWUP_OAUTH_TOKEN), e.g. of an owner-only consumer: sent as
+                          "Authorization: Bearer" instead of logging in with a bot password
+  --config FILE           JSON file with api, username, password, oauthToken, userAgent
                           (default $MWUP_CONFIG or ~/.config/mwup/config.json)
   --user-agent UA         User-Agent to send (Wikimedia wants a contact address)
   --retries N             retries of transient failures per request (default 8)
@@ -41,12 +45,24 @@ Uploads (upload, from-url, publish):
   --tags A,B              change tags                       --watchlist watch|unwatch|preferences|nochange
   --ignore-warnings LIST  warnings to accept: "all" or a list such as exists,duplicate
                           (warnings not listed stop the upload; the file stays stashed)
-  --async                 let the server assemble and publish in the background (polls checkstatus)
+  --async                 let the server assemble and publish in the background (polls checkstatus,
+                          showing its stage: queued, assembling, publish)
+  --wait-timeout SECONDS  with --async (upload, publish, resume): stop waiting after this long
+                          (default 1800), exit 3 and print the filekey to ask about later with
+                          "mwup status FILEKEY"
   --stash                 only stash; print the filekey to publish later
   --chunk-size SIZE       chunk size, e.g. 5M (default 5 MiB)
   --threshold SIZE        files up to this size go in one request (default: the chunk size)
   --concurrency N         files uploaded in parallel (default 2)
   --dry-run               check names, rights and warnings without sending the files
+  --no-precheck           send without first asking the wiki for the file's SHA-1 (by default a file
+                          the wiki has under this name is "unchanged" and one it has under another
+                          name stops as "duplicate", before any byte is sent)
+  --manifest FILE         upload the rows of a .csv (header row) or .jsonl file: file, filename,
+                          text or text-file, template, comment, tags, ignore-warnings; other columns
+                          fill {name} placeholders of the template; relative paths are resolved
+                          against the manifest's folder
+  --text-template FILE    page text of every manifest row without text, with {column} placeholders
 
 Output and state:
   --json                  print results as JSON on stdout
@@ -55,7 +71,9 @@ Output and state:
   --state FILE            resume state file (default: $XDG_STATE_HOME/mwup/uploads.json)
   -h, --help              this help             -V, --version    the version
 
-Exit status: 0 all succeeded, 1 some failed, 2 usage error.
+Exit status: 0 all succeeded, 1 some failed (or the wiki cannot be reached or is no API), 2 usage
+error, 3 the wiki is still working on an --async upload after --wait-timeout, 130 interrupted by
+SIGINT (Ctrl-C), 143 by SIGTERM (the state is kept for "mwup resume").
 `;
 
 export const COMMON = {
@@ -63,6 +81,7 @@ export const COMMON = {
   user: { type: 'string' },
   password: { type: 'string' },
   'password-file': { type: 'string' },
+  'oauth-token-file': { type: 'string' },
   config: { type: 'string' },
   'user-agent': { type: 'string' },
   retries: { type: 'string' },
@@ -84,6 +103,7 @@ export const PUBLISH = {
   watchlist: { type: 'string' },
   'ignore-warnings': { type: 'string' },
   async: { type: 'boolean' },
+  'wait-timeout': { type: 'string' },
 } as const satisfies ParseArgsConfig['options'];
 
 export const UPLOAD = {
@@ -94,6 +114,9 @@ export const UPLOAD = {
   threshold: { type: 'string' },
   concurrency: { type: 'string' },
   'dry-run': { type: 'boolean' },
+  'no-precheck': { type: 'boolean' },
+  manifest: { type: 'string' },
+  'text-template': { type: 'string' },
 } as const satisfies ParseArgsConfig['options'];
 
 export type Values = Record<string, string | boolean | undefined>;
@@ -115,6 +138,8 @@ export interface Outcome {
     | 'warning'
     | 'failed'
     | 'not-started'
+    | 'interrupted'
+    | 'waiting'
     | 'ok'
     | 'would-warn'
     | 'would-fail';
@@ -122,6 +147,10 @@ export interface Outcome {
   seconds: number;
   detail: string;
   filekey?: string;
+  /** `waiting`: the wiki's last background stage (`checkstatus`), e.g. `queued`, `assembling`. */
+  stage?: string;
+  /** The manifest row (CSV: spreadsheet row, the header being row 1; JSON Lines: line). */
+  row?: number;
   result?: UploadResult | UploadCheck;
   error?: ReturnType<typeof describeError>;
 }
@@ -204,6 +233,7 @@ export async function publishOptions(v: Values): Promise<PublishOptions & { file
           .map((t) => t.trim())
           .filter(Boolean);
   const ignoreWarnings = parseIgnoreWarnings(v['ignore-warnings'] as string | undefined);
+  if (v['wait-timeout'] !== undefined && !v.async) throw new UsageError('--wait-timeout goes with --async.');
   return {
     ...(v.filename !== undefined ? { filename: String(v.filename) } : {}),
     ...(v.comment !== undefined ? { comment: String(v.comment) } : {}),
@@ -211,6 +241,11 @@ export async function publishOptions(v: Values): Promise<PublishOptions & { file
     ...(tags ? { tags } : {}),
     ...(watchlist ? { watchlist: watchlist as Watchlist } : {}),
     ...(ignoreWarnings !== undefined ? { ignoreWarnings } : {}),
-    ...(v.async ? { async: true } : {}),
+    ...(v.async ? { async: true, waitTimeoutMs: waitTimeout(v) } : {}),
   };
+}
+
+/** `--wait-timeout SECONDS` (default 30 minutes) in ms. */
+export function waitTimeout(v: Values): number {
+  return (intOption(v, 'wait-timeout', 1) ?? 1800) * 1000;
 }

@@ -13,7 +13,23 @@ export interface Reporter {
   stop(): void;
 }
 
-const rate = (bytes: number, ms: number) => (ms > 0 ? (bytes * 1000) / ms : 0);
+const rate = (bytes: number, ms: number) => (ms > 0 && bytes > 0 ? (bytes * 1000) / ms : 0);
+
+/** The phase, with the wiki's background stage while it works on an async upload. */
+const phaseOf = (p: UploadProgress) => (p.stage ? `${p.phase} (wiki: ${p.stage})` : p.phase);
+
+/**
+ * Where the rate of this run starts: the clock at the first event after local preparation, the bytes
+ * the wiki already had from an earlier run (resumed) or at that moment.
+ */
+function rateBase(s: { started: number; base: number; counting: boolean }, p: UploadProgress): void {
+  if (!s.counting && p.phase !== 'preparing') {
+    s.counting = true;
+    s.started = Date.now();
+    s.base = p.bytesSent;
+  }
+  s.base = Math.max(s.base, p.resumedBytes ?? 0);
+}
 
 function eta(remaining: number, bytesPerSec: number): string {
   if (bytesPerSec <= 0 || !Number.isFinite(remaining / bytesPerSec)) return '--:--';
@@ -43,6 +59,8 @@ interface BarState {
   started: number;
   /** Bytes already there when the bar started moving (a resumed upload): not counted in the rate. */
   base: number;
+  /** The rate clock runs (after local preparation). */
+  counting: boolean;
   bar: cliProgress.SingleBar;
 }
 
@@ -113,6 +131,7 @@ export class TtyReporter implements Reporter {
       phase: 'waiting',
       started: Date.now(),
       base: 0,
+      counting: false,
       bar: this.#multi.create(total || 1, 0, { line: '' }),
     };
     this.#bars.set(id, b);
@@ -123,13 +142,10 @@ export class TtyReporter implements Reporter {
   progress(id: string, p: UploadProgress): void {
     const b = this.#bars.get(id);
     if (!b) return;
-    if (b.phase === 'waiting') {
-      b.started = Date.now();
-      b.base = p.bytesSent;
-    }
+    rateBase(b, p);
     b.value = p.bytesSent;
     if (p.totalBytes !== undefined) b.total = p.totalBytes;
-    b.phase = p.phase;
+    b.phase = phaseOf(p);
     this.#render(b);
     this.#renderTotal();
   }
@@ -159,12 +175,12 @@ export class TtyReporter implements Reporter {
 export class LineReporter implements Reporter {
   readonly #state = new Map<
     string,
-    { label: string; phase: string; decile: number; started: number; base: number }
+    { label: string; phase: string; decile: number; started: number; base: number; counting: boolean }
   >();
   constructor(private readonly out: NodeJS.WritableStream) {}
 
   add(id: string, label: string, total: number | undefined): void {
-    this.#state.set(id, { label, phase: '', decile: -1, started: Date.now(), base: 0 });
+    this.#state.set(id, { label, phase: '', decile: -1, started: Date.now(), base: 0, counting: false });
     this.out.write(`${label}: queued${total !== undefined ? ` (${formatBytes(total)})` : ''}\n`);
   }
 
@@ -173,18 +189,16 @@ export class LineReporter implements Reporter {
     if (!s) return;
     const total = p.totalBytes ?? 0;
     const decile = total > 0 ? Math.floor((p.bytesSent * 10) / total) : 0;
-    if (p.phase === s.phase && decile === s.decile) return;
-    if (s.phase === '') {
-      s.started = Date.now();
-      s.base = p.bytesSent;
-    }
-    s.phase = p.phase;
+    rateBase(s, p);
+    const phase = phaseOf(p);
+    if (phase === s.phase && decile === s.decile) return;
+    s.phase = phase;
     s.decile = decile;
     if (p.phase === 'done') return;
     const pct = total > 0 ? ` ${Math.floor((p.bytesSent * 100) / total)}%` : '';
     const r = rate(p.bytesSent - s.base, Date.now() - s.started);
     this.out.write(
-      `${s.label}: ${p.phase}${pct} (${formatBytes(p.bytesSent)}${total ? ` of ${formatBytes(total)}` : ''}, ${formatBytes(Math.round(r))}/s)\n`,
+      `${s.label}: ${phase}${pct} (${formatBytes(p.bytesSent)}${total ? ` of ${formatBytes(total)}` : ''}, ${formatBytes(Math.round(r))}/s)\n`,
     );
   }
 

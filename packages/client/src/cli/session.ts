@@ -1,6 +1,7 @@
 import {
   describeWarnings,
   formatBytes,
+  HttpError,
   type IgnoreWarnings,
   isAbortError,
   MwClient,
@@ -33,6 +34,10 @@ export class CliSession {
   protected values: Values = {};
   protected reporter: Reporter = new SilentReporter();
   protected readonly aborter = new AbortController();
+  /** The signal that interrupted the command (exit 128 + its number). */
+  #interruptedBy: 'SIGINT' | 'SIGTERM' | undefined;
+  /** Set when the wiki turned out to be unreachable or no API: files not started yet are skipped. */
+  #stopped: string | undefined;
 
   constructor(io: Io) {
     this.io = io;
@@ -42,12 +47,20 @@ export class CliSession {
     return this.aborter.signal;
   }
 
-  abort(): void {
-    this.aborter.abort(new DOMException('Interrupted', 'AbortError'));
+  /** Stops the command on a signal: uploads in flight are aborted, their state kept for `mwup resume`. */
+  abort(by: 'SIGINT' | 'SIGTERM' = 'SIGINT'): void {
+    this.#interruptedBy ??= by;
+    this.aborter.abort(new DOMException(`Interrupted by ${by}`, 'AbortError'));
+  }
+
+  /** The exit code of an interrupted command: 130 after SIGINT, 143 after SIGTERM. */
+  get interruptedCode(): number | undefined {
+    if (!this.#interruptedBy) return undefined;
+    return this.#interruptedBy === 'SIGTERM' ? 143 : 130;
   }
 
   protected err(line: string): void {
-    this.io.stderr.write(`${redact(line, this.conn.password)}\n`);
+    this.io.stderr.write(`${redact(line, this.conn.password, this.conn.oauthToken)}\n`);
   }
 
   protected async setup(values: Values, needApi = true): Promise<void> {
@@ -72,6 +85,7 @@ export class CliSession {
       api,
       ...(this.conn.username ? { username: this.conn.username } : {}),
       ...(this.conn.password ? { password: this.conn.password } : {}),
+      ...(this.conn.oauthToken ? { oauthToken: this.conn.oauthToken } : {}),
       ...(this.conn.userAgent ? { userAgent: this.conn.userAgent } : {}),
       ...(retries !== undefined ? { maxRetries: retries } : {}),
       ...(maxlag !== undefined ? { maxlag } : {}),
@@ -81,19 +95,25 @@ export class CliSession {
           redact(
             `${action}: ${error.code} (${error.info}); retrying in ${(delayMs / 1000).toFixed(1)} s [attempt ${attempt}]`,
             this.conn.password,
+            this.conn.oauthToken,
           ),
         );
       },
     });
   }
 
-  /** Logs in up front so that a bad password fails once, not once per file. */
+  /**
+   * Logs in up front (without credentials: reads the wiki's siteinfo) so that a bad password, a wrong
+   * URL or a wiki that is not there fails once, at once, not once per file.
+   */
   protected async login(client: MwClient): Promise<Outcome | undefined> {
-    if (!client.hasCredentials) return undefined;
     try {
-      await client.ensureLogin(this.signal);
+      if (client.hasCredentials) await client.ensureLogin(this.signal);
+      else
+        await client.siteInfo(this.signal).catch((e) => (isUnusableWiki(e) ? Promise.reject(e) : undefined));
       return undefined;
     } catch (e) {
+      if (isAbortError(e, this.signal)) throw e;
       const d = describeError(e);
       return {
         item: client.api,
@@ -109,9 +129,11 @@ export class CliSession {
   protected finish(outcomes: Outcome[], title = 'File'): number {
     this.reporter.stop();
     const ok = outcomes.every((o) => OK_STATUSES.has(o.status));
+    const waiting = outcomes.filter((o) => o.status === 'waiting').length;
+    const unfinished = outcomes.filter((o) => !OK_STATUSES.has(o.status)).length;
     if (this.values.json) {
       this.io.stdout.write(
-        `${redact(JSON.stringify({ ok, results: outcomes }, null, 2), this.conn.password)}\n`,
+        `${redact(JSON.stringify({ ok, results: outcomes }, null, 2), this.conn.password, this.conn.oauthToken)}\n`,
       );
     } else if (outcomes.length > 0) {
       const rows = outcomes.map((o) => [
@@ -123,15 +145,14 @@ export class CliSession {
         o.detail,
       ]);
       const t = table([title, 'Status', 'On the wiki', 'Size', 'Time', 'Details'], rows);
-      this.io.stdout.write(`${redact(t, this.conn.password)}\n`);
-      const failed = outcomes.filter((o) => !OK_STATUSES.has(o.status)).length;
+      this.io.stdout.write(`${redact(t, this.conn.password, this.conn.oauthToken)}\n`);
       this.err(
-        failed === 0
+        unfinished === 0
           ? `All ${outcomes.length} succeeded.`
-          : `${failed} of ${outcomes.length} did not succeed.`,
+          : `${unfinished} of ${outcomes.length} did not succeed${waiting ? ` (${waiting} still in progress on the wiki)` : ''}.`,
       );
     }
-    return ok ? 0 : 1;
+    return this.interruptedCode ?? (ok ? 0 : waiting === unfinished ? EXIT_WAITING : 1);
   }
 
   protected describeResult(r: UploadResult, o: Outcome): void {
@@ -147,6 +168,10 @@ export class CliSession {
       o.filekey = r.filekey;
       o.filename = r.filekey;
       o.detail = `stashed as ${r.filekey}; publish with: mwup publish ${r.filekey} --filename ${JSON.stringify(r.filename)}`;
+    } else if (r.result === 'Unchanged') {
+      o.status = 'unchanged';
+      o.filename = r.filename;
+      o.detail = `${UNCHANGED_DETAIL} (sha1 ${r.sha1})`;
     } else if (
       Object.keys(r.warnings).every((k) => k === 'exists' || k === 'nochange') &&
       r.warnings.nochange
@@ -172,23 +197,42 @@ export class CliSession {
       o.detail = `${UNCHANGED_DETAIL} (${d.code})`;
       return;
     }
+    if (this.#interruptedBy && isAbortError(e, this.signal)) {
+      o.status = 'interrupted';
+      o.detail = `interrupted by ${this.#interruptedBy}`;
+      return;
+    }
+    if (e instanceof MwClientError && e.code === 'wait-timeout') {
+      const filekey = String(e.data.filekey ?? '');
+      const seconds = Number(e.data.seconds ?? 0);
+      o.status = 'waiting';
+      if (filekey) o.filekey = filekey;
+      if (typeof e.data.stage === 'string') o.stage = e.data.stage;
+      o.detail = `still ${o.stage ? `at stage "${o.stage}"` : 'in progress'} on the wiki after ${seconds} s (--wait-timeout); it goes on there. Check later with: mwup status ${filekey}`;
+      return;
+    }
+    if (isUnusableWiki(e)) this.#stopped ??= d.info;
     o.status = 'failed';
     o.error = d;
     o.detail = `${d.code}: ${d.info}${d.hint ? ` (${d.hint})` : ''}`;
   }
 
   protected notStarted(o: Outcome, id: string, filename: string): boolean {
-    if (!this.signal.aborted) return false;
+    if (!this.signal.aborted && this.#stopped === undefined) return false;
     o.status = 'not-started';
     o.filename = filename;
-    o.detail = 'interrupted before it started';
+    o.detail = this.signal.aborted ? 'interrupted before it started' : `not started: ${this.#stopped}`;
     this.reporter.done(id, false, `${filename}: ${o.status} — ${o.detail}`);
     return true;
   }
 
+  /** The upload can go on later: interrupted, still in progress on the wiki, or the wiki not answering. */
   protected resumable(e: unknown): boolean {
     if (isAbortError(e, this.signal)) return true;
-    return e instanceof MwClientError && (e.retryable || e.code === 'network' || e.code === 'timeout');
+    return (
+      e instanceof MwClientError &&
+      (e.retryable || e instanceof HttpError || ['network', 'timeout', 'wait-timeout'].includes(e.code))
+    );
   }
 
   protected describeCheck(c: UploadCheck, o: Outcome, ignore: IgnoreWarnings | undefined): void {
@@ -218,4 +262,15 @@ export class CliSession {
     (code === 0 ? this.io.stdout : this.io.stderr).write(USAGE);
     return code;
   }
+}
+
+/** Exit code when every upload that did not succeed is still being worked on by the wiki (`--wait-timeout`). */
+export const EXIT_WAITING = 3;
+
+/**
+ * The wiki cannot be used at all: the host refuses or is unknown, TLS fails, or the URL answers
+ * something other than the API. Every other request would fail the same way.
+ */
+export function isUnusableWiki(e: unknown): boolean {
+  return e instanceof HttpError && !e.retryable;
 }

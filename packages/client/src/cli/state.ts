@@ -47,9 +47,20 @@ export function entryId(api: string, path: string, filename: string): string {
     .slice(0, 12);
 }
 
+/** Later tokens of one upload are written at most this often (the wiki's offset is the truth). */
+export const STATE_WRITE_INTERVAL_MS = 1000;
+
 export class StateFile {
   #queue: Promise<void> = Promise.resolve();
-  constructor(readonly path: string) {}
+  /** Tokens not written yet, by entry, and when each entry was last written. */
+  readonly #pending = new Map<string, StateEntry>();
+  readonly #written = new Map<string, number>();
+  #timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    readonly path: string,
+    readonly intervalMs = STATE_WRITE_INTERVAL_MS,
+  ) {}
 
   async read(): Promise<StateDoc> {
     let text: string;
@@ -87,12 +98,50 @@ export class StateFile {
   }
 
   put(entry: StateEntry): Promise<void> {
+    this.#pending.delete(entry.id);
+    this.#written.set(entry.id, Date.now());
     return this.#update((doc) => {
       doc.uploads[entry.id] = entry;
     });
   }
 
+  /**
+   * Records an upload's newest token: written at once the first time, then at most once per
+   * interval (a resumed upload continues from the wiki's offset, which is never behind the file's).
+   * `flush` writes what is still pending; an interrupted run calls it before it ends.
+   */
+  putSoon(entry: StateEntry): Promise<void> {
+    const last = this.#written.get(entry.id);
+    const wait = last === undefined ? 0 : last + this.intervalMs - Date.now();
+    if (wait <= 0) return this.put(entry);
+    this.#pending.set(entry.id, entry);
+    if (!this.#timer) {
+      this.#timer = setTimeout(() => {
+        this.#timer = undefined;
+        this.flush().catch(() => {});
+      }, wait);
+      this.#timer.unref?.();
+    }
+    return Promise.resolve();
+  }
+
+  /** Writes every pending token now. */
+  flush(): Promise<void> {
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    const entries = [...this.#pending.values()];
+    this.#pending.clear();
+    if (!entries.length) return this.#queue;
+    const now = Date.now();
+    for (const e of entries) this.#written.set(e.id, now);
+    return this.#update((doc) => {
+      for (const e of entries) doc.uploads[e.id] = e;
+    });
+  }
+
   remove(id: string): Promise<void> {
+    this.#pending.delete(id);
+    this.#written.delete(id);
     return this.#update((doc) => {
       delete doc.uploads[id];
     });

@@ -3,11 +3,13 @@ import { basename, resolve } from 'node:path';
 import {
   formatBytes,
   MwClientError,
+  type PublishOptions,
   type ResumeToken,
   type UploadProgress,
   type UploadResult,
 } from '../index.js';
 import { UsageError } from './config.js';
+import { loadManifest } from './manifest.js';
 import {
   intOption,
   NOT_RESUMABLE,
@@ -17,24 +19,86 @@ import {
   publishOptions,
   sizeOption,
   UPLOAD,
+  type Values,
 } from './options.js';
 import { pool } from './pool.js';
 import { CliSession } from './session.js';
 import { defaultStatePath, entryId, type StateEntry, StateFile, type StoredUploadOptions } from './state.js';
 
+/** One file of the command: from the command line or a manifest row. */
+interface Job {
+  /** As the user wrote it (a FILE argument or the manifest's `file`). */
+  item: string;
+  path: string;
+  filename: string;
+  pub: PublishOptions;
+  row?: number;
+}
+
+function storedOptions(pub: PublishOptions, values: Values, chunkSize: number | undefined) {
+  const o: StoredUploadOptions = {
+    ...(pub.comment !== undefined ? { comment: pub.comment } : {}),
+    ...(pub.text !== undefined ? { text: pub.text } : {}),
+    ...(pub.tags !== undefined ? { tags: [...pub.tags] } : {}),
+    ...(pub.watchlist !== undefined ? { watchlist: pub.watchlist } : {}),
+    ...(pub.ignoreWarnings !== undefined
+      ? {
+          ignoreWarnings:
+            pub.ignoreWarnings === true || pub.ignoreWarnings === false
+              ? pub.ignoreWarnings
+              : [...pub.ignoreWarnings],
+        }
+      : {}),
+    ...(pub.async ? { async: true } : {}),
+    ...(values.stash ? { stash: true } : {}),
+    ...(chunkSize ? { chunkSize } : {}),
+  };
+  return o;
+}
+
 export class UploadCommand extends CliSession {
+  /** The files to upload, every one checked before anything is sent. */
+  async #jobs(values: Values, positionals: string[]): Promise<Job[]> {
+    const pub = await publishOptions(values);
+    const template = values['text-template'] as string | undefined;
+    if (values.manifest === undefined) {
+      if (positionals.length === 0) throw new UsageError('mwup upload needs at least one FILE.');
+      if (template !== undefined) throw new UsageError('--text-template goes with --manifest.');
+      if (pub.filename !== undefined && positionals.length > 1) {
+        throw new UsageError('--filename can only be used with a single FILE.');
+      }
+      return positionals.map((path) => ({
+        item: path,
+        path,
+        filename: pub.filename ?? basename(path),
+        pub,
+      }));
+    }
+    if (positionals.length > 0) throw new UsageError('Give FILEs or --manifest, not both.');
+    if (pub.filename !== undefined) {
+      throw new UsageError(
+        '--filename does not go with --manifest: name the files in its "filename" column.',
+      );
+    }
+    if (template !== undefined && pub.text !== undefined) {
+      throw new UsageError('Give --text (or --text-file) or --text-template, not both.');
+    }
+    const entries = await loadManifest(String(values.manifest), {
+      pub,
+      ...(template !== undefined ? { textTemplate: template } : {}),
+    });
+    return entries.map((e) => ({ item: e.file, path: e.path, filename: e.filename, pub: e.pub, row: e.row }));
+  }
+
   async upload(args: string[]): Promise<number> {
     const { values, positionals } = parse(args, UPLOAD);
     if (values.help) return this.usage(0);
     await this.setup(values);
-    if (positionals.length === 0) throw new UsageError('mwup upload needs at least one FILE.');
-    const pub = await publishOptions(values);
-    if (pub.filename !== undefined && positionals.length > 1) {
-      throw new UsageError('--filename can only be used with a single FILE.');
-    }
+    const specs = await this.#jobs(values, positionals);
     const chunkSize = sizeOption(values, 'chunk-size');
     const threshold = sizeOption(values, 'threshold');
     const concurrency = intOption(values, 'concurrency', 1) ?? 2;
+    const precheck = values['no-precheck'] !== true;
     const state = new StateFile(
       resolve(typeof values.state === 'string' ? values.state : defaultStatePath(this.io.env)),
     );
@@ -46,15 +110,19 @@ export class UploadCommand extends CliSession {
       return this.finish([loginFailure], 'Wiki');
     }
 
-    const jobs = positionals.map((path) => {
-      const filename = pub.filename ?? basename(path);
-      return { path, filename, id: entryId(api, path, filename) };
-    });
-    const outcomes: Outcome[] = [];
+    const jobs = specs.map((s, index) => ({ ...s, index, id: entryId(api, s.path, s.filename) }));
+    const outcomes: Outcome[] = new Array(jobs.length);
     const run = async (job: (typeof jobs)[number]) => {
       const started = Date.now();
-      const o: Outcome = { item: job.path, filename: '', status: 'failed', seconds: 0, detail: '' };
-      outcomes.push(o);
+      const o: Outcome = {
+        item: job.item,
+        filename: '',
+        status: 'failed',
+        seconds: 0,
+        detail: '',
+        ...(job.row !== undefined ? { row: job.row } : {}),
+      };
+      outcomes[job.index] = o;
       if (this.notStarted(o, job.id, job.filename)) return;
       let stored = false;
       try {
@@ -63,25 +131,9 @@ export class UploadCommand extends CliSession {
         o.size = st.size;
         if (values['dry-run']) {
           const check = await client.checkUpload(job.path, { filename: job.filename, signal: this.signal });
-          this.describeCheck(check, o, pub.ignoreWarnings);
+          this.describeCheck(check, o, job.pub.ignoreWarnings);
         } else {
-          const stored_options: StoredUploadOptions = {
-            ...(pub.comment !== undefined ? { comment: pub.comment } : {}),
-            ...(pub.text !== undefined ? { text: pub.text } : {}),
-            ...(pub.tags !== undefined ? { tags: [...pub.tags] } : {}),
-            ...(pub.watchlist !== undefined ? { watchlist: pub.watchlist } : {}),
-            ...(pub.ignoreWarnings !== undefined
-              ? {
-                  ignoreWarnings:
-                    pub.ignoreWarnings === true || pub.ignoreWarnings === false
-                      ? pub.ignoreWarnings
-                      : [...pub.ignoreWarnings],
-                }
-              : {}),
-            ...(pub.async ? { async: true } : {}),
-            ...(values.stash ? { stash: true } : {}),
-            ...(chunkSize ? { chunkSize } : {}),
-          };
+          const options = storedOptions(job.pub, values, chunkSize);
           const onResumeToken = async (token: ResumeToken) => {
             stored = true;
             const entry: StateEntry = {
@@ -89,18 +141,19 @@ export class UploadCommand extends CliSession {
               path: resolve(job.path),
               api,
               filename: job.filename,
-              options: stored_options,
+              options,
               token,
               updatedAt: token.updatedAt,
             };
-            await state.put(entry);
+            await state.putSoon(entry);
           };
           const base = {
-            ...pub,
+            ...job.pub,
             filename: job.filename,
             ...(values.stash ? { stash: true } : {}),
             ...(chunkSize ? { chunkSize } : {}),
             ...(threshold ? { chunkThreshold: threshold } : {}),
+            precheck,
             signal: this.signal,
             onProgress: (p: UploadProgress) => this.reporter.progress(job.id, p),
             onResumeToken,
@@ -123,6 +176,14 @@ export class UploadCommand extends CliSession {
           }
           r ??= await client.upload(job.path, base);
           this.describeResult(r, o);
+          if (r.result === 'Warning' && !r.filekey && r.warnings.duplicate) {
+            const ignore = job.pub.ignoreWarnings;
+            const list = [...(Array.isArray(ignore) ? ignore : []), 'duplicate'].join(',');
+            o.detail +=
+              job.row === undefined
+                ? ` Nothing was sent. To upload anyway: run again with --ignore-warnings ${list}`
+                : ` Nothing was sent. To upload anyway: accept it with ignore-warnings ${list} (the row's column, or --ignore-warnings when the row sets none)`;
+          }
           if (stored) await state.remove(job.id);
         }
       } catch (e) {
@@ -148,9 +209,7 @@ export class UploadCommand extends CliSession {
       this.reporter.add(job.id, job.filename, size);
     }
     await pool(jobs, concurrency, run);
-    outcomes.sort((a, b) => positionals.indexOf(a.item) - positionals.indexOf(b.item));
-    return this.finish(outcomes);
+    await state.flush();
+    return this.finish(outcomes.filter(Boolean));
   }
-
-  /** After Ctrl-C, files still queued are reported as not started. */
 }

@@ -1,8 +1,8 @@
 /**
  * Chunked upload into the stash: strictly in order, continuing from where the server says the upload
- * stands after any ambiguous failure, never starting over; then publish.
+ * stands after any ambiguous failure, never starting over; then publish. Each chunk is read once and
+ * hashed while it is sent; the chunk size grows while the server is fast.
  */
-import type { RequestFile } from '../api.js';
 import { isStashNotFound, MwClientError as MwClientErrorClass, UploadError } from '../errors.js';
 import { Sha1Tracker } from '../hash.js';
 import type { ImageInfo, Params, UploadResult, UploadWarnings } from '../types.js';
@@ -21,6 +21,9 @@ export abstract class ChunkedEngine extends PublishingEngine {
     if (size === undefined)
       throw new UploadError({ code: 'source-size-unknown', info: 'The source size is unknown.' });
     const tracker = start?.tracker ?? new Sha1Tracker();
+    await tracker.ready();
+    tracker.mark();
+    const sizer = this.chunkSizer();
     let filekey: string | undefined = start?.filekey;
     let offset = start?.offset ?? 0;
     // After a resume we cannot know whether the final chunk went out before the interruption.
@@ -41,6 +44,8 @@ export abstract class ChunkedEngine extends PublishingEngine {
         });
       }
       await tracker.advanceTo(n, this.src, hint, this.signal);
+      // Bytes hashed ahead of the server (a chunk it did not take) are dropped back to here.
+      tracker.mark();
       offset = n;
       this.progress.update('uploading', n);
       if (filekey && n < size) {
@@ -63,7 +68,7 @@ export abstract class ChunkedEngine extends PublishingEngine {
             offset: size,
             sha1: await tracker.hex(),
           });
-          return apply(await this.ops.pollUntilSettled(filekey as string, this.signal));
+          return apply(await this.pollSettled(filekey as string, w.stage));
         }
         case 'assembled':
           await moveTo(size);
@@ -117,23 +122,9 @@ export abstract class ChunkedEngine extends PublishingEngine {
         }
         continue;
       }
-      const end = Math.min(offset + this.chunkSize, size);
-      let chunk: RequestFile;
-      if (this.src.blob || this.src.readInto) {
-        // Read while sending (from disk, or a File slice); hashed from the source once confirmed.
-        chunk = { range: { source: this.src, start: offset, end }, filename: 'chunk' };
-        hint = undefined;
-      } else {
-        const bytes = await this.src.read(offset, end, this.signal);
-        if (bytes.byteLength !== end - offset) {
-          throw new UploadError({
-            code: 'source-changed',
-            info: `Read ${bytes.byteLength} bytes at offset ${offset} instead of ${end - offset}; the file changed.`,
-          });
-        }
-        hint = { start: offset, bytes };
-        chunk = { data: bytes, filename: 'chunk' };
-      }
+      const end = Math.min(offset + sizer.size, size);
+      const body = await this.hashedBody(offset, end, tracker, 'chunk');
+      hint = body.hint;
       const isLast = end === size;
       const params: Params = {
         action: 'upload',
@@ -145,12 +136,10 @@ export abstract class ChunkedEngine extends PublishingEngine {
         ignorewarnings: true,
         async: this.opts.async === true,
       };
+      const began = performance.now();
       try {
-        const r = await this.api.write(params, {
-          files: { chunk },
-          signal: this.signal,
-          retry: 'none',
-        });
+        const r = await this.sendHashed(params, 'chunk', body);
+        sizer.accepted(end - offset, performance.now() - began);
         if (isLast) sentFinal = true;
         failures = 0;
         const up = r.upload ?? {};
@@ -213,6 +202,10 @@ export abstract class ChunkedEngine extends PublishingEngine {
           await apply(await this.ops.whereIs(filekey, this.signal));
           continue;
         }
+        // A chunk larger than the configured size may be what failed (a limit on request bodies):
+        // the same bytes go again in chunks of the configured size.
+        if (isLast && e.ambiguous) sentFinal = true;
+        if (sizer.failed(end - offset) && !e.retryable) continue;
         if (!e.retryable) throw e;
         failures++;
         if (failures > this.maxRetries) throw e;

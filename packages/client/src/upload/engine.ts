@@ -5,18 +5,18 @@
  * Invariants:
  * - Chunks go strictly in order. After any ambiguous failure the engine asks the server where the upload
  *   stands (checkstatus, or the `offset` of a `stashfailed`) and continues from there; it never starts over.
- * - The SHA-1 of the bytes the server confirmed is kept incrementally; the assembled file's SHA-1 must match
- *   the local one before anything is published.
+ * - The SHA-1 of the bytes the server confirmed is kept incrementally, fed with each chunk as it is read to
+ *   be sent (bytes hashed ahead of the server are dropped back to its offset); the assembled file's SHA-1
+ *   must match the local one before anything is published.
  * - Progress only moves forward.
  */
-import type { RequestFile } from '../api.js';
 import {
   isStashNotFound,
   type MwClientError,
   MwClientError as MwClientErrorClass,
   UploadError,
 } from '../errors.js';
-import { Sha1Tracker, sha1Hex } from '../hash.js';
+import { Sha1Tracker } from '../hash.js';
 import type { Params, ResumeToken, UploadResult } from '../types.js';
 import { ChunkedEngine } from './chunked.js';
 import { partName, publishParams } from './ops.js';
@@ -57,6 +57,7 @@ export class UploadEngine extends ChunkedEngine {
         data: { offset: token.offset, expected: token.sha1, actual: localSha1 },
       });
     }
+    this.progress.resumed(token.offset);
     if (token.stage === 'stashed') {
       if (this.opts.stash) {
         return {
@@ -83,26 +84,21 @@ export class UploadEngine extends ChunkedEngine {
       return this.finishPublishPoll(token.filekey, localSha1);
     }
     const where = await this.ops.whereIs(token.filekey, this.signal);
+    // What the wiki has already is not this run's transfer.
+    this.progress.resumed(where.kind === 'continue' ? where.offset : token.offset);
     return this.chunked({ filekey: token.filekey, offset: token.offset, tracker, where });
   }
 
-  /** One request with the whole file (small files). */
+  /** One request with the whole file (small files), hashed while it is sent. */
   async direct(): Promise<UploadResult> {
     const size = this.src.size ?? 0;
     this.progress.update('uploading', 0);
-    let file: RequestFile;
-    let sha1: string;
-    if (this.src.blob || this.src.readInto) {
-      // Read while sending (from disk, or a File slice); hashed separately with a reused buffer.
-      const t = new Sha1Tracker();
-      await t.advanceTo(size, this.src, undefined, this.signal);
-      sha1 = await t.hex();
-      file = { range: { source: this.src, start: 0, end: size }, filename: partName(this.filename) };
-    } else {
-      const bytes = await this.src.read(0, size, this.signal);
-      sha1 = await sha1Hex(bytes);
-      file = { data: bytes, filename: partName(this.filename) };
-    }
+    const tracker = new Sha1Tracker();
+    let hint: { start: number; bytes: Uint8Array } | undefined;
+    const sha1 = async () => {
+      await tracker.advanceTo(size, this.src, hint, this.signal);
+      return tracker.hex();
+    };
     const params: Params = {
       ...publishParams(this.filename, this.opts),
       ignorewarnings: this.opts.ignoreWarnings === true,
@@ -111,17 +107,15 @@ export class UploadEngine extends ChunkedEngine {
     let ambiguous = false;
     for (let attempt = 1; ; attempt++) {
       try {
-        const r = await this.api.write(params, {
-          files: { file },
-          signal: this.signal,
-          retry: 'none',
-        });
+        const body = await this.hashedBody(0, size, tracker, partName(this.filename));
+        hint = body.hint;
+        const r = await this.sendHashed(params, 'file', body);
         this.progress.update('uploading', size);
-        return await this.handleAnswer(r.upload ?? {}, sha1, ambiguous);
+        return await this.handleAnswer(r.upload ?? {}, await sha1(), ambiguous);
       } catch (e) {
         if (!(e instanceof MwClientErrorClass)) throw e;
         if (e.code === 'fileexists-no-change' && ambiguous) {
-          const done = await this.alreadyUploaded(sha1);
+          const done = await this.alreadyUploaded(await sha1());
           if (done) return done;
         }
         if (!e.retryable || attempt > this.maxRetries) throw e;

@@ -1,10 +1,44 @@
 import { isStashNotFound, MwClientError as MwClientErrorClass, UploadError } from '../errors.js';
 import type { ApiResponse, ImageInfo, Params, UploadResult, UploadWarnings } from '../types.js';
+import { timeoutSignal } from '../util.js';
 import { warningsIgnorable } from '../warnings.js';
 import { EngineBase } from './engine-base.js';
-import { publishParams } from './ops.js';
+import { publishParams, type Where } from './ops.js';
 
 export abstract class PublishingEngine extends EngineBase {
+  /** When this upload first waited for the wiki's background work (the `waitTimeoutMs` clock). */
+  #waitStarted: number | undefined;
+
+  /**
+   * Polls `checkstatus` until the wiki has finished its background work on `filekey`, reporting each
+   * stage in the progress; after `waitTimeoutMs` of waiting in all, gives up with `wait-timeout`.
+   */
+  protected async pollSettled(filekey: string, stage?: string): Promise<Exclude<Where, { kind: 'poll' }>> {
+    let last = stage;
+    this.progress.stage(stage);
+    const onPoll = (s: string) => {
+      last = s;
+      this.progress.stage(s);
+    };
+    const limit = this.opts.waitTimeoutMs;
+    if (limit === undefined) return this.ops.pollUntilSettled(filekey, this.signal, onPoll);
+    this.#waitStarted ??= Date.now();
+    const t = timeoutSignal(this.signal, Math.max(1, this.#waitStarted + limit - Date.now()));
+    try {
+      return await this.ops.pollUntilSettled(filekey, t.signal, onPoll);
+    } catch (e) {
+      if (!t.timedOut() || this.signal?.aborted) throw e;
+      const seconds = Math.round((Date.now() - this.#waitStarted) / 1000);
+      throw new UploadError({
+        code: 'wait-timeout',
+        info: `The wiki has not finished after ${seconds} s of waiting (stage ${last ?? 'unknown'}); it goes on in the background. Ask later with checkstatus for filekey ${filekey}.`,
+        data: { filekey, ...(last ? { stage: last } : {}), seconds },
+      });
+    } finally {
+      t.dispose();
+    }
+  }
+
   /** Publishes a stashed file (`filekey`), applying the ignore-warnings policy and async polling. */
   async publish(filekey: string, sha1: string | undefined, forceIgnore = false): Promise<UploadResult> {
     this.progress.update('publishing', this.src.size);
@@ -27,7 +61,7 @@ export abstract class PublishingEngine extends EngineBase {
             offset: this.src.size ?? 0,
             sha1: sha1 ?? '',
           });
-          return await this.finishPublishPoll(filekey, sha1);
+          return await this.finishPublishPoll(filekey, sha1, up.stage);
         }
         return await this.handleAnswer(up, sha1, ambiguous);
       } catch (e) {
@@ -52,9 +86,13 @@ export abstract class PublishingEngine extends EngineBase {
     }
   }
 
-  protected async finishPublishPoll(filekey: string, sha1: string | undefined): Promise<UploadResult> {
+  protected async finishPublishPoll(
+    filekey: string,
+    sha1: string | undefined,
+    stage?: string,
+  ): Promise<UploadResult> {
     this.progress.update('publishing', this.src.size);
-    const w = await this.ops.pollUntilSettled(filekey, this.signal);
+    const w = await this.pollSettled(filekey, stage);
     if (w.kind === 'published') {
       this.checkSha1(sha1, w.imageinfo?.sha1, undefined);
       this.progress.update('done', this.src.size);
@@ -143,7 +181,7 @@ export abstract class PublishingEngine extends EngineBase {
       };
     }
     if (up.result === 'Poll') {
-      return this.finishPublishPoll(String(up.filekey ?? ''), sha1);
+      return this.finishPublishPoll(String(up.filekey ?? ''), sha1, up.stage);
     }
     throw new UploadError({ code: 'badresponse', info: `Unexpected upload answer: ${JSON.stringify(up)}` });
   }

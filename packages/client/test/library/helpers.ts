@@ -119,6 +119,10 @@ export interface ProxiedRequest {
   /** The request carries a `chunk` file part; `chunkIndex` counts them from 1. */
   isChunk: boolean;
   chunkIndex: number;
+  /** Size of the request body in bytes. */
+  bytes: number;
+  /** The request's headers (lower-case names). */
+  headers: http.IncomingHttpHeaders;
 }
 
 /**
@@ -211,6 +215,8 @@ export async function startProxy(targetApi: string): Promise<TestProxy> {
         fields,
         isChunk,
         chunkIndex: isChunk ? chunks : 0,
+        bytes: body.length,
+        headers: req.headers,
       };
       proxy.requests.push(info);
       const decision = proxy.rule(info);
