@@ -39,6 +39,11 @@ export class JobQueue {
   private readonly owner = `${process.pid}-${randomBytes(4).toString('hex')}`;
   private running = false;
   private loops: Promise<void>[] = [];
+  /**
+   * Wake-ups so far: a worker that was busy looking when one came (its query may have missed the
+   * new job) looks again instead of sleeping until its next poll.
+   */
+  private wakeUps = 0;
 
   constructor(
     private readonly db: Db,
@@ -84,7 +89,7 @@ export class JobQueue {
         .returning('id')
         .executeTakeFirst();
       if (r) {
-        this.wake.emit('job');
+        this.wakeUp();
         // Idle workers on the other nodes look now rather than at their next poll.
         await this.cluster?.notify().catch((e) => this.log.warn(e, 'job notification failed'));
         return r.id;
@@ -114,6 +119,7 @@ export class JobQueue {
 
   /** Wake the idle workers: a job was queued (on another node). */
   wakeUp(): void {
+    this.wakeUps++;
     this.wake.emit('job');
   }
 
@@ -125,7 +131,7 @@ export class JobQueue {
 
   async stop(): Promise<void> {
     this.running = false;
-    this.wake.emit('job');
+    this.wakeUp();
     await Promise.all(this.loops);
     this.loops = [];
   }
@@ -145,12 +151,14 @@ export class JobQueue {
   private async loop(): Promise<void> {
     while (this.running) {
       let worked = false;
+      const wakeUpsBefore = this.wakeUps;
       try {
         worked = await this.runOne();
       } catch (e) {
         this.log.error(e, 'job queue error');
       }
-      if (!worked && this.running) await this.sleep(this.opts.pollIntervalMs);
+      if (!worked && this.running && this.wakeUps === wakeUpsBefore)
+        await this.sleep(this.opts.pollIntervalMs);
     }
   }
 

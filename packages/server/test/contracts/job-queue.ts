@@ -68,6 +68,35 @@ export function jobQueueContract(name: string, open: OpenBackend): void {
       assert.equal(seen.length, 1);
     });
 
+    it('a wake-up that comes while a worker is looking is not lost until the next poll', async () => {
+      const t = type();
+      const ran: unknown[] = [];
+      const producer = queue(other);
+      let raced = false;
+      /** The job is queued on the other node (and this node told) just after a look found nothing. */
+      class Racing extends JobQueue {
+        override async runOne(): Promise<boolean> {
+          const worked = await super.runOne();
+          if (!worked && !raced) {
+            raced = true;
+            await producer.enqueue(t, { n: 1 });
+            this.wakeUp();
+          }
+          return worked;
+        }
+      }
+      const q = new Racing(
+        u.db,
+        { workers: 1, pollIntervalMs: 600_000, leaseSeconds: 30, maxAttempts: 1 },
+        quiet,
+      );
+      queues.push(q);
+      q.register(t, { run: async (params) => void ran.push(params) });
+      q.start();
+      await until(() => ran.length === 1, 'the job ran before the next poll', 10_000);
+      assert.deepEqual(ran, [{ n: 1 }]);
+    });
+
     it('claims due jobs in the order they were queued; a delayed job waits', async () => {
       const t = type();
       const order: number[] = [];
