@@ -73,6 +73,8 @@ export interface StartOptions {
 /** Composition root: config → database → storage → services → HTTP. */
 export async function startServer(config: Config, opts: StartOptions = {}): Promise<RunningServer> {
   const log = opts.logger ?? createLogger({ level: config.logLevel, format: config.logFormat });
+  // Settings refused here refuse the start before anything is opened.
+  const foreign = new ForeignRepos(config, log);
   const dbh = await openDatabase(config.database);
   const metrics = new Metrics();
   const blobs = await openBlobStore(config.storage);
@@ -83,7 +85,6 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   // Jobs queued on one node wake the idle workers of every node (PostgreSQL LISTEN/NOTIFY).
   const JOBS_CHANNEL = 'mwup_jobs';
   const jobs = new JobQueue(dbh.db, config.jobs, log, { notify: () => dbh.notify(JOBS_CHANNEL) });
-  const foreign = new ForeignRepos(config, log);
   const uploads = new Uploads({
     config,
     db: dbh.db,
