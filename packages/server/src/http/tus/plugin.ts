@@ -1,9 +1,9 @@
 /**
  * Resumable uploads at `<scriptPath>/tus/`: tus 1.0 (served by `@tus/server` over our data store)
  * and, on the same URLs, the IETF resumable-upload draft (./ietf.ts). Every request but a CORS
- * preflight needs a logged-in session with the right to upload; an upload belongs to its user. A
- * finished upload is a stashed file: its key comes in `Upload-Filekey` and publishes it with
- * `action=upload&filekey=…&filename=…`.
+ * preflight needs a logged-in session (or an OAuth 2 bearer token) with the right to upload; an
+ * upload belongs to its user. A finished upload is a stashed file: its key comes in
+ * `Upload-Filekey` and publishes it with `action=upload&filekey=…&filename=…`.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Readable } from 'node:stream';
@@ -106,7 +106,18 @@ export const tusPlugin: FastifyPluginAsync<{ services: Services }> = async (app,
     }
     let who: Identity | null = null;
     if (method !== 'OPTIONS') {
-      const session = await services.sessions.loader(request.cookies[sessionCookieName(cfg)])();
+      // An OAuth bearer token, when the request carries one, is used instead of the session cookie.
+      const load =
+        services.oauthTokens.loader(request.headers.authorization) ??
+        services.sessions.loader(request.cookies[sessionCookieName(cfg)]);
+      let session: Awaited<ReturnType<typeof load>>;
+      try {
+        session = await load();
+      } catch (e) {
+        if (!(e instanceof MwError)) throw e;
+        reply.header('WWW-Authenticate', 'Bearer error="invalid_token"');
+        return refuse(request, reply, 401, e);
+      }
       who = await resolveIdentity(session, services.users, services.permissions, request.ip);
       const refused = refusal(who);
       if (refused) return refuse(request, reply, ...refused);
