@@ -12,6 +12,7 @@ import type {
   PublishOptions,
   UploadCheck,
   UploadOptions,
+  UploadProtocol,
   UploadResult,
   UploadStatus,
   UploadWarnings,
@@ -25,6 +26,8 @@ export interface MwClientOptions extends MwApiOptions {
   chunkSize?: number;
   /** Default size up to which files go in one request (default: the chunk size). */
   chunkThreshold?: number;
+  /** Default `protocol` of uploads (`chunked`; `tus` for the wiki's tus endpoint). */
+  protocol?: UploadProtocol;
 }
 
 export interface UrlUploadOptions extends PublishOptions {
@@ -121,6 +124,7 @@ export class MwClient extends MwApi {
       }
       const engine = new UploadEngine({ ops: this.#ops, source: src, filename, opts: options, chunkSize });
       if (options.resume) return await engine.resume(options.resume);
+      if ((options.protocol ?? this.clientOptions.protocol) === 'tus') return await engine.tus();
       if (size <= threshold) return await engine.direct();
       return await engine.chunked();
     } finally {

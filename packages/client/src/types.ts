@@ -133,6 +133,14 @@ export interface UploadOptions extends PublishOptions {
   maxChunkSize?: number;
   /** Files up to this size go in one request; larger ones are chunked (default: the chunk size). */
   chunkThreshold?: number;
+  /**
+   * `chunked` (default): MediaWiki's own protocol (one request up to `chunkThreshold`, chunks above).
+   * `tus`: every file goes over tus 1.0 to the wiki's `tus/` endpoint beside `api.php` (mwup serves
+   * one), in PATCH requests of `chunkSize` (growing as chunks do) continuing from the offset the
+   * server confirms, into the stash; then it is published with `action=upload&filekey`, with the same
+   * results and warnings as a chunked upload.
+   */
+  protocol?: UploadProtocol;
   /** Total size, for stream sources whose size is not known otherwise. */
   size?: number;
   /** Continue an interrupted upload. The local file is checked against the token first. */
@@ -152,6 +160,9 @@ export interface UploadOptions extends PublishOptions {
   precheck?: boolean;
 }
 
+/** How file bytes travel: MediaWiki's chunked protocol, or tus 1.0. */
+export type UploadProtocol = 'chunked' | 'tus';
+
 /** Where an interrupted upload stands. Serialisable as JSON. */
 export interface ResumeToken {
   v: 1;
@@ -167,6 +178,11 @@ export interface ResumeToken {
   /** Hex SHA-1 of bytes [0, offset) of the file. */
   sha1: string;
   chunkSize: number;
+  /**
+   * The upload's URL when it goes over tus: at stage `uploading` it continues there (and `filekey` is
+   * empty until the file is stashed).
+   */
+  tusUrl?: string;
   /** Local path and modification time, when the source was a file. Informational. */
   path?: string;
   mtimeMs?: number;

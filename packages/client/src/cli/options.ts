@@ -53,6 +53,8 @@ Uploads (upload, from-url, publish):
   --stash                 only stash; print the filekey to publish later
   --chunk-size SIZE       chunk size, e.g. 5M (default 5 MiB)
   --threshold SIZE        files up to this size go in one request (default: the chunk size)
+  --protocol chunked|tus  how the bytes travel: MediaWiki's chunked uploads (default) or tus 1.0 to
+                          the tus/ endpoint beside api.php (mwup wikis); published the same way
   --concurrency N         files uploaded in parallel (default 2)
   --dry-run               check names, rights and warnings without sending the files
   --no-precheck           send without first asking the wiki for the file's SHA-1 (by default a file
@@ -112,6 +114,7 @@ export const UPLOAD = {
   stash: { type: 'boolean' },
   'chunk-size': { type: 'string' },
   threshold: { type: 'string' },
+  protocol: { type: 'string' },
   concurrency: { type: 'string' },
   'dry-run': { type: 'boolean' },
   'no-precheck': { type: 'boolean' },

@@ -6,6 +6,7 @@ import {
   type PublishOptions,
   type ResumeToken,
   type UploadProgress,
+  type UploadProtocol,
   type UploadResult,
 } from '../index.js';
 import { UsageError } from './config.js';
@@ -97,6 +98,11 @@ export class UploadCommand extends CliSession {
     const specs = await this.#jobs(values, positionals);
     const chunkSize = sizeOption(values, 'chunk-size');
     const threshold = sizeOption(values, 'threshold');
+    const raw = values.protocol;
+    if (raw !== undefined && raw !== 'chunked' && raw !== 'tus') {
+      throw new UsageError(`--protocol must be chunked or tus, got "${raw}"`);
+    }
+    const protocol: UploadProtocol | undefined = raw;
     const concurrency = intOption(values, 'concurrency', 1) ?? 2;
     const precheck = values['no-precheck'] !== true;
     const state = new StateFile(
@@ -153,6 +159,7 @@ export class UploadCommand extends CliSession {
             ...(values.stash ? { stash: true } : {}),
             ...(chunkSize ? { chunkSize } : {}),
             ...(threshold ? { chunkThreshold: threshold } : {}),
+            ...(protocol ? { protocol } : {}),
             precheck,
             signal: this.signal,
             onProgress: (p: UploadProgress) => this.reporter.progress(job.id, p),

@@ -1,6 +1,6 @@
 /**
- * The upload engine: direct, chunked (stash), async with checkstatus polling, publish from stash,
- * recovery after lost answers, and resume from a token. Isomorphic.
+ * The upload engine: direct, chunked (stash), tus, async with checkstatus polling, publish from
+ * stash, recovery after lost answers, and resume from a token. Isomorphic.
  *
  * Invariants:
  * - Chunks go strictly in order. After any ambiguous failure the engine asks the server where the upload
@@ -18,10 +18,10 @@ import {
 } from '../errors.js';
 import { Sha1Tracker } from '../hash.js';
 import type { Params, ResumeToken, UploadResult } from '../types.js';
-import { ChunkedEngine } from './chunked.js';
 import { partName, publishParams } from './ops.js';
+import { TusEngine } from './tus.js';
 
-export class UploadEngine extends ChunkedEngine {
+export class UploadEngine extends TusEngine {
   /** Continues from a resume token after checking the local bytes against it. */
   async resume(token: ResumeToken): Promise<UploadResult> {
     const size = this.src.size;
@@ -83,6 +83,7 @@ export class UploadEngine extends ChunkedEngine {
     if (token.stage === 'publishing') {
       return this.finishPublishPoll(token.filekey, localSha1);
     }
+    if (token.tusUrl) return this.tus({ url: token.tusUrl, offset: token.offset, tracker });
     const where = await this.ops.whereIs(token.filekey, this.signal);
     // What the wiki has already is not this run's transfer.
     this.progress.resumed(where.kind === 'continue' ? where.offset : token.offset);

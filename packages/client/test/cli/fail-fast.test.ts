@@ -5,57 +5,15 @@
  */
 import assert from 'node:assert/strict';
 import { readFile, stat, writeFile } from 'node:fs/promises';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { writePng } from '../library/fixtures.js';
-import {
-  clientFor,
-  downloadedSha1,
-  startProxy,
-  startWiki,
-  type TestProxy,
-  tempDir,
-  uniqueName,
-  type Wiki,
-} from '../library/helpers.js';
-import { cliEnv, jsonOf, runCli, runInProcess } from './cli-run.js';
+import { clientFor, downloadedSha1, newPng, useWiki } from '../library/helpers.js';
+import { listen, type TestProxy, withRule } from '../library/local-servers.js';
+import { asWiki, cliEnv, jsonOf, runCli, runInProcess } from './cli-run.js';
 
 const KiB = 1024;
-let wiki: Wiki;
-let tmp: { dir: string; cleanup: () => Promise<void> };
-let files: string[];
-
-before(async () => {
-  wiki = await startWiki();
-  tmp = await tempDir();
-  files = [];
-  for (const n of [1, 2, 3]) {
-    const path = join(tmp.dir, `f${n}.png`);
-    await writePng(path, 20 * KiB + n);
-    files.push(path);
-  }
-});
-
-after(async () => {
-  await wiki?.close();
-  await tmp?.cleanup();
-});
-
-async function listen(handler: http.RequestListener): Promise<{ port: number; close: () => Promise<void> }> {
-  const server = http.createServer(handler);
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as AddressInfo).port;
-  return {
-    port,
-    close: () =>
-      new Promise<void>((r) => {
-        server.closeAllConnections();
-        server.close(() => r());
-      }),
-  };
-}
+const ctx = useWiki({ proxy: true });
 
 /** A port nothing listens on. */
 async function closedPort(): Promise<number> {
@@ -71,9 +29,19 @@ const withUser = (api: string) => ({
 });
 
 describe('a wrong --api ends the command within 5 s', () => {
+  let files: string[];
+  before(async () => {
+    files = [];
+    for (const n of [1, 2, 3]) {
+      const path = join(ctx.tmp, `f${n}.png`);
+      await writePng(path, 20 * KiB + n);
+      files.push(path);
+    }
+  });
+
   it('a closed port: "connection refused at …", with and without credentials, every file skipped', async () => {
     const api = `http://127.0.0.1:${await closedPort()}/w/api.php`;
-    for (const env of [cliEnv(tmp.dir, { MWUP_API: api }), cliEnv(tmp.dir, withUser(api))]) {
+    for (const env of [cliEnv(ctx.tmp, { MWUP_API: api }), cliEnv(ctx.tmp, withUser(api))]) {
       const r = await runInProcess(['upload', ...files, '--concurrency', '1', '--json'], env);
       assert.equal(r.code, 1, r.stdout + r.stderr);
       assert.ok(r.ms < 5000, `took ${r.ms} ms`);
@@ -86,7 +54,7 @@ describe('a wrong --api ends the command within 5 s', () => {
 
   it('a closed port, as a process: exit 1 and the message', async () => {
     const api = `http://127.0.0.1:${await closedPort()}/w/api.php`;
-    const r = await runCli(['upload', files[0] as string], cliEnv(tmp.dir, { MWUP_API: api }));
+    const r = await runCli(['upload', files[0] as string], cliEnv(ctx.tmp, { MWUP_API: api }));
     assert.equal(r.code, 1, r.stdout + r.stderr);
     assert.match(r.stderr, /mwup: network: connection refused at http:\/\/127\.0\.0\.1:\d+\/w\/api\.php/);
   });
@@ -100,7 +68,7 @@ describe('a wrong --api ends the command within 5 s', () => {
     });
     try {
       const api = `http://127.0.0.1:${site.port}/wiki/Main_Page`;
-      for (const env of [cliEnv(tmp.dir, { MWUP_API: api }), cliEnv(tmp.dir, withUser(api))]) {
+      for (const env of [cliEnv(ctx.tmp, { MWUP_API: api }), cliEnv(ctx.tmp, withUser(api))]) {
         hits = 0;
         const r = await runInProcess(['upload', ...files, '--concurrency', '1'], env);
         assert.equal(r.code, 1, r.stdout + r.stderr);
@@ -125,7 +93,7 @@ describe('a wrong --api ends the command within 5 s', () => {
     });
     try {
       const api = `http://127.0.0.1:${site.port}/w/apii.php`;
-      const r = await runInProcess(['upload', ...files], cliEnv(tmp.dir, withUser(api)));
+      const r = await runInProcess(['upload', ...files], cliEnv(ctx.tmp, withUser(api)));
       assert.equal(r.code, 1, r.stdout + r.stderr);
       assert.ok(r.ms < 5000, `took ${r.ms} ms`);
       assert.match(r.stderr, /apii\.php is not a MediaWiki API \(HTTP 404 Not Found/);
@@ -138,7 +106,7 @@ describe('a wrong --api ends the command within 5 s', () => {
     const site = await listen((_req, res) => res.end('{}'));
     try {
       const api = `https://127.0.0.1:${site.port}/w/api.php`;
-      const r = await runInProcess(['upload', files[0] as string], cliEnv(tmp.dir, { MWUP_API: api }));
+      const r = await runInProcess(['upload', files[0] as string], cliEnv(ctx.tmp, { MWUP_API: api }));
       assert.equal(r.code, 1, r.stdout + r.stderr);
       assert.ok(r.ms < 5000, `took ${r.ms} ms`);
       assert.match(r.stderr, /TLS error at https:\/\/127\.0\.0\.1:\d+\/w\/api\.php/);
@@ -149,12 +117,12 @@ describe('a wrong --api ends the command within 5 s', () => {
 
   it('mwup status and mwup resume end as fast; the interrupted upload stays in the state file', async () => {
     const api = `http://127.0.0.1:${await closedPort()}/w/api.php`;
-    const st = await runInProcess(['status', 'abc.def.png'], cliEnv(tmp.dir, { MWUP_API: api }));
+    const st = await runInProcess(['status', 'abc.def.png'], cliEnv(ctx.tmp, { MWUP_API: api }));
     assert.equal(st.code, 1);
     assert.ok(st.ms < 5000, `took ${st.ms} ms`);
     assert.match(st.stdout, /connection refused at/);
 
-    const state = join(tmp.dir, 'unreachable-state.json');
+    const state = join(ctx.tmp, 'unreachable-state.json');
     const uploads: Record<string, unknown> = {};
     for (const [i, path] of files.entries()) {
       const id = `entry${i}`;
@@ -183,7 +151,7 @@ describe('a wrong --api ends the command within 5 s', () => {
     await writeFile(state, JSON.stringify({ version: 1, uploads }));
     const r = await runInProcess(
       ['resume', '--state', state, '--concurrency', '1', '--json'],
-      cliEnv(tmp.dir),
+      cliEnv(ctx.tmp),
     );
     assert.equal(r.code, 1, r.stdout + r.stderr);
     assert.ok(r.ms < 5000, `took ${r.ms} ms`);
@@ -198,57 +166,41 @@ describe('a wrong --api ends the command within 5 s', () => {
 });
 
 describe('transient failures are retried', () => {
-  let proxy: TestProxy;
-  before(async () => {
-    proxy = await startProxy(wiki.api);
-  });
-  after(async () => {
-    await proxy?.close();
-  });
-
-  const upload = (path: string, name: string) =>
-    runCli(
-      ['upload', path, '--filename', name, '--chunk-size', '64K', '--no-progress'],
-      cliEnv(tmp.dir, { MWUP_API: proxy.api, MWUP_USER: wiki.username, MWUP_PASSWORD: wiki.password }),
+  /** Uploads through the proxy while `rule` decides what it does. */
+  const upload = (path: string, name: string, rule: TestProxy['rule']) =>
+    withRule(ctx.proxy, rule, () =>
+      runCli(
+        ['upload', path, '--filename', name, '--chunk-size', '64K', '--no-progress'],
+        asWiki(ctx.tmp, ctx.wiki, ctx.proxy.api),
+      ),
     );
 
   it('503 with Retry-After, on a read and on a chunk, then success', async () => {
-    const path = join(tmp.dir, 'busy.png');
-    const size = 3 * 64 * KiB + 5;
-    const sha1 = await writePng(path, size);
-    const name = uniqueName('CliBusy');
+    const { path, size, sha1, name } = await newPng(ctx.tmp, 'CliBusy', 3 * 64 * KiB + 5);
     const arrivals: { n: number; at: number; busy: boolean; chunk: boolean }[] = [];
-    const first = proxy.requests.length + 1;
+    const first = ctx.proxy.requests.length + 1;
     let busyChunk = false;
-    proxy.rule = (q) => {
+    const r = await upload(path, name, (q) => {
       const busy = q.n === first || (q.isChunk && !busyChunk);
       if (q.isChunk && !busyChunk) busyChunk = true;
       arrivals.push({ n: q.n, at: performance.now(), busy, chunk: q.isChunk });
       return busy ? { status: 503, headers: { 'retry-after': '1' }, body: 'Service Unavailable' } : 'pass';
-    };
-    try {
-      const r = await upload(path, name);
-      assert.equal(r.code, 0, r.stdout + r.stderr);
-      assert.match(r.stderr, /http \(HTTP 503 .*\); retrying in \d+\.\d s/);
-      // The next request came no sooner than Retry-After said.
-      for (const [i, a] of arrivals.entries()) {
-        const next = arrivals[i + 1];
-        if (a.busy && next) assert.ok(next.at - a.at >= 990, `retried after ${next.at - a.at} ms`);
-      }
-      assert.equal(arrivals.filter((a) => a.busy).length, 2);
-      assert.deepEqual(await downloadedSha1(clientFor(wiki, wiki.api), name), { sha1, size });
-    } finally {
-      proxy.rule = () => 'pass';
+    });
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(r.stderr, /http \(HTTP 503 .*\); retrying in \d+\.\d s/);
+    // The next request came no sooner than Retry-After said.
+    for (const [i, a] of arrivals.entries()) {
+      const next = arrivals[i + 1];
+      if (a.busy && next) assert.ok(next.at - a.at >= 990, `retried after ${next.at - a.at} ms`);
     }
+    assert.equal(arrivals.filter((a) => a.busy).length, 2);
+    assert.deepEqual(await downloadedSha1(clientFor(ctx.wiki, ctx.wiki.api), name), { sha1, size });
   });
 
   it('maxlag answers are retried', async () => {
-    const path = join(tmp.dir, 'lagged.png');
-    const size = 2 * 64 * KiB + 7;
-    const sha1 = await writePng(path, size);
-    const name = uniqueName('CliLagged');
+    const { path, size, sha1, name } = await newPng(ctx.tmp, 'CliLagged', 2 * 64 * KiB + 7);
     let lagged = 0;
-    proxy.rule = (q) => {
+    const r = await upload(path, name, (q) => {
       if (lagged < 2 && (q.isChunk || q.fields.meta === 'siteinfo')) {
         lagged++;
         return {
@@ -265,15 +217,10 @@ describe('transient failures are retried', () => {
         };
       }
       return 'pass';
-    };
-    try {
-      const r = await upload(path, name);
-      assert.equal(r.code, 0, r.stdout + r.stderr);
-      assert.equal(lagged, 2);
-      assert.match(r.stderr, /maxlag \(Waiting for 10\.0\.0\.1: 7 seconds lagged\.\); retrying in/);
-      assert.deepEqual(await downloadedSha1(clientFor(wiki, wiki.api), name), { sha1, size });
-    } finally {
-      proxy.rule = () => 'pass';
-    }
+    });
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.equal(lagged, 2);
+    assert.match(r.stderr, /maxlag \(Waiting for 10\.0\.0\.1: 7 seconds lagged\.\); retrying in/);
+    assert.deepEqual(await downloadedSha1(clientFor(ctx.wiki, ctx.wiki.api), name), { sha1, size });
   });
 });

@@ -6,43 +6,20 @@
 import assert from 'node:assert/strict';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import type { MwClient } from '../../src/index.js';
 import { pngOfSize, writePng } from '../library/fixtures.js';
-import {
-  clientFor,
-  downloadedSha1,
-  startProxy,
-  startWiki,
-  type TestProxy,
-  tempDir,
-  uniqueName,
-  type Wiki,
-} from '../library/helpers.js';
-import { asWiki, json, type Run, run, runInProcess } from './cli-helpers.js';
+import { clientFor, downloadedSha1, uniqueName, useWiki } from '../library/helpers.js';
+import { traffic, withRule } from '../library/local-servers.js';
+import { asWiki, cliEnv, interruptedAtChunk, jsonOf, type Run, runCli, runInProcess } from './cli-run.js';
 
 const KiB = 1024;
 const NOWHERE = 'http://127.0.0.1:1/w/api.php';
-
-let wiki: Wiki;
-let tmp: { dir: string; cleanup: () => Promise<void> };
-let proxy: TestProxy;
-
-before(async () => {
-  wiki = await startWiki();
-  tmp = await tempDir();
-  proxy = await startProxy(wiki.api);
-});
-
-after(async () => {
-  await proxy?.close();
-  await wiki?.close();
-  await tmp?.cleanup();
-});
+const ctx = useWiki({ proxy: true });
 
 /** A fresh folder for one test's manifest and files. */
 async function folder(name: string): Promise<string> {
-  const dir = join(tmp.dir, uniqueName(name, 'd'));
+  const dir = join(ctx.tmp, uniqueName(name, 'd'));
   await mkdir(dir, { recursive: true });
   return dir;
 }
@@ -58,17 +35,12 @@ async function pageText(client: MwClient, filename: string): Promise<string | un
   return r.query?.pages?.[0]?.revisions?.[0]?.slots?.main?.content;
 }
 
-const viaProxy = (args: string[]) => run(args, asWiki(tmp.dir, wiki, proxy.api));
+const viaProxy = (args: string[]) => runCli(args, asWiki(ctx.tmp, ctx.wiki, ctx.proxy.api));
 
 /** Upload requests seen by the proxy while `fn` ran. */
 async function uploadsDuring(fn: () => Promise<Run>): Promise<{ r: Run; uploads: Record<string, string>[] }> {
-  const from = proxy.requests.length;
-  const r = await fn();
-  const uploads = proxy.requests
-    .slice(from)
-    .filter((q) => q.fields.action === 'upload')
-    .map((q) => q.fields);
-  return { r, uploads };
+  const { value, uploads } = await traffic(ctx.proxy, fn);
+  return { r: value, uploads };
 }
 
 describe('manifest: checked whole before anything is sent (exit 2)', () => {
@@ -84,7 +56,7 @@ describe('manifest: checked whole before anything is sent (exit 2)', () => {
   async function fails(name: string, content: string, extra: string[] = []): Promise<string> {
     const path = join(dir, name);
     await writeFile(path, content);
-    const r = await runInProcess(['upload', '--manifest', path, '--api', NOWHERE, ...extra], tmp.dir);
+    const r = await runInProcess(['upload', '--manifest', path, '--api', NOWHERE, ...extra], cliEnv(ctx.tmp));
     assert.equal(r.code, 2, `${r.stdout}\n${r.stderr}`);
     assert.match(r.stderr, /Try "mwup --help"/);
     return r.stderr;
@@ -191,7 +163,7 @@ describe('manifest: checked whole before anything is sent (exit 2)', () => {
       [['upload', '--manifest', m, '--text', 'x', '--text-template', tpl], /not both/],
       [['upload', '--manifest', join(dir, 'none.csv')], /Cannot read the manifest/],
     ] as [string[], RegExp][]) {
-      const r = await runInProcess([...args, '--api', NOWHERE], tmp.dir);
+      const r = await runInProcess([...args, '--api', NOWHERE], cliEnv(ctx.tmp));
       assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
       assert.match(r.stderr, re);
     }
@@ -206,7 +178,7 @@ describe('manifest: checked whole before anything is sent (exit 2)', () => {
     assert.equal(r.code, 2, r.stdout + r.stderr);
     assert.match(r.stderr, /row 3: file not found/);
     assert.equal(uploads.length, 0);
-    assert.equal(await clientFor(wiki, wiki.api).imageInfo(good), undefined);
+    assert.equal(await clientFor(ctx.wiki, ctx.wiki.api).imageInfo(good), undefined);
   });
 });
 
@@ -249,14 +221,14 @@ and ""quotes"" on line two",,,First summary,,,`,
     const dry = await uploadsDuring(() => viaProxy([...args, '--dry-run', '--json']));
     assert.equal(dry.r.code, 0, dry.r.stdout + dry.r.stderr);
     assert.deepEqual(
-      json(dry.r).results.map((x: { status: string }) => x.status),
+      jsonOf(dry.r).results.map((x: { status: string }) => x.status),
       ['ok', 'ok', 'ok', 'ok'],
     );
     assert.equal(dry.uploads.length, 0);
 
     const first = await viaProxy([...args, '--json']);
     assert.equal(first.code, 0, first.stdout + first.stderr);
-    const results = json(first).results;
+    const results = jsonOf(first).results;
     assert.deepEqual(
       results.map((x: { row: number; item: string; status: string }) => [x.row, x.item, x.status]),
       [
@@ -266,7 +238,7 @@ and ""quotes"" on line two",,,First summary,,,`,
         [5, 'photos/p3.png', 'uploaded'],
       ],
     );
-    const c = clientFor(wiki, wiki.api);
+    const c = clientFor(ctx.wiki, ctx.wiki.api);
     const onWiki = names.map((n) => n.replace(/ /g, '_'));
     for (let i = 0; i < 4; i++) {
       assert.deepEqual(await downloadedSha1(c, onWiki[i] as string), { sha1: shas[i], size: sizes[i] });
@@ -298,7 +270,7 @@ and ""quotes"" on line two",,,First summary,,,`,
     const dir = await folder('Lines');
     const existing = uniqueName('LinesOriginal');
     const bytes = pngOfSize(6 * KiB);
-    const c = clientFor(wiki, wiki.api);
+    const c = clientFor(ctx.wiki, ctx.wiki.api);
     assert.equal((await c.upload(bytes, { filename: existing })).result, 'Success');
     await writeFile(join(dir, 'dup.png'), bytes);
     await writePng(join(dir, 'new.png'), 7 * KiB);
@@ -312,22 +284,20 @@ and ""quotes"" on line two",,,First summary,,,`,
     ];
     await writeFile(join(dir, 'm.jsonl'), `${lines.map((l) => JSON.stringify(l)).join('\n')}\n\n`);
 
-    // The upload requests are answered by the proxy, so the tags need not exist on the wiki.
-    proxy.rule = (q) =>
-      q.fields.action === 'upload' && q.fields.filename === fresh
-        ? { status: 200, body: JSON.stringify({ upload: { result: 'Success', filename: fresh } }) }
-        : 'pass';
-    let outcome: Awaited<ReturnType<typeof uploadsDuring>>;
-    try {
-      outcome = await uploadsDuring(() =>
-        viaProxy(['upload', '--manifest', join(dir, 'm.jsonl'), '--concurrency', '1', '--json']),
-      );
-    } finally {
-      proxy.rule = () => 'pass';
-    }
-    const { r, uploads } = outcome;
+    const { r, uploads } = await withRule(
+      ctx.proxy,
+      // The upload requests are answered by the proxy, so the tags need not exist on the wiki.
+      (q) =>
+        q.fields.action === 'upload' && q.fields.filename === fresh
+          ? { status: 200, body: JSON.stringify({ upload: { result: 'Success', filename: fresh } }) }
+          : 'pass',
+      () =>
+        uploadsDuring(() =>
+          viaProxy(['upload', '--manifest', join(dir, 'm.jsonl'), '--concurrency', '1', '--json']),
+        ),
+    );
     assert.equal(r.code, 1, r.stdout + r.stderr);
-    const results = json(r).results;
+    const results = jsonOf(r).results;
     assert.deepEqual(
       results.map((x: { row: number; status: string }) => [x.row, x.status]),
       [
@@ -376,21 +346,7 @@ describe('manifest: re-running after an interruption', () => {
     ];
 
     // Killed while the second file's fourth chunk is on its way.
-    const base = proxy.requests.filter((q) => q.isChunk).length;
-    proxy.rule = (q) => (q.isChunk && q.chunkIndex === base + 4 ? 'hold' : 'pass');
-    const held = proxy.waitFor((q) => q.isChunk && q.chunkIndex === base + 4);
-    const { spawn } = await import('node:child_process');
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', join(import.meta.dirname, '../../src/cli/mwup.ts'), ...args],
-      { env: asWiki(tmp.dir, wiki, proxy.api), stdio: 'ignore' },
-    );
-    const exited = new Promise((res) => child.on('close', res));
-    await held;
-    child.kill('SIGKILL');
-    await exited;
-    proxy.release(true);
-    proxy.rule = () => 'pass';
+    await interruptedAtChunk(ctx.proxy, 4, args, asWiki(ctx.tmp, ctx.wiki, ctx.proxy.api));
     const entries = Object.values(JSON.parse(await readFile(state, 'utf8')).uploads) as {
       filename: string;
     }[];
@@ -399,19 +355,19 @@ describe('manifest: re-running after an interruption', () => {
       [names[1]],
     );
 
-    const before = proxy.requests.length;
+    const before = ctx.proxy.requests.length;
     const again = await viaProxy(args);
     assert.equal(again.code, 0, again.stdout + again.stderr);
     assert.deepEqual(
-      json(again).results.map((x: { status: string }) => x.status),
+      jsonOf(again).results.map((x: { status: string }) => x.status),
       ['unchanged', 'uploaded', 'uploaded'],
     );
-    const offsets = proxy.requests
+    const offsets = ctx.proxy.requests
       .slice(before)
       .filter((q) => q.isChunk)
       .map((q) => Number(q.fields.offset));
     assert.ok((offsets[0] as number) >= 3 * 64 * KiB, `resent from ${offsets[0]}`);
-    const c = clientFor(wiki, wiki.api);
+    const c = clientFor(ctx.wiki, ctx.wiki.api);
     for (let i = 0; i < 3; i++) {
       assert.deepEqual(await downloadedSha1(c, names[i] as string), { sha1: shas[i], size: sizes[i] });
     }
@@ -420,7 +376,7 @@ describe('manifest: re-running after an interruption', () => {
     const third = await viaProxy(args);
     assert.equal(third.code, 0, third.stdout + third.stderr);
     assert.deepEqual(
-      json(third).results.map((x: { status: string }) => x.status),
+      jsonOf(third).results.map((x: { status: string }) => x.status),
       ['unchanged', 'unchanged', 'unchanged'],
     );
   });

@@ -3,103 +3,29 @@
  * dry runs, and resuming after the CLI or the server was killed mid-upload.
  */
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { open, readFile } from 'node:fs/promises';
-import { basename, join, resolve } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import { main } from '../../src/cli/mwup.js';
+import { basename, join } from 'node:path';
+import { describe, it } from 'node:test';
 import { pngOfSize, sha1Hex, writePng } from '../library/fixtures.js';
+import { clientFor, downloadedSha1, newPng, uniqueName, useWiki } from '../library/helpers.js';
+import { serveBytes, startProxy } from '../library/local-servers.js';
 import {
-  clientFor,
-  downloadedSha1,
-  serveBytes,
-  startProxy,
-  startWiki,
-  type TestProxy,
-  tempDir,
-  uniqueName,
-  type Wiki,
-} from '../library/helpers.js';
+  asWiki,
+  CLIENT_ROOT,
+  cliEnv,
+  interruptedAtChunk,
+  jsonOf,
+  runCli,
+  runInProcess,
+  startCli,
+} from './cli-run.js';
 
-const ROOT = resolve(import.meta.dirname, '../..');
-const CLI = join(ROOT, 'src/cli/mwup.ts');
 const KiB = 1024;
+const ctx = useWiki({ proxy: true });
 
-let wiki: Wiki;
-let tmp: { dir: string; cleanup: () => Promise<void> };
-
-before(async () => {
-  wiki = await startWiki();
-  tmp = await tempDir();
-});
-
-after(async () => {
-  await wiki?.close();
-  await tmp?.cleanup();
-});
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Environment without the caller's mwup settings; config and state live in the test's temp dir. */
-function cliEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const k of Object.keys(env)) if (k.startsWith('MWUP_')) delete env[k];
-  return {
-    ...env,
-    XDG_CONFIG_HOME: join(tmp.dir, 'config'),
-    XDG_STATE_HOME: join(tmp.dir, 'state'),
-    ...extra,
-  };
-}
-
-function start(args: string[], env: NodeJS.ProcessEnv): { child: ChildProcess; done: Promise<Run> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], { cwd: ROOT, env, stdio: 'pipe' });
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.on('data', (d: Buffer) => {
-    stdout += d.toString();
-  });
-  child.stderr?.on('data', (d: Buffer) => {
-    stderr += d.toString();
-  });
-  const done = new Promise<Run>((res) => child.on('close', (code) => res({ code, stdout, stderr })));
-  return { child, done };
-}
-
-const run = (args: string[], env: NodeJS.ProcessEnv = cliEnv()) => start(args, env).done;
-
-/** The CLI's `main` in this process (no child): for checks that never reach a wiki. */
-async function runInProcess(args: string[]): Promise<Run> {
-  const out = { stdout: '', stderr: '' };
-  const sink = (key: 'stdout' | 'stderr') =>
-    ({
-      isTTY: false,
-      write: (s: string) => {
-        out[key] += s;
-        return true;
-      },
-    }) as unknown as NodeJS.WriteStream;
-  const code = await main(args, { stdout: sink('stdout'), stderr: sink('stderr'), env: cliEnv() });
-  return { code, ...out };
-}
-
-function asWiki(api = wiki.api): NodeJS.ProcessEnv {
-  return cliEnv({ MWUP_API: api, MWUP_USER: wiki.username, MWUP_PASSWORD: wiki.password });
-}
-
-// biome-ignore lint/suspicious/noExplicitAny: JSON output
-const json = (r: Run): any => {
-  try {
-    return JSON.parse(r.stdout);
-  } catch {
-    throw new Error(`not JSON (exit ${r.code}):\n${r.stdout}\n${r.stderr}`);
-  }
-};
+/** The environment of the wiki's bot account, at `api` (the wiki or the proxy in front of it). */
+const asBot = (api = ctx.wiki.api) => asWiki(ctx.tmp, ctx.wiki, api);
 
 describe('usage errors exit 2', () => {
   const cases: [string, string[]][] = [
@@ -121,14 +47,14 @@ describe('usage errors exit 2', () => {
   ];
   for (const [what, args] of cases) {
     it(what, async () => {
-      const r = await runInProcess(args);
+      const r = await runInProcess(args, cliEnv(ctx.tmp));
       assert.equal(r.code, 2, `${r.stdout}\n${r.stderr}`);
       if (args.length > 0) assert.match(r.stderr, /mwup: .+\nTry "mwup --help"/);
     });
   }
 
   it('--help exits 0 and lists the commands', async () => {
-    const r = await run(['--help']);
+    const r = await runCli(['--help'], cliEnv(ctx.tmp));
     assert.equal(r.code, 0);
     for (const c of [
       'upload',
@@ -146,29 +72,29 @@ describe('usage errors exit 2', () => {
 
 describe('mwup upload', () => {
   it('uploads several files (direct and chunked) in parallel, byte-exact, exit 0', async () => {
-    const single = join(tmp.dir, 'single.png');
+    const single = join(ctx.tmp, 'single.png');
     const singleSha = await writePng(single, 20_000);
     const nameSingle = uniqueName('CliSingle');
-    const one = await run(
+    const one = await runCli(
       ['upload', single, '--filename', nameSingle, '--comment', 'from the cli', '--json'],
-      asWiki(),
+      asBot(),
     );
     assert.equal(one.code, 0, one.stdout + one.stderr);
-    assert.equal(json(one).results[0].status, 'uploaded');
-    const c = clientFor(wiki, wiki.api);
+    assert.equal(jsonOf(one).results[0].status, 'uploaded');
+    const c = clientFor(ctx.wiki, ctx.wiki.api);
     assert.deepEqual(await downloadedSha1(c, nameSingle), { sha1: singleSha, size: 20_000 });
     assert.equal((await c.imageInfo(nameSingle))?.comment, 'from the cli');
 
-    const big = join(tmp.dir, uniqueName('CliBig'));
-    const small = join(tmp.dir, uniqueName('CliSmall'));
+    const big = join(ctx.tmp, uniqueName('CliBig'));
+    const small = join(ctx.tmp, uniqueName('CliSmall'));
     const bigSha = await writePng(big, 12 * 64 * KiB + 5);
     const smallSha = await writePng(small, 30_000);
-    const r = await run(
+    const r = await runCli(
       ['upload', big, small, '--chunk-size', '64K', '--concurrency', '2', '--json'],
-      asWiki(),
+      asBot(),
     );
     assert.equal(r.code, 0, r.stdout + r.stderr);
-    const results = json(r).results as { item: string; status: string }[];
+    const results = jsonOf(r).results as { item: string; status: string }[];
     assert.deepEqual(
       results.map((x) => [x.item, x.status]),
       [
@@ -182,56 +108,56 @@ describe('mwup upload', () => {
 
   it('--ignore-warnings exists overwrites; a duplicate still stops the upload (exit 1)', async () => {
     const name = uniqueName('CliExists');
-    const first = join(tmp.dir, 'first.png');
-    const second = join(tmp.dir, 'second.png');
+    const first = join(ctx.tmp, 'first.png');
+    const second = join(ctx.tmp, 'second.png');
     await writePng(first, 3000);
     const secondSha = await writePng(second, 3100);
-    assert.equal((await run(['upload', first, '--filename', name], asWiki())).code, 0);
+    assert.equal((await runCli(['upload', first, '--filename', name], asBot())).code, 0);
 
-    const stopped = await run(['upload', second, '--filename', name], asWiki());
+    const stopped = await runCli(['upload', second, '--filename', name], asBot());
     assert.equal(stopped.code, 1);
     assert.match(stopped.stdout, /warning/);
     assert.match(stopped.stdout, /exists/);
 
-    const over = await run(
+    const over = await runCli(
       ['upload', second, '--filename', name, '--ignore-warnings', 'exists', '--json'],
-      asWiki(),
+      asBot(),
     );
     assert.equal(over.code, 0, over.stdout + over.stderr);
-    assert.equal(json(over).results[0].status, 'uploaded');
-    assert.equal((await downloadedSha1(clientFor(wiki, wiki.api), name)).sha1, secondSha);
+    assert.equal(jsonOf(over).results[0].status, 'uploaded');
+    assert.equal((await downloadedSha1(clientFor(ctx.wiki, ctx.wiki.api), name)).sha1, secondSha);
 
     const other = uniqueName('CliDuplicate');
-    const dup = await run(
+    const dup = await runCli(
       ['upload', second, '--filename', other, '--ignore-warnings', 'exists', '--json'],
-      asWiki(),
+      asBot(),
     );
     assert.equal(dup.code, 1);
-    const res = json(dup).results[0];
+    const res = jsonOf(dup).results[0];
     assert.equal(res.status, 'warning');
     assert.deepEqual(Object.keys(res.result.warnings), ['duplicate']);
     // Found before sending: nothing is stashed, the hint is to accept the warning.
     assert.equal(res.result.filekey, undefined);
     assert.match(res.detail, /--ignore-warnings exists,duplicate/);
-    assert.equal(await clientFor(wiki, wiki.api).imageInfo(other), undefined);
+    assert.equal(await clientFor(ctx.wiki, ctx.wiki.api).imageInfo(other), undefined);
   });
 
   it('--dry-run sends no file and predicts warnings', async () => {
-    const path = join(tmp.dir, 'dry.png');
+    const path = join(ctx.tmp, 'dry.png');
     await writePng(path, 4000);
     const name = uniqueName('CliDry');
-    const r = await run(['upload', path, '--filename', name, '--dry-run', '--json'], asWiki());
+    const r = await runCli(['upload', path, '--filename', name, '--dry-run', '--json'], asBot());
     assert.equal(r.code, 0, r.stdout + r.stderr);
-    assert.equal(json(r).results[0].status, 'ok');
-    assert.equal(await clientFor(wiki, wiki.api).imageInfo(name), undefined);
+    assert.equal(jsonOf(r).results[0].status, 'ok');
+    assert.equal(await clientFor(ctx.wiki, ctx.wiki.api).imageInfo(name), undefined);
 
-    assert.equal((await run(['upload', path, '--filename', name], asWiki())).code, 0);
-    const again = await run(
+    assert.equal((await runCli(['upload', path, '--filename', name], asBot())).code, 0);
+    const again = await runCli(
       ['upload', path, '--filename', `${name.replace(/\.png$/, '')}-2.png`, '--dry-run', '--json'],
-      asWiki(),
+      asBot(),
     );
     assert.equal(again.code, 1);
-    const res = json(again).results[0];
+    const res = jsonOf(again).results[0];
     assert.equal(res.status, 'would-warn');
     assert.ok(res.result.warnings.duplicate);
   });
@@ -241,16 +167,16 @@ describe('mwup upload', () => {
     const srv = await serveBytes(bytes);
     try {
       const name = uniqueName('CliUrl');
-      const ok = await run(['from-url', srv.url, '--filename', name], asWiki());
+      const ok = await runCli(['from-url', srv.url, '--filename', name], asBot());
       assert.equal(ok.code, 0, ok.stdout + ok.stderr);
-      assert.equal((await downloadedSha1(clientFor(wiki, wiki.api), name)).sha1, sha1Hex(bytes));
+      assert.equal((await downloadedSha1(clientFor(ctx.wiki, ctx.wiki.api), name)).sha1, sha1Hex(bytes));
     } finally {
       await srv.close();
     }
     const password = 'wrong-password-0123456789abcdefgh';
-    const bad = await run(
-      ['upload', join(tmp.dir, 'small.png'), '--user', wiki.username, '--password', password],
-      cliEnv({ MWUP_API: wiki.api }),
+    const bad = await runCli(
+      ['upload', join(ctx.tmp, 'small.png'), '--user', ctx.wiki.username, '--password', password],
+      cliEnv(ctx.tmp, { MWUP_API: ctx.wiki.api }),
     );
     assert.equal(bad.code, 1);
     assert.match(bad.stderr + bad.stdout, /login/i);
@@ -259,36 +185,19 @@ describe('mwup upload', () => {
 });
 
 describe('mwup resume', () => {
-  let proxy: TestProxy;
-  before(async () => {
-    proxy = await startProxy(wiki.api);
-  });
-  after(async () => {
-    await proxy?.close();
-  });
-
   /** Starts `mwup upload` through the proxy and kills it while the answer to chunk `k` is held. */
   async function killedMidUpload(path: string, name: string, state: string, k: number): Promise<void> {
-    const base = proxy.requests.filter((q) => q.isChunk).length;
-    proxy.rule = (q) => (q.isChunk && q.chunkIndex === base + k ? 'hold' : 'pass');
-    const held = proxy.waitFor((q) => q.isChunk && q.chunkIndex === base + k);
-    const p = start(
+    await interruptedAtChunk(
+      ctx.proxy,
+      k,
       ['upload', path, '--filename', name, '--chunk-size', '64K', '--state', state],
-      asWiki(proxy.api),
+      asBot(ctx.proxy.api),
     );
-    await held;
-    p.child.kill('SIGKILL');
-    await p.done;
-    proxy.release(true);
-    proxy.rule = () => 'pass';
   }
 
   it('continues an upload whose CLI was killed; status shows where it stands', async () => {
-    const path = join(tmp.dir, 'killed.png');
-    const size = 10 * 64 * KiB + 3;
-    const sha = await writePng(path, size);
-    const name = uniqueName('CliKilled');
-    const state = join(tmp.dir, 'killed-state.json');
+    const { path, size, sha1: sha, name } = await newPng(ctx.tmp, 'CliKilled', 10 * 64 * KiB + 3);
+    const state = join(ctx.tmp, 'killed-state.json');
     await killedMidUpload(path, name, state, 5);
 
     const doc = JSON.parse(await readFile(state, 'utf8'));
@@ -300,59 +209,56 @@ describe('mwup resume', () => {
       String(entry.token.offset),
     );
 
-    const st = await run(['status', entry.token.filekey, '--json'], asWiki(proxy.api));
+    const st = await runCli(['status', entry.token.filekey, '--json'], asBot(ctx.proxy.api));
     assert.equal(st.code, 0, st.stdout + st.stderr);
-    const status = json(st).status;
+    const status = jsonOf(st).status;
     assert.equal(status.result, 'Continue');
     assert.ok(status.offset >= 4 * 64 * KiB);
 
-    const r = await run(['resume', '--state', state, '--json'], asWiki(proxy.api));
+    const r = await runCli(['resume', '--state', state, '--json'], asBot(ctx.proxy.api));
     assert.equal(r.code, 0, r.stdout + r.stderr);
-    assert.equal(json(r).results[0].status, 'uploaded');
-    assert.deepEqual(await downloadedSha1(clientFor(wiki, wiki.api), name), { sha1: sha, size });
+    assert.equal(jsonOf(r).results[0].status, 'uploaded');
+    assert.deepEqual(await downloadedSha1(clientFor(ctx.wiki, ctx.wiki.api), name), { sha1: sha, size });
     assert.deepEqual(JSON.parse(await readFile(state, 'utf8')).uploads, {});
   });
 
   it('running the same upload again continues the interrupted one instead of starting over', async () => {
-    const path = join(tmp.dir, 'again.png');
-    const size = 8 * 64 * KiB + 9;
-    const sha = await writePng(path, size);
-    const name = uniqueName('CliAgain');
-    const state = join(tmp.dir, 'again-state.json');
+    const { path, size, sha1: sha, name } = await newPng(ctx.tmp, 'CliAgain', 8 * 64 * KiB + 9);
+    const state = join(ctx.tmp, 'again-state.json');
     await killedMidUpload(path, name, state, 4);
-    const before = proxy.requests.length;
-    const r = await run(
+    const before = ctx.proxy.requests.length;
+    const r = await runCli(
       ['upload', path, '--filename', name, '--chunk-size', '64K', '--state', state, '--json'],
-      asWiki(proxy.api),
+      asBot(ctx.proxy.api),
     );
     assert.equal(r.code, 0, r.stdout + r.stderr);
-    const offsets = proxy.requests
+    const offsets = ctx.proxy.requests
       .slice(before)
       .filter((q) => q.isChunk)
       .map((q) => Number(q.fields.offset));
     assert.ok(offsets.length > 0 && (offsets[0] as number) >= 3 * 64 * KiB, `resent from ${offsets[0]}`);
-    assert.deepEqual(await downloadedSha1(clientFor(wiki, wiki.api), name), { sha1: sha, size });
+    assert.deepEqual(await downloadedSha1(clientFor(ctx.wiki, ctx.wiki.api), name), { sha1: sha, size });
   });
 
   it('refuses to resume when the local file changed (exit 1)', async () => {
-    const path = join(tmp.dir, 'changing.png');
+    const path = join(ctx.tmp, 'changing.png');
     await writePng(path, 8 * 64 * KiB);
-    const state = join(tmp.dir, 'changing-state.json');
+    const state = join(ctx.tmp, 'changing-state.json');
     await killedMidUpload(path, uniqueName('CliChanged'), state, 4);
     const fh = await open(path, 'r+');
     await fh.write(Buffer.from('changed'), 0, 7, 5000);
     await fh.close();
-    const r = await run(['resume', '--state', state], asWiki(proxy.api));
+    const r = await runCli(['resume', '--state', state], asBot(ctx.proxy.api));
     assert.equal(r.code, 1);
     assert.match(r.stdout + r.stderr, /resume-file-changed/);
   });
 
   it('continues after the server was killed mid-upload and restarted', async (t) => {
-    if (wiki.external) {
+    if (ctx.wiki.external) {
       t.skip('needs our own server process');
       return;
     }
-    if (!existsSync(join(ROOT, '../server/dist/main.js'))) {
+    if (!existsSync(join(CLIENT_ROOT, '../server/dist/main.js'))) {
       t.skip('needs the built server (npm run build)');
       return;
     }
@@ -360,16 +266,17 @@ describe('mwup resume', () => {
     const server = await spawnServerProcess({});
     const p2 = await startProxy(server.api);
     try {
-      const path = join(tmp.dir, 'server-killed.png');
-      const size = 12 * 64 * KiB + 1;
-      const sha = await writePng(path, size);
-      const name = uniqueName('CliServerKilled');
-      const state = join(tmp.dir, 'server-killed-state.json');
-      const env = cliEnv({ MWUP_API: p2.api, MWUP_USER: 'Admin', MWUP_PASSWORD: 'admin-password-123' });
+      const { path, size, sha1: sha, name } = await newPng(ctx.tmp, 'CliServerKilled', 12 * 64 * KiB + 1);
+      const state = join(ctx.tmp, 'server-killed-state.json');
+      const env = cliEnv(ctx.tmp, {
+        MWUP_API: p2.api,
+        MWUP_USER: 'Admin',
+        MWUP_PASSWORD: 'admin-password-123',
+      });
 
       p2.rule = (q) => (q.isChunk && q.chunkIndex === 6 ? 'hold' : 'pass');
       const held = p2.waitFor((q) => q.isChunk && q.chunkIndex === 6);
-      const up = start(
+      const up = startCli(
         ['upload', path, '--filename', name, '--chunk-size', '64K', '--state', state, '--retries', '1'],
         env,
       );
@@ -382,7 +289,7 @@ describe('mwup resume', () => {
       assert.match(failed.stdout, /mwup resume/);
 
       await server.restart();
-      const r = await run(['resume', '--state', state, '--json'], env);
+      const r = await runCli(['resume', '--state', state, '--json'], env);
       assert.equal(r.code, 0, r.stdout + r.stderr);
       const c = clientFor({ username: 'Admin', password: 'admin-password-123' }, server.api);
       assert.deepEqual(await downloadedSha1(c, name), { sha1: sha, size });

@@ -6,40 +6,16 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import { writePng } from '../library/fixtures.js';
-import {
-  clientFor,
-  downloadedSha1,
-  startProxy,
-  startWiki,
-  type TestProxy,
-  tempDir,
-  uniqueName,
-  type Wiki,
-} from '../library/helpers.js';
-import { cliEnv, jsonOf, runCli, startCli } from './cli-run.js';
+import { describe, it } from 'node:test';
+import { clientFor, downloadedSha1, newPng, useWiki } from '../library/helpers.js';
+import { withRule } from '../library/local-servers.js';
+import { asWiki, interruptedAtChunk, jsonOf, runCli } from './cli-run.js';
 
 const KiB = 1024;
 const CHUNK = 64 * KiB;
-let wiki: Wiki;
-let proxy: TestProxy;
-let tmp: { dir: string; cleanup: () => Promise<void> };
+const ctx = useWiki({ proxy: true });
 
-before(async () => {
-  wiki = await startWiki();
-  proxy = await startProxy(wiki.api);
-  tmp = await tempDir();
-});
-
-after(async () => {
-  await proxy?.close();
-  await wiki?.close();
-  await tmp?.cleanup();
-});
-
-const env = () =>
-  cliEnv(tmp.dir, { MWUP_API: proxy.api, MWUP_USER: wiki.username, MWUP_PASSWORD: wiki.password });
+const env = () => asWiki(ctx.tmp, ctx.wiki, ctx.proxy.api);
 
 const UNITS: Record<string, number> = { B: 1, KiB: KiB, MiB: KiB * KiB, GiB: KiB * KiB * KiB };
 
@@ -50,33 +26,20 @@ function rates(stderr: string): number[] {
   );
 }
 
-/**
- * Starts `mwup upload` through the proxy and sends `signal` while the answer to chunk `k` is held
- * (the wiki has stored chunk k; the CLI does not know it yet).
- */
-async function interrupted(path: string, name: string, state: string, k: number, signal: NodeJS.Signals) {
-  const base = proxy.requests.filter((q) => q.isChunk).length;
-  proxy.rule = (q) => (q.isChunk && q.chunkIndex === base + k ? 'hold' : 'pass');
-  const held = proxy.waitFor((q) => q.isChunk && q.chunkIndex === base + k);
-  const p = startCli(
+/** Runs `mwup upload` through the proxy and sends it `signal` while the answer to chunk `k` is held. */
+const interrupted = (path: string, name: string, state: string, k: number, signal: NodeJS.Signals) =>
+  interruptedAtChunk(
+    ctx.proxy,
+    k,
     ['upload', path, '--filename', name, '--chunk-size', '64K', '--state', state, '--no-progress'],
     env(),
+    signal,
   );
-  await held;
-  p.child.kill(signal);
-  const r = await p.done;
-  proxy.release(true);
-  proxy.rule = () => 'pass';
-  return r;
-}
 
 describe('signals', () => {
   it('SIGINT: exit 130 with the state saved; resume continues from the wiki offset, rate of this run only', async () => {
-    const path = join(tmp.dir, 'sigint.png');
-    const size = 32 * CHUNK + 3;
-    const sha1 = await writePng(path, size);
-    const name = uniqueName('CliSigint');
-    const state = join(tmp.dir, 'sigint-state.json');
+    const { path, size, sha1, name } = await newPng(ctx.tmp, 'CliSigint', 32 * CHUNK + 3);
+    const state = join(ctx.tmp, 'sigint-state.json');
 
     const r = await interrupted(path, name, state, 24, 'SIGINT');
     assert.equal(r.code, 130, r.stdout + r.stderr);
@@ -89,20 +52,19 @@ describe('signals', () => {
     assert.equal(entries[0]?.token.offset, 23 * CHUNK);
 
     // Each chunk's answer is held a little, so this run's own rate is well under 1 MiB/s.
-    const before = proxy.requests.length;
-    proxy.rule = (q) => {
-      if (!q.isChunk) return 'pass';
-      setTimeout(() => proxy.release(), 150);
-      return 'hold';
-    };
-    let resumed: Awaited<ReturnType<typeof runCli>>;
-    try {
-      resumed = await runCli(['resume', '--state', state, '--no-progress'], env());
-    } finally {
-      proxy.rule = () => 'pass';
-    }
+    const before = ctx.proxy.requests.length;
+    const resumed = await withRule(
+      ctx.proxy,
+      (q) => {
+        if (!q.isChunk) return 'pass';
+        // Timed from when the answer is held: a release before that misses it, and the CLI waits out its timeout.
+        void ctx.proxy.waitFor((r) => r === q).then(() => setTimeout(() => ctx.proxy.release(), 150));
+        return 'hold';
+      },
+      () => runCli(['resume', '--state', state, '--no-progress'], env()),
+    );
     assert.equal(resumed.code, 0, resumed.stdout + resumed.stderr);
-    const offsets = proxy.requests
+    const offsets = ctx.proxy.requests
       .slice(before)
       .filter((q) => q.isChunk)
       .map((q) => Number(q.fields.offset));
@@ -111,16 +73,13 @@ describe('signals', () => {
     assert.ok(shown.length >= 3, resumed.stderr);
     // 1.5 MiB were on the wiki before: counted, they would show several MiB/s.
     for (const rate of shown) assert.ok(rate < KiB * KiB, `rate ${rate} B/s:\n${resumed.stderr}`);
-    assert.deepEqual(await downloadedSha1(clientFor(wiki, wiki.api), name), { sha1, size });
+    assert.deepEqual(await downloadedSha1(clientFor(ctx.wiki, ctx.wiki.api), name), { sha1, size });
     assert.deepEqual(JSON.parse(await readFile(state, 'utf8')).uploads, {});
   });
 
   it('SIGTERM: exit 143 with the state saved; resume finishes it', async () => {
-    const path = join(tmp.dir, 'sigterm.png');
-    const size = 6 * CHUNK + 11;
-    const sha1 = await writePng(path, size);
-    const name = uniqueName('CliSigterm');
-    const state = join(tmp.dir, 'sigterm-state.json');
+    const { path, size, sha1, name } = await newPng(ctx.tmp, 'CliSigterm', 6 * CHUNK + 11);
+    const state = join(ctx.tmp, 'sigterm-state.json');
 
     const r = await interrupted(path, name, state, 3, 'SIGTERM');
     assert.equal(r.code, 143, r.stdout + r.stderr);
@@ -131,32 +90,27 @@ describe('signals', () => {
     const resumed = await runCli(['resume', '--state', state, '--json'], env());
     assert.equal(resumed.code, 0, resumed.stdout + resumed.stderr);
     assert.equal(jsonOf(resumed).results[0].status, 'uploaded');
-    assert.deepEqual(await downloadedSha1(clientFor(wiki, wiki.api), name), { sha1, size });
+    assert.deepEqual(await downloadedSha1(clientFor(ctx.wiki, ctx.wiki.api), name), { sha1, size });
   });
 
   it('SIGINT during mwup resume: exit 130, the upload still in the state file', async () => {
-    const path = join(tmp.dir, 'sigint-resume.png');
-    const size = 8 * CHUNK + 1;
-    const sha1 = await writePng(path, size);
-    const name = uniqueName('CliSigintResume');
-    const state = join(tmp.dir, 'sigint-resume-state.json');
+    const { path, size, sha1, name } = await newPng(ctx.tmp, 'CliSigintResume', 8 * CHUNK + 1);
+    const state = join(ctx.tmp, 'sigint-resume-state.json');
     assert.equal((await interrupted(path, name, state, 2, 'SIGINT')).code, 130);
 
-    const base = proxy.requests.filter((q) => q.isChunk).length;
-    proxy.rule = (q) => (q.isChunk && q.chunkIndex === base + 2 ? 'hold' : 'pass');
-    const held = proxy.waitFor((q) => q.isChunk && q.chunkIndex === base + 2);
-    const p = startCli(['resume', '--state', state, '--no-progress'], env());
-    await held;
-    p.child.kill('SIGINT');
-    const r = await p.done;
-    proxy.release(true);
-    proxy.rule = () => 'pass';
+    const r = await interruptedAtChunk(
+      ctx.proxy,
+      2,
+      ['resume', '--state', state, '--no-progress'],
+      env(),
+      'SIGINT',
+    );
     assert.equal(r.code, 130, r.stdout + r.stderr);
     const doc = JSON.parse(await readFile(state, 'utf8'));
     assert.equal(Object.keys(doc.uploads).length, 1);
 
     const done = await runCli(['resume', '--state', state], env());
     assert.equal(done.code, 0, done.stdout + done.stderr);
-    assert.deepEqual(await downloadedSha1(clientFor(wiki, wiki.api), name), { sha1, size });
+    assert.deepEqual(await downloadedSha1(clientFor(ctx.wiki, ctx.wiki.api), name), { sha1, size });
   });
 });

@@ -6,54 +6,25 @@
  */
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { writePng } from '../library/fixtures.js';
-import {
-  clientFor,
-  downloadedSha1,
-  startProxy,
-  startWiki,
-  type TestProxy,
-  tempDir,
-  uniqueName,
-  type Wiki,
-} from '../library/helpers.js';
-import { asWiki, json, type Run, run } from './cli-helpers.js';
+import { clientFor, downloadedSha1, uniqueName, useWiki } from '../library/helpers.js';
+import { traffic } from '../library/local-servers.js';
+import { asWiki, jsonOf, type Run, runCli } from './cli-run.js';
 
 const KiB = 1024;
-
-let wiki: Wiki;
-let tmp: { dir: string; cleanup: () => Promise<void> };
-let proxy: TestProxy;
-
-before(async () => {
-  wiki = await startWiki();
-  tmp = await tempDir();
-  proxy = await startProxy(wiki.api);
-});
-
-after(async () => {
-  await proxy?.close();
-  await wiki?.close();
-  await tmp?.cleanup();
-});
+const ctx = useWiki({ proxy: true });
 
 /** Runs the CLI through the proxy; counts upload requests and request-body bytes. */
 async function counted(args: string[]): Promise<Run & { uploads: number; bytes: number }> {
-  const from = proxy.requests.length;
-  const r = await run(args, asWiki(tmp.dir, wiki, proxy.api));
-  const seen = proxy.requests.slice(from);
-  return {
-    ...r,
-    uploads: seen.filter((q) => q.fields.action === 'upload').length,
-    bytes: seen.reduce((n, q) => n + q.bytes, 0),
-  };
+  const t = await traffic(ctx.proxy, () => runCli(args, asWiki(ctx.tmp, ctx.wiki, ctx.proxy.api)));
+  return { ...t.value, uploads: t.uploads.length, bytes: t.bytes };
 }
 
 describe('mwup upload: know before sending', () => {
   it('re-running an upload sends no file bytes, reports "unchanged" and exits 0', async () => {
-    const small = join(tmp.dir, uniqueName('KnownSmall'));
-    const big = join(tmp.dir, uniqueName('KnownBig'));
+    const small = join(ctx.tmp, uniqueName('KnownSmall'));
+    const big = join(ctx.tmp, uniqueName('KnownBig'));
     const smallSha = await writePng(small, 150 * KiB);
     const bigSha = await writePng(big, 6 * 64 * KiB + 11);
     const args = [small, big, '--chunk-size', '64K', '--json'];
@@ -63,7 +34,7 @@ describe('mwup upload: know before sending', () => {
 
     const again = await counted(['upload', ...args]);
     assert.equal(again.code, 0, again.stdout + again.stderr);
-    const results = json(again).results;
+    const results = jsonOf(again).results;
     assert.deepEqual(
       results.map((x: { status: string }) => x.status),
       ['unchanged', 'unchanged'],
@@ -82,33 +53,33 @@ describe('mwup upload: know before sending', () => {
   });
 
   it('--no-precheck sends the file and lets the server say it is unchanged', async () => {
-    const path = join(tmp.dir, uniqueName('KnownResend'));
+    const path = join(ctx.tmp, uniqueName('KnownResend'));
     await writePng(path, 100 * KiB);
     const initial = await counted(['upload', path]);
     assert.equal(initial.code, 0, initial.stdout + initial.stderr);
     const r = await counted(['upload', path, '--no-precheck', '--json']);
     assert.equal(r.code, 0, r.stdout + r.stderr);
-    assert.equal(json(r).results[0].status, 'unchanged');
+    assert.equal(jsonOf(r).results[0].status, 'unchanged');
     assert.ok(r.bytes > 100 * KiB);
   });
 
   it('a duplicate under another name is refused before sending, by a dry run too; accepted with --ignore-warnings duplicate', async () => {
-    const path = join(tmp.dir, uniqueName('KnownOriginal'));
+    const path = join(ctx.tmp, uniqueName('KnownOriginal'));
     const sha = await writePng(path, 90 * KiB);
     const initial = await counted(['upload', path]);
     assert.equal(initial.code, 0, initial.stdout + initial.stderr);
     const other = uniqueName('KnownCopy');
-    const original = path.slice(tmp.dir.length + 1);
+    const original = path.slice(ctx.tmp.length + 1);
 
     const dry = await counted(['upload', path, '--filename', other, '--dry-run', '--json']);
     assert.equal(dry.code, 1, dry.stdout + dry.stderr);
-    assert.equal(json(dry).results[0].status, 'would-warn');
-    assert.deepEqual(json(dry).results[0].result.warnings.duplicate, [original]);
+    assert.equal(jsonOf(dry).results[0].status, 'would-warn');
+    assert.deepEqual(jsonOf(dry).results[0].result.warnings.duplicate, [original]);
     assert.equal(dry.uploads, 0);
 
     const refused = await counted(['upload', path, '--filename', other, '--json']);
     assert.equal(refused.code, 1, refused.stdout + refused.stderr);
-    const res = json(refused).results[0];
+    const res = jsonOf(refused).results[0];
     assert.equal(res.status, 'warning');
     assert.deepEqual(res.result.warnings, { duplicate: [original] });
     assert.equal(res.result.filekey, undefined);
@@ -118,7 +89,7 @@ describe('mwup upload: know before sending', () => {
     );
     assert.equal(refused.uploads, 0);
     assert.ok(refused.bytes < 8 * KiB);
-    assert.equal(await clientFor(wiki, wiki.api).imageInfo(other), undefined);
+    assert.equal(await clientFor(ctx.wiki, ctx.wiki.api).imageInfo(other), undefined);
 
     const dryOk = await counted([
       'upload',
@@ -131,7 +102,7 @@ describe('mwup upload: know before sending', () => {
       '--json',
     ]);
     assert.equal(dryOk.code, 0, dryOk.stdout + dryOk.stderr);
-    assert.equal(json(dryOk).results[0].status, 'ok');
+    assert.equal(jsonOf(dryOk).results[0].status, 'ok');
 
     const accepted = await counted([
       'upload',
@@ -143,7 +114,10 @@ describe('mwup upload: know before sending', () => {
       '--json',
     ]);
     assert.equal(accepted.code, 0, accepted.stdout + accepted.stderr);
-    assert.equal(json(accepted).results[0].status, 'uploaded');
-    assert.deepEqual(await downloadedSha1(clientFor(wiki, wiki.api), other), { sha1: sha, size: 90 * KiB });
+    assert.equal(jsonOf(accepted).results[0].status, 'uploaded');
+    assert.deepEqual(await downloadedSha1(clientFor(ctx.wiki, ctx.wiki.api), other), {
+      sha1: sha,
+      size: 90 * KiB,
+    });
   });
 });

@@ -5,16 +5,12 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { type StateEntry, StateFile } from '../../src/cli/state.js';
 import type { ResumeToken } from '../../src/index.js';
-import { tempDir } from '../library/helpers.js';
+import { useTempDir } from '../library/helpers.js';
 
-let tmp: { dir: string; cleanup: () => Promise<void> };
-before(async () => {
-  tmp = await tempDir();
-});
-after(() => tmp?.cleanup());
+const tmp = useTempDir();
 
 const entry = (id: string, offset: number): StateEntry => ({
   id,

@@ -10,29 +10,25 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { FileSource, type UploadResult, type UploadSource } from '../../src/index.js';
 import { writePng } from './fixtures.js';
-import { clientFor, startWiki, tempDir, uniqueName, type Wiki } from './helpers.js';
+import { clientFor, uniqueName, useWiki } from './helpers.js';
 
 const KiB = 1024;
 
-let wiki: Wiki;
-let tmp: { dir: string; cleanup: () => Promise<void> };
 const escaped: string[] = [];
 const onUncaught = (e: unknown) => escaped.push(`uncaughtException: ${(e as Error)?.stack ?? e}`);
 const onUnhandled = (e: unknown) => escaped.push(`unhandledRejection: ${(e as Error)?.stack ?? e}`);
 
-before(async () => {
+before(() => {
   process.on('uncaughtException', onUncaught);
   process.on('unhandledRejection', onUnhandled);
-  wiki = await startWiki();
-  tmp = await tempDir();
 });
 
-after(async () => {
+after(() => {
   process.off('uncaughtException', onUncaught);
   process.off('unhandledRejection', onUnhandled);
-  await wiki?.close();
-  await tmp?.cleanup();
 });
+
+const ctx = useWiki();
 
 /** Lets callbacks and rejections that are already queued run, so that anything escaping is seen. */
 async function drain(): Promise<void> {
@@ -84,13 +80,13 @@ async function instrumented(
 describe('aborting uploads', () => {
   it('aborting the upload whose request logs in fails that upload only', async () => {
     escaped.length = 0;
-    const a = join(tmp.dir, 'login-a.png');
-    const b = join(tmp.dir, 'login-b.png');
+    const a = join(ctx.tmp, 'login-a.png');
+    const b = join(ctx.tmp, 'login-b.png');
     await writePng(a, 20 * KiB);
     const bSha1 = await writePng(b, 20 * KiB);
     const ctrl = new AbortController();
     let logins = 0;
-    const c = clientFor(wiki, wiki.api, {
+    const c = clientFor(ctx.wiki, ctx.wiki.api, {
       fetch: ((input: string | URL | Request, init?: RequestInit) => {
         const body = init?.body instanceof URLSearchParams ? init.body : undefined;
         if (body?.get('action') === 'login') {
@@ -118,14 +114,14 @@ describe('aborting uploads', () => {
 
   it('when every upload waiting for the login is aborted, so is the login; the next one logs in', async () => {
     escaped.length = 0;
-    const path = join(tmp.dir, 'login-all.png');
+    const path = join(ctx.tmp, 'login-all.png');
     const sha1 = await writePng(path, 20 * KiB);
     let held: AbortSignal | undefined;
     let heldSeen: () => void = () => {};
     const seen = new Promise<void>((r) => {
       heldSeen = r;
     });
-    const c = clientFor(wiki, wiki.api, {
+    const c = clientFor(ctx.wiki, ctx.wiki.api, {
       fetch: ((input: string | URL | Request, init?: RequestInit) => {
         if (!held && /[?&]type=login/.test(String(input)) && init?.signal) {
           // The first login never gets an answer: only an abort ends it.
@@ -161,7 +157,7 @@ describe('aborting uploads', () => {
     const seed = Number(process.env.MWUP_TEST_SEED ?? 0x5eed) >>> 0;
     const rnd = random(seed);
     const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)] as T;
-    const c = clientFor(wiki, wiki.api);
+    const c = clientFor(ctx.wiki, ctx.wiki.api);
     const modes = ['none', 'none', 'none', 'before', 'timer', 'pump', 'pump', 'between-chunks', 'polling'];
     type Mode = (typeof modes)[number];
     interface Job {
@@ -185,7 +181,7 @@ describe('aborting uploads', () => {
       const size = chunked
         ? 600 * KiB + Math.floor(rnd() * 1500 * KiB)
         : 8 * KiB + Math.floor(rnd() * 700 * KiB);
-      const path = join(tmp.dir, `random-${i}.png`);
+      const path = join(ctx.tmp, `random-${i}.png`);
       jobs.push({
         i,
         mode,
@@ -279,7 +275,7 @@ describe('aborting uploads', () => {
     assert.deepEqual(escaped, [], `nothing may escape ${where}`);
 
     // The client is still usable after all that.
-    const last = join(tmp.dir, 'after.png');
+    const last = join(ctx.tmp, 'after.png');
     const sha1 = await writePng(last, 300 * KiB);
     const r = await c.upload(last, { filename: uniqueName('AfterAborts'), chunkSize: 64 * KiB });
     assert.equal(r.result, 'Success');

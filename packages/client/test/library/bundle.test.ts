@@ -4,18 +4,14 @@
  */
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { pngOfSize, sha1Hex } from './fixtures.js';
-import { startWiki, uniqueName, type Wiki } from './helpers.js';
+import { uniqueName, useWiki } from './helpers.js';
 
 const BUNDLE = new URL('../../dist/mwup.browser.js', import.meta.url);
 
 describe('the browser bundle', () => {
-  let wiki: Wiki;
-  before(async () => {
-    wiki = await startWiki();
-  });
-  after(() => wiki?.close());
+  const ctx = useWiki();
 
   it('imports no Node built-ins and nothing outside itself', async () => {
     const text = await readFile(BUNDLE, 'utf8');
@@ -26,7 +22,11 @@ describe('the browser bundle', () => {
   it('uploads a Blob in chunks and reads the result back', async () => {
     const { MwClient } = (await import(BUNDLE.href)) as typeof import('../../src/browser.js');
     const data = pngOfSize(300 * 1024);
-    const client = new MwClient({ api: wiki.api, username: wiki.username, password: wiki.password });
+    const client = new MwClient({
+      api: ctx.wiki.api,
+      username: ctx.wiki.username,
+      password: ctx.wiki.password,
+    });
     const name = uniqueName('Bundle');
     const r = await client.upload(new Blob([new Uint8Array(data)]), {
       filename: name,

@@ -1,15 +1,17 @@
 /**
  * Shared by the client and CLI tests: a wiki to talk to (our server, started in-process, or an external
- * MediaWiki given by MWUP_TEST_API / MWUP_TEST_USER / MWUP_TEST_PASSWORD), a controllable HTTP proxy,
+ * MediaWiki given by MWUP_TEST_API / MWUP_TEST_USER / MWUP_TEST_PASSWORD), fixtures that start and
+ * stop it (with a temporary directory and a proxy, see local-servers.ts) around a test file or suite,
  * and byte-exact checks of what landed on the wiki.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { after, before } from 'node:test';
 import { MwClient, type MwClientOptions } from '../../src/index.js';
+import { writePng } from './fixtures.js';
+import { startProxy, type TestProxy } from './local-servers.js';
 
 export interface Wiki {
   api: string;
@@ -90,6 +92,17 @@ export function uniqueName(prefix: string, ext = 'png'): string {
   return `${prefix}-${Date.now().toString(36)}-${randomBytes(4).toString('hex')}.${ext}`;
 }
 
+/** A new PNG of exactly `size` bytes in `dir`, under a file name (`name`) no other test uses. */
+export async function newPng(
+  dir: string,
+  prefix: string,
+  size: number,
+): Promise<{ path: string; name: string; size: number; sha1: string }> {
+  const name = uniqueName(prefix);
+  const path = join(dir, name);
+  return { path, name, size, sha1: await writePng(path, size) };
+}
+
 export async function tempDir(): Promise<{ dir: string; cleanup: () => Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), 'mwup-client-test-'));
   return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
@@ -108,191 +121,123 @@ export async function downloadedSha1(
   return { sha1: createHash('sha1').update(bytes).digest('hex'), size: bytes.byteLength };
 }
 
-// ------------------------------------------------------------------------------------------ proxy
+// --------------------------------------------------------------------------------------- fixtures
 
-export interface ProxiedRequest {
-  /** 1-based number of this request through the proxy. */
-  n: number;
-  method: string;
-  /** Simple multipart / urlencoded / query fields (file parts excluded). */
-  fields: Record<string, string>;
-  /** The request carries a `chunk` file part; `chunkIndex` counts them from 1. */
-  isChunk: boolean;
-  chunkIndex: number;
-  /** Size of the request body in bytes. */
-  bytes: number;
-  /** The request's headers (lower-case names). */
-  headers: http.IncomingHttpHeaders;
+/** `value` once the `before` hook that sets it has run. */
+function ready<T>(what: string, value: T | undefined): T {
+  if (value === undefined) throw new Error(`${what} is not there before the tests start`);
+  return value;
+}
+
+/** A temporary directory for the tests of this file (or suite), removed after them. */
+export function useTempDir(): { readonly dir: string } {
+  let tmp: Awaited<ReturnType<typeof tempDir>> | undefined;
+  before(async () => {
+    tmp = await tempDir();
+  });
+  after(() => tmp?.cleanup());
+  return {
+    get dir() {
+      return ready('the temporary directory', tmp).dir;
+    },
+  };
+}
+
+export interface WikiFixture {
+  readonly wiki: Wiki;
+  /** A temporary directory, removed after the tests. */
+  readonly tmp: string;
 }
 
 /**
- * What to do with a request: `pass` it on; `drop-response` forwards it, lets the server answer, then
- * destroys the client's socket before any byte of the answer reaches it; `hold` forwards it and keeps
- * the answer until `release()`; or answer it directly without forwarding.
+ * The wiki of `startWiki`, a temporary directory and, with `proxy`, a proxy in front of the wiki, for
+ * the tests of this file (or suite): started by `before` hooks, closed by `after` hooks. node:test runs
+ * the `before` hooks of a file's top level at once, side by side: a hook of its own that needs the
+ * wiki or the directory belongs in a `describe`, whose hooks run after them.
  */
-export type ProxyDecision =
-  | 'pass'
-  | 'drop-response'
-  | 'hold'
-  | { status: number; headers?: Record<string, string>; body: string };
-
-export interface TestProxy {
-  api: string;
-  requests: ProxiedRequest[];
-  rule: (r: ProxiedRequest) => ProxyDecision;
-  /** Resolves when a request matching `pred` has been forwarded and its answer received. */
-  waitFor(pred: (r: ProxiedRequest) => boolean): Promise<ProxiedRequest>;
-  /** Sends every held answer on (or, with `drop`, closes their connections without an answer). */
-  release(drop?: boolean): void;
-  close(): Promise<void>;
-}
-
-function parseFields(
-  body: Buffer,
-  contentType: string | undefined,
-  query: URLSearchParams,
-): Record<string, string> {
-  const fields: Record<string, string> = Object.fromEntries(query);
-  if (!contentType) return fields;
-  if (contentType.startsWith('application/x-www-form-urlencoded')) {
-    Object.assign(fields, Object.fromEntries(new URLSearchParams(body.toString('latin1'))));
-  } else if (contentType.startsWith('multipart/form-data')) {
-    const text = body.toString('latin1');
-    const re =
-      /Content-Disposition: form-data; name="([^"]+)"(; filename="[^"]*")?[^\r]*\r\n(?:[^\r\n]+\r\n)*\r\n/g;
-    let m: RegExpExecArray | null = re.exec(text);
-    while (m !== null) {
-      if (!m[2]) {
-        const start = m.index + m[0].length;
-        const end = text.indexOf('\r\n--', start);
-        fields[m[1] as string] = Buffer.from(text.slice(start, end), 'latin1').toString('utf8');
-      } else {
-        fields[`${m[1]}:file`] = '1';
-      }
-      m = re.exec(text);
-    }
-  }
-  return fields;
-}
-
-export async function startProxy(targetApi: string): Promise<TestProxy> {
-  const target = new URL(targetApi);
-  const held: ((drop: boolean) => void)[] = [];
-  const waiters: { pred: (r: ProxiedRequest) => boolean; resolve: (r: ProxiedRequest) => void }[] = [];
-  let chunks = 0;
-  const proxy: TestProxy = {
-    api: '',
-    requests: [],
-    rule: () => 'pass',
-    waitFor(pred) {
-      return new Promise((resolve) => waiters.push({ pred, resolve }));
-    },
-    release(drop = false) {
-      for (const h of held.splice(0)) h(drop);
-    },
-    close: async () => {},
-  };
-  const notify = (r: ProxiedRequest) => {
-    for (const w of [...waiters]) {
-      if (w.pred(r)) {
-        waiters.splice(waiters.indexOf(w), 1);
-        w.resolve(r);
-      }
-    }
-  };
-  const server = http.createServer((req, res) => {
-    const parts: Buffer[] = [];
-    req.on('data', (d: Buffer) => parts.push(d));
-    req.on('end', () => {
-      const body = Buffer.concat(parts);
-      const url = new URL(req.url ?? '/', target);
-      const fields = parseFields(body, req.headers['content-type'], url.searchParams);
-      const isChunk = fields['chunk:file'] === '1';
-      if (isChunk) chunks++;
-      const info: ProxiedRequest = {
-        n: proxy.requests.length + 1,
-        method: req.method ?? 'GET',
-        fields,
-        isChunk,
-        chunkIndex: isChunk ? chunks : 0,
-        bytes: body.length,
-        headers: req.headers,
-      };
-      proxy.requests.push(info);
-      const decision = proxy.rule(info);
-      if (typeof decision === 'object') {
-        res.writeHead(decision.status, { 'content-type': 'application/json', ...(decision.headers ?? {}) });
-        res.end(decision.body);
-        notify(info);
-        return;
-      }
-      const headers = { ...req.headers, host: target.host };
-      const fwd = http.request(
-        {
-          host: target.hostname,
-          port: target.port,
-          method: req.method,
-          path: url.pathname + url.search,
-          headers,
-        },
-        (up) => {
-          const answer: Buffer[] = [];
-          up.on('data', (d: Buffer) => answer.push(d));
-          up.on('end', () => {
-            const send = (drop = false) => {
-              if (drop || decision === 'drop-response' || res.destroyed) {
-                req.socket.destroy();
-                return;
-              }
-              const h = { ...up.headers };
-              delete h['transfer-encoding'];
-              h['content-length'] = String(Buffer.concat(answer).length);
-              res.writeHead(up.statusCode ?? 502, h);
-              res.end(Buffer.concat(answer));
-            };
-            notify(info);
-            if (decision === 'hold') held.push(send);
-            else send();
-          });
-        },
-      );
-      fwd.on('error', () => req.socket.destroy());
-      fwd.end(body);
-    });
+export function useWiki(options?: { proxy?: false }): WikiFixture;
+export function useWiki(options: { proxy: true }): WikiFixture & { readonly proxy: TestProxy };
+export function useWiki(options: { proxy?: boolean } = {}): WikiFixture & { readonly proxy: TestProxy } {
+  let wiki: Wiki | undefined;
+  let proxy: TestProxy | undefined;
+  before(async () => {
+    wiki = await startWiki();
+    if (options.proxy) proxy = await startProxy(wiki.api);
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as AddressInfo).port;
-  proxy.api = `http://127.0.0.1:${port}${target.pathname}`;
-  proxy.close = () =>
-    new Promise<void>((r) => {
-      proxy.release();
-      server.closeAllConnections();
-      server.close(() => r());
-    });
-  return proxy;
-}
-
-/** A tiny static file server for url= uploads. */
-export async function serveBytes(
-  bytes: Uint8Array,
-  path = '/file.png',
-): Promise<{ url: string; close(): Promise<void> }> {
-  const server = http.createServer((req, res) => {
-    if (req.url !== path) {
-      res.writeHead(404).end();
-      return;
-    }
-    res.writeHead(200, { 'content-type': 'image/png', 'content-length': String(bytes.byteLength) });
-    res.end(bytes);
+  after(async () => {
+    await proxy?.close();
+    await wiki?.close();
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as AddressInfo).port;
+  const tmp = useTempDir();
   return {
-    url: `http://127.0.0.1:${port}${path}`,
-    close: () =>
-      new Promise<void>((r) => {
-        server.closeAllConnections();
-        server.close(() => r());
-      }),
+    get wiki() {
+      return ready('the wiki', wiki);
+    },
+    get proxy() {
+      return ready('the proxy (useWiki({ proxy: true }))', proxy);
+    },
+    get tmp() {
+      return tmp.dir;
+    },
+  };
+}
+
+export interface OAuthWiki {
+  readonly api: string;
+  /** A token that works. */
+  readonly token: string;
+  /** A token the wiki refuses: it was revoked. */
+  readonly revoked: string;
+  readonly proxy: TestProxy;
+  readonly tmp: string;
+}
+
+/**
+ * Our server (never an outside wiki) with an account `user` that signs in with OAuth 2 access tokens
+ * instead of a bot password, a proxy in front of it and a temporary directory, for the tests of this
+ * file (or suite): started by a `before` hook, closed by an `after` hook.
+ */
+export function useOAuthWiki(user: string): OAuthWiki {
+  let s: (Omit<OAuthWiki, 'tmp'> & { close(): Promise<void> }) | undefined;
+  before(async () => {
+    const { startTestServer, createAccount, UPLOAD_GRANTS } = await import(
+      '../../../server/test/helpers/server.js'
+    );
+    const server = await startTestServer();
+    const close = () => server.close();
+    try {
+      const account = await createAccount(server, { name: user, password: `${user}-main-password-1` });
+      const tokens = server.server.services.oauthTokens;
+      const token = (await tokens.create(account.id, UPLOAD_GRANTS, { name: 'valid' })).token;
+      const revoked = (await tokens.create(account.id, UPLOAD_GRANTS, { name: 'revoked' })).token;
+      await tokens.revoke('revoked');
+      s = { api: server.api, token, revoked, proxy: await startProxy(server.api), close };
+    } catch (e) {
+      await close();
+      throw e;
+    }
+  });
+  after(async () => {
+    await s?.proxy.close();
+    await s?.close();
+  });
+  const tmp = useTempDir();
+  const get = () => ready('the OAuth wiki', s);
+  return {
+    get api() {
+      return get().api;
+    },
+    get token() {
+      return get().token;
+    },
+    get revoked() {
+      return get().revoked;
+    },
+    get proxy() {
+      return get().proxy;
+    },
+    get tmp() {
+      return tmp.dir;
+    },
   };
 }

@@ -5,10 +5,10 @@
  */
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { ApiError, MwClient, type UploadResult } from '../../src/index.js';
 import { writePng } from './fixtures.js';
-import { downloadedSha1, startProxy, type TestProxy, tempDir, uniqueName } from './helpers.js';
+import { downloadedSha1, uniqueName, useOAuthWiki } from './helpers.js';
 
 const KiB = 1024;
 
@@ -17,49 +17,22 @@ function success(r: UploadResult): asserts r is Extract<UploadResult, { result: 
 }
 
 describe('the client with an OAuth token', () => {
-  let server: { api: string; close(): Promise<void> };
-  let token: string;
-  let revoke: () => Promise<unknown>;
-  let proxy: TestProxy;
-  let tmp: { dir: string; cleanup: () => Promise<void> };
+  const ctx = useOAuthWiki('TokenBot');
   const client = (oauthToken: string) =>
-    new MwClient({ api: proxy.api, oauthToken, backoff: { baseMs: 50, maxMs: 500 }, maxRetries: 2 });
-
-  before(async () => {
-    const { startTestServer, createAccount, UPLOAD_GRANTS } = await import(
-      '../../../server/test/helpers/server.js'
-    );
-    const s = await startTestServer();
-    server = s;
-    const user = await createAccount(s, { name: 'TokenBot', password: 'TokenBot-main-password-1' });
-    const tokens = s.server.services.oauthTokens;
-    token = (await tokens.create(user.id, UPLOAD_GRANTS, { name: 'client' })).token;
-    const other = (await tokens.create(user.id, UPLOAD_GRANTS, { name: 'revoked' })).token;
-    revoke = async () => {
-      await tokens.revoke('revoked');
-      return other;
-    };
-    proxy = await startProxy(s.api);
-    tmp = await tempDir();
-  });
-  after(async () => {
-    await proxy?.close();
-    await server?.close();
-    await tmp?.cleanup();
-  });
+    new MwClient({ api: ctx.proxy.api, oauthToken, backoff: { baseMs: 50, maxMs: 500 }, maxRetries: 2 });
 
   it('uploads directly and in chunks with the bearer token, without cookies or login', async () => {
-    const start = proxy.requests.length;
-    const c = client(token);
+    const start = ctx.proxy.requests.length;
+    const c = client(ctx.token);
     assert.equal(c.cookieJar, undefined, 'no cookie jar');
-    const small = join(tmp.dir, 'small.png');
+    const small = join(ctx.tmp, 'small.png');
     const smallSha1 = await writePng(small, 30_000);
     const smallName = uniqueName('Token direct');
     const r1 = await c.upload(small, { filename: smallName, comment: 'with a token' });
     success(r1);
     assert.equal(r1.sha1, smallSha1);
 
-    const big = join(tmp.dir, 'big.png');
+    const big = join(ctx.tmp, 'big.png');
     const size = 5 * 64 * KiB + 123;
     const bigSha1 = await writePng(big, size);
     const bigName = uniqueName('Token chunked');
@@ -68,10 +41,10 @@ describe('the client with an OAuth token', () => {
     assert.deepEqual(await downloadedSha1(c, bigName), { sha1: bigSha1, size });
     assert.equal((await c.imageInfo(smallName))?.user, 'TokenBot');
 
-    const sent = proxy.requests.slice(start);
+    const sent = ctx.proxy.requests.slice(start);
     assert.ok(sent.filter((q) => q.isChunk).length >= 6, 'the chunks went through the proxy');
     for (const q of sent) {
-      assert.equal(q.headers.authorization, `Bearer ${token}`, `${q.method} ${JSON.stringify(q.fields)}`);
+      assert.equal(q.headers.authorization, `Bearer ${ctx.token}`, `${q.method} ${JSON.stringify(q.fields)}`);
       assert.equal(q.headers.cookie, undefined);
       assert.notEqual(q.fields.action, 'login');
       assert.notEqual(q.fields.type, 'login');
@@ -80,10 +53,9 @@ describe('the client with an OAuth token', () => {
   });
 
   it('fails at once with the wiki’s error when the token is refused', async () => {
-    const revoked = String(await revoke());
-    for (const t of [revoked, 'not-a-token-at-all-not-a-token']) {
+    for (const t of [ctx.revoked, 'not-a-token-at-all-not-a-token']) {
       const c = client(t);
-      const file = join(tmp.dir, 'refused.png');
+      const file = join(ctx.tmp, 'refused.png');
       await writePng(file, 5000);
       await assert.rejects(c.upload(file, { filename: uniqueName('Refused') }), (e: unknown) => {
         assert.ok(e instanceof ApiError, String(e));
@@ -96,13 +68,13 @@ describe('the client with an OAuth token', () => {
 
   it('takes the token over a bot password given with it', async () => {
     const c = new MwClient({
-      api: proxy.api,
-      oauthToken: token,
+      api: ctx.proxy.api,
+      oauthToken: ctx.token,
       username: 'Nobody@bot',
       password: 'wrong-password-1',
     });
-    const start = proxy.requests.length;
+    const start = ctx.proxy.requests.length;
     assert.equal((await c.login()).name, 'TokenBot');
-    assert.ok(proxy.requests.slice(start).every((q) => q.fields.action !== 'login'));
+    assert.ok(ctx.proxy.requests.slice(start).every((q) => q.fields.action !== 'login'));
   });
 });

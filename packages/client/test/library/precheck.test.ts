@@ -6,49 +6,15 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { UploadResult } from '../../src/index.js';
 import { pngOfSize, sha1Hex, writePng } from './fixtures.js';
-import {
-  clientFor,
-  downloadedSha1,
-  startProxy,
-  startWiki,
-  type TestProxy,
-  tempDir,
-  uniqueName,
-  type Wiki,
-} from './helpers.js';
+import { clientFor, downloadedSha1, uniqueName, useWiki } from './helpers.js';
+import { traffic, withRule } from './local-servers.js';
 
 const KiB = 1024;
 
-let wiki: Wiki;
-let tmp: { dir: string; cleanup: () => Promise<void> };
-let proxy: TestProxy;
-
-before(async () => {
-  wiki = await startWiki();
-  tmp = await tempDir();
-  proxy = await startProxy(wiki.api);
-});
-
-after(async () => {
-  await proxy?.close();
-  await wiki?.close();
-  await tmp?.cleanup();
-});
-
-/** What went through the proxy while `fn` ran: upload requests and request-body bytes. */
-async function traffic<T>(fn: () => Promise<T>): Promise<{ value: T; uploads: number; bytes: number }> {
-  const from = proxy.requests.length;
-  const value = await fn();
-  const seen = proxy.requests.slice(from);
-  return {
-    value,
-    uploads: seen.filter((q) => q.fields.action === 'upload').length,
-    bytes: seen.reduce((n, q) => n + q.bytes, 0),
-  };
-}
+const ctx = useWiki({ proxy: true });
 
 function is<K extends UploadResult['result']>(
   r: UploadResult,
@@ -63,21 +29,21 @@ describe('precheck', () => {
     ['a chunked upload', 5 * 64 * KiB + 7, { chunkSize: 64 * KiB }],
   ] as const) {
     it(`re-running ${what} sends no file bytes and answers Unchanged`, async () => {
-      const path = join(tmp.dir, uniqueName('PreSame'));
+      const path = join(ctx.tmp, uniqueName('PreSame'));
       const sha1 = await writePng(path, size);
       const name = uniqueName('PreSame');
-      const client = clientFor(wiki, proxy.api);
+      const client = clientFor(ctx.wiki, ctx.proxy.api);
       const first = await client.upload(path, { filename: name, precheck: true, ...opts });
       is(first, 'Success');
 
-      const again = await traffic(() =>
-        clientFor(wiki, proxy.api).upload(path, { filename: name, precheck: true, ...opts }),
+      const again = await traffic(ctx.proxy, () =>
+        clientFor(ctx.wiki, ctx.proxy.api).upload(path, { filename: name, precheck: true, ...opts }),
       );
       is(again.value, 'Unchanged');
       assert.equal(again.value.sha1, sha1);
       assert.equal(again.value.filename, name);
       assert.equal(again.value.imageinfo?.sha1, sha1);
-      assert.equal(again.uploads, 0);
+      assert.equal(again.uploads.length, 0);
       assert.ok(again.bytes < 4 * KiB, `${again.bytes} request bytes for a ${size}-byte file`);
       assert.deepEqual(await downloadedSha1(client, name), { sha1, size });
     });
@@ -87,38 +53,38 @@ describe('precheck', () => {
     const bytes = pngOfSize(30 * KiB);
     const stem = uniqueName('pre odd').replace(/\.png$/, '');
     const given = `${stem}:part.png`;
-    const client = clientFor(wiki, proxy.api);
+    const client = clientFor(ctx.wiki, ctx.proxy.api);
     const first = await client.upload(bytes, { filename: given, ignoreWarnings: ['badfilename'] });
     is(first, 'Success');
     assert.equal(first.filename, `P${stem.slice(1).replace(/ /g, '_')}-part.png`);
-    const again = await traffic(() => client.upload(bytes, { filename: given, precheck: true }));
+    const again = await traffic(ctx.proxy, () => client.upload(bytes, { filename: given, precheck: true }));
     is(again.value, 'Unchanged');
     assert.equal(again.value.filename, first.filename);
-    assert.equal(again.uploads, 0);
+    assert.equal(again.uploads.length, 0);
   });
 
   it('refuses a duplicate under another name before sending; accepted with ignoreWarnings', async () => {
     const bytes = pngOfSize(120 * KiB);
     const original = uniqueName('PreOriginal');
-    const client = clientFor(wiki, proxy.api);
+    const client = clientFor(ctx.wiki, ctx.proxy.api);
     is(await client.upload(bytes, { filename: original }), 'Success');
 
     const copy = uniqueName('PreCopy');
-    const refused = await traffic(() => client.upload(bytes, { filename: copy, precheck: true }));
+    const refused = await traffic(ctx.proxy, () => client.upload(bytes, { filename: copy, precheck: true }));
     is(refused.value, 'Warning');
     assert.deepEqual(refused.value.warnings, { duplicate: [original] });
     assert.equal(refused.value.filekey, undefined);
     assert.equal(refused.value.sha1, sha1Hex(bytes));
-    assert.equal(refused.uploads, 0);
+    assert.equal(refused.uploads.length, 0);
     assert.ok(refused.bytes < 4 * KiB);
     assert.equal(await client.imageInfo(copy), undefined);
 
     // Another accepted warning is not enough.
-    const still = await traffic(() =>
+    const still = await traffic(ctx.proxy, () =>
       client.upload(bytes, { filename: copy, precheck: true, ignoreWarnings: ['exists'] }),
     );
     is(still.value, 'Warning');
-    assert.equal(still.uploads, 0);
+    assert.equal(still.uploads.length, 0);
 
     const accepted = await client.upload(bytes, {
       filename: copy,
@@ -132,21 +98,23 @@ describe('precheck', () => {
 
   it('leaves every other warning to the server: a changed file under an existing name', async () => {
     const name = uniqueName('PreChanged');
-    const client = clientFor(wiki, proxy.api);
+    const client = clientFor(ctx.wiki, ctx.proxy.api);
     is(await client.upload(pngOfSize(10 * KiB), { filename: name }), 'Success');
-    const r = await traffic(() => client.upload(pngOfSize(11 * KiB), { filename: name, precheck: true }));
+    const r = await traffic(ctx.proxy, () =>
+      client.upload(pngOfSize(11 * KiB), { filename: name, precheck: true }),
+    );
     is(r.value, 'Warning');
     assert.ok(r.value.warnings.exists, JSON.stringify(r.value.warnings));
     assert.ok(r.value.filekey, 'the server stashed the file');
-    assert.equal(r.uploads, 1);
+    assert.equal(r.uploads.length, 1);
   });
 
   it('is off by default in the library: the bytes go to the server, which answers nochange', async () => {
     const bytes = pngOfSize(40 * KiB);
     const name = uniqueName('PreDefault');
-    const client = clientFor(wiki, proxy.api);
+    const client = clientFor(ctx.wiki, ctx.proxy.api);
     is(await client.upload(bytes, { filename: name }), 'Success');
-    const r = await traffic(() => client.upload(bytes, { filename: name }));
+    const r = await traffic(ctx.proxy, () => client.upload(bytes, { filename: name }));
     is(r.value, 'Warning');
     assert.ok(r.value.warnings.nochange);
     assert.ok(r.bytes > 40 * KiB);
@@ -155,7 +123,7 @@ describe('precheck', () => {
   it('a stream cannot be hashed beforehand: it is sent and the server decides', async () => {
     const bytes = pngOfSize(20 * KiB);
     const name = uniqueName('PreStream');
-    const client = clientFor(wiki, proxy.api);
+    const client = clientFor(ctx.wiki, ctx.proxy.api);
     is(await client.upload(bytes, { filename: name }), 'Success');
     const r = await client.upload(Readable.from([bytes]), {
       filename: name,
@@ -169,22 +137,21 @@ describe('precheck', () => {
   it('a wiki that refuses the query gets the file, and its own warnings decide', async () => {
     const bytes = pngOfSize(25 * KiB);
     const name = uniqueName('PreRefused');
-    const client = clientFor(wiki, proxy.api);
+    const client = clientFor(ctx.wiki, ctx.proxy.api);
     is(await client.upload(bytes, { filename: name }), 'Success');
-    proxy.rule = (q) =>
-      q.fields.list === 'allimages'
-        ? {
-            status: 200,
-            body: JSON.stringify({ error: { code: 'unknown_list', info: 'Unrecognized value for list.' } }),
-          }
-        : 'pass';
-    try {
-      const r = await traffic(() => client.upload(bytes, { filename: name, precheck: true }));
-      is(r.value, 'Warning');
-      assert.ok(r.value.warnings.nochange);
-      assert.equal(r.uploads, 1);
-    } finally {
-      proxy.rule = () => 'pass';
-    }
+    const r = await withRule(
+      ctx.proxy,
+      (q) =>
+        q.fields.list === 'allimages'
+          ? {
+              status: 200,
+              body: JSON.stringify({ error: { code: 'unknown_list', info: 'Unrecognized value for list.' } }),
+            }
+          : 'pass',
+      () => traffic(ctx.proxy, () => client.upload(bytes, { filename: name, precheck: true })),
+    );
+    is(r.value, 'Warning');
+    assert.ok(r.value.warnings.nochange);
+    assert.equal(r.uploads.length, 1);
   });
 });

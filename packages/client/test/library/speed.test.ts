@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readlinkSync } from 'node:fs';
 import { open, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import {
   FileSource,
   type FileTransport,
@@ -17,26 +17,15 @@ import {
   type UploadSource,
 } from '../../src/index.js';
 import { sha1Hex, writePng } from './fixtures.js';
-import { clientFor, downloadedSha1, startWiki, tempDir, uniqueName, type Wiki } from './helpers.js';
+import { clientFor, downloadedSha1, uniqueName, useWiki } from './helpers.js';
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
 
-let wiki: Wiki;
-let tmp: { dir: string; cleanup: () => Promise<void> };
-
-before(async () => {
-  wiki = await startWiki();
-  tmp = await tempDir();
-});
-
-after(async () => {
-  await wiki?.close();
-  await tmp?.cleanup();
-});
+const ctx = useWiki();
 
 async function file(name: string, size: number): Promise<{ path: string; sha1: string; bytes: Buffer }> {
-  const path = join(tmp.dir, name);
+  const path = join(ctx.tmp, name);
   const sha1 = await writePng(path, size);
   return { path, sha1, bytes: await readFile(path) };
 }
@@ -108,7 +97,7 @@ describe('each byte is read once', () => {
     const f = await file('once-chunked.png', 2 * MiB + 12_345);
     const { source, read } = await counting(f.path);
     const rec = recording();
-    const c = clientFor(wiki, wiki.api, { fileTransport: rec.transport });
+    const c = clientFor(ctx.wiki, ctx.wiki.api, { fileTransport: rec.transport });
     const tokens: ResumeToken[] = [];
     const r = await c.upload(source, {
       filename: uniqueName('ReadOnceChunked'),
@@ -127,7 +116,7 @@ describe('each byte is read once', () => {
   it('a direct upload reads the file once', async () => {
     const f = await file('once-direct.png', 700 * KiB);
     const { source, read } = await counting(f.path);
-    const c = clientFor(wiki, wiki.api);
+    const c = clientFor(ctx.wiki, ctx.wiki.api);
     const r = await c.upload(source, { filename: uniqueName('ReadOnceDirect'), chunkThreshold: MiB });
     assert.equal(r.result, 'Success');
     assert.equal(r.sha1, f.sha1);
@@ -149,7 +138,7 @@ describe('each byte is read once', () => {
         throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
       })();
     });
-    const c = clientFor(wiki, wiki.api, { fileTransport: rec.transport });
+    const c = clientFor(ctx.wiki, ctx.wiki.api, { fileTransport: rec.transport });
     const tokens: ResumeToken[] = [];
     const r = await c.upload(source, {
       filename: uniqueName('ReadOnceLost'),
@@ -185,7 +174,7 @@ describe('each byte is read once', () => {
       return original.apply(this, a);
     };
     try {
-      const c = clientFor(wiki, wiki.api);
+      const c = clientFor(ctx.wiki, ctx.wiki.api);
       const r = await c.upload(f.path, {
         filename: uniqueName('StatCount'),
         chunkSize: 2 * MiB,
@@ -205,7 +194,7 @@ describe('chunk sizes adapt', () => {
   it('grow while the server is fast, up to maxChunkSize', async () => {
     const f = await file('grow.png', 2 * MiB + 777);
     const rec = recording();
-    const c = clientFor(wiki, wiki.api, { fileTransport: rec.transport });
+    const c = clientFor(ctx.wiki, ctx.wiki.api, { fileTransport: rec.transport });
     const tokens: ResumeToken[] = [];
     const name = uniqueName('Grow');
     const r = await c.upload(f.path, {
@@ -234,7 +223,7 @@ describe('chunk sizes adapt', () => {
   it('an explicit chunkSize without maxChunkSize keeps every chunk that size', async () => {
     const f = await file('fixed.png', MiB + 5);
     const rec = recording();
-    const c = clientFor(wiki, wiki.api, { fileTransport: rec.transport });
+    const c = clientFor(ctx.wiki, ctx.wiki.api, { fileTransport: rec.transport });
     const r = await c.upload(f.path, { filename: uniqueName('Fixed'), chunkSize: 128 * KiB });
     assert.equal(r.result, 'Success');
     assert.deepEqual(rec.chunks().map(len), [...Array.from({ length: 8 }, () => 128 * KiB), 5]);
@@ -252,7 +241,7 @@ describe('chunk sizes adapt', () => {
         text: '<html><body>413 Request Entity Too Large</body></html>',
       });
     });
-    const c = clientFor(wiki, wiki.api, { fileTransport: rec.transport });
+    const c = clientFor(ctx.wiki, ctx.wiki.api, { fileTransport: rec.transport });
     const name = uniqueName('Refused');
     const r = await c.upload(f.path, { filename: name, chunkSize: 128 * KiB, maxChunkSize: 2 * MiB });
     assert.equal(r.result, 'Success');

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { createReadStream } from 'node:fs';
 import { open, readFile, truncate } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import {
   ApiError,
   type ResumeToken,
@@ -16,36 +16,12 @@ import {
   type UploadResult,
 } from '../../src/index.js';
 import { pngOfSize, sha1Hex, writePng } from './fixtures.js';
-import {
-  clientFor,
-  downloadedSha1,
-  LARGE_FILE_WARNING,
-  serveBytes,
-  startProxy,
-  startWiki,
-  type TestProxy,
-  tempDir,
-  uniqueName,
-  type Wiki,
-} from './helpers.js';
+import { clientFor, downloadedSha1, LARGE_FILE_WARNING, uniqueName, useWiki } from './helpers.js';
+import { type ProxiedRequest, serveBytes } from './local-servers.js';
 
 const KiB = 1024;
 
-let wiki: Wiki;
-let tmp: { dir: string; cleanup: () => Promise<void> };
-let proxy: TestProxy;
-
-before(async () => {
-  wiki = await startWiki();
-  tmp = await tempDir();
-  proxy = await startProxy(wiki.api);
-});
-
-after(async () => {
-  await proxy?.close();
-  await wiki?.close();
-  await tmp?.cleanup();
-});
+const ctx = useWiki({ proxy: true });
 
 function success(r: UploadResult): asserts r is Extract<UploadResult, { result: 'Success' }> {
   assert.equal(r.result, 'Success', `expected Success, got ${JSON.stringify(r)}`);
@@ -70,21 +46,21 @@ function assertForward(events: UploadProgress[], total: number) {
 }
 
 async function file(name: string, size: number): Promise<{ path: string; sha1: string }> {
-  const path = join(tmp.dir, name);
+  const path = join(ctx.tmp, name);
   return { path, sha1: await writePng(path, size) };
 }
 
 /** Resets the proxy to plain forwarding and returns the requests seen from now on. */
-function through(): { requests: () => typeof proxy.requests; chunkRequests: () => typeof proxy.requests } {
-  proxy.rule = () => 'pass';
-  const start = proxy.requests.length;
-  const requests = () => proxy.requests.slice(start);
+function through(): { requests: () => ProxiedRequest[]; chunkRequests: () => ProxiedRequest[] } {
+  ctx.proxy.rule = () => 'pass';
+  const start = ctx.proxy.requests.length;
+  const requests = () => ctx.proxy.requests.slice(start);
   return { requests, chunkRequests: () => requests().filter((r) => r.isChunk) };
 }
 
 describe('uploads land byte-exact', () => {
   it('direct upload of a small file', async () => {
-    const c = clientFor(wiki, wiki.api);
+    const c = clientFor(ctx.wiki, ctx.wiki.api);
     const f = await file('direct.png', 40_000);
     const name = uniqueName('Direct');
     const events: UploadProgress[] = [];
@@ -103,7 +79,7 @@ describe('uploads land byte-exact', () => {
 
   it('chunked upload in many chunks, progress only forward', async () => {
     const t = through();
-    const c = clientFor(wiki, proxy.api);
+    const c = clientFor(ctx.wiki, ctx.proxy.api);
     const size = 40 * 64 * KiB + 777;
     const f = await file('chunked.png', size);
     const name = uniqueName('Chunked');
@@ -127,7 +103,7 @@ describe('uploads land byte-exact', () => {
 
   it('async chunked upload: polls checkstatus through assembly and publish', async () => {
     const t = through();
-    const c = clientFor(wiki, proxy.api);
+    const c = clientFor(ctx.wiki, ctx.proxy.api);
     const size = 10 * 64 * KiB + 5;
     const f = await file('async.png', size);
     const name = uniqueName('Async');
@@ -151,7 +127,7 @@ describe('uploads land byte-exact', () => {
   });
 
   it('upload from a URL', async () => {
-    const c = clientFor(wiki, wiki.api);
+    const c = clientFor(ctx.wiki, ctx.wiki.api);
     const bytes = pngOfSize(30_000);
     const srv = await serveBytes(bytes);
     try {
@@ -165,7 +141,7 @@ describe('uploads land byte-exact', () => {
   });
 
   it('stash first, publish later', async () => {
-    const c = clientFor(wiki, wiki.api);
+    const c = clientFor(ctx.wiki, ctx.wiki.api);
     const f = await file('stash.png', 5 * 64 * KiB);
     const name = uniqueName('Stash');
     const s = await c.upload(f.path, { filename: name, stash: true, chunkSize: 64 * KiB });
@@ -180,7 +156,7 @@ describe('uploads land byte-exact', () => {
   });
 
   it('Blobs, buffers and web streams are sources too', async () => {
-    const c = clientFor(wiki, wiki.api);
+    const c = clientFor(ctx.wiki, ctx.wiki.api);
     const a = pngOfSize(20_000);
     const nameA = uniqueName('Blob');
     success(await c.upload(new Blob([new Uint8Array(a)]), { filename: nameA }));
@@ -203,7 +179,7 @@ describe('uploads land byte-exact', () => {
 
 describe('warnings come back typed, with the stash key', () => {
   it('exists: stops, then publishStash with ignoreWarnings overwrites', async () => {
-    const c = clientFor(wiki, wiki.api);
+    const c = clientFor(ctx.wiki, ctx.wiki.api);
     const name = uniqueName('Exists');
     success(await c.upload(pngOfSize(3000), { filename: name, ignoreWarnings: true }));
     const second = pngOfSize(3100);
@@ -217,7 +193,7 @@ describe('warnings come back typed, with the stash key', () => {
   });
 
   it('exists on a chunked upload: a list containing it overwrites', async () => {
-    const c = clientFor(wiki, wiki.api);
+    const c = clientFor(ctx.wiki, ctx.wiki.api);
     const name = uniqueName('ExistsChunked');
     success(await c.upload(pngOfSize(4 * 64 * KiB), { filename: name, chunkSize: 64 * KiB }));
     const second = pngOfSize(4 * 64 * KiB + 1);
@@ -231,7 +207,7 @@ describe('warnings come back typed, with the stash key', () => {
   });
 
   it('nochange and duplicate; an ignore list without duplicate still stops', async () => {
-    const c = clientFor(wiki, wiki.api);
+    const c = clientFor(ctx.wiki, ctx.wiki.api);
     const name = uniqueName('Same');
     const bytes = pngOfSize(3000);
     success(await c.upload(bytes, { filename: name }));
@@ -256,7 +232,7 @@ describe('warnings come back typed, with the stash key', () => {
   });
 
   it('duplicateversions when the bytes match an old version', async () => {
-    const c = clientFor(wiki, wiki.api);
+    const c = clientFor(ctx.wiki, ctx.wiki.api);
     const name = uniqueName('Versions');
     const a = pngOfSize(3000);
     success(await c.upload(a, { filename: name }));
@@ -267,7 +243,7 @@ describe('warnings come back typed, with the stash key', () => {
   });
 
   it('exists-normalized, thumb, thumb-name, bad-prefix, page-exists, large-file', async () => {
-    const c = clientFor(wiki, wiki.api);
+    const c = clientFor(ctx.wiki, ctx.wiki.api);
     const base = uniqueName('Warn').replace(/\.png$/, '');
     success(await c.upload(pngOfSize(2000), { filename: `${base}.png` }));
     await c.write({
@@ -284,7 +260,7 @@ describe('warnings come back typed, with the stash key', () => {
       [`${base}-page.png`, 'page-exists'],
     ];
     // $wgUploadSizeWarning is set on the test server only.
-    if (!wiki.external) cases.push([`${base}-large.png`, 'large-file', LARGE_FILE_WARNING + 1]);
+    if (!ctx.wiki.external) cases.push([`${base}-large.png`, 'large-file', LARGE_FILE_WARNING + 1]);
     for (const [filename, code, size] of cases) {
       const w = await c.upload(pngOfSize(size ?? 2000), { filename });
       warning(w);
@@ -294,12 +270,12 @@ describe('warnings come back typed, with the stash key', () => {
   });
 
   it('was-deleted and duplicate-archive after a deletion', async (t) => {
-    if (!wiki.admin) return t.skip('needs an account that may delete');
-    const c = clientFor(wiki, wiki.api);
+    if (!ctx.wiki.admin) return t.skip('needs an account that may delete');
+    const c = clientFor(ctx.wiki, ctx.wiki.api);
     const name = uniqueName('Deleted');
     const bytes = pngOfSize(2000);
     success(await c.upload(bytes, { filename: name }));
-    await clientFor(wiki.admin, wiki.api).write({ action: 'delete', title: `File:${name}` });
+    await clientFor(ctx.wiki.admin, ctx.wiki.api).write({ action: 'delete', title: `File:${name}` });
     const again = await c.upload(pngOfSize(2000), { filename: name });
     warning(again);
     assert.deepEqual(Object.keys(again.warnings), ['was-deleted']);
@@ -309,7 +285,7 @@ describe('warnings come back typed, with the stash key', () => {
   });
 
   it('badfilename when illegal characters are replaced', async () => {
-    const c = clientFor(wiki, wiki.api);
+    const c = clientFor(ctx.wiki, ctx.wiki.api);
     const base = uniqueName('Bad').replace(/\.png$/, '');
     const w = await c.upload(pngOfSize(2000), { filename: `${base}-a:b.png` });
     warning(w);
@@ -320,9 +296,9 @@ describe('warnings come back typed, with the stash key', () => {
 describe('lost answers and transient failures', () => {
   it('the answer to a stored chunk is lost: continues from the server offset, no duplicate bytes', async () => {
     const t = through();
-    const firstChunk = proxy.requests.filter((r) => r.isChunk).length + 1;
-    proxy.rule = (q) => (q.isChunk && q.chunkIndex === firstChunk + 2 ? 'drop-response' : 'pass');
-    const c = clientFor(wiki, proxy.api);
+    const firstChunk = ctx.proxy.requests.filter((r) => r.isChunk).length + 1;
+    ctx.proxy.rule = (q) => (q.isChunk && q.chunkIndex === firstChunk + 2 ? 'drop-response' : 'pass');
+    const c = clientFor(ctx.wiki, ctx.proxy.api);
     const size = 8 * 64 * KiB + 99;
     const f = await file('lost-middle.png', size);
     const name = uniqueName('LostMiddle');
@@ -340,9 +316,9 @@ describe('lost answers and transient failures', () => {
   it('the answer to the final chunk is lost: the assembled file is found, not re-sent', async () => {
     const t = through();
     const size = 4 * 64 * KiB + 10;
-    const firstChunk = proxy.requests.filter((r) => r.isChunk).length + 1;
-    proxy.rule = (q) => (q.isChunk && q.chunkIndex === firstChunk + 4 ? 'drop-response' : 'pass');
-    const c = clientFor(wiki, proxy.api);
+    const firstChunk = ctx.proxy.requests.filter((r) => r.isChunk).length + 1;
+    ctx.proxy.rule = (q) => (q.isChunk && q.chunkIndex === firstChunk + 4 ? 'drop-response' : 'pass');
+    const c = clientFor(ctx.wiki, ctx.proxy.api);
     const f = await file('lost-final.png', size);
     const name = uniqueName('LostFinal');
     const r = await c.upload(f.path, { filename: name, chunkSize: 64 * KiB });
@@ -354,13 +330,13 @@ describe('lost answers and transient failures', () => {
   it('the answer to an async final chunk is lost: checkstatus leads to the assembled file', async () => {
     const t = through();
     const size = 3 * 64 * KiB + 1;
-    const firstChunk = proxy.requests.filter((r) => r.isChunk).length + 1;
-    proxy.rule = (q) => (q.isChunk && q.chunkIndex === firstChunk + 3 ? 'drop-response' : 'pass');
-    const c = clientFor(wiki, proxy.api);
+    const firstChunk = ctx.proxy.requests.filter((r) => r.isChunk).length + 1;
+    ctx.proxy.rule = (q) => (q.isChunk && q.chunkIndex === firstChunk + 3 ? 'drop-response' : 'pass');
+    const c = clientFor(ctx.wiki, ctx.proxy.api);
     const f = await file('lost-final-async.png', size);
     const name = uniqueName('LostFinalAsync');
     const r = await c.upload(f.path, { filename: name, chunkSize: 64 * KiB, async: true });
-    proxy.rule = () => 'pass';
+    ctx.proxy.rule = () => 'pass';
     success(r);
     assert.deepEqual(await downloadedSha1(c, name), { sha1: f.sha1, size });
     assert.equal(t.chunkRequests().length, 4);
@@ -369,7 +345,7 @@ describe('lost answers and transient failures', () => {
   it('the answer to a publish is lost: the upload is recognised as done', async () => {
     through();
     let dropped = false;
-    proxy.rule = (q) => {
+    ctx.proxy.rule = (q) => {
       if (
         !dropped &&
         q.fields.action === 'upload' &&
@@ -382,11 +358,11 @@ describe('lost answers and transient failures', () => {
       }
       return 'pass';
     };
-    const c = clientFor(wiki, proxy.api);
+    const c = clientFor(ctx.wiki, ctx.proxy.api);
     const f = await file('lost-publish.png', 3 * 64 * KiB);
     const name = uniqueName('LostPublish');
     const r = await c.upload(f.path, { filename: name, chunkSize: 64 * KiB });
-    proxy.rule = () => 'pass';
+    ctx.proxy.rule = () => 'pass';
     success(r);
     assert.deepEqual(await downloadedSha1(c, name), { sha1: f.sha1, size: 3 * 64 * KiB });
   });
@@ -394,14 +370,14 @@ describe('lost answers and transient failures', () => {
   it('the answer to a direct upload is lost: the retry sees the file is already there', async () => {
     through();
     let dropped = false;
-    proxy.rule = (q) => {
+    ctx.proxy.rule = (q) => {
       if (!dropped && q.fields['file:file']) {
         dropped = true;
         return 'drop-response';
       }
       return 'pass';
     };
-    const c = clientFor(wiki, proxy.api);
+    const c = clientFor(ctx.wiki, ctx.proxy.api);
     const bytes = pngOfSize(5000);
     const name = uniqueName('LostDirect');
     const r = await c.upload(bytes, { filename: name });
@@ -413,7 +389,7 @@ describe('lost answers and transient failures', () => {
   it('maxlag, 503 and badtoken are retried', async () => {
     through();
     const answered = new Set<string>();
-    proxy.rule = (q) => {
+    ctx.proxy.rule = (q) => {
       if (q.isChunk && !answered.has('maxlag')) {
         answered.add('maxlag');
         return {
@@ -438,11 +414,11 @@ describe('lost answers and transient failures', () => {
       return 'pass';
     };
     const retries: string[] = [];
-    const c = clientFor(wiki, proxy.api, { onRetry: (r) => retries.push(r.error.code) });
+    const c = clientFor(ctx.wiki, ctx.proxy.api, { onRetry: (r) => retries.push(r.error.code) });
     const f = await file('retry.png', 3 * 64 * KiB);
     const name = uniqueName('Retry');
     const r = await c.upload(f.path, { filename: name, chunkSize: 64 * KiB });
-    proxy.rule = () => 'pass';
+    ctx.proxy.rule = () => 'pass';
     success(r);
     assert.deepEqual(retries, ['maxlag', 'http']);
     assert.deepEqual(await downloadedSha1(c, name), { sha1: f.sha1, size: 3 * 64 * KiB });
@@ -451,7 +427,7 @@ describe('lost answers and transient failures', () => {
   it('a storage blip on a chunk is retried, a verification error is not', async () => {
     through();
     let blips = 0;
-    proxy.rule = (q) => {
+    ctx.proxy.rule = (q) => {
       if (q.isChunk && blips === 0) {
         blips++;
         return {
@@ -466,12 +442,12 @@ describe('lost answers and transient failures', () => {
       }
       return 'pass';
     };
-    const c = clientFor(wiki, proxy.api);
+    const c = clientFor(ctx.wiki, ctx.proxy.api);
     const f = await file('blip.png', 2 * 64 * KiB + 1);
     success(await c.upload(f.path, { filename: uniqueName('Blip'), chunkSize: 64 * KiB }));
 
     const t = through();
-    proxy.rule = (q) =>
+    ctx.proxy.rule = (q) =>
       q.isChunk
         ? {
             status: 200,
@@ -485,7 +461,7 @@ describe('lost answers and transient failures', () => {
       (e: unknown) => e instanceof ApiError && e.code === 'verification-error' && !e.retryable,
     );
     assert.equal(t.chunkRequests().length, 1);
-    proxy.rule = () => 'pass';
+    ctx.proxy.rule = () => 'pass';
   });
 });
 
@@ -494,17 +470,17 @@ describe('a file that changes during the upload', () => {
     through();
     const f = await file('changing-now.png', 6 * 64 * KiB);
     const name = uniqueName('ChangingNow');
-    const base = proxy.requests.filter((q) => q.isChunk).length;
-    proxy.rule = (q) => (q.isChunk && q.chunkIndex === base + 2 ? 'hold' : 'pass');
-    const held = proxy.waitFor((q) => q.isChunk && q.chunkIndex === base + 2);
-    const c = clientFor(wiki, proxy.api);
+    const base = ctx.proxy.requests.filter((q) => q.isChunk).length;
+    ctx.proxy.rule = (q) => (q.isChunk && q.chunkIndex === base + 2 ? 'hold' : 'pass');
+    const held = ctx.proxy.waitFor((q) => q.isChunk && q.chunkIndex === base + 2);
+    const c = clientFor(ctx.wiki, ctx.proxy.api);
     const upload = c.upload(f.path, { filename: name, chunkSize: 64 * KiB });
     await held;
     const fh = await open(f.path, 'r+');
     await fh.write(Buffer.from('edited'), 0, 6, 5 * 64 * KiB);
     await fh.close();
-    proxy.rule = () => 'pass';
-    proxy.release();
+    ctx.proxy.rule = () => 'pass';
+    ctx.proxy.release();
     await assert.rejects(upload, (e: unknown) => e instanceof UploadError && e.code === 'source-changed');
     assert.equal(await c.imageInfo(name), undefined);
   });
@@ -512,7 +488,7 @@ describe('a file that changes during the upload', () => {
 
 describe('resume tokens', () => {
   async function interrupted(path: string, name: string, afterOffset: number): Promise<ResumeToken> {
-    const c = clientFor(wiki, proxy.api);
+    const c = clientFor(ctx.wiki, ctx.proxy.api);
     const ctrl = new AbortController();
     let token: ResumeToken | undefined;
     await assert.rejects(
@@ -542,7 +518,7 @@ describe('resume tokens', () => {
     assert.equal(token.sha1, sha1Hex((await readFile(f.path)).subarray(0, token.offset)));
 
     const t = through();
-    const c2 = clientFor(wiki, proxy.api);
+    const c2 = clientFor(ctx.wiki, ctx.proxy.api);
     const r = await c2.upload(f.path, { resume: token, chunkSize: 64 * KiB });
     success(r);
     assert.deepEqual(await downloadedSha1(c2, name), { sha1: f.sha1, size });
@@ -555,7 +531,7 @@ describe('resume tokens', () => {
     const size = 3 * 64 * KiB;
     const f = await file('resume-stashed.png', size);
     const name = uniqueName('ResumeStashed');
-    const c = clientFor(wiki, proxy.api);
+    const c = clientFor(ctx.wiki, ctx.proxy.api);
     const ctrl = new AbortController();
     let token: ResumeToken | undefined;
     await assert.rejects(
@@ -572,7 +548,7 @@ describe('resume tokens', () => {
     );
     assert.equal(token?.stage, 'stashed');
     const t = through();
-    const r = await clientFor(wiki, proxy.api).upload(f.path, { resume: token });
+    const r = await clientFor(ctx.wiki, ctx.proxy.api).upload(f.path, { resume: token });
     success(r);
     assert.equal(t.chunkRequests().length, 0);
     assert.deepEqual(await downloadedSha1(c, name), { sha1: f.sha1, size });
@@ -586,7 +562,7 @@ describe('resume tokens', () => {
     const fh = await open(f.path, 'r+');
     await fh.write(Buffer.from([0xff, 0x00]), 0, 2, 1000);
     await fh.close();
-    const c = clientFor(wiki, proxy.api);
+    const c = clientFor(ctx.wiki, ctx.proxy.api);
     await assert.rejects(
       c.upload(f.path, { resume: token }),
       (e: unknown) => e instanceof UploadError && e.code === 'resume-file-changed',
@@ -601,7 +577,7 @@ describe('resume tokens', () => {
   it('a token for another wiki is refused', async () => {
     const f = await file('other.png', 3 * 64 * KiB);
     const token = await interrupted(f.path, uniqueName('Other'), 64 * KiB);
-    const c = clientFor(wiki, wiki.api === proxy.api ? `${wiki.api}?x` : wiki.api);
+    const c = clientFor(ctx.wiki, ctx.wiki.api === ctx.proxy.api ? `${ctx.wiki.api}?x` : ctx.wiki.api);
     await assert.rejects(
       c.upload(f.path, { resume: { ...token, api: 'http://elsewhere.invalid/w/api.php' } }),
       (e: unknown) => e instanceof UploadError && e.code === 'resume-wrong-wiki',

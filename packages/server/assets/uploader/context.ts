@@ -1,5 +1,11 @@
 /** What an upload job needs from the page: limits, settings, storage, clients and the queue. */
-import type { IgnoreWarnings, PublishStashOptions, UploadOptions, UploadResult } from 'mwup/browser';
+import type {
+  IgnoreWarnings,
+  PublishStashOptions,
+  UploadOptions,
+  UploadProtocol,
+  UploadResult,
+} from 'mwup/browser';
 import type { Limits } from './limits.js';
 import type { Runnable } from './pool.js';
 import type { ResumeStore } from './resume-store.js';
@@ -22,6 +28,8 @@ export interface JobContext {
   /** The absolute api.php URL (as resume tokens name it). */
   api: string;
   limits: Limits;
+  /** How files larger than a chunk travel (`data-upload-protocol`): chunked uploads (default) or tus. */
+  protocol?: UploadProtocol;
   store: ResumeStore;
   /** A client whose retries are reported to `onRetry`. */
   client(onRetry: (r: RetryNotice) => void): JobClient;

@@ -209,7 +209,10 @@ export class UploadJob {
       return client.upload(this.file, { ...base, resume: token, stash: true });
     }
     this.#set('uploading');
-    if (this.chunked) return client.upload(this.file, { ...base, stash: true });
+    if (this.chunked) {
+      const protocol = this.ctx.protocol ?? 'chunked';
+      return client.upload(this.file, { ...base, stash: true, protocol });
+    }
     return client.upload(this.file, { ...base, ...this.#pageOptions(ignore) });
   }
 

@@ -42,6 +42,7 @@ export function startUploader(doc: Document): void {
   const ctx: JobContext = {
     api,
     limits,
+    protocol: data.uploadProtocol === 'tus' ? 'tus' : 'chunked',
     store,
     client: (onRetry) =>
       new MwClient({

@@ -45,6 +45,16 @@ export function resumeKey(api: string, f: FileIdentity): string {
 const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 const isStr = (v: unknown): v is string => typeof v === 'string';
 
+/** A tus upload's URL on the wiki's own origin (a token without a filekey yet continues there). */
+function sameOrigin(url: unknown, api: string): boolean {
+  if (!isStr(url)) return false;
+  try {
+    return new URL(url).origin === new URL(api).origin;
+  } catch {
+    return false;
+  }
+}
+
 /** Whether `t` is a resume token this client can continue from. */
 export function isResumeToken(t: unknown): t is ResumeToken {
   if (typeof t !== 'object' || t === null) return false;
@@ -56,7 +66,7 @@ export function isResumeToken(t: unknown): t is ResumeToken {
     isStr(r.stage) &&
     STAGES.has(r.stage) &&
     isStr(r.filekey) &&
-    r.filekey !== '' &&
+    (r.filekey !== '' || (r.stage === 'uploading' && sameOrigin(r.tusUrl, r.api))) &&
     isInt(r.filesize) &&
     isInt(r.offset) &&
     r.offset <= r.filesize &&

@@ -105,6 +105,11 @@ const uploads = Section('Uploads (MediaWiki’s upload settings).', {
   ),
   sizeWarning: Bytes(0, 'Warn about files larger than this (`$wgUploadSizeWarning`); 0: never.'),
   rateLimitPerMinute: Int(0, 'Uploads per user and minute for users without `noratelimit`; 0: no limit.'),
+  webProtocol: OneOf(
+    ['chunked', 'tus'],
+    'chunked',
+    'How Special:Upload’s uploader sends files larger than a chunk: MediaWiki’s chunked uploads, or tus at `<scriptPath>/tus/`.',
+  ),
 });
 
 const copyUploads = Section('Uploads by URL (`$wgAllowCopyUploads` and friends).', {

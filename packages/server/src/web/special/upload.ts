@@ -85,6 +85,7 @@ async function formPage(
       'max-size': String(cfg.uploads.maxUploadSize),
       extensions: [...new Set(cfg.uploads.fileExtensions)].join(','),
       'chunk-size': String(CHUNK_SIZE),
+      'upload-protocol': cfg.uploads.webProtocol,
       token,
       'can-url': canUrl ? '1' : '0',
     },
