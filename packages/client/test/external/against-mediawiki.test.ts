@@ -11,11 +11,7 @@ import { describe, it } from 'node:test';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const API = process.env.MWUP_EXTERNAL_API ?? 'http://127.0.0.1:8081/w/api.php';
-const SUITES = [
-  'library/precheck.test.ts',
-  'cli/skip-known.test.ts',
-  'cli/manifest.test.ts',
-];
+const SUITES = ['library/precheck.test.ts', 'cli/skip-known.test.ts', 'cli/manifest.test.ts'];
 
 async function answers(api: string): Promise<boolean> {
   try {
