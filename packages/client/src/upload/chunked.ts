@@ -37,17 +37,8 @@ export abstract class ChunkedEngine extends PublishingEngine {
     this.progress.update('uploading', offset);
 
     const moveTo = async (n: number) => {
-      if (!Number.isSafeInteger(n) || n < 0 || n > size) {
-        throw new UploadError({
-          code: 'bad-offset',
-          info: `The server reported offset ${n} for a ${size}-byte file.`,
-        });
-      }
-      await tracker.advanceTo(n, this.src, hint, this.signal);
-      // Bytes hashed ahead of the server (a chunk it did not take) are dropped back to here.
-      tracker.mark();
+      await this.hashUpTo(n, size, tracker, hint);
       offset = n;
-      this.progress.update('uploading', n);
       if (filekey && n < size) {
         await this.emitToken({ stage: 'uploading', filekey, offset: n, sha1: await tracker.hex() });
       }

@@ -137,6 +137,28 @@ export abstract class EngineBase {
       );
   }
 
+  /**
+   * Follows the server to offset `n` of a `size`-byte upload: the hash is brought there (re-reading
+   * only bytes not hashed yet; bytes hashed ahead of the server, a body it did not keep, are dropped
+   * back to it) and progress reported. An offset outside the file is refused.
+   */
+  protected async hashUpTo(
+    n: number,
+    size: number,
+    tracker: Sha1Tracker,
+    hint: { start: number; bytes: Uint8Array } | undefined,
+  ): Promise<void> {
+    if (!Number.isSafeInteger(n) || n < 0 || n > size) {
+      throw new UploadError({
+        code: 'bad-offset',
+        info: `The server reported offset ${n} for a ${size}-byte file.`,
+      });
+    }
+    await tracker.advanceTo(n, this.src, hint, this.signal);
+    tracker.mark();
+    this.progress.update('uploading', n);
+  }
+
   protected async backoff(attempt: number, e: MwClientError): Promise<void> {
     const delayMs = backoffDelay(attempt, this.api.options.backoff, e.retryAfter);
     this.api.options.onRetry?.({ error: e, attempt, delayMs, action: 'upload' });

@@ -257,17 +257,8 @@ export abstract class TusEngine extends ChunkedEngine {
     const url = start?.url ?? (await this.#create(size));
 
     const moveTo = async (n: number) => {
-      if (!Number.isSafeInteger(n) || n < 0 || n > size) {
-        throw new UploadError({
-          code: 'bad-offset',
-          info: `The server reported offset ${n} for a ${size}-byte file.`,
-        });
-      }
-      await tracker.advanceTo(n, this.src, hint, this.signal);
-      // Bytes hashed ahead of the server (a body it did not keep) are dropped back to here.
-      tracker.mark();
+      await this.hashUpTo(n, size, tracker, hint);
       offset = n;
-      this.progress.update('uploading', n);
       if (n < size) {
         await this.emitToken({
           stage: 'uploading',

@@ -22,7 +22,7 @@ type Answer = { status: number; headers: Headers; json: any; text: string };
 const ALLOWED_ORIGIN = 'https://tools.example';
 
 /** One request with a bearer token (and, if given, a cookie); GET, urlencoded POST or multipart. */
-async function call(
+function call(
   api: string,
   token: string | undefined,
   params: Params,
@@ -36,26 +36,10 @@ async function call(
     ...(token !== undefined ? { authorization: `Bearer ${token}` } : {}),
     ...opts.headers,
   };
-  const all = { format: 'json', ...params };
-  let res: Response;
-  if ((opts.method ?? 'GET') === 'GET' && !opts.file) {
-    res = await fetch(`${api}?${new URLSearchParams(all)}`, { headers });
-  } else if (opts.file) {
-    const fd = new FormData();
-    for (const [k, v] of Object.entries(all)) fd.append(k, v);
-    fd.append(opts.file.field, new Blob([new Uint8Array(opts.file.data)]), opts.file.name);
-    res = await fetch(api, { method: 'POST', body: fd, headers });
-  } else {
-    res = await fetch(api, { method: 'POST', body: new URLSearchParams(all), headers });
-  }
-  const text = await res.text();
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  return { status: res.status, headers: res.headers, json, text };
+  const c = new TestClient(api);
+  if ((opts.method ?? 'GET') === 'GET' && !opts.file) return c.get(params, headers);
+  const files = opts.file && { [opts.file.field]: { data: opts.file.data, filename: opts.file.name } };
+  return c.post(params, { headers, ...(files ? { files } : {}) });
 }
 
 const noCookie = (r: Answer) => assert.deepEqual(r.headers.getSetCookie(), [], 'no Set-Cookie');

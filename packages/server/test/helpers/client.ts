@@ -50,6 +50,7 @@ export class TestClient {
       files?: Record<string, { data: Uint8Array | Blob; filename?: string; type?: string }>;
       multipart?: boolean;
       query?: Params;
+      headers?: Record<string, string>;
     } = {},
   ): Promise<ApiAnswer> {
     let body: FormData | URLSearchParams;
@@ -67,7 +68,11 @@ export class TestClient {
     } else body = new URLSearchParams(TestClient.entries(params));
     const c = this.cookieHeader();
     const url = opts.query ? `${this.api}?${new URLSearchParams(TestClient.entries(opts.query))}` : this.api;
-    const res = await fetch(url, { method: 'POST', body, headers: c ? { cookie: c } : {} });
+    const res = await fetch(url, {
+      method: 'POST',
+      body,
+      headers: { ...(c ? { cookie: c } : {}), ...opts.headers },
+    });
     return this.answer(res);
   }
 
