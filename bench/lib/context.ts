@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer } from './mwup.js';
 import { bigPng } from './png.js';
-import { peakRss, resetPeakRss } from './proc.js';
+import { cpuOf, peakRss, resetPeakRss } from './proc.js';
 import type { Row } from './report.js';
 import { MIB, type Target } from './uploads.js';
 
@@ -65,10 +65,33 @@ export async function makeContext(settings: Omit<Context, 'file' | 'log' | 'clea
 
 export const mb = (bytes: number) => +(bytes / 1e6).toFixed(1);
 
+const cpuSeconds = (c: [number, number] | null) => (c ? c[0] + c[1] : 0);
+
+/**
+ * A server's CPU time (user + system, every thread) over the measured work, per unit of it: per
+ * upload when the row counts files, else per MiB; the work is every round's (`rounds`). Wall-clock
+ * rates on a shared 2-core machine vary from minute to minute; the CPU a server spends per MiB or per
+ * upload varies far less, and tells where two servers differ.
+ */
+export function cpuPerUnit(row: Record<string, unknown>, cpu: number | undefined): Row | object {
+  if (cpu === undefined) return {};
+  const rounds = Array.isArray(row.rounds) && row.rounds.length > 0 ? row.rounds.length : 1;
+  const ms = +(cpu * 1000).toFixed(0);
+  if (typeof row.files === 'number')
+    return { serverCpuMs: ms, serverCpuMsPerUpload: +((cpu * 1000) / (row.files * rounds)).toFixed(3) };
+  if (typeof row.bytes === 'number') {
+    // Uploads at once (`clients`) each send `bytes`.
+    const bytes = row.bytes * rounds * (typeof row.clients === 'number' ? row.clients : 1);
+    return { serverCpuMs: ms, serverCpuMsPerMiB: +((cpu * 1000 * MIB) / bytes).toFixed(3) };
+  }
+  return { serverCpuMs: ms };
+}
+
 /**
  * Runs `fn` against a fresh mwup server and adds the server's RSS to its row: `serverPeakRssMB`, the
  * peak during the measured work (from the target's `ready()` on); `setupPeakRssMB`, the peak while it
- * started and the clients logged in; `startRssMB`, its RSS when the measured work began.
+ * started and the clients logged in; `startRssMB`, its RSS when the measured work began; and its CPU
+ * time over the measured work ({@link cpuPerUnit}).
  */
 export async function onMwup(
   config: Record<string, unknown>,
@@ -78,16 +101,19 @@ export async function onMwup(
   const pid = srv.child.pid!;
   let setup: number | undefined;
   let start: number | undefined;
-  const ready = async () => {
+  let cpuFrom: number | undefined;
+  const measured = async () => {
     setup = await peakRss(pid);
     await resetPeakRss(pid);
     start = await peakRss(pid);
+    cpuFrom = cpuSeconds(await cpuOf(pid));
   };
   try {
-    const { test, ...row } = await fn({ api: srv.api, login: srv.login, verify: true, ready }, pid);
+    const { test, ...row } = await fn({ api: srv.api, login: srv.login, verify: true, ready: measured }, pid);
+    const cpu = cpuFrom === undefined ? undefined : cpuSeconds(await cpuOf(pid)) - cpuFrom;
     const peak = mb(await peakRss(pid));
     const rss = { serverPeakRssMB: peak, setupPeakRssMB: setup && mb(setup), startRssMB: start && mb(start) };
-    return { test, server: 'mwup', ...row, ...rss };
+    return { test, server: 'mwup', ...row, ...rss, ...cpuPerUnit(row, cpu) };
   } finally {
     await srv.stop();
   }

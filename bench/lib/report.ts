@@ -179,6 +179,20 @@ export function tables(rows: Row[], notes: { mediawiki?: string }): string {
   );
   ratio(
     context,
+    'server CPU per MiB, chunked (lower is better)',
+    ['chunked', 'serverCpuMsPerMiB', 'mwup'],
+    ['chunked-tus-lean', 'serverCpuMsPerMiB', 'tus-node-server, lean client'],
+    'ms',
+  );
+  ratio(
+    context,
+    'server CPU per MiB, tus with the lean client (lower is better)',
+    ['chunked-mwup-tus-lean', 'serverCpuMsPerMiB', 'mwup tus'],
+    ['chunked-tus-lean', 'serverCpuMsPerMiB', 'tus-node-server'],
+    'ms',
+  );
+  ratio(
+    context,
     'chunked: cost of tus-js-client',
     ['chunked-tus', 'mibPerSecond', 'tus-js-client'],
     ['chunked-tus-lean', 'mibPerSecond', 'lean client'],

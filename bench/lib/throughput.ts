@@ -2,10 +2,10 @@
  * The throughput tests, best of `rounds` each: mwup and what it is compared with (MediaWiki, tus-node-
  * server, the null sink, the disk), on the same machine in the same run.
  */
-import { type Context, mb, onMwup, type Test } from './context.js';
+import { type Context, cpuPerUnit, mb, onMwup, type Test } from './context.js';
 import { diskWriteRate } from './disk.js';
 import { smallPng } from './png.js';
-import { resetPeakRss, startChild } from './proc.js';
+import { cpuOf, resetPeakRss, startChild } from './proc.js';
 import type { Row } from './report.js';
 import { startSink } from './sink.js';
 import { checkTusFile, startTusServer, tusJsUpload, tusLeanUpload } from './tus.js';
@@ -77,6 +77,7 @@ async function tus(ctx: Context, test: string, lean: boolean): Promise<Row> {
   try {
     await resetPeakRss(srv.child.pid!);
     const startRss = await srv.peakRss();
+    const cpu0 = await cpuOf(srv.child.pid!);
     const r = await bestOf(
       ctx.rounds,
       async (round) => {
@@ -89,7 +90,8 @@ async function tus(ctx: Context, test: string, lean: boolean): Promise<Row> {
       },
       (r, i) => ctx.log(`${test} round ${i + 1}: ${r.rate.toFixed(1)} MiB/s`),
     );
-    return {
+    const cpu1 = await cpuOf(srv.child.pid!);
+    const row = {
       test,
       server: 'tus-node-server (@tus/server, FileStore)',
       client: lean ? 'lean client' : 'tus-js-client',
@@ -99,6 +101,8 @@ async function tus(ctx: Context, test: string, lean: boolean): Promise<Row> {
       serverPeakRssMB: mb(await srv.peakRss()),
       startRssMB: mb(startRss),
     };
+    const cpu = cpu0 && cpu1 ? cpu1[0] + cpu1[1] - cpu0[0] - cpu0[1] : undefined;
+    return { ...row, ...cpuPerUnit(row, cpu) };
   } finally {
     await srv.stop();
   }
