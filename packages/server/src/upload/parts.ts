@@ -53,7 +53,7 @@ export class PartReceiver {
       ctx.requestId,
     );
     if (release) ctx.cleanups.push(release);
-    return { plan, limit: plan.kind === 'append' ? Math.max(0, limit - plan.offset) : limit };
+    return { plan, limit: plan.kind === 'append' ? Math.max(0, limit - plan.upload.entry.size) : limit };
   }
 
   /** Remove what a part left behind when no upload took it (appended bytes past the stored size are overwritten by the next chunk). */

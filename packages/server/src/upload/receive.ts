@@ -4,6 +4,7 @@ import { MwError } from '../errors.js';
 import { TAIL_BYTES } from '../mime/index.js';
 import type { BlobStore } from '../storage/blob-store.js';
 import { resumableSha1, type StreamingSha1, wholeSha1 } from '../util/sha1.js';
+import type { LeasedEntry } from './stash/locks.js';
 
 /** How many leading bytes of each upload are kept in memory for type detection and verification. */
 export const HEAD_BYTES = 1024 * 1024;
@@ -19,14 +20,18 @@ export type ReceivePlan =
   | { kind: 'blob' }
   /** The first chunk of a new chunked upload: a new appendable blob, where the upload will stay. */
   | { kind: 'new-upload' }
-  /** A later chunk, appended at `offset` of its upload's blob (under the entry's lease). */
-  | { kind: 'append'; stashKey: string; blobKey: string; offset: number; hashState: string | null };
+  /**
+   * A later chunk, appended to its upload's blob at the size the entry had when its lease was taken
+   * (the lease stays with the part until the chunk is recorded or the request ends).
+   */
+  | { kind: 'append'; upload: LeasedEntry };
 
 /** Where the bytes of a received part are. */
 export type StoredPart =
   | { kind: 'blob'; blobKey: string; sha1: string; tail: Buffer }
   | { kind: 'new-upload'; blobKey: string; hashState: string }
-  | { kind: 'append'; stashKey: string; blobKey: string; offset: number; hashState: string };
+  /** Appended to `upload` at its size; `hashState` is the SHA-1 state after the part. */
+  | { kind: 'append'; upload: LeasedEntry; hashState: string };
 
 /** A file part of a multipart request, already stored. */
 export interface ReceivedFile {
@@ -196,14 +201,14 @@ export async function receivePart(
     }
   }
   if (plan.kind === 'append') {
-    const r = await appendHashed(blobs, plan.blobKey, plan.offset, stream, plan.hashState, { limit });
-    const { stashKey, blobKey, offset } = plan;
+    const { entry } = plan.upload;
+    const r = await appendHashed(blobs, entry.blobKey, entry.size, stream, entry.hashState, { limit });
     return {
       field,
       partName,
       size: r.size,
       head: r.head,
-      stored: { kind: 'append', stashKey, blobKey, offset, hashState: r.hashState },
+      stored: { kind: 'append', upload: plan.upload, hashState: r.hashState },
       claimed: false,
     };
   }

@@ -138,6 +138,72 @@ export function leaseContract(name: string, open: OpenBackend): void {
       await release(heir);
     });
 
+    it("a chunk's lease is taken only on its user's receiving entry at the chunk's offset, and reads the entry", async () => {
+      const key = await entry();
+      const userId = user;
+      const t0 = Date.now();
+      // Nothing to wait for: no such entry, another user's, another size, expired.
+      assert.equal(await here.acquireReceiving(`${key}x`, 'x', { userId, size: 10 }, 60_000), null);
+      assert.equal(await here.acquireReceiving(key, 'x', { userId: userId + 1, size: 10 }, 60_000), null);
+      assert.equal(await here.acquireReceiving(key, 'x', { userId, size: 5 }, 60_000), null);
+      assert.ok(Date.now() - t0 < 30_000, 'did not wait');
+      assert.equal(await ownerOf(key), null);
+
+      const a = await here.acquireReceiving(key, 'req-a', { userId, size: 10 }, 0);
+      assert.ok(a);
+      assert.equal(a.entry.key, key);
+      assert.equal(a.entry.state, 'receiving');
+      assert.equal(a.entry.size, 10);
+      assert.equal(a.entry.hashState, 'state');
+      assert.equal(a.entry.blobKey, `upload/00/lease${userId}`);
+      assert.equal(await ownerOf(key), 'req-a');
+      assert.equal((await there.acquire(key, 'req-b', 'receiving', 0)).kind, 'busy');
+      assert.equal(await there.acquireReceiving(key, 'req-b', { userId, size: 10 }, 0), null, 'busy');
+
+      // Another request waits for the holder, on another node...
+      const waiting = there.acquireReceiving(key, 'req-b', { userId, size: 10 }, 10_000);
+      assert.equal(await ownerOf(key), 'req-a');
+      await a.lease.release();
+      const b = await waiting;
+      assert.equal(b?.lease.owner, 'req-b');
+      assert.equal(await ownerOf(key), 'req-b');
+      // ...and gives up at once when the entry moved on (a chunk was stored) while it waited.
+      const late = here.acquireReceiving(key, 'req-c', { userId, size: 10 }, 60_000);
+      await u.db
+        .updateTable('uploadstash')
+        .set({ size: 20, lease_owner: null, lease_until_ms: null })
+        .where('key', '=', key)
+        .execute();
+      b?.lease.forget();
+      assert.equal(await late, null);
+      assert.ok(Date.now() - t0 < 30_000, 'did not wait for the time given');
+      await b?.lease.release();
+      assert.equal(await ownerOf(key), null);
+
+      const expired = await entry();
+      await u.db
+        .updateTable('uploadstash')
+        .set({ expires_ms: Date.now() - 1 })
+        .where('key', '=', expired)
+        .execute();
+      assert.equal(await here.acquireReceiving(expired, 'x', { userId: user, size: 10 }, 60_000), null);
+      assert.equal(await ownerOf(expired), null);
+    });
+
+    it('a forgotten lease is neither renewed nor released', async () => {
+      const short = new StashLeases(u.db, 300);
+      const key = await entry();
+      const a = await short.acquireReceiving(key, 'gone', { userId: user, size: 10 }, 0);
+      assert.ok(a);
+      a.lease.forget();
+      await a.lease.release();
+      assert.equal(await ownerOf(key), 'gone', 'release does nothing after forget');
+      // Not renewed: another takes it once it ran out.
+      const heir = await there.acquire(key, 'heir', 'receiving', 5000);
+      assert.equal(heir.kind, 'acquired');
+      await release(heir);
+    });
+
     it('a lease is for one state: once the entry moved on, it cannot be taken in the old state', async () => {
       const key = await entry();
       assert.deepEqual(await here.acquire(`${key}x`, 'a', 'receiving', 0), { kind: 'missing' });

@@ -87,9 +87,10 @@ export function stashContract(name: string, open: OpenBackend): void {
         false,
         'not at the stored size',
       );
-      assert.equal(await transitions.chunkStored(e.key, 'req-a', chunk(10, 20)), true);
+      assert.equal(await transitions.chunkStored(e.key, 'req-a', chunk(10, 20, { keepLease: true })), true);
+      assert.equal((await leaseOf(e.key))?.owner, 'req-a', 'kept to store more');
       assert.equal(
-        await transitions.chunkStored(e.key, 'req-a', chunk(10, 20)),
+        await transitions.chunkStored(e.key, 'req-a', chunk(10, 20, { keepLease: true })),
         false,
         'the same chunk once',
       );
@@ -121,6 +122,24 @@ export function stashContract(name: string, open: OpenBackend): void {
         'one upload, one key',
       );
       assert.deepEqual(await leases.acquire(e.key, 'x', 'assembling', 0), { kind: 'missing' });
+    });
+
+    it('a chunk stored without keeping the lease frees it in the same change', async () => {
+      const e = await started();
+      const a = await leases.acquire(e.key, 'req-a', 'receiving', 0);
+      assert.equal(a.kind, 'acquired');
+      assert.equal(await transitions.chunkStored(e.key, 'req-a', chunk(10, 20)), true);
+      assert.equal(await leaseOf(e.key), null);
+      assert.equal((await stash.peek(e.key))?.size, 20);
+      assert.equal(
+        await transitions.chunkStored(e.key, 'req-a', chunk(20, 25)),
+        false,
+        'no longer the holder',
+      );
+      const b = await leases.acquire(e.key, 'req-b', 'receiving', 0);
+      assert.equal(b.kind, 'acquired', 'free for the next chunk');
+      if (b.kind === 'acquired') await b.lease.release();
+      if (a.kind === 'acquired') a.lease.forget();
     });
 
     it('an assembly is taken over only after its lease ran out; the old holder can then change nothing', async () => {

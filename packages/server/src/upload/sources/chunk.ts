@@ -1,3 +1,4 @@
+import type { Identity } from '../../auth/identity.js';
 import type { Config } from '../../config.js';
 import { MwError } from '../../errors.js';
 import type { JobQueue } from '../../jobs/queue.js';
@@ -6,7 +7,7 @@ import { ASSEMBLE_JOB, type Assembler } from '../assemble.js';
 import type { UploadChecks } from '../checks.js';
 import { appendHashed, newBlobKey, type ReceivedFile, type ReceivePlan } from '../receive.js';
 import type { Caller, Target, UploadAnswer } from '../requests.js';
-import type { StashLeases } from '../stash/locks.js';
+import type { LeasedEntry, StashLeases } from '../stash/locks.js';
 import { type ChunkedEntry, type StashTransitions, stashNotFound } from '../stash/state.js';
 import type { StatusStore } from '../stash/status.js';
 import type { UploadStash } from '../stash/store.js';
@@ -50,8 +51,9 @@ export class ChunkSource {
 
   /**
    * Where a chunk part should be written while the request body is still arriving: straight onto
-   * the upload's blob when the request looks valid (holding the entry's lease until `release`), else
-   * a temporary blob that `upload` checks and appends.
+   * the upload's blob when the request looks valid — the user's receiving entry at that offset, whose
+   * lease is taken and which is read in one statement, and held until the chunk is recorded or
+   * `release` — else a temporary blob that `upload` checks and appends.
    */
   async plan(
     userId: number | null,
@@ -62,18 +64,20 @@ export class ChunkSource {
     if (userId === null) return { plan: { kind: 'blob' } };
     if (!filekey && offset === 0) return { plan: { kind: 'new-upload' } };
     if (!filekey || offset === undefined || offset <= 0) return { plan: { kind: 'blob' } };
-    const e = await this.d.stash.peek(filekey);
-    if (e?.userId !== userId || e.state !== 'receiving' || e.size !== offset)
-      return { plan: { kind: 'blob' } };
-    const got = await this.d.leases.acquire(filekey, owner, 'receiving', 30_000);
-    if (got.kind !== 'acquired') return { plan: { kind: 'blob' } };
-    const release = () => got.lease.release();
-    const fresh = await this.d.stash.peek(filekey);
-    if (fresh?.state !== 'receiving' || fresh.size !== offset) return { plan: { kind: 'blob' }, release };
-    return {
-      plan: { kind: 'append', stashKey: filekey, blobKey: fresh.blobKey, offset, hashState: fresh.hashState },
-      release,
-    };
+    const upload = await this.d.leases.acquireReceiving(filekey, owner, { userId, size: offset }, 30_000);
+    if (!upload) return { plan: { kind: 'blob' } };
+    return { plan: { kind: 'append', upload }, release: () => upload.lease.release() };
+  }
+
+  /**
+   * The entry `r`'s chunk was appended to while it arrived, under its lease (read then), if it is
+   * `who`'s upload `r.filekey`.
+   */
+  private leasedWhileReceiving(r: ChunkRequest, who: Identity): LeasedEntry | null {
+    const s = r.part.stored;
+    if (s.kind !== 'append' || !r.filekey) return null;
+    const { entry } = s.upload;
+    return entry.key === r.filekey && who.user?.id === entry.userId ? s.upload : null;
   }
 
   /** A chunk: MediaWiki's checks in its order, store it, then Continue, Warning, or the assembly. */
@@ -81,7 +85,8 @@ export class ChunkSource {
     const { checks } = this.d;
     const { who } = caller;
     const { part, offset, filesize } = r;
-    if (r.filekey) await this.d.stash.get(r.filekey, who);
+    // The entry was read (and found to be this user's) when its lease was taken, or is read now.
+    if (r.filekey && !this.leasedWhileReceiving(r, who)) await this.d.stash.get(r.filekey, who);
     caller.authorize(false);
     const max = this.d.config.uploads.maxUploadSize;
     if (filesize > max) throw new MwError('file-too-large', 'The file you submitted was too large.', { max });
@@ -161,13 +166,72 @@ export class ChunkSource {
     });
   }
 
-  /** A later chunk, under the entry's lease: receiving → receiving | assembling. */
+  /**
+   * A later chunk, under the entry's lease: receiving → receiving | assembling. The change records the
+   * chunk and gives the lease up (or keeps it to assemble now) in one statement.
+   */
   private async next(
     caller: Caller,
     r: ChunkRequest,
     filename: string,
     assembler: string | null,
   ): Promise<ChunkedEntry> {
+    const filekey = r.filekey!;
+    const { entry: e, lease } = await this.lease(caller, r);
+    try {
+      if (e.size !== r.offset) throw invalidOffset(e.size);
+      const max = this.d.config.uploads.maxUploadSize;
+      if (e.size + r.part.size > max) {
+        throw new MwError('stashfailed', 'The file you submitted was too large.', { offset: String(e.size) });
+      }
+      const s = r.part.stored;
+      const inPlace =
+        s.kind === 'append' &&
+        s.upload.entry.key === filekey &&
+        s.upload.entry.size === r.offset &&
+        s.upload.entry.blobKey === e.blobKey;
+      const hashState = inPlace ? s.hashState : await this.copyInto(e.blobKey, r.offset, e.hashState, r.part);
+      const size = r.offset + r.part.size;
+      const complete = size === r.filesize;
+      const change = {
+        offset: r.offset,
+        size,
+        hashState,
+        chunkCount: e.chunkCount + 1,
+        filename,
+        expectedSize: r.filesize,
+        complete,
+        keepLease: complete && assembler === caller.requestId,
+      };
+      if (!(await this.d.transitions.chunkStored(filekey, caller.requestId, change))) {
+        // The lease ran out and another request moved the upload on: say where it stands.
+        const now = await this.d.stash.peek(filekey);
+        if (!now) throw stashNotFound(filekey);
+        throw now.state === 'receiving' ? invalidOffset(now.size) : alreadyComplete();
+      }
+      lease.forget();
+      return {
+        ...e,
+        state: complete ? 'assembling' : 'receiving',
+        size,
+        hashState,
+        chunkCount: change.chunkCount,
+        filename,
+        expectedSize: r.filesize,
+        lease: change.keepLease ? e.lease : null,
+      };
+    } finally {
+      await lease.release();
+    }
+  }
+
+  /**
+   * The receiving entry under this request's lease: the one taken while the chunk arrived, else
+   * taken now (waiting for another request that holds it).
+   */
+  private async lease(caller: Caller, r: ChunkRequest): Promise<LeasedEntry> {
+    const held = this.leasedWhileReceiving(r, caller.who);
+    if (held) return held;
     const filekey = r.filekey!;
     const got = await this.d.leases.acquire(filekey, caller.requestId, 'receiving', 60_000);
     if (got.kind === 'missing') throw stashNotFound(filekey);
@@ -179,43 +243,10 @@ export class ChunkSource {
     try {
       const e = await this.d.stash.get(filekey, caller.who);
       if (got.kind !== 'acquired' || e.state !== 'receiving') throw alreadyComplete();
-      if (e.size !== r.offset) throw invalidOffset(e.size);
-      const max = this.d.config.uploads.maxUploadSize;
-      if (e.size + r.part.size > max) {
-        throw new MwError('stashfailed', 'The file you submitted was too large.', { offset: String(e.size) });
-      }
-      const s = r.part.stored;
-      const inPlace =
-        s.kind === 'append' && s.stashKey === filekey && s.offset === r.offset && s.blobKey === e.blobKey;
-      const hashState = inPlace ? s.hashState : await this.copyInto(e.blobKey, r.offset, e.hashState, r.part);
-      const size = r.offset + r.part.size;
-      const change = {
-        offset: r.offset,
-        size,
-        hashState,
-        chunkCount: e.chunkCount + 1,
-        filename,
-        expectedSize: r.filesize,
-        complete: size === r.filesize,
-        keepLease: assembler === caller.requestId,
-      };
-      if (!(await this.d.transitions.chunkStored(filekey, caller.requestId, change))) {
-        // The lease ran out and another request moved the upload on: say where it stands.
-        const now = await this.d.stash.peek(filekey);
-        if (!now) throw stashNotFound(filekey);
-        throw now.state === 'receiving' ? invalidOffset(now.size) : alreadyComplete();
-      }
-      return {
-        ...e,
-        state: change.complete ? 'assembling' : 'receiving',
-        size,
-        hashState,
-        chunkCount: change.chunkCount,
-        filename,
-        expectedSize: r.filesize,
-      };
-    } finally {
+      return { entry: e, lease: got.lease };
+    } catch (err) {
       if (got.kind === 'acquired') await got.lease.release();
+      throw err;
     }
   }
 

@@ -1,6 +1,8 @@
+import type { ExpressionBuilder } from 'kysely';
 import type { Db } from '../../db/index.js';
+import type { Database } from '../../db/schema.js';
 import type { LockWaitObserver } from '../../util/metrics.js';
-import type { StashState } from './state.js';
+import { type ChunkedEntry, fromRow, type StashState } from './state.js';
 
 /** A lease held on a stash row: renewed while held, so a crashed holder loses it when it runs out. */
 export interface HeldLease {
@@ -12,6 +14,17 @@ export interface HeldLease {
   renew(): Promise<boolean>;
   /** Stop renewing and give the lease up (if the row is still in the state it was taken in). */
   release(): Promise<void>;
+  /**
+   * Stop renewing without touching the row: a transition of the row already gave the lease up (or
+   * passed it on to the next state). `release` does nothing afterwards.
+   */
+  forget(): void;
+}
+
+/** A receiving entry under a lease, as it was read when the lease was taken. */
+export interface LeasedEntry {
+  entry: ChunkedEntry;
+  lease: HeldLease;
 }
 
 export type Acquired =
@@ -43,9 +56,7 @@ export class StashLeases {
       .set({ lease_owner: owner, lease_until_ms: now + this.leaseMs })
       .where('key', '=', key)
       .where('state', '=', state)
-      .where((eb) =>
-        eb.or([eb('lease_owner', 'is', null), eb('lease_until_ms', '<', now), eb('lease_owner', '=', owner)]),
-      )
+      .where(takeable(owner, now))
       .executeTakeFirst();
     return Number(r.numUpdatedRows) === 1;
   }
@@ -74,6 +85,52 @@ export class StashLeases {
     }
   }
 
+  /**
+   * Take the lease on a receiving entry of `at.userId` that holds exactly `at.size` bytes and has not
+   * expired, reading the entry in the same statement. Waits up to `waitMs` while another holder has
+   * such an entry; null at once when the entry is not like that (unknown, expired, another user's,
+   * in another state or at another size: nothing to wait for), or when the wait ran out.
+   */
+  async acquireReceiving(
+    key: string,
+    owner: string,
+    at: { userId: number; size: number },
+    waitMs: number,
+  ): Promise<LeasedEntry | null> {
+    const start = Date.now();
+    const until = start + waitMs;
+    for (;;) {
+      const now = Date.now();
+      const row = await this.db
+        .updateTable('uploadstash')
+        .set({ lease_owner: owner, lease_until_ms: now + this.leaseMs })
+        .where('key', '=', key)
+        .where('state', '=', 'receiving')
+        .where('user_id', '=', at.userId)
+        .where('size', '=', at.size)
+        .where('expires_ms', '>', now)
+        .where(takeable(owner, now))
+        .returningAll()
+        .executeTakeFirst();
+      if (row) {
+        this.lockWaited('stash', (Date.now() - start) / 1000);
+        return { entry: fromRow(row) as ChunkedEntry, lease: this.hold(key, owner, 'receiving') };
+      }
+      const cur = await this.db
+        .selectFrom('uploadstash')
+        .select(['state', 'user_id', 'size', 'expires_ms'])
+        .where('key', '=', key)
+        .executeTakeFirst();
+      const same =
+        cur?.state === 'receiving' &&
+        Number(cur.user_id) === at.userId &&
+        Number(cur.size) === at.size &&
+        Number(cur.expires_ms) > Date.now();
+      if (!same || Date.now() >= until) return null;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  }
+
   /** Renew the lease every third of its time until released. */
   private hold(key: string, owner: string, state: StashState): HeldLease {
     let released = false;
@@ -94,6 +151,10 @@ export class StashLeases {
     return {
       owner,
       renew,
+      forget: () => {
+        released = true;
+        clearInterval(timer);
+      },
       release: async () => {
         if (released) return;
         released = true;
@@ -109,3 +170,7 @@ export class StashLeases {
     };
   }
 }
+
+/** A lease `owner` may take at `now`: free, ran out, or already its own. */
+const takeable = (owner: string, now: number) => (eb: ExpressionBuilder<Database, 'uploadstash'>) =>
+  eb.or([eb('lease_owner', 'is', null), eb('lease_until_ms', '<', now), eb('lease_owner', '=', owner)]);

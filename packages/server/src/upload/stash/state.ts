@@ -142,7 +142,11 @@ export interface ChunkStored {
   expectedSize: number;
   /** The upload is complete: move on to assembling. */
   complete: boolean;
-  /** When complete: keep the lease (this request assembles now) or free it (a job will). */
+  /**
+   * Keep the lease (more to do under it: storing more bytes, or, when complete, assembling now) or
+   * give it up in the same statement (the chunk is the request's last work on the entry; when
+   * complete, a job assembles).
+   */
   keepLease: boolean;
 }
 
@@ -160,11 +164,11 @@ export class StashTransitions {
 
   /** receiving → receiving (more bytes) | assembling (all bytes): by the lease holder, at the stored size. */
   async chunkStored(key: string, owner: string, c: ChunkStored): Promise<boolean> {
-    const lease = c.complete
-      ? c.keepLease
+    const lease = !c.keepLease
+      ? { lease_owner: null, lease_until_ms: null }
+      : c.complete
         ? { lease_owner: owner, lease_until_ms: Date.now() + this.leaseMs }
-        : { lease_owner: null, lease_until_ms: null }
-      : {};
+        : {};
     const r = await this.db
       .updateTable('uploadstash')
       .set({
