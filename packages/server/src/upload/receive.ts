@@ -3,6 +3,7 @@ import { type Readable, Transform, type TransformCallback } from 'node:stream';
 import { MwError } from '../errors.js';
 import { TAIL_BYTES } from '../mime/index.js';
 import type { BlobStore } from '../storage/blob-store.js';
+import { bytesReceived } from '../util/byte-garbage.js';
 import { resumableSha1, type StreamingSha1, wholeSha1 } from '../util/sha1.js';
 import type { LeasedEntry } from './stash/locks.js';
 
@@ -67,6 +68,7 @@ class Tap extends Transform {
 
   override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
     this.size += chunk.length;
+    bytesReceived(chunk.length);
     if (this.size > this.limit) {
       cb(fileTooLarge(this.limit));
       return;
