@@ -1,4 +1,6 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=8
+// The young generation is capped at 8 MiB a half (V8's default grows it to 16 while the modules load
+// and keeps it): 13-16 MB less resident memory at no measured cost in upload speed (bench/README.md).
 import closeWithGrace from 'close-with-grace';
 import { startServer } from './app.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
