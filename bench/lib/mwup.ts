@@ -19,13 +19,19 @@ export interface Server {
 }
 
 /**
- * The Node flags the server's own first line runs it with (`#!/usr/bin/env -S node --flag…`, as the
- * `mwup-server` command and `npm start` do), so the bench measures the server as it is run.
+ * The environment settings and Node flags the server's own first line runs it with
+ * (`#!/usr/bin/env -S NAME=value node --flag…`, as the `mwup-server` command and `npm start` do), so
+ * the bench measures the server as it is run.
  */
-function nodeFlagsOf(main: string): string[] {
+function launchOf(main: string): { env: Record<string, string>; flags: string[] } {
   const first = readFileSync(main, 'utf8').split('\n', 1)[0] ?? '';
   const words = first.replace(/^#!\S*env\s+(-S\s+)?/, '').split(/\s+/);
-  return words[0] === 'node' ? words.slice(1).filter((w) => w.startsWith('--')) : [];
+  const env: Record<string, string> = {};
+  while (words[0] && /^\w+=/.test(words[0])) {
+    const [name, ...value] = words.shift()!.split('=');
+    env[name!] = value.join('=');
+  }
+  return { env, flags: words[0] === 'node' ? words.slice(1).filter((w) => w.startsWith('--')) : [] };
 }
 
 /**
@@ -34,10 +40,11 @@ function nodeFlagsOf(main: string): string[] {
  */
 export async function launchServer(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; api: string }> {
   const main = join(ROOT, 'packages/server/dist/main.js');
+  const launch = launchOf(main);
   const child = spawn(
     process.execPath,
-    [...nodeFlagsOf(main), ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), main],
-    { env, stdio: ['ignore', 'pipe', 'inherit'] },
+    [...launch.flags, ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), main],
+    { env: { ...launch.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] },
   );
   try {
     const api = await new Promise<string>((res, rej) => {
