@@ -7,7 +7,7 @@ import { waitFor } from '../helpers/wait.js';
 let minor = 0;
 const obs = new PerformanceObserver((list) => {
   for (const e of list.getEntries()) {
-    const kind = (e.detail as { kind?: number } | undefined)?.kind;
+    const kind = (e as { detail?: { kind?: number } }).detail?.kind;
     if (kind === constants.NODE_PERFORMANCE_GC_MINOR) minor++;
   }
 });
