@@ -188,6 +188,15 @@ export function fileInfo(ctx: InfoContext, file: FileVersion, opts: InfoOptions)
   return subjectInfo(ctx, fileSubject(ctx, file), opts);
 }
 
+/** What publishing a file wrote of its description page. */
+export interface PublishedPage {
+  id: number;
+  /** Whether the page existed before (the upload did not create it). */
+  existed: boolean;
+  /** Whether the upload replaced a current version (which is an old version now). */
+  replaced: boolean;
+}
+
 /**
  * imageinfo of a freshly published file, as the upload answer prints it: every property,
  * metadata in its latest version, the upload-warning HTML. `descriptionshorturl` appears when the
@@ -196,17 +205,29 @@ export function fileInfo(ctx: InfoContext, file: FileVersion, opts: InfoOptions)
 export async function uploadImageInfo(
   ctx: InfoRequestContext,
   file: FileVersion,
+  /** What publishing the file wrote of its page, when this request published it (else it is read). */
+  published?: PublishedPage,
 ): Promise<Record<string, unknown>> {
   const { pages, files } = ctx.services;
-  const page = await pages.byTitle(NS_FILE, file.name);
-  const pageExisted = page !== null && Number(page.is_new) === 0;
-  const firstVersion = pageExisted ? !(await files.hasOldVersions(file.name)) : true;
+  let pageExisted: boolean;
+  let pageId: number;
+  if (published) {
+    pageExisted = published.existed;
+    pageId = published.id;
+  } else {
+    const page = await pages.byTitle(NS_FILE, file.name);
+    pageExisted = page !== null && Number(page.is_new) === 0;
+    pageId = page?.id ?? 0;
+  }
+  // A version replaced by the upload is an old version now.
+  const firstVersion =
+    pageExisted && !published?.replaced ? !(await files.hasOldVersions(file.name)) : !pageExisted;
   const props = new Set<string>(IMAGEINFO_PROPS.filter((x) => x !== 'thumbmime' && x !== 'badfile'));
   const known = await pages.existing(ctx.config, commentLinkTargets(ctx.config, file.description));
   return fileInfo(ctx, file, {
     props,
     metadataVersion: 'latest',
-    pageId: pageExisted ? page.id : null,
+    pageId: pageExisted ? pageId : null,
     warningAsMissing: pageExisted && firstVersion,
     knownPages: known,
   });

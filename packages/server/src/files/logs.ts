@@ -16,42 +16,53 @@ import type { Actor } from './types.js';
 /** One log entry as stored. */
 export type LogEntry = Selectable<LoggingTable>;
 
+/** A log entry to add. `revId` is the revision the logged action made, if any (an upload's). */
+export interface NewLogEntry {
+  type: string;
+  action: string;
+  timestamp: string;
+  actor: Actor;
+  ns: number;
+  title: string;
+  pageId: number;
+  comment: string;
+  params: Record<string, unknown>;
+  revId?: number;
+}
+
+/** Add a log entry (and its recent changes row, where MediaWiki shows one); returns its id. */
+export async function addLog(db: Db, e: NewLogEntry): Promise<number> {
+  return (await addLogs(db, [e]))[0]!;
+}
+
 /**
- * Add a log entry (and its recent changes row, where MediaWiki shows one); returns its id. `revId`
- * is the revision the logged action made, if any (an upload's).
+ * Add log entries in one statement, with their ids in the given order (and their recent changes
+ * rows, where MediaWiki shows them); returns their ids in that order.
  */
-export async function addLog(
-  db: Db,
-  e: {
-    type: string;
-    action: string;
-    timestamp: string;
-    actor: Actor;
-    ns: number;
-    title: string;
-    pageId: number;
-    comment: string;
-    params: Record<string, unknown>;
-    revId?: number;
-  },
-): Promise<number> {
-  const r = await db
+export async function addLogs(db: Db, entries: NewLogEntry[]): Promise<number[]> {
+  if (entries.length === 0) return [];
+  const rows = await db
     .insertInto('logging')
-    .values({
-      type: e.type,
-      action: e.action,
-      timestamp: e.timestamp,
-      user_id: e.actor.id,
-      user_text: e.actor.name,
-      namespace: e.ns,
-      title: e.title,
-      page_id: e.pageId,
-      comment: e.comment,
-      params: JSON.stringify(e.params),
-    })
+    .values(
+      entries.map((e) => ({
+        type: e.type,
+        action: e.action,
+        timestamp: e.timestamp,
+        user_id: e.actor.id,
+        user_text: e.actor.name,
+        namespace: e.ns,
+        title: e.title,
+        page_id: e.pageId,
+        comment: e.comment,
+        params: JSON.stringify(e.params),
+      })),
+    )
     .returning('id')
-    .executeTakeFirstOrThrow();
-  if (logShowsInRecentChanges(e.type, e.action)) {
+    .execute();
+  // Rows get their ids in the order they are listed; RETURNING does not promise to list them so.
+  const ids = rows.map((r) => Number(r.id)).sort((a, b) => a - b);
+  for (const [i, e] of entries.entries()) {
+    if (!logShowsInRecentChanges(e.type, e.action)) continue;
     await recordChange(db, {
       type: 'log',
       timestamp: e.timestamp,
@@ -65,10 +76,10 @@ export async function addLog(
       minor: false,
       oldLen: 0,
       newLen: 0,
-      logId: r.id,
+      logId: ids[i]!,
     });
   }
-  return r.id;
+  return ids;
 }
 
 /** What list=logevents filters on; every field is optional except the direction and the limit. */

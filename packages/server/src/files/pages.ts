@@ -1,7 +1,7 @@
-import type { Selectable } from 'kysely';
+import { type Selectable, sql } from 'kysely';
 import type { Config } from '../config.js';
 import { fileLinksOf } from '../db/file-links-parse.js';
-import type { Db } from '../db/index.js';
+import type { Db, Dialect } from '../db/index.js';
 import type { PagesTable } from '../db/schema.js';
 import { sha1Base36, sha1Hex } from '../util/sha1.js';
 import { isoNow } from '../util/timestamp.js';
@@ -41,11 +41,25 @@ export interface RevisionInput {
   recentChange?: boolean;
 }
 
+/**
+ * The id the next revision would get, taken now (inside the writing transaction): a new page is
+ * inserted with its latest revision's id, and that revision with this id, rather than the page
+ * updated afterwards. PostgreSQL takes it from the identity's sequence; SQLite's AUTOINCREMENT gives
+ * one more than the largest id the table ever had, which no other writer can take before the commit.
+ */
+function nextRevisionId(dialect: Dialect) {
+  return dialect === 'postgres'
+    ? sql<number>`nextval(pg_get_serial_sequence('revisions', 'id'))`
+    : sql<number>`(select max(coalesce((select seq from sqlite_sequence where name = 'revisions'), 0), coalesce((select max(id) from revisions), 0)) + 1)`;
+}
+
 export async function saveRevision(
   db: Db,
   o: RevisionInput,
   /** The page as the caller read it in the same transaction (null: none), to save reading it again. */
   known?: PageRow | null,
+  /** The database's engine, when the caller knows it: a new page is then inserted complete, not updated. */
+  dialect?: Dialect,
 ): Promise<{ pageId: number; revId: number; created: boolean }> {
   const page = known !== undefined ? known : await getPage(db, o.ns, o.dbKey);
   // MediaWiki's pre-save transform of text: Unix line ends, no trailing whitespace.
@@ -61,18 +75,29 @@ export async function saveRevision(
   const length = Buffer.byteLength(content);
   const sha1 = sha1Base36(sha1Hex(content));
   let pageId: number;
+  /** The id the new page's revision was given with the page. */
+  let newRevId: number | undefined;
   if (page) pageId = page.id;
   else {
     const r = await db
       .insertInto('pages')
-      .values({ namespace: o.ns, title: o.dbKey, latest_rev_id: 0, touched: o.timestamp, length, is_new: 1 })
-      .returning('id')
+      .values({
+        namespace: o.ns,
+        title: o.dbKey,
+        latest_rev_id: dialect ? nextRevisionId(dialect) : 0,
+        touched: o.timestamp,
+        length,
+        is_new: 1,
+      })
+      .returning(['id', 'latest_rev_id'])
       .executeTakeFirstOrThrow();
     pageId = r.id;
+    if (dialect) newRevId = Number(r.latest_rev_id);
   }
   const rev = await db
     .insertInto('revisions')
     .values({
+      ...(newRevId !== undefined ? { id: newRevId } : {}),
       page_id: pageId,
       parent_id: page?.latest_rev_id ?? 0,
       user_id: o.actor.id,
@@ -86,11 +111,13 @@ export async function saveRevision(
     })
     .returning('id')
     .executeTakeFirstOrThrow();
-  await db
-    .updateTable('pages')
-    .set({ latest_rev_id: rev.id, touched: o.timestamp, length, is_new: page ? 0 : 1 })
-    .where('id', '=', pageId)
-    .execute();
+  if (newRevId === undefined) {
+    await db
+      .updateTable('pages')
+      .set({ latest_rev_id: rev.id, touched: o.timestamp, length, is_new: page ? 0 : 1 })
+      .where('id', '=', pageId)
+      .execute();
+  }
   if (!page && o.logCreation !== false) {
     await addLog(db, {
       type: 'create',

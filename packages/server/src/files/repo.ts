@@ -1,57 +1,21 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { sql } from 'kysely';
 import type { Db } from '../db/index.js';
-import type { FileVersionColumns } from '../db/schema.js';
 import { MwError } from '../errors.js';
 import type { LockWaitObserver } from '../util/metrics.js';
 import { sha1Base36 } from '../util/sha1.js';
 import { isoNow, plusSeconds, toMwTimestamp } from '../util/timestamp.js';
-import { addLog } from './logs.js';
+import { addLog, addLogs, type NewLogEntry } from './logs.js';
+import { readNameState, readWarningLookups, type WarningLookups } from './name-state.js';
 import { deletePage, getPage, saveRevision } from './pages.js';
 import { applyTags } from './tags.js';
 import type { Actor, FileProps, FileVersion } from './types.js';
+import { columns, toVersion } from './version-rows.js';
 import { setWatch } from './watchlist.js';
 
+export { toVersion } from './version-rows.js';
+
 export const NS_FILE = 6;
-
-export function toVersion(r: FileVersionColumns & { archive_name?: string }): FileVersion {
-  return {
-    name: r.name,
-    blobKey: r.blob_key,
-    size: Number(r.size),
-    width: r.width,
-    height: r.height,
-    bits: r.bits,
-    mediaType: r.media_type,
-    mime: r.mime,
-    metadata: JSON.parse(r.metadata) as unknown,
-    description: r.description,
-    userId: r.user_id,
-    userText: r.user_text,
-    timestamp: r.timestamp,
-    sha1: r.sha1,
-    archiveName: r.archive_name ?? '',
-  };
-}
-
-function columns(v: Omit<FileVersion, 'archiveName'>): FileVersionColumns {
-  return {
-    name: v.name,
-    blob_key: v.blobKey,
-    size: v.size,
-    width: v.width,
-    height: v.height,
-    bits: v.bits,
-    media_type: v.mediaType,
-    mime: v.mime,
-    metadata: JSON.stringify(v.metadata ?? null),
-    description: v.description,
-    user_id: v.userId,
-    user_text: v.userText,
-    timestamp: v.timestamp,
-    sha1: v.sha1,
-  };
-}
 
 export interface PublishInput {
   /** DB key of the target name. */
@@ -88,6 +52,8 @@ export interface PublishResult {
   logId: number;
   pageId: number;
   revId: number;
+  /** Whether the upload created the description page (it did not exist before). */
+  pageCreated: boolean;
 }
 
 /**
@@ -98,7 +64,7 @@ export interface PublishResult {
 export class FileRepo {
   constructor(
     private readonly db: Db,
-    private readonly dialect: 'sqlite' | 'postgres' = 'sqlite',
+    private readonly dialect: 'sqlite' | 'postgres',
     /** Told how long each name lock was waited for (metrics). */
     private readonly lockWaited: LockWaitObserver = () => {},
   ) {}
@@ -117,6 +83,19 @@ export class FileRepo {
   async current(name: string, db: Db = this.db): Promise<FileVersion | null> {
     const r = await db.selectFrom('images').selectAll().where('name', '=', name).executeTakeFirst();
     return r ? toVersion(r) : null;
+  }
+
+  /**
+   * The current version and description page of a name, and its protections in force at
+   * `protectionsAt` (ISO) when given: one read.
+   */
+  nameState(name: string, protectionsAt?: string): ReturnType<typeof readNameState> {
+    return readNameState(this.db, name, protectionsAt);
+  }
+
+  /** The upload warnings' look-ups by similar name, deletion and deleted bytes: one read. */
+  warningLookups(o: { name: string; similarPrefix: string; sha1: string }): Promise<WarningLookups> {
+    return readWarningLookups(this.db, o);
   }
 
   /** Old versions, newest first. */
@@ -174,26 +153,6 @@ export class FileRepo {
     return rows.map((r) => r.name);
   }
 
-  /** A deleted file with these bytes, if any. */
-  async archivedBySha1(sha1: string): Promise<string | null> {
-    const r = await this.db
-      .selectFrom('filearchive')
-      .select('name')
-      .where('sha1', '=', sha1)
-      .orderBy('id')
-      .executeTakeFirst();
-    return r?.name ?? null;
-  }
-
-  async wasDeleted(name: string): Promise<boolean> {
-    const r = await this.db
-      .selectFrom('filearchive')
-      .select('id')
-      .where('name', '=', name)
-      .executeTakeFirst();
-    return r !== undefined;
-  }
-
   /** Current files whose name starts with `prefix` (first `limit`, by name). */
   async namesWithPrefix(prefix: string, limit: number): Promise<string[]> {
     const rows = await this.db
@@ -219,7 +178,7 @@ export class FileRepo {
     return this.db.transaction().execute(async (trx) => {
       await within?.(trx);
       await this.lockName(trx, input.name);
-      const previous = await this.current(input.name, trx);
+      const { current: previous, page } = await readNameState(trx, input.name);
       if (input.checkedAgainst !== undefined && (previous?.sha1 ?? null) !== input.checkedAgainst) {
         throw new ChangedSinceChecked(input.name);
       }
@@ -268,7 +227,6 @@ export class FileRepo {
       if (previous) await trx.updateTable('images').set(cols).where('name', '=', input.name).execute();
       else await trx.insertInto('images').values(cols).execute();
 
-      const page = await getPage(trx, NS_FILE, input.name);
       const rev = await saveRevision(
         trx,
         {
@@ -287,21 +245,24 @@ export class FileRepo {
           recentChange: false,
         },
         page,
+        this.dialect,
       );
-      const logId = await addLog(trx, {
-        type: 'upload',
-        action: previous ? 'overwrite' : 'upload',
-        timestamp,
-        actor: input.actor,
-        ns: NS_FILE,
-        title: input.name,
-        pageId: rev.pageId,
-        comment: input.comment,
-        params: { img_sha1: sha1Base36(input.sha1), img_timestamp: timestamp },
-        revId: rev.revId,
-      });
+      const logs: NewLogEntry[] = [
+        {
+          type: 'upload',
+          action: previous ? 'overwrite' : 'upload',
+          timestamp,
+          actor: input.actor,
+          ns: NS_FILE,
+          title: input.name,
+          pageId: rev.pageId,
+          comment: input.comment,
+          params: { img_sha1: sha1Base36(input.sha1), img_timestamp: timestamp },
+          revId: rev.revId,
+        },
+      ];
       if (rev.created) {
-        await addLog(trx, {
+        logs.push({
           type: 'create',
           action: 'create',
           timestamp,
@@ -313,11 +274,12 @@ export class FileRepo {
           params: {},
         });
       }
+      const [logId] = (await addLogs(trx, logs)) as [number];
       await applyTags(trx, input.tags, { logId, revId: rev.revId });
       if (input.watch) {
         await setWatch(trx, input.actor.id, NS_FILE, input.name, input.watch.watch, input.watch.expiry);
       }
-      return { file, previous, logId, pageId: rev.pageId, revId: rev.revId };
+      return { file, previous, logId, pageId: rev.pageId, revId: rev.revId, pageCreated: rev.created };
     });
   }
 
@@ -410,16 +372,22 @@ export class FileRepo {
         }
       }
       await trx.deleteFrom('filearchive').where('name', '=', name).execute();
-      const rev = await saveRevision(trx, {
-        ns: NS_FILE,
-        dbKey: name,
-        text: (await getPage(trx, NS_FILE, name)) ? null : (current?.description ?? ''),
-        comment: reason,
-        actor,
-        timestamp: now,
-        logCreation: false,
-        recentChange: false,
-      });
+      const page = await getPage(trx, NS_FILE, name);
+      const rev = await saveRevision(
+        trx,
+        {
+          ns: NS_FILE,
+          dbKey: name,
+          text: page ? null : (current?.description ?? ''),
+          comment: reason,
+          actor,
+          timestamp: now,
+          logCreation: false,
+          recentChange: false,
+        },
+        page,
+        this.dialect,
+      );
       const logId = await addLog(trx, {
         type: 'delete',
         action: 'restore',
@@ -437,15 +405,20 @@ export class FileRepo {
   }
 
   /** Blob keys still referenced by any version (for garbage collection of orphaned blobs). */
-  async isBlobReferenced(blobKey: string): Promise<boolean> {
-    for (const table of ['images', 'oldimages', 'filearchive', 'uploadstash'] as const) {
-      const r = await this.db
-        .selectFrom(table)
-        .select('blob_key')
-        .where('blob_key', '=', blobKey)
-        .executeTakeFirst();
-      if (r) return true;
-    }
-    return false;
+  isBlobReferenced(blobKey: string): Promise<boolean> {
+    return isBlobReferenced(this.db, blobKey);
   }
+}
+
+/** Whether a file version, a deleted file or a stash entry refers to the blob. */
+export async function isBlobReferenced(db: Db, blobKey: string): Promise<boolean> {
+  for (const table of ['images', 'oldimages', 'filearchive', 'uploadstash'] as const) {
+    const r = await db
+      .selectFrom(table)
+      .select('blob_key')
+      .where('blob_key', '=', blobKey)
+      .executeTakeFirst();
+    if (r) return true;
+  }
+  return false;
 }

@@ -2,17 +2,14 @@ import type { Identity } from '../auth/identity.js';
 import type { Config } from '../config.js';
 import { MwError, recoverable } from '../errors.js';
 import type { LogEvents } from '../files/logs.js';
-import type { PageStore } from '../files/pages.js';
-import type { Protections } from '../files/protections.js';
 import type { FileRepo } from '../files/repo.js';
 import type { FileProps } from '../files/types.js';
 import type { BlobStore } from '../storage/blob-store.js';
-import { NS_FILE } from '../title/namespaces.js';
 import { isoNow } from '../util/timestamp.js';
 import { checkName, detectMime, mediaProps, type NameCheck, verifyContent } from './analyze.js';
 import { contentOf, type UploadFile } from './file.js';
 import type { ForeignRepos } from './foreign/group.js';
-import { computeWarnings, type UploadWarnings } from './warnings.js';
+import { computeWarnings, type NameState, type UploadWarnings } from './warnings.js';
 
 /** An upload that passed verification. */
 export interface Verified {
@@ -39,9 +36,7 @@ export class UploadChecks {
       config: Config;
       blobs: BlobStore;
       files: FileRepo;
-      pages: PageStore;
       logs: LogEvents;
-      protections: Protections;
       foreign: ForeignRepos;
     },
   ) {}
@@ -93,7 +88,12 @@ export class UploadChecks {
     return { file, name: name!, props };
   }
 
-  warnings(v: { name: NameCheck; file: UploadFile }, who: Identity): Promise<UploadWarnings> {
+  /** The warnings of an upload; `known` is what the caller read of the name already (see checkOverwrite). */
+  warnings(
+    v: { name: NameCheck; file: UploadFile },
+    who: Identity,
+    known?: NameState,
+  ): Promise<UploadWarnings> {
     return computeWarnings(
       this.d,
       {
@@ -104,25 +104,32 @@ export class UploadChecks {
         sha1: v.file.sha1,
       },
       who,
+      known,
     );
   }
 
-  /** Overwriting needs `reupload`, or `reupload-own` when the user uploaded the current version. */
-  async checkOverwrite(dbKey: string, who: Identity): Promise<void> {
+  /**
+   * Overwriting needs `reupload`, or `reupload-own` when the user uploaded the current version.
+   * Returns what it read of the name (the warnings can use it rather than read it again).
+   */
+  async checkOverwrite(dbKey: string, who: Identity): Promise<NameState> {
     // Protected titles first (MediaWiki's verifyTitlePermissions: edit, upload, and create for a new page).
-    const cur = await this.d.files.current(dbKey);
-    const page = await this.d.pages.byTitle(NS_FILE, dbKey);
+    const { current: cur, page, protections } = await this.d.files.nameState(dbKey, isoNow());
     const actions = new Set(['edit', 'upload', ...(page ? [] : ['create'])]);
-    for (const pr of await this.d.protections.of(NS_FILE, dbKey, isoNow())) {
+    for (const pr of protections) {
       if (actions.has(pr.type) && !who.rights.has(LEVEL_RIGHTS[pr.level] ?? pr.level)) {
         throw recoverable(
           new MwError('protectedpage', 'This page has been protected to prevent editing or other actions.'),
         );
       }
     }
-    if (!cur) return this.checkShared(dbKey, who);
-    if (who.rights.has('reupload')) return;
-    if (who.rights.has('reupload-own') && who.user && cur.userId === who.user.id) return;
+    const state: NameState = { current: cur, page };
+    if (!cur) {
+      await this.checkShared(dbKey, who);
+      return state;
+    }
+    if (who.rights.has('reupload')) return state;
+    if (who.rights.has('reupload-own') && who.user && cur.userId === who.user.id) return state;
     throw recoverable(
       new MwError(
         'fileexists-forbidden',

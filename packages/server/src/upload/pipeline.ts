@@ -13,7 +13,7 @@ import { contentOf, type UploadFile } from './file.js';
 import type { UploadHooks } from './hooks.js';
 import type { ReadyEntry, StashTransitions } from './stash/state.js';
 import type { UploadStash } from './stash/store.js';
-import type { UploadWarnings } from './warnings.js';
+import type { NameState, UploadWarnings } from './warnings.js';
 
 /** A change of the uploader's watchlist (null: leave it alone). */
 export type WatchChange = { watch: boolean; expiry: string | null } | null;
@@ -87,9 +87,11 @@ export class UploadPipeline {
     let kept = false;
     try {
       let v: Verified;
+      // What the overwrite check read of the name: the first warnings check uses it.
+      let known: NameState | undefined;
       try {
         v = await checks.verify(file, o.filename);
-        if (!o.stash) await checks.checkOverwrite(v.name.dbKey, who);
+        if (!o.stash) known = await checks.checkOverwrite(v.name.dbKey, who);
       } catch (e) {
         if (e instanceof MwError && e.recoverable) {
           kept = true;
@@ -101,8 +103,14 @@ export class UploadPipeline {
         // What the warnings are about must still hold when the file is published (under the name's
         // lock): if another upload took the name meanwhile, the warnings are checked again.
         const currentSha1 = async () => (await this.d.files.current(v.name.dbKey))?.sha1 ?? null;
-        const checkedAgainst = o.ignoreWarnings ? undefined : await currentSha1();
-        const warnings = await checks.warnings(v, who);
+        // Once the name changed under the warnings, what was read of it before is read again.
+        let state = attempt === 1 ? known : undefined;
+        let checkedAgainst: string | null | undefined;
+        if (!o.ignoreWarnings) {
+          state ??= await this.d.files.nameState(v.name.dbKey);
+          checkedAgainst = state.current?.sha1 ?? null;
+        }
+        const warnings = await checks.warnings(v, who, state);
         // A version published while the warnings were gathered may show in some and not in others.
         if (checkedAgainst !== undefined && attempt < 5 && (await currentSha1()) !== checkedAgainst) continue;
         const hasWarnings = Object.keys(warnings).length > 0;

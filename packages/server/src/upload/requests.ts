@@ -4,6 +4,7 @@
  * renders them (with imageinfo).
  */
 import type { Identity } from '../auth/identity.js';
+import type { PublishedPage } from '../files/imageinfo.js';
 import type { FileVersion } from '../files/types.js';
 import type { ProcessOptions, UploadOutcome, WatchChange } from './pipeline.js';
 import type { ReceivedFile } from './receive.js';
@@ -72,6 +73,8 @@ export type UploadAnswer =
       filename: string;
       warnings: UploadWarnings;
       published: FileVersion | null;
+      /** What publishing it wrote of its page, when this request published it. */
+      page?: PublishedPage;
     };
 
 /** The answer for how the pipeline ended. */
@@ -81,8 +84,14 @@ export function outcomeAnswer(o: UploadOutcome): UploadAnswer {
     const key = o.entry.key;
     return { result: 'Success', filekey: key, sessionkey: key, warnings: o.warnings, stashed: o.entry };
   }
-  const file = o.result.file;
-  return { result: 'Success', filename: file.name, warnings: o.warnings, published: file };
+  const { file, pageId, pageCreated, previous } = o.result;
+  return {
+    result: 'Success',
+    filename: file.name,
+    warnings: o.warnings,
+    published: file,
+    page: { id: pageId, existed: !pageCreated, replaced: previous !== null },
+  };
 }
 
 /** The pipeline's options for a target (reads the watchlist change). */

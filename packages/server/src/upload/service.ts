@@ -4,8 +4,6 @@ import type { UserService } from '../auth/users.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/index.js';
 import { LogEvents } from '../files/logs.js';
-import { PageStore } from '../files/pages.js';
-import { Protections } from '../files/protections.js';
 import type { FileRepo } from '../files/repo.js';
 import type { JobQueue } from '../jobs/queue.js';
 import type { BlobStore } from '../storage/blob-store.js';
@@ -72,9 +70,7 @@ export class Uploads {
       config,
       blobs,
       files,
-      pages: new PageStore(db),
       logs: new LogEvents(db),
-      protections: new Protections(db),
       foreign: d.foreign ?? new ForeignRepos(config),
     });
     this.pipeline = new UploadPipeline({ config, blobs, files, stash, transitions, checks, hooks: d.hooks });

@@ -1,12 +1,12 @@
 import type { Identity } from '../auth/identity.js';
 import type { Config } from '../config.js';
-import type { PageStore } from '../files/pages.js';
+import type { NameState } from '../files/name-state.js';
 import type { FileRepo } from '../files/repo.js';
 import { existsWarningChecks } from '../title/file-names.js';
-import { NS_FILE } from '../title/namespaces.js';
 import type { ForeignRepos } from './foreign/group.js';
 
 export type UploadWarnings = Record<string, unknown>;
+export type { NameState } from '../files/name-state.js';
 
 export interface WarningInput {
   dbKey: string;
@@ -19,12 +19,14 @@ export interface WarningInput {
 
 /**
  * Upload warnings in MediaWiki's order and wire names (UploadBase::checkWarnings +
- * ApiUpload::transformWarnings).
+ * ApiUpload::transformWarnings). `known` is the name's current version and page when the caller
+ * read them already.
  */
 export async function computeWarnings(
-  deps: { files: FileRepo; pages: PageStore; config: Config; foreign?: ForeignRepos },
+  deps: { files: FileRepo; config: Config; foreign?: ForeignRepos },
   w: WarningInput,
   who: Identity,
+  known?: NameState,
 ): Promise<UploadWarnings> {
   const { files } = deps;
   const out: UploadWarnings = {};
@@ -35,8 +37,15 @@ export async function computeWarnings(
   if (limit > 0 && w.size > limit) out['large-file'] = [limit, w.size];
   if (w.size === 0) out['empty-file'] = true;
 
-  const current = await files.current(w.dbKey);
-  const exists = await existsWarning(deps, w.dbKey, current !== null);
+  const { current, page } = known ?? (await files.nameState(w.dbKey));
+  const names = existsWarningChecks(w.dbKey);
+  // Read together although some matter only when others find nothing: one statement, not three.
+  const found = await files.warningLookups({
+    name: w.dbKey,
+    similarPrefix: names.similarPrefix,
+    sha1: w.sha1,
+  });
+  const exists = await existsWarning(files, w.dbKey, { current, page, names, similar: found.similar });
   if (exists) {
     out[exists.warning] = exists.name;
     if (current) {
@@ -45,7 +54,7 @@ export async function computeWarnings(
       if (dupes.length) out.duplicateversions = dupes.map((v) => ({ timestamp: v.timestamp }));
     }
   }
-  if (!current && (await files.wasDeleted(w.dbKey))) out['was-deleted'] = w.dbKey;
+  if (!current && found.deleted) out['was-deleted'] = w.dbKey;
   const [local, shared] = await Promise.all([
     files.namesBySha1(w.sha1),
     deps.foreign ? deps.foreign.findBySha1(w.sha1) : [],
@@ -57,30 +66,29 @@ export async function computeWarnings(
     dupes.sort();
   }
   if (dupes.length) out.duplicate = dupes;
-  const archived = await files.archivedBySha1(w.sha1);
-  if (archived !== null) out['duplicate-archive'] = who.rights.has('deletedhistory') ? archived : '';
+  if (found.archived !== null)
+    out['duplicate-archive'] = who.rights.has('deletedhistory') ? found.archived : '';
   return out;
 }
 
 /** The one "exists"-family warning MediaWiki reports for a name (UploadBase::getExistsWarning). */
 async function existsWarning(
-  deps: { files: FileRepo; pages: PageStore },
+  files: FileRepo,
   dbKey: string,
-  fileExists: boolean,
+  s: NameState & { names: ReturnType<typeof existsWarningChecks>; similar: string | null },
 ): Promise<{ warning: string; name: string } | null> {
-  if (fileExists) return { warning: 'exists', name: dbKey };
-  if (await deps.pages.byTitle(NS_FILE, dbKey)) return { warning: 'page-exists', name: dbKey };
-  const checks = existsWarningChecks(dbKey);
-  if (checks.normalizedName !== null && (await deps.files.current(checks.normalizedName))) {
-    return { warning: 'exists-normalized', name: checks.normalizedName };
+  if (s.current) return { warning: 'exists', name: dbKey };
+  if (s.page) return { warning: 'page-exists', name: dbKey };
+  const { names } = s;
+  if (names.normalizedName !== null && (await files.current(names.normalizedName))) {
+    return { warning: 'exists-normalized', name: names.normalizedName };
   }
-  const similar = await deps.files.namesWithPrefix(checks.similarPrefix, 1);
-  if (similar.length) return { warning: 'exists-normalized', name: similar[0]! };
-  if (checks.thumb) {
-    const original = checks.thumb.original;
-    const found = original !== null && (await deps.files.current(original)) !== null;
+  if (s.similar !== null) return { warning: 'exists-normalized', name: s.similar };
+  if (names.thumb) {
+    const original = names.thumb.original;
+    const found = original !== null && (await files.current(original)) !== null;
     return { warning: found ? 'thumb' : 'thumb-name', name: dbKey };
   }
-  if (checks.badPrefix !== null) return { warning: 'bad-prefix', name: dbKey };
+  if (names.badPrefix !== null) return { warning: 'bad-prefix', name: dbKey };
   return null;
 }

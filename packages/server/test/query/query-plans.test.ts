@@ -266,6 +266,13 @@ describe('query plans of the file read paths', () => {
       'list=recentchanges continued',
       () => query({ list: 'recentchanges', rccontinue: '20200101120000|100' }),
     ],
+    [
+      'action=upload of a new file (its checks, warnings and publication)',
+      () => async () => {
+        const r = await w.bot.upload({ filename: 'Plan upload.png', ignorewarnings: 1 }, png(9, 9));
+        assert.equal(r.json.upload?.result, 'Success', r.text);
+      },
+    ],
   ];
 
   for (const [name, request, allowed] of cases) {

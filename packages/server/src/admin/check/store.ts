@@ -9,7 +9,7 @@
  * With `repair`, orphans past the grace period are deleted and thumbnail rows of the wrong size
  * dropped with their blob. Nothing else is changed.
  */
-import { FileRepo } from '../../files/repo.js';
+import { isBlobReferenced } from '../../files/repo.js';
 import { BATCH, batches, type CheckContext } from './context.js';
 import { formatAge, type Problem, type Subject } from './report.js';
 
@@ -70,7 +70,6 @@ export async function checkThumbnails(cx: CheckContext): Promise<void> {
  */
 export async function checkUnreferenced(cx: CheckContext): Promise<void> {
   const { db, blobs, opts } = cx;
-  const files = new FileRepo(db);
   const now = Date.now();
   for await (const b of blobs.list('')) {
     cx.counts.blobs++;
@@ -98,7 +97,7 @@ export async function checkUnreferenced(cx: CheckContext): Promise<void> {
         blobKey: b.key,
         message: 'not a blob this wiki writes',
       });
-    } else if (await files.isBlobReferenced(b.key)) {
+    } else if (await isBlobReferenced(db, b.key)) {
       // Referenced by now.
     } else if (ageMs < opts.graceMs) {
       cx.notes.push({

@@ -156,7 +156,7 @@ async function render(ctx: ApiContext, a: UploadAnswer): Promise<Record<string, 
       } else {
         out.filename = a.filename;
         if (hasWarnings) out.warnings = a.warnings;
-        if (a.published) out.imageinfo = await uploadImageInfo(ctx, a.published);
+        if (a.published) out.imageinfo = await uploadImageInfo(ctx, a.published, a.page);
       }
       return out;
     }

@@ -76,8 +76,8 @@ export class StashSource {
       throw new MwError('publishfailed', 'Upload from stash already in progress.');
     // Published meanwhile by an earlier request: the key is used up.
     if (prior?.result === 'Success' && prior.stage === 'publish') throw stashNotFound(e.key);
-    await checks.checkOverwrite(name.dbKey, who);
-    const warnings = await checks.warnings({ name, file }, who);
+    const state = await checks.checkOverwrite(name.dbKey, who);
+    const warnings = await checks.warnings({ name, file }, who, state);
     if (Object.keys(warnings).length && !t.ignoreWarnings) {
       return { result: 'Warning', warnings, filekey: e.key };
     }
