@@ -70,4 +70,27 @@ describe('the statements of a chunk', () => {
     assert.equal(last.json.upload?.result, 'Success', last.text);
     assert.equal(last.json.upload.imageinfo.sha1, sha1(data));
   });
+
+  it('the last chunk of an upload to publish, checked for warnings, reads the name for its checks once (and once more to publish)', async () => {
+    const data = pngOfSize(6000);
+    // Without `stash`: the chunks are checked for overwriting, as the file will be published.
+    const p = { filename: 'Warned about.png', filesize: data.length, stash: undefined };
+    const first = await sendChunk(c, { ...p, offset: 0 }, data.subarray(0, 3000));
+    assert.equal(first.json.upload?.result, 'Continue', first.text);
+    const filekey: string = first.json.upload.filekey;
+
+    recorded.length = 0;
+    const last = await sendChunk(c, { ...p, offset: 3000, filekey }, data.subarray(3000));
+    assert.equal(last.json.upload?.result, 'Success', last.text);
+    // The name's current version and page, read before the publishing transaction: once by the
+    // chunk's overwrite check (its warnings use that read) and once by the publish's own checks.
+    const all = recorded.map((q) => q.sql);
+    const begin = all.findIndex((q) => /^begin/i.test(q.trim()));
+    const nameReads = all
+      .slice(0, begin < 0 ? undefined : begin)
+      .filter((q) =>
+        /left join "images" on "images"\."name" = \?|^select \* from "images" where "name" = \?/.test(q),
+      );
+    assert.equal(nameReads.length, 2, `the name read twice before publishing:\n${nameReads.join('\n')}`);
+  });
 });

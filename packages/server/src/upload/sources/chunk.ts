@@ -98,8 +98,9 @@ export class ChunkSource {
       sourceType: 'chunks' as const,
     };
     const name = await checks.verifyName(probe, target.filename);
-    if (!target.stash) await checks.checkOverwrite(name.dbKey, who);
-    const warnings = target.ignoreWarnings ? {} : await checks.warnings({ name, file: probe }, who);
+    // What the overwrite check read of the name: the warnings use it rather than read it again.
+    const known = target.stash ? undefined : await checks.checkOverwrite(name.dbKey, who);
+    const warnings = target.ignoreWarnings ? {} : await checks.warnings({ name, file: probe }, who, known);
     this.checkChunk(offset, part.size, filesize);
     const hasWarnings = Object.keys(warnings).length > 0;
     const completes = offset + part.size === filesize;
