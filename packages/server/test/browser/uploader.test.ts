@@ -153,6 +153,10 @@ describe('the multi-file uploader', { skip: skipWithoutBrowser }, () => {
     assert.equal((await w.bot.upload({ filename: 'Keyboard.png' }, old)).json.upload.result, 'Success');
     await inContext(w.browser, {}, async ({ page }) => {
       await logIn(page, w.s.origin, ADMIN.name, ADMIN.password);
+      // Waited for before the page loads: Playwright turns on catching the chooser without waiting for
+      // the browser, so a key pressed at once could open the browser's own dialog instead.
+      const chosen = page.waitForEvent('filechooser');
+      chosen.catch(() => {});
       await page.goto(`${w.s.origin}/wiki/Special:Upload`);
       await page.locator('.mwup-drop').waitFor();
       await tabTo(page, page.getByLabel('Summary:'));
@@ -162,7 +166,8 @@ describe('the multi-file uploader', { skip: skipWithoutBrowser }, () => {
       for (let i = 0; i < 10 && !(await input.evaluate((e) => e === document.activeElement)); i++)
         await page.keyboard.press('Shift+Tab');
       const data = png(2, 3);
-      const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.keyboard.press('Space')]);
+      await page.keyboard.press('Space');
+      const chooser = await chosen;
       assert.equal(chooser.isMultiple(), true);
       await chooser.setFiles({ name: 'Keyboard.png', mimeType: 'image/png', buffer: data });
       const row = fileRow(page, 'Keyboard.png');
