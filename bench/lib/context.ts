@@ -73,7 +73,7 @@ const cpuSeconds = (c: [number, number] | null) => (c ? c[0] + c[1] : 0);
  * rates on a shared 2-core machine vary from minute to minute; the CPU a server spends per MiB or per
  * upload varies far less, and tells where two servers differ.
  */
-export function cpuPerUnit(row: Record<string, unknown>, cpu: number | undefined): Row | object {
+export function cpuPerUnit(row: Record<string, unknown>, cpu: number | undefined): Record<string, number> {
   if (cpu === undefined) return {};
   const rounds = Array.isArray(row.rounds) && row.rounds.length > 0 ? row.rounds.length : 1;
   const ms = +(cpu * 1000).toFixed(0);

@@ -247,33 +247,24 @@ export class FileRepo {
         page,
         this.dialect,
       );
+      const about = {
+        timestamp,
+        actor: input.actor,
+        ns: NS_FILE,
+        title: input.name,
+        pageId: rev.pageId,
+        comment: input.comment,
+      };
       const logs: NewLogEntry[] = [
         {
+          ...about,
           type: 'upload',
           action: previous ? 'overwrite' : 'upload',
-          timestamp,
-          actor: input.actor,
-          ns: NS_FILE,
-          title: input.name,
-          pageId: rev.pageId,
-          comment: input.comment,
           params: { img_sha1: sha1Base36(input.sha1), img_timestamp: timestamp },
           revId: rev.revId,
         },
       ];
-      if (rev.created) {
-        logs.push({
-          type: 'create',
-          action: 'create',
-          timestamp,
-          actor: input.actor,
-          ns: NS_FILE,
-          title: input.name,
-          pageId: rev.pageId,
-          comment: input.comment,
-          params: {},
-        });
-      }
+      if (rev.created) logs.push({ ...about, type: 'create', action: 'create', params: {} });
       const [logId] = (await addLogs(trx, logs)) as [number];
       await applyTags(trx, input.tags, { logId, revId: rev.revId });
       if (input.watch) {

@@ -2,6 +2,7 @@ import type { Identity } from '../auth/identity.js';
 import type { Config } from '../config.js';
 import { MwError, recoverable } from '../errors.js';
 import type { LogEvents } from '../files/logs.js';
+import type { NameState } from '../files/name-state.js';
 import type { FileRepo } from '../files/repo.js';
 import type { FileProps } from '../files/types.js';
 import type { BlobStore } from '../storage/blob-store.js';
@@ -9,7 +10,7 @@ import { isoNow } from '../util/timestamp.js';
 import { checkName, detectMime, mediaProps, type NameCheck, verifyContent } from './analyze.js';
 import { contentOf, type UploadFile } from './file.js';
 import type { ForeignRepos } from './foreign/group.js';
-import { computeWarnings, type NameState, type UploadWarnings } from './warnings.js';
+import { computeWarnings, type UploadWarnings } from './warnings.js';
 
 /** An upload that passed verification. */
 export interface Verified {

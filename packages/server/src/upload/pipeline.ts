@@ -2,6 +2,7 @@ import { actorFor, type Identity } from '../auth/identity.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/index.js';
 import { MwError } from '../errors.js';
+import type { NameState } from '../files/name-state.js';
 import { ChangedSinceChecked, type FileRepo, type PublishResult } from '../files/repo.js';
 import { checkTags } from '../files/tags.js';
 import type { FileProps } from '../files/types.js';
@@ -13,7 +14,7 @@ import { contentOf, type UploadFile } from './file.js';
 import type { UploadHooks } from './hooks.js';
 import type { ReadyEntry, StashTransitions } from './stash/state.js';
 import type { UploadStash } from './stash/store.js';
-import type { NameState, UploadWarnings } from './warnings.js';
+import type { UploadWarnings } from './warnings.js';
 
 /** A change of the uploader's watchlist (null: leave it alone). */
 export type WatchChange = { watch: boolean; expiry: string | null } | null;

@@ -6,7 +6,6 @@ import { existsWarningChecks } from '../title/file-names.js';
 import type { ForeignRepos } from './foreign/group.js';
 
 export type UploadWarnings = Record<string, unknown>;
-export type { NameState } from '../files/name-state.js';
 
 export interface WarningInput {
   dbKey: string;
