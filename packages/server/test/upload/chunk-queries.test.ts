@@ -89,7 +89,7 @@ describe('the statements of a chunk', () => {
     const nameReads = all
       .slice(0, begin < 0 ? undefined : begin)
       .filter((q) =>
-        /left join "images" on "images"\."name" = \?|^select \* from "images" where "name" = \?/.test(q),
+        /left join "images" on "images"\."name" = (\?|\$\d+)|^select \* from "images" where "name" = (\?|\$\d+)/.test(q),
       );
     assert.equal(nameReads.length, 2, `the name read twice before publishing:\n${nameReads.join('\n')}`);
   });
