@@ -12,6 +12,10 @@ import { pngOfSize, sha1 } from '../helpers/files.js';
 import { createBot, startTestServer, type TestServer } from '../helpers/server.js';
 import { sendChunk } from './chunks.js';
 
+/** A read of a name's current version (SQLite's `?` or PostgreSQL's `$n` parameters). */
+const readsTheName =
+  /left join "images" on "images"\."name" = (\?|\$\d+)|^select \* from "images" where "name" = (\?|\$\d+)/;
+
 /** The statements of the stash table, in the order they ran. */
 const ofStash = (qs: CompiledQuery[]) => qs.map((q) => q.sql).filter((s) => s.includes('"uploadstash"'));
 
@@ -86,11 +90,7 @@ describe('the statements of a chunk', () => {
     // chunk's overwrite check (its warnings use that read) and once by the publish's own checks.
     const all = recorded.map((q) => q.sql);
     const begin = all.findIndex((q) => /^begin/i.test(q.trim()));
-    const nameReads = all
-      .slice(0, begin < 0 ? undefined : begin)
-      .filter((q) =>
-        /left join "images" on "images"\."name" = (\?|\$\d+)|^select \* from "images" where "name" = (\?|\$\d+)/.test(q),
-      );
+    const nameReads = all.slice(0, begin < 0 ? undefined : begin).filter((q) => readsTheName.test(q));
     assert.equal(nameReads.length, 2, `the name read twice before publishing:\n${nameReads.join('\n')}`);
   });
 });
