@@ -76,7 +76,9 @@ export class Assembler {
       await this.d.hooks?.beforeAssemble?.(filekey);
       // Still ours? (A holder that stalled past its lease may have been taken over.)
       if (!(await lease.renew())) return { kind: 'elsewhere' };
-      const sha1 = await sha1OfState(e.hashState ? Buffer.from(e.hashState, 'base64') : null);
+      const sha1 = await sha1OfState(e.hashState, () =>
+        this.d.blobs.read(e.blobKey, { start: 0, end: e.size - 1 }),
+      );
       await this.d.blobs.seal(e.blobKey, e.size);
       const file = {
         blobKey: e.blobKey,

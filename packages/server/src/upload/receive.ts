@@ -4,7 +4,7 @@ import { MwError } from '../errors.js';
 import { TAIL_BYTES } from '../mime/index.js';
 import type { BlobStore } from '../storage/blob-store.js';
 import { bytesReceived } from '../util/byte-garbage.js';
-import { resumableSha1, type StreamingSha1, wholeSha1 } from '../util/sha1.js';
+import { resumeSha1, type StreamingSha1, wholeSha1 } from '../util/sha1.js';
 import type { LeasedEntry } from './stash/locks.js';
 
 /** How many leading bytes of each upload are kept in memory for type detection and verification. */
@@ -154,18 +154,22 @@ export async function appendHashed(
   hashState: string | null,
   opts: { limit?: number; keepHead?: boolean } = {},
 ): Promise<{ size: number; head: Buffer; hashState: string }> {
-  const hasher = resumableSha1(hashState ? Buffer.from(hashState, 'base64') : null);
+  // Bytes on local disk are cheap to read back: the hash may stay in this process between chunks
+  // (faster), and another process hashes the stored bytes again before continuing.
+  const hasher = await resumeSha1(hashState, {
+    keep: blobs.kind === 'local',
+    stored: () => blobs.read(blobKey, { start: 0, end: offset - 1 }),
+  });
   const tap = new Tap(opts.limit ?? Number.POSITIVE_INFINITY, hasher, opts.keepHead ? HEAD_BYTES : 0, false);
   // The hash is saved as soon as every byte has been handed to it, while the store still makes the
   // bytes durable (fdatasync): the two waits overlap instead of adding up.
-  const saved = new Promise<Uint8Array>((resolve, reject) => {
+  const saved = new Promise<string>((resolve, reject) => {
     tap.once('finish', () => hasher.save().then(resolve, reject));
   });
   saved.catch(() => {}); // awaited below unless the append fails first
   try {
     await blobs.append(blobKey, offset, through(stream, tap));
-    const state = Buffer.from(await saved).toString('base64');
-    return { size: tap.size, head: tap.head(), hashState: state };
+    return { size: tap.size, head: tap.head(), hashState: await saved };
   } catch (e) {
     hasher.discard();
     throw e;

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { forgetKeptHashes } from '../../src/util/sha1.js';
 import { type ApiAnswer, TestClient } from '../helpers/client.js';
 import { pngOfSize, sha1 } from '../helpers/files.js';
 import { createBot, startTestServer, type TestServer } from '../helpers/server.js';
@@ -80,6 +81,33 @@ describe('chunked uploads', () => {
     const stored: Buffer[] = [];
     for await (const b of s.server.services.blobs.read(file!.blobKey)) stored.push(b as Buffer);
     assert.ok(Buffer.concat(stored).equals(data), 'stored bytes equal the upload');
+  });
+
+  it('hashes the stored bytes again when the SHA-1 kept between chunks is gone (a restart): between chunks and before assembling', async () => {
+    const forgetful = await startTestServer(undefined, {
+      uploadHooks: { beforeAssemble: async () => forgetKeptHashes() },
+    });
+    try {
+      const b = await createBot(forgetful);
+      const fc = new TestClient(forgetful.api);
+      await fc.login(b.lgname, b.password);
+      const data = pngOfSize(300_000);
+      const p = { filename: 'Forgotten hash.png', filesize: data.length, ignorewarnings: 1 };
+      let filekey: string | undefined;
+      for (const [start, end] of [
+        [0, 100_000],
+        [100_000, 200_000],
+        [200_000, data.length],
+      ] as const) {
+        forgetKeptHashes();
+        const r = await sendChunk(fc, { ...p, offset: start, filekey }, data.subarray(start, end));
+        assert.ok(['Continue', 'Success'].includes(r.json.upload?.result), r.text);
+        filekey = r.json.upload.filekey;
+        if (end === data.length) assert.equal(r.json.upload.imageinfo.sha1, sha1(data));
+      }
+    } finally {
+      await forgetful.close();
+    }
   });
 
   it('accepts the whole file as a single chunk', async () => {
