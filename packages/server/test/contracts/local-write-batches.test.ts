@@ -1,0 +1,99 @@
+/**
+ * Local storage gathers a body's small network pieces into larger writes, and the batch shrinks as
+ * more blobs are written at once: a lone upload writes in few large writes (each one wakes a
+ * thread), fifty at once hold little memory each.
+ */
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { type FileHandle, mkdtemp, open, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { after, afterEach, before, describe, it } from 'node:test';
+import { LocalBlobStore, writeBatchBytes } from '../../src/storage/local.js';
+
+const KiB = 1024;
+const MiB = 1024 * KiB;
+
+/** `total` bytes in pieces of `piece` (as a socket delivers them), each piece a different byte. */
+function pieces(total: number, piece: number): { body: Readable; sha1: string } {
+  const parts: Buffer[] = [];
+  for (let at = 0, i = 0; at < total; at += piece, i++)
+    parts.push(Buffer.alloc(Math.min(piece, total - at), i));
+  return { body: Readable.from(parts), sha1: createHash('sha1').update(Buffer.concat(parts)).digest('hex') };
+}
+
+describe('local storage: write batches', () => {
+  let dir: string;
+  let store: LocalBlobStore;
+  let proto: FileHandle;
+  let realWritev: FileHandle['writev'];
+  /** Bytes of every writev call, in order. */
+  let writes: number[] = [];
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'mwup-batches-'));
+    store = new LocalBlobStore(dir);
+    const fh = await open(join(dir, 'probe'), 'w');
+    proto = Object.getPrototypeOf(fh) as FileHandle;
+    await fh.close();
+    realWritev = proto.writev;
+    proto.writev = function (this: FileHandle, buffers: NodeJS.ArrayBufferView[], position?: number) {
+      writes.push(buffers.reduce((n, b) => n + b.byteLength, 0));
+      return realWritev.call(this, buffers, position);
+    } as FileHandle['writev'];
+  });
+  afterEach(() => {
+    writes = [];
+  });
+  after(async () => {
+    proto.writev = realWritev;
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const sha1Of = async (key: string) =>
+    createHash('sha1')
+      .update(await readFile(store.localPath(key)))
+      .digest('hex');
+
+  it('writes a lone body of 64 KiB pieces 1 MiB at a time', async () => {
+    const { body, sha1 } = pieces(4 * MiB + 5, 64 * KiB);
+    assert.equal(await store.write('upload/aa/lone', body), 4 * MiB + 5);
+    assert.equal(await sha1Of('upload/aa/lone'), sha1);
+    assert.deepEqual(writes, [MiB, MiB, MiB, MiB, 5]);
+  });
+
+  it('writes in small batches while many bodies are written at once, every byte in place', async () => {
+    const n = 12;
+    // The bodies start sending once all twelve are being written, as uploads arriving together.
+    let pulled = 0;
+    let allPulled: () => void = () => {};
+    const together = new Promise<void>((r) => {
+      allPulled = r;
+    });
+    const bodies = Array.from({ length: n }, () => {
+      const { body, sha1 } = pieces(MiB, 16 * KiB);
+      const gated = Readable.from(
+        (async function* () {
+          if (++pulled === n) allPulled();
+          await together;
+          yield* body;
+        })(),
+      );
+      return { body: gated, sha1 };
+    });
+    const sizes = await Promise.all(bodies.map((b, i) => store.write(`upload/bb/many${i}`, b.body)));
+    assert.deepEqual(sizes, Array(n).fill(MiB));
+    for (const [i, b] of bodies.entries()) assert.equal(await sha1Of(`upload/bb/many${i}`), b.sha1);
+    // Each batch stops at the first piece that reaches the limit of the moment: 64 KiB while more
+    // than eight are under way (larger again as they finish).
+    const small = writes.filter((w) => w <= 64 * KiB + 16 * KiB).length;
+    assert.ok(small >= writes.length / 2, `most writes are small: ${writes.join(' ')}`);
+  });
+
+  it('chooses the batch by the writes in progress', () => {
+    assert.deepEqual(
+      [1, 2, 3, 8, 9, 50].map((w) => writeBatchBytes(w) / KiB),
+      [1024, 1024, 256, 256, 64, 64],
+    );
+  });
+});
