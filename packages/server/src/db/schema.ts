@@ -161,7 +161,10 @@ export interface UploadStashTable {
   expected_size: number | null;
   /** Hex SHA-1 once the file is complete. */
   sha1: string | null;
-  /** Serialised SHA-1 state of the bytes received so far (chunked uploads), base64. */
+  /**
+   * The SHA-1 state of the bytes received so far (chunked uploads): hash-wasm's whole state in
+   * base64, or a `kept:` token naming a hash kept in the process that hashed them (util/sha1.ts).
+   */
   hash_state: string | null;
   chunk_count: number;
   mime: string | null;
