@@ -1,6 +1,7 @@
 import { TAIL_BYTES } from '../mime/index.js';
 import type { BlobStore } from '../storage/blob-store.js';
 import type { ContentSource } from './analyze.js';
+import { readRange } from './read-back.js';
 import { HEAD_BYTES } from './receive.js';
 
 /** The bytes of an upload, wherever they came from, already in blob storage. */
@@ -14,12 +15,6 @@ export interface UploadFile {
   sourceType: 'file' | 'url' | 'stash' | 'chunks';
   /** Set when the bytes come from (or were put into) the stash. */
   stashKey?: string;
-}
-
-async function readRange(blobs: BlobStore, blobKey: string, start: number, end: number): Promise<Buffer> {
-  const parts: Buffer[] = [];
-  for await (const c of blobs.read(blobKey, { start, end })) parts.push(c as Buffer);
-  return Buffer.concat(parts);
 }
 
 /** The first bytes of a stored blob (for files that come from the stash). */

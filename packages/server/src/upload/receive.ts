@@ -5,6 +5,7 @@ import { TAIL_BYTES } from '../mime/index.js';
 import type { BlobStore } from '../storage/blob-store.js';
 import { bytesReceived } from '../util/byte-garbage.js';
 import { resumeSha1, type StreamingSha1, wholeSha1 } from '../util/sha1.js';
+import { readRange } from './read-back.js';
 import type { LeasedEntry } from './stash/locks.js';
 
 /** How many leading bytes of each upload are kept in memory for type detection and verification. */
@@ -129,13 +130,6 @@ function through(src: Readable, tap: Tap): Tap {
   return src.pipe(tap);
 }
 
-/** The first `n` bytes of a stored blob. */
-async function readStart(blobs: BlobStore, blobKey: string, n: number): Promise<Buffer> {
-  const parts: Buffer[] = [];
-  for await (const c of blobs.read(blobKey, { start: 0, end: n - 1 })) parts.push(c as Buffer);
-  return Buffer.concat(parts);
-}
-
 /** A new key for an uploaded blob. Blob keys are never reused. */
 export function newBlobKey(kind: 'upload' | 'thumb' = 'upload'): string {
   const id = randomUUID().replace(/-/g, '');
@@ -225,7 +219,7 @@ export async function receivePart(
   let head = tap.head();
   if (tap.size > head.length) {
     try {
-      head = await readStart(blobs, blobKey, Math.min(tap.size, HEAD_BYTES));
+      head = await readRange(blobs, blobKey, 0, Math.min(tap.size, HEAD_BYTES) - 1);
     } catch (e) {
       await blobs.delete(blobKey).catch(() => {});
       throw e;
