@@ -6,7 +6,11 @@
  * buffers that malloc then kept.
  */
 import pLimit from 'p-limit';
+import { TAIL_BYTES } from '../mime/index.js';
 import type { BlobStore } from '../storage/blob-store.js';
+
+/** How many leading bytes of each upload are kept in memory for type detection and verification. */
+export const HEAD_BYTES = 1024 * 1024;
 
 /** Reads back at once in this process. */
 export const READS_AT_ONCE = 4;
@@ -26,4 +30,15 @@ export function readRange(blobs: BlobStore, blobKey: string, start: number, end:
     }
     return got === out.length ? out : out.subarray(0, got);
   });
+}
+
+/** The first bytes of a stored blob (up to HEAD_BYTES). */
+export function readHead(blobs: BlobStore, blobKey: string, size: number): Promise<Buffer> {
+  return readRange(blobs, blobKey, 0, Math.min(size, HEAD_BYTES) - 1);
+}
+
+/** The last bytes of a stored blob (what ZIP-based type detection needs); none for small files. */
+export function readTail(blobs: BlobStore, blobKey: string, size: number): Promise<Buffer> {
+  if (size <= HEAD_BYTES) return Promise.resolve(Buffer.alloc(0));
+  return readRange(blobs, blobKey, Math.max(0, size - TAIL_BYTES), size - 1);
 }

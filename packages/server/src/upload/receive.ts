@@ -5,13 +5,11 @@ import { TAIL_BYTES } from '../mime/index.js';
 import type { BlobStore } from '../storage/blob-store.js';
 import { bytesReceived } from '../util/byte-garbage.js';
 import { resumeSha1, type StreamingSha1, wholeSha1 } from '../util/sha1.js';
-import { readRange } from './read-back.js';
+import { HEAD_BYTES, readHead } from './read-back.js';
 import type { LeasedEntry } from './stash/locks.js';
 
-/** How many leading bytes of each upload are kept in memory for type detection and verification. */
-export const HEAD_BYTES = 1024 * 1024;
 /**
- * How many of them a whole file keeps while it streams in; the rest of its head is read back from
+ * How many of its first HEAD_BYTES a whole file keeps while it streams in; the rest is read back from
  * storage once it is stored. Fifty uploads at once would otherwise hold 50 MiB of heads.
  */
 const STREAMING_HEAD_BYTES = 64 * 1024;
@@ -219,7 +217,7 @@ export async function receivePart(
   let head = tap.head();
   if (tap.size > head.length) {
     try {
-      head = await readRange(blobs, blobKey, 0, Math.min(tap.size, HEAD_BYTES) - 1);
+      head = await readHead(blobs, blobKey, tap.size);
     } catch (e) {
       await blobs.delete(blobKey).catch(() => {});
       throw e;
