@@ -3,7 +3,7 @@ import { type Readable, Transform, type TransformCallback } from 'node:stream';
 import { MwError } from '../errors.js';
 import { TAIL_BYTES } from '../mime/index.js';
 import type { BlobStore } from '../storage/blob-store.js';
-import { bytesReceived } from '../util/byte-garbage.js';
+import { bytesReceived, receiving } from '../util/byte-garbage.js';
 import { resumeSha1, type StreamingSha1, wholeSha1 } from '../util/sha1.js';
 import { HEAD_BYTES, readHead } from './read-back.js';
 import type { LeasedEntry } from './stash/locks.js';
@@ -63,6 +63,8 @@ class Tap extends Transform {
     private readonly withTail = true,
   ) {
     super();
+    // Counted while it runs: how many uploads are received at once decides how buffers are collected.
+    this.once('close', receiving());
   }
 
   override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
@@ -165,6 +167,8 @@ export async function appendHashed(
   } catch (e) {
     hasher.discard();
     throw e;
+  } finally {
+    tap.destroy(); // over (a store that failed before reading it all leaves it open otherwise)
   }
 }
 
@@ -213,7 +217,11 @@ export async function receivePart(
   const hash = wholeSha1();
   const tap = new Tap(limit, hash, STREAMING_HEAD_BYTES);
   const blobKey = newBlobKey();
-  await blobs.write(blobKey, through(stream, tap));
+  try {
+    await blobs.write(blobKey, through(stream, tap));
+  } finally {
+    tap.destroy(); // over (a store that failed before reading it all leaves it open otherwise)
+  }
   let head = tap.head();
   if (tap.size > head.length) {
     try {

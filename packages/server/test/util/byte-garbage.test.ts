@@ -1,14 +1,18 @@
 import assert from 'node:assert/strict';
 import { constants, PerformanceObserver } from 'node:perf_hooks';
 import { after, before, it } from 'node:test';
-import { bytesReceived, collectionDue } from '../../src/util/byte-garbage.js';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { bytesReceived, collectionDue, MANY_RECEIVING, receiving } from '../../src/util/byte-garbage.js';
 import { waitFor } from '../helpers/wait.js';
 
 let minor = 0;
+let major = 0;
 const obs = new PerformanceObserver((list) => {
   for (const e of list.getEntries()) {
     const kind = (e as { detail?: { kind?: number } }).detail?.kind;
     if (kind === constants.NODE_PERFORMANCE_GC_MINOR) minor++;
+    if (kind === constants.NODE_PERFORMANCE_GC_MAJOR) major++;
   }
 });
 before(() => obs.observe({ entryTypes: ['gc'] }));
@@ -41,9 +45,46 @@ it('collects sooner when buffers have piled up, however few bytes were received'
 it('asks for a young collection after 4 MiB or 8 MiB more buffers, a full one after 24 MiB more', () => {
   const MiB = 1024 * 1024;
   const floor = 50 * MiB;
-  assert.equal(collectionDue(1000, floor + MiB, floor), null);
-  assert.equal(collectionDue(4 * MiB, floor, floor), 'minor');
-  assert.equal(collectionDue(20_000, floor + 8 * MiB, floor), 'minor');
-  assert.equal(collectionDue(20_000, floor + 24 * MiB, floor), 'major');
-  assert.equal(collectionDue(4 * MiB, floor + 30 * MiB, floor), 'major');
+  assert.equal(collectionDue(1000, floor + MiB, floor, floor, 1), null);
+  assert.equal(collectionDue(4 * MiB, floor, floor, floor, 1), 'minor');
+  assert.equal(collectionDue(20_000, floor + 8 * MiB, floor, floor, 1), 'minor');
+  assert.equal(collectionDue(20_000, floor + 24 * MiB, floor, floor, 1), 'major');
+  assert.equal(collectionDue(4 * MiB, floor + 30 * MiB, floor, floor, 1), 'major');
+});
+
+it('with many uploads in progress, a full collection once buffers grew 16 MiB since the last full one', () => {
+  const MiB = 1024 * 1024;
+  const majorFloor = 50 * MiB;
+  // Young collections came and went (their floor is recent); buffers kept growing across them.
+  const floor = majorFloor + 14 * MiB;
+  assert.equal(collectionDue(20_000, majorFloor + 16 * MiB, floor, majorFloor, MANY_RECEIVING), 'major');
+  assert.equal(collectionDue(20_000, majorFloor + 15 * MiB, floor, majorFloor, MANY_RECEIVING), null);
+  // Few uploads: only young collections, however far buffers grew since the last full one.
+  assert.equal(collectionDue(4 * MiB, majorFloor + 20 * MiB, floor, majorFloor, MANY_RECEIVING - 1), 'minor');
+  assert.equal(collectionDue(20_000, majorFloor + 20 * MiB, floor, majorFloor, MANY_RECEIVING - 1), null);
+});
+
+it('collects everything when buffers outlive young collections while many uploads are received', async () => {
+  // Start from a full collection (and let its report arrive), so that none made for earlier work
+  // is taken for the one this asks for.
+  setFlagsFromString('--expose-gc');
+  const first = major;
+  (runInNewContext('gc') as () => void)();
+  await waitFor(() => major > first, 'the first full collection is reported', 2000);
+  const settled = major;
+  const over = Array.from({ length: MANY_RECEIVING }, () => receiving());
+  try {
+    // Buffers that stay alive (as those waiting in slow uploads' streams): each young collection
+    // leaves them, 1 MiB more per MiB received; a full one is asked for past 16 MiB.
+    const kept: Buffer[] = [];
+    for (let i = 0; i < 40 && major === settled; i++) {
+      kept.push(Buffer.alloc(1024 * 1024, i));
+      bytesReceived(1024 * 1024);
+      await new Promise((r) => setImmediate(r));
+    }
+    await waitFor(() => major > settled, 'a full collection is made', 2000);
+    assert.ok(kept.length >= 12 && kept.length <= 24, `the full collection came after ${kept.length} MiB`);
+  } finally {
+    for (const done of over) done();
+  }
 });
