@@ -31,8 +31,6 @@ function statusOf(e: MwError): number {
   return 400;
 }
 
-export const ERROR_HEADER = 'MediaWiki-API-Error';
-
 export class StashDataStore extends DataStore {
   constructor(
     private readonly tus: TusUploads,

@@ -7,7 +7,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Readable } from 'node:stream';
-import { Server } from '@tus/server';
+import type { Server } from '@tus/server';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../../api/services.js';
 import { sessionCookieName } from '../../auth/cookies.js';
@@ -15,8 +15,11 @@ import { type Identity, resolveIdentity } from '../../auth/identity.js';
 import { MwError } from '../../errors.js';
 import { CHECKSUM_ALGORITHMS } from '../../upload/tus/segments.js';
 import { expectsBody, watchBody } from '../body-watchdog.js';
-import { ERROR_HEADER, StashDataStore, type TusRequestState } from './datastore.js';
+import type { TusRequestState } from './datastore.js';
 import { draftAnswerHeaders, draftToTus, interopVersion } from './ietf.js';
+
+/** The error code of a refused request. */
+const ERROR_HEADER = 'MediaWiki-API-Error';
 
 /** Headers a browser script may send and read besides the tus ones the library lists. */
 const ALLOWED_HEADERS = ['Upload-Checksum', 'Upload-Complete', 'Upload-Draft-Interop-Version'];
@@ -35,25 +38,34 @@ export const tusPlugin: FastifyPluginAsync<{ services: Services }> = async (app,
   const base = `${cfg.scriptPath}/tus`;
   const maxSize = cfg.uploads.maxUploadSize;
   const requests = new AsyncLocalStorage<TusRequestState>();
-  const datastore = new StashDataStore(
-    services.uploads.tus,
-    () => {
-      const s = requests.getStore();
-      if (!s) throw new Error('tus data store used outside a request');
-      return s;
-    },
-    cfg.uploads.stashMaxAgeSeconds * 1000,
-  );
-  const tus = new Server({
-    path: base,
-    datastore,
-    maxSize,
-    generateUrl: (_req, { id }) => `${cfg.server}${base}/${id}`,
-    // CORS is answered below, as the API answers it.
-    allowedOrigins: () => false,
-    allowedHeaders: ALLOWED_HEADERS,
-    exposedHeaders: EXPOSED_HEADERS,
-  });
+  const requestState = () => {
+    const s = requests.getStore();
+    if (!s) throw new Error('tus data store used outside a request');
+    return s;
+  };
+  // The tus server and its library are loaded by the first request (~4 MB of memory that a server
+  // whose clients never use tus does not hold).
+  let tus: Promise<Server> | undefined;
+  const tusServer = (): Promise<Server> => {
+    tus ??= Promise.all([import('@tus/server'), import('./datastore.js')]).then(
+      ([{ Server }, { StashDataStore }]) =>
+        new Server({
+          path: base,
+          datastore: new StashDataStore(
+            services.uploads.tus,
+            requestState,
+            cfg.uploads.stashMaxAgeSeconds * 1000,
+          ),
+          maxSize,
+          generateUrl: (_req, { id }) => `${cfg.server}${base}/${id}`,
+          // CORS is answered below, as the API answers it.
+          allowedOrigins: () => false,
+          allowedHeaders: ALLOWED_HEADERS,
+          exposedHeaders: EXPOSED_HEADERS,
+        }),
+    );
+    return tus;
+  };
 
   // Bodies are the uploads' bytes: left to the tus server to stream.
   app.removeAllContentTypeParsers();
@@ -161,7 +173,8 @@ export const tusPlugin: FastifyPluginAsync<{ services: Services }> = async (app,
       body: withBody ? (Readable.toWeb(request.raw) as ReadableStream<Uint8Array>) : null,
       duplex: 'half',
     } as RequestInit);
-    const res = await requests.run(state, () => tus.handleWeb(webRequest));
+    const server = await tusServer();
+    const res = await requests.run(state, () => server.handleWeb(webRequest));
     if (state.failure && !request.raw.destroyed)
       request.log.error({ err: state.failure }, 'tus request failed');
 
