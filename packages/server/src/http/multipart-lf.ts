@@ -4,6 +4,7 @@
  * structural line lacks it — boundary lines and part headers — and leaves part contents untouched.
  * A body whose first boundary line ends in CRLF passes through unchanged.
  */
+import type { Readable, Writable } from 'node:stream';
 import { Transform, type TransformCallback } from 'node:stream';
 
 const CR = 0x0d;
@@ -14,6 +15,75 @@ const CRLF = Buffer.from('\r\n');
 export function multipartBoundary(contentType: string | undefined): string | null {
   const m = /;\s*boundary=(?:"([^"]+)"|([^;\s]+))/i.exec(contentType ?? '');
   return m ? (m[1] ?? m[2] ?? null) : null;
+}
+
+/**
+ * How the first boundary line (`--boundary`) at the start of `buf` ends: in CRLF, in a bare LF, or
+ * `none` when the body does not start with it; null until `buf` holds enough to tell.
+ */
+function firstLineEnding(buf: Buffer, first: Buffer): 'crlf' | 'lf' | 'none' | null {
+  if (buf.length < first.length + 2) return null;
+  if (!buf.subarray(0, first.length).equals(first)) return 'none';
+  const end = buf.indexOf(LF, first.length);
+  if (end < 0) return null;
+  return buf[end - 1] === CR ? 'crlf' : 'lf';
+}
+
+/** Bytes looked at for the first line's end before the body is handed to the normalizer anyway. */
+const SNIFF_LIMIT = 64 * 1024;
+
+/**
+ * Feed a multipart body to `parser`: straight when its first boundary line ends in CRLF, as nearly
+ * every client sends it, and through an {@link LfMultipartNormalizer} otherwise (a stream stage less
+ * for the common case: each one holds a network read of every upload in progress). Returns what stops
+ * the feeding (the rest of the body is then left unread).
+ */
+export function feedMultipart(body: Readable, boundary: string, parser: Writable): () => void {
+  const first = Buffer.from(`--${boundary}`);
+  const seen: Buffer[] = [];
+  let seenBytes = 0;
+  let target: Writable | null = null;
+  const stopLooking = () => {
+    body.off('readable', look);
+    body.off('end', ended);
+  };
+  const start = (straight: boolean, head: Buffer, end: boolean) => {
+    stopLooking();
+    if (straight) target = parser;
+    else {
+      const normalizer = new LfMultipartNormalizer(boundary);
+      normalizer.on('error', (e) => parser.destroy(e));
+      normalizer.pipe(parser);
+      target = normalizer;
+    }
+    if (end) {
+      target.end(head);
+      return;
+    }
+    if (head.length) target.write(head);
+    body.pipe(target);
+  };
+  function look() {
+    for (let chunk = body.read() as Buffer | null; chunk !== null; chunk = body.read() as Buffer | null) {
+      seen.push(chunk);
+      seenBytes += chunk.length;
+      const head = seen.length === 1 ? chunk : Buffer.concat(seen);
+      const ending = firstLineEnding(head, first);
+      if (ending === null && seenBytes < SNIFF_LIMIT) continue;
+      start(ending === 'crlf', head, false);
+      return;
+    }
+  }
+  // A body too short to tell: the normalizer leaves what it cannot decide as it is.
+  function ended() {
+    start(false, Buffer.concat(seen), true);
+  }
+  body.on('readable', look);
+  body.once('end', ended);
+  return () => {
+    stopLooking();
+    if (target) body.unpipe(target);
+  };
 }
 
 type State = 'start' | 'body' | 'after-delimiter' | 'headers' | 'passthrough';
@@ -58,17 +128,17 @@ export class LfMultipartNormalizer extends Transform {
         case 'start': {
           // The first boundary line starts the body (no preceding line break).
           const first = this.delimiter.subarray(1);
-          if (buf.length < first.length + 2) return buf;
-          if (!buf.subarray(0, first.length).equals(first)) {
+          const ending = firstLineEnding(buf, first);
+          if (ending === null) return buf;
+          if (ending === 'none') {
             this.state = 'body';
             continue;
           }
-          const end = buf.indexOf(LF, first.length);
-          if (end < 0) return buf;
-          if (end > 0 && buf[end - 1] === CR) {
+          if (ending === 'crlf') {
             this.state = 'passthrough';
             continue;
           }
+          const end = buf.indexOf(LF, first.length);
           out.push(buf.subarray(0, end), CRLF);
           buf = buf.subarray(end + 1);
           this.state = 'headers';

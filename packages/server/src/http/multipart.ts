@@ -3,7 +3,7 @@ import type { Readable } from 'node:stream';
 import { Busboy } from '@fastify/busboy';
 import { MwError } from '../errors.js';
 import type { ReceivedFile } from '../upload/receive.js';
-import { LfMultipartNormalizer, multipartBoundary } from './multipart-lf.js';
+import { feedMultipart, multipartBoundary } from './multipart-lf.js';
 
 const createBusboy = (cfg: ConstructorParameters<typeof Busboy>[0]) => new Busboy(cfg);
 
@@ -174,11 +174,7 @@ export function parseMultipart(
     stopWatchingSocket = () => socket?.off('close', closed);
     req.on('error', (e) => disconnected(e));
     const boundary = multipartBoundary(req.headers['content-type']);
-    if (boundary) {
-      const normalizer = new LfMultipartNormalizer(boundary);
-      normalizer.on('error', (e) => bb.destroy(e));
-      req.pipe(normalizer).pipe(bb);
-      unpipe = () => req.unpipe(normalizer);
-    } else req.pipe(bb);
+    if (boundary) unpipe = feedMultipart(req, boundary, bb);
+    else req.pipe(bb);
   });
 }

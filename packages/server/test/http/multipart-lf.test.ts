@@ -94,4 +94,39 @@ describe('multipart bodies with LF line endings', () => {
       assert.equal(page, 'line one\nline two');
     });
   }
+
+  it('takes a CRLF body whose first line arrives in pieces as it is', async () => {
+    const data = Buffer.concat([png(4, 4), Buffer.from(`\n\r\n--${BOUNDARY.slice(0, -2)}\r\n`)]);
+    const name = 'Crlf upload in pieces.png';
+    const crlf = (b: Buffer) => Buffer.from(b.toString('latin1').replace(/\n/g, '\r\n'), 'latin1');
+    const fields = {
+      action: 'upload',
+      format: 'json',
+      filename: name,
+      ignorewarnings: '1',
+      token: await bot.csrf(),
+    };
+    const head = crlf(lfBody(fields, { name: 'x.png', data: Buffer.alloc(0) }));
+    const body = Buffer.concat([
+      head.subarray(0, head.lastIndexOf(`--${BOUNDARY}--`) - 2),
+      data,
+      Buffer.from(`\r\n--${BOUNDARY}--\r\n`),
+    ]);
+    const r = await post(body, 5);
+    assert.equal(r.upload?.result, 'Success', JSON.stringify(r));
+    assert.equal((await s.server.services.files.current(name.replace(/ /g, '_')))?.sha1, sha1(data));
+  });
+
+  for (const short of [`--${BOUNDARY}`, '--', '']) {
+    it(`answers a body that ends before its first line does (${JSON.stringify(short)})`, async () => {
+      // Answered (not left waiting for more): the body is not a multipart body.
+      const r = await fetch(s.api, {
+        method: 'POST',
+        headers: { 'content-type': `multipart/form-data; boundary="${BOUNDARY}"` },
+        body: short,
+      });
+      assert.equal(r.status, 200);
+      assert.match(await r.text(), /"code": "badmultipart"/);
+    });
+  }
 });
