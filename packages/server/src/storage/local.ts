@@ -5,8 +5,6 @@ import { dirname, join, relative, sep } from 'node:path';
 import { Readable } from 'node:stream';
 import { assertValidKey, type BlobBody, type BlobStat, type BlobStore } from './blob-store.js';
 
-const toReadable = (body: BlobBody): Readable => (body instanceof Readable ? body : Readable.from(body));
-
 /** Blobs as files under one directory. Writes go to `.tmp/` first and are renamed into place. */
 export class LocalBlobStore implements BlobStore {
   readonly kind = 'local';
@@ -272,7 +270,8 @@ async function writeStream(fh: FileHandle, body: BlobBody, position: number): Pr
   };
   writing++;
   try {
-    for await (const chunk of toReadable(body)) {
+    // A Readable or any async iterable (a generator adds no buffering of its own, as Readable.from would).
+    for await (const chunk of body) {
       const buf = chunk as Uint8Array;
       if (buf.length === 0) continue;
       batch.push(buf);

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type Readable, Transform, type TransformCallback } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { MwError } from '../errors.js';
 import { TAIL_BYTES } from '../mime/index.js';
 import type { BlobStore } from '../storage/blob-store.js';
@@ -46,8 +46,12 @@ export interface ReceivedFile {
   claimed: boolean;
 }
 
-/** A streaming tap: counts, hashes and keeps the head (and tail) of the bytes flowing through, enforcing a size limit. */
-class Tap extends Transform {
+/**
+ * A streaming tap: counts, hashes and keeps the head (and tail) of the bytes flowing through,
+ * enforcing a size limit. The store pulls the bytes through {@link Tap.flow} (no stream stage of
+ * its own: each one holds a network read of every upload in progress).
+ */
+class Tap {
   size = 0;
   private readonly headParts: Buffer[] = [];
   private headLen = 0;
@@ -61,34 +65,35 @@ class Tap extends Transform {
     private readonly headLimit = HEAD_BYTES,
     /** Whether to keep the last TAIL_BYTES (whole files only). */
     private readonly withTail = true,
-  ) {
-    super();
-    // Counted while it runs: how many uploads are received at once decides how buffers are collected.
-    this.once('close', receiving());
-  }
+  ) {}
 
-  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
-    this.size += chunk.length;
-    bytesReceived(chunk.length);
-    if (this.size > this.limit) {
-      cb(fileTooLarge(this.limit));
-      return;
-    }
-    let wait: Promise<void> | undefined;
+  /**
+   * The bytes of `src`, each chunk counted, hashed and kept as needed before it is passed on; calls
+   * `handed` once the hash has had every byte. A store that stops early leaves `src` as it is (its
+   * owner drains or destroys it).
+   */
+  async *flow(src: Readable, handed: () => void = () => {}): AsyncGenerator<Buffer> {
+    // Counted while it runs: how many uploads are received at once decides how buffers are collected.
+    const over = receiving();
     try {
-      wait = this.hash.update(chunk);
-    } catch (e) {
-      cb(e as Error);
-      return;
+      for await (const chunk of src.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
+        this.size += chunk.length;
+        bytesReceived(chunk.length);
+        if (this.size > this.limit) throw fileTooLarge(this.limit);
+        const wait = this.hash.update(chunk);
+        if (wait) await wait;
+        if (this.headLen < this.headLimit) {
+          const take = chunk.subarray(0, this.headLimit - this.headLen);
+          this.headParts.push(Buffer.from(take));
+          this.headLen += take.length;
+        }
+        if (this.withTail) this.keepTail(chunk);
+        yield chunk;
+      }
+      handed();
+    } finally {
+      over();
     }
-    if (this.headLen < this.headLimit) {
-      const take = chunk.subarray(0, this.headLimit - this.headLen);
-      this.headParts.push(Buffer.from(take));
-      this.headLen += take.length;
-    }
-    if (this.withTail) this.keepTail(chunk);
-    if (wait) wait.then(() => cb(null, chunk), cb);
-    else cb(null, chunk);
   }
 
   /** Keep the last TAIL_BYTES seen (whole chunks, trimmed from the front). */
@@ -120,16 +125,6 @@ export function fileTooLarge(limit: number): MwError {
   );
 }
 
-/**
- * Pipe `src` into `tap`, passing errors of the source on (pipe() alone does not). When the tap fails
- * (size limit) the source is only unpiped: its owner decides whether to drain or destroy it.
- */
-function through(src: Readable, tap: Tap): Tap {
-  src.on('error', (e) => tap.destroy(e));
-  tap.on('error', () => src.unpipe(tap));
-  return src.pipe(tap);
-}
-
 /** A new key for an uploaded blob. Blob keys are never reused. */
 export function newBlobKey(kind: 'upload' | 'thumb' = 'upload'): string {
   const id = randomUUID().replace(/-/g, '');
@@ -157,18 +152,17 @@ export async function appendHashed(
   const tap = new Tap(opts.limit ?? Number.POSITIVE_INFINITY, hasher, opts.keepHead ? HEAD_BYTES : 0, false);
   // The hash is saved as soon as every byte has been handed to it, while the store still makes the
   // bytes durable (fdatasync): the two waits overlap instead of adding up.
-  const saved = new Promise<string>((resolve, reject) => {
-    tap.once('finish', () => hasher.save().then(resolve, reject));
-  });
-  saved.catch(() => {}); // awaited below unless the append fails first
+  let saved: Promise<string> | undefined;
+  const save = () => {
+    saved = hasher.save();
+    saved.catch(() => {}); // awaited below unless the append fails first
+  };
   try {
-    await blobs.append(blobKey, offset, through(stream, tap));
-    return { size: tap.size, head: tap.head(), hashState: await saved };
+    await blobs.append(blobKey, offset, tap.flow(stream, save));
+    return { size: tap.size, head: tap.head(), hashState: await (saved ?? hasher.save()) };
   } catch (e) {
     hasher.discard();
     throw e;
-  } finally {
-    tap.destroy(); // over (a store that failed before reading it all leaves it open otherwise)
   }
 }
 
@@ -217,11 +211,7 @@ export async function receivePart(
   const hash = wholeSha1();
   const tap = new Tap(limit, hash, STREAMING_HEAD_BYTES);
   const blobKey = newBlobKey();
-  try {
-    await blobs.write(blobKey, through(stream, tap));
-  } finally {
-    tap.destroy(); // over (a store that failed before reading it all leaves it open otherwise)
-  }
+  await blobs.write(blobKey, tap.flow(stream));
   let head = tap.head();
   if (tap.size > head.length) {
     try {

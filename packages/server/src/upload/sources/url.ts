@@ -1,3 +1,4 @@
+import { pipeline, type Readable, Transform } from 'node:stream';
 import type { Identity } from '../../auth/identity.js';
 import type { Config } from '../../config.js';
 import { MwError } from '../../errors.js';
@@ -62,20 +63,28 @@ export async function fetchToBlob(
     policy: { allowCidrs: c.allowAddresses },
     signal: opts.signal,
   });
+  let body: Readable = res.body;
   if (opts.onProgress) {
+    // Counted on the way (a 'data' listener would take the bytes from the one who stores them).
+    const report = opts.onProgress;
     let n = 0;
     let last = 0;
-    res.body.on('data', (b: Buffer) => {
-      n += b.length;
-      if (Date.now() - last > 1000) {
-        last = Date.now();
-        opts.onProgress!(n, res.contentLength);
-      }
+    const counter = new Transform({
+      transform(b: Buffer, _enc, done) {
+        n += b.length;
+        if (Date.now() - last > 1000) {
+          last = Date.now();
+          report(n, res.contentLength);
+        }
+        done(null, b);
+      },
     });
+    pipeline(res.body, counter, () => {}); // a failure of either reaches the other
+    body = counter;
   }
   const part = await receivePart(
     deps.blobs,
-    { field: 'url', partName: '', stream: res.body },
+    { field: 'url', partName: '', stream: body },
     { kind: 'blob' },
     max,
   );
