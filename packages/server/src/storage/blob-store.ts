@@ -22,12 +22,16 @@ export interface BlobStore {
    * Write `body` at byte `offset` of an appendable blob (offset 0 creates it), discarding whatever is
    * stored beyond `offset` first. Resolves to the new size once the bytes are stored (readable by
    * every node; durable on disk at the latest when the blob is sealed). On error the blob is cut back
-   * to `offset`. Callers serialise appends to one key.
+   * to `offset`. Callers serialise appends to one key. Appending past 0 to a blob that is not there
+   * fails with an error that {@link isMissingBlob} recognises.
    */
   append(key: string, offset: number, body: BlobBody): Promise<number>;
   /** Finish an appendable blob of `size` bytes so that it reads like any other blob, durably. */
   seal(key: string, size: number): Promise<void>;
-  /** Read a blob, or the inclusive byte range `[start, end]` of it. The stream errors if the blob is missing. */
+  /**
+   * Read a blob, or the inclusive byte range `[start, end]` of it. The stream errors if the blob is
+   * missing ({@link isMissingBlob}).
+   */
   read(key: string, range?: { start: number; end: number }): Readable;
   stat(key: string): Promise<BlobStat | null>;
   /** Remove a blob (and any appendable state). Removing a missing blob is not an error. */
@@ -36,6 +40,11 @@ export interface BlobStore {
   list(prefix: string): AsyncIterable<{ key: string; mtimeMs: number }>;
   /** A local file holding the blob's bytes, when the backend keeps one. */
   localPath(key: string): string | null;
+}
+
+/** Whether `e` says that a blob is not in the store (every backend reports it as code `ENOENT`). */
+export function isMissingBlob(e: unknown): boolean {
+  return typeof e === 'object' && e !== null && (e as { code?: unknown }).code === 'ENOENT';
 }
 
 const KEY = /^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/;

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { MwError } from '../errors.js';
 import { TAIL_BYTES } from '../mime/index.js';
-import type { BlobStore } from '../storage/blob-store.js';
+import { type BlobStore, isMissingBlob } from '../storage/blob-store.js';
 import { bytesReceived, receiving } from '../util/byte-garbage.js';
 import { resumeSha1, type StreamingSha1, wholeSha1 } from '../util/sha1.js';
 import { HEAD_BYTES, readHead } from './read-back.js';
@@ -143,25 +143,39 @@ export async function appendHashed(
   hashState: string | null,
   opts: { limit?: number; keepHead?: boolean } = {},
 ): Promise<{ size: number; head: Buffer; hashState: string }> {
-  // Bytes on local disk are cheap to read back: the hash may stay in this process between chunks
-  // (faster), and another process hashes the stored bytes again before continuing.
-  const hasher = await resumeSha1(hashState, {
-    keep: blobs.kind === 'local',
-    stored: () => blobs.read(blobKey, { start: 0, end: offset - 1 }),
-  });
-  const tap = new Tap(opts.limit ?? Number.POSITIVE_INFINITY, hasher, opts.keepHead ? HEAD_BYTES : 0, false);
-  // The hash is saved as soon as every byte has been handed to it, while the store still makes the
-  // bytes durable (fdatasync): the two waits overlap instead of adding up.
-  let saved: Promise<string> | undefined;
-  const save = () => {
-    saved = hasher.save();
-    saved.catch(() => {}); // awaited below unless the append fails first
-  };
   try {
-    await blobs.append(blobKey, offset, tap.flow(stream, save));
-    return { size: tap.size, head: tap.head(), hashState: await (saved ?? hasher.save()) };
+    // Bytes on local disk are cheap to read back: the hash may stay in this process between chunks
+    // (faster), and another process hashes the stored bytes again before continuing.
+    const hasher = await resumeSha1(hashState, {
+      keep: blobs.kind === 'local',
+      stored: () => blobs.read(blobKey, { start: 0, end: offset - 1 }),
+    });
+    const tap = new Tap(
+      opts.limit ?? Number.POSITIVE_INFINITY,
+      hasher,
+      opts.keepHead ? HEAD_BYTES : 0,
+      false,
+    );
+    // The hash is saved as soon as every byte has been handed to it, while the store still makes the
+    // bytes durable (fdatasync): the two waits overlap instead of adding up.
+    let saved: Promise<string> | undefined;
+    const save = () => {
+      saved = hasher.save();
+      saved.catch(() => {}); // awaited below unless the append fails first
+    };
+    try {
+      await blobs.append(blobKey, offset, tap.flow(stream, save));
+      return { size: tap.size, head: tap.head(), hashState: await (saved ?? hasher.save()) };
+    } catch (e) {
+      hasher.discard();
+      throw e;
+    }
   } catch (e) {
-    hasher.discard();
+    // The bytes stashed so far are gone from storage (removed by hand, a lost volume): as MediaWiki
+    // says when a stashed file's path does not exist.
+    if (offset > 0 && isMissingBlob(e)) {
+      throw new MwError('uploadstash-file-not-found-not-exists', 'Cannot find path, or not a plain file.');
+    }
     throw e;
   }
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
-import type { BlobStore } from '../../src/storage/blob-store.js';
+import { type BlobStore, isMissingBlob } from '../../src/storage/blob-store.js';
 
 export interface StoreUnderTest {
   store: BlobStore;
@@ -161,10 +161,10 @@ export function blobStoreContract(name: string, make: () => Promise<StoreUnderTe
         assert.equal(await r(10, 100), 'abcdef');
       });
 
-      it('a missing blob: the stream errors, stat is null', async () => {
+      it('a missing blob: the stream errors (as a missing blob), stat is null', async () => {
         const k = `${ns()}/missing`;
-        await assert.rejects(readAll(store.read(k)));
-        await assert.rejects(readAll(store.read(k, { start: 0, end: 10 })));
+        await assert.rejects(readAll(store.read(k)), isMissingBlob);
+        await assert.rejects(readAll(store.read(k, { start: 0, end: 10 })), isMissingBlob);
         assert.equal(await store.stat(k), null);
       });
     });
@@ -296,6 +296,14 @@ export function blobStoreContract(name: string, make: () => Promise<StoreUnderTe
         await assert.rejects(store.append(k, 4, chunksOf(Buffer.from('x'))));
         assert.equal((await readAll(store.read(k))).toString(), 'abc');
         await assert.rejects(store.append(`${ns()}/none`, 5, chunksOf(Buffer.from('x'))));
+      });
+
+      it('an append past 0 to a blob that is not there fails as a missing blob, and creates nothing', async () => {
+        const k = `${ns()}/vanished`;
+        await store.append(k, 0, chunksOf(Buffer.from('abc')));
+        await store.delete(k);
+        await assert.rejects(store.append(k, 3, chunksOf(Buffer.from('def'))), isMissingBlob);
+        assert.equal(await store.stat(k), null);
       });
 
       it('a failed append cuts the blob back to its offset', async () => {

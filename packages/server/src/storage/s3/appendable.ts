@@ -104,6 +104,7 @@ export class AppendableParts {
     const pp = this.partsPrefix(objKey);
     const all = await this.listAll(objKey);
     const parts = await this.dataParts(objKey, all);
+    if (parts.length === 0) throw missing(key);
     const size = this.contiguousSize(key, parts);
     if (size < offset) throw new Error(`append to ${key} at ${offset}, but only ${size} bytes are stored`);
     const doomed = all.filter((o) => {
