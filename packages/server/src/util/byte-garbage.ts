@@ -14,7 +14,7 @@
  * long enough to outlive young collections, and they pile up for a full collection that V8 makes only
  * when they have grown by 64 MiB or more: fifty 20 MiB uploads at once peaked at 200–225 MB. From
  * {@link MANY_RECEIVING} uploads in progress, a full collection is asked for as soon as buffers have
- * grown by {@link EXTERNAL_GROWTH_MANY} since the last full one: 160–165 MB. Below that it is not
+ * grown by {@link EXTERNAL_GROWTH_MANY} since the last full one: 167–168 MB. Below that it is not
  * (small uploads, 4 at a time, spent a quarter more CPU with it).
  */
 import { getHeapStatistics, setFlagsFromString } from 'node:v8';
@@ -81,13 +81,10 @@ export function collectionDue(
   return null;
 }
 
-/** Count an upload being received; call the returned function (once or more) when it is over. */
+/** Count an upload being received; call the returned function once, when it is over. */
 export function receiving(): () => void {
   inProgress++;
-  let over = false;
   return () => {
-    if (over) return;
-    over = true;
     inProgress--;
   };
 }
