@@ -22,11 +22,14 @@ export interface BlobStore {
    * Write `body` at byte `offset` of an appendable blob (offset 0 creates it), discarding whatever is
    * stored beyond `offset` first. Resolves to the new size once the bytes are stored (readable by
    * every node; durable on disk at the latest when the blob is sealed). On error the blob is cut back
-   * to `offset`. Callers serialise appends to one key. Appending past 0 to a blob that is not there
-   * fails with an error that {@link isMissingBlob} recognises.
+   * to `offset`. Callers serialise appends to one key. Appending past 0 to a blob that is not there,
+   * or past its stored end, fails with an error that {@link isMissingBlob} recognises.
    */
   append(key: string, offset: number, body: BlobBody): Promise<number>;
-  /** Finish an appendable blob of `size` bytes so that it reads like any other blob, durably. */
+  /**
+   * Finish an appendable blob of `size` bytes so that it reads like any other blob, durably. Fails
+   * as a missing blob ({@link isMissingBlob}) when fewer bytes are stored.
+   */
   seal(key: string, size: number): Promise<void>;
   /**
    * Read a blob, or the inclusive byte range `[start, end]` of it. The stream errors if the blob is
@@ -42,7 +45,21 @@ export interface BlobStore {
   localPath(key: string): string | null;
 }
 
-/** Whether `e` says that a blob is not in the store (every backend reports it as code `ENOENT`). */
+/**
+ * The error for a blob that is not stored, or not all of it: a caller that counts on more bytes
+ * than are there (an append past the stored end, a seal) finds them gone.
+ */
+export function missingBlob(message: string): Error {
+  return Object.assign(new Error(message), { code: 'ENOENT' });
+}
+
+/** A seal's error when `stored` bytes (null: no blob) are found where `size` are expected. */
+export function sealMismatch(key: string, stored: number | null, size: number): Error {
+  const message = `cannot seal ${key}: ${stored ?? 'no'} bytes stored, ${size} expected`;
+  return stored === null || stored < size ? missingBlob(message) : new Error(message);
+}
+
+/** Whether `e` says that a blob, or bytes of it, are not in the store (code `ENOENT` on every backend). */
 export function isMissingBlob(e: unknown): boolean {
   return typeof e === 'object' && e !== null && (e as { code?: unknown }).code === 'ENOENT';
 }

@@ -3,7 +3,14 @@ import { createReadStream } from 'node:fs';
 import { type FileHandle, mkdir, open, opendir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import { Readable } from 'node:stream';
-import { assertValidKey, type BlobBody, type BlobStat, type BlobStore } from './blob-store.js';
+import {
+  assertValidKey,
+  type BlobBody,
+  type BlobStat,
+  type BlobStore,
+  missingBlob,
+  sealMismatch,
+} from './blob-store.js';
 
 /** Blobs as files under one directory. Writes go to `.tmp/` first and are renamed into place. */
 export class LocalBlobStore implements BlobStore {
@@ -91,7 +98,8 @@ export class LocalBlobStore implements BlobStore {
     let end: number;
     try {
       const { size } = await fh.stat();
-      if (size < offset) throw new Error(`append to ${key} at ${offset}, but only ${size} bytes are stored`);
+      if (size < offset)
+        throw missingBlob(`append to ${key} at ${offset}, but only ${size} bytes are stored`);
       if (size > offset) await fh.truncate(offset);
       try {
         end = await writeStream(fh, body, offset);
@@ -111,8 +119,7 @@ export class LocalBlobStore implements BlobStore {
     await this.flushing.get(key);
     this.throwIfFlushFailed(key);
     const st = await this.stat(key);
-    if (!st || st.size !== size)
-      throw new Error(`cannot seal ${key}: ${st?.size ?? 'no'} bytes stored, ${size} expected`);
+    if (st?.size !== size) throw sealMismatch(key, st?.size ?? null, size);
     // Durable before anything can reference it, whichever process wrote the bytes.
     const fh = await open(this.path(key), 'r');
     try {

@@ -1,7 +1,7 @@
 import type { Identity } from '../auth/identity.js';
 import type { Db } from '../db/index.js';
 import { MwError } from '../errors.js';
-import type { BlobStore } from '../storage/blob-store.js';
+import { type BlobStore, isMissingBlob } from '../storage/blob-store.js';
 import { sha1OfState } from '../util/sha1.js';
 import type { UploadChecks, Verified } from './checks.js';
 import type { UploadHooks } from './hooks.js';
@@ -21,6 +21,7 @@ export type Assembly =
   /** Another request or job holds the assembly (or finished it): its outcome is the one that counts. */
   | { kind: 'elsewhere' };
 
+const STASHED_BYTES_GONE = () => new MwError('stashfailed', 'Cannot find path, or not a plain file.');
 const incomplete = () => new MwError('stashfailed', 'The chunked upload is not complete.');
 
 /**
@@ -76,10 +77,18 @@ export class Assembler {
       await this.d.hooks?.beforeAssemble?.(filekey);
       // Still ours? (A holder that stalled past its lease may have been taken over.)
       if (!(await lease.renew())) return { kind: 'elsewhere' };
-      const sha1 = await sha1OfState(e.hashState, () =>
-        this.d.blobs.read(e.blobKey, { start: 0, end: e.size - 1 }),
-      );
-      await this.d.blobs.seal(e.blobKey, e.size);
+      let sha1: string;
+      try {
+        sha1 = await sha1OfState(e.hashState, () =>
+          this.d.blobs.read(e.blobKey, { start: 0, end: e.size - 1 }),
+        );
+        await this.d.blobs.seal(e.blobKey, e.size); // fails when fewer bytes are stored
+      } catch (err) {
+        // The stashed bytes are gone from storage (removed by hand, a lost volume): the upload
+        // cannot be finished, as MediaWiki fails when a chunk's file cannot be read.
+        if (!isMissingBlob(err)) throw err;
+        return await this.failed(filekey, owner, e.blobKey, STASHED_BYTES_GONE());
+      }
       const file = {
         blobKey: e.blobKey,
         size: e.size,
@@ -131,11 +140,14 @@ export class Assembler {
   private async failed(filekey: string, owner: string, blobKey: string, err: MwError): Promise<Assembly> {
     const data: Record<string, unknown> = {};
     if (err.data.details) data.details = err.data.details;
-    const failure = new MwError(
-      'stashfailed',
-      err.code === 'verification-error' ? 'This file did not pass file verification.' : err.info,
-      { ...data, verification: err.code },
-    );
+    const failure =
+      err.code === 'stashfailed'
+        ? err
+        : new MwError(
+            'stashfailed',
+            err.code === 'verification-error' ? 'This file did not pass file verification.' : err.info,
+            { ...data, verification: err.code },
+          );
     const removed = await this.d.db.transaction().execute(async (trx) => {
       if (!(await this.d.transitions.assemblyFailed(trx, filekey, owner))) return false;
       await this.d.status.setIfKept(

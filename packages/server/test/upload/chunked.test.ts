@@ -333,30 +333,4 @@ describe('chunked uploads', () => {
     );
     assert.equal(late.json.error.code, 'uploadstash-file-not-found');
   });
-
-  for (const kept of [true, false]) {
-    it(`answers as MediaWiki when the stashed bytes are gone from storage (${kept ? 'the hash kept' : 'the hash to be made again'})`, async () => {
-      const data = pngOfSize(3000);
-      const name = `Vanished ${kept}.png`;
-      const first = await sendChunk(c, { filename: name, filesize: 3000, offset: 0 }, data.subarray(0, 1500));
-      const key = first.json.upload.filekey;
-      const entry = await s.server.services.uploads.stash.peek(key);
-      assert.ok(entry);
-      await s.server.services.blobs.delete(entry.blobKey);
-      if (!kept) forgetKeptHashes();
-      const next = await sendChunk(
-        c,
-        { filename: name, filesize: 3000, offset: 1500, filekey: key },
-        data.subarray(1500),
-      );
-      assert.equal(next.status, 200);
-      assert.equal(next.json.error?.code, 'uploadstash-file-not-found-not-exists', next.text);
-      assert.equal(next.json.error.info, 'Cannot find path, or not a plain file.');
-      assert.equal(
-        await s.server.services.blobs.stat(entry.blobKey),
-        null,
-        'nothing is made up in its place',
-      );
-    });
-  }
 });

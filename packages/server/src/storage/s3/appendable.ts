@@ -11,7 +11,7 @@
  * leaves the blob cut back to the offset. Sealing composes the parts into `<key>` (compose.ts), then
  * removes them.
  */
-import type { BlobBody, BlobStat } from '../blob-store.js';
+import { type BlobBody, type BlobStat, missingBlob, sealMismatch } from '../blob-store.js';
 import type { Bucket, Listed, ObjectRange } from './bucket.js';
 import { type ComposeLimits, composeObject, type Part } from './compose.js';
 import { type PartLimits, uploadStream } from './stream-upload.js';
@@ -21,9 +21,7 @@ export const PARTS = '~parts/';
 const pad = (n: number) => String(n).padStart(16, '0');
 const isMarker = (key: string) => key.endsWith('.end');
 
-function missing(key: string): Error {
-  return Object.assign(new Error(`blob not found: ${key}`), { code: 'ENOENT' });
-}
+const missing = (key: string) => missingBlob(`blob not found: ${key}`);
 
 /** The appendable state of blobs: `objKey` is a blob's object key, `key` its name in messages. */
 export class AppendableParts {
@@ -106,7 +104,7 @@ export class AppendableParts {
     const parts = await this.dataParts(objKey, all);
     if (parts.length === 0) throw missing(key);
     const size = this.contiguousSize(key, parts);
-    if (size < offset) throw new Error(`append to ${key} at ${offset}, but only ${size} bytes are stored`);
+    if (size < offset) throw missingBlob(`append to ${key} at ${offset}, but only ${size} bytes are stored`);
     const doomed = all.filter((o) => {
       const name = o.key.slice(pp.length);
       return isMarker(name) ? Number(name.slice(0, -4)) > offset : Number(name) >= offset;
@@ -131,10 +129,10 @@ export class AppendableParts {
       // Sealed already (a retried seal), or nothing was ever appended.
       const st = await this.bucket.head(objKey);
       if (st && st.size === size) return;
-      throw new Error(`cannot seal ${key}: ${st ? st.size : 'no'} bytes stored, ${size} expected`);
+      throw sealMismatch(key, st?.size ?? null, size);
     }
     const stored = this.contiguousSize(key, parts);
-    if (stored !== size) throw new Error(`cannot seal ${key}: ${stored} bytes stored, ${size} expected`);
+    if (stored !== size) throw sealMismatch(key, stored, size);
     await composeObject(
       this.bucket,
       objKey,
