@@ -34,6 +34,15 @@ describe('chunked uploads whose stashed bytes are lost', () => {
     assert.ok(entry, `${filekey} is stashed`);
     return entry.blobKey;
   };
+  /** The first half of a 3,000-byte upload: its data, file key and blob. */
+  const firstHalf = async (name: string) => {
+    const data = pngOfSize(3000);
+    const first = await sendChunk(c, { filename: name, filesize: 3000, offset: 0 }, data.subarray(0, 1500));
+    const key: string = first.json.upload.filekey;
+    return { data, key, blobKey: await blobOf(key) };
+  };
+  const secondHalf = (name: string, key: string, data: Buffer) =>
+    sendChunk(c, { filename: name, filesize: 3000, offset: 1500, filekey: key }, data.subarray(1500));
   /** Keep only the first `size` bytes of a stashed blob. */
   const cutTo = async (blobKey: string, size: number) => {
     assert.equal(await s.server.services.blobs.append(blobKey, size, nothing()), size);
@@ -43,18 +52,11 @@ describe('chunked uploads whose stashed bytes are lost', () => {
     const hash = kept ? 'the hash kept' : 'the hash to be made again';
 
     it(`answers the next chunk as MediaWiki when the stashed bytes are gone (${hash})`, async () => {
-      const data = pngOfSize(3000);
       const name = `Vanished ${kept}.png`;
-      const first = await sendChunk(c, { filename: name, filesize: 3000, offset: 0 }, data.subarray(0, 1500));
-      const key = first.json.upload.filekey;
-      const blobKey = await blobOf(key);
+      const { data, key, blobKey } = await firstHalf(name);
       await s.server.services.blobs.delete(blobKey);
       if (!kept) forgetKeptHashes();
-      const next = await sendChunk(
-        c,
-        { filename: name, filesize: 3000, offset: 1500, filekey: key },
-        data.subarray(1500),
-      );
+      const next = await secondHalf(name, key, data);
       assert.equal(next.status, 200);
       assert.equal(next.json.error?.code, 'uploadstash-file-not-found-not-exists', next.text);
       assert.equal(next.json.error.info, NOT_THERE);
@@ -62,18 +64,11 @@ describe('chunked uploads whose stashed bytes are lost', () => {
     });
 
     it(`answers the next chunk as MediaWiki when part of the stashed bytes is gone (${hash})`, async () => {
-      const data = pngOfSize(3000);
       const name = `Shortened ${kept}.png`;
-      const first = await sendChunk(c, { filename: name, filesize: 3000, offset: 0 }, data.subarray(0, 1500));
-      const key = first.json.upload.filekey;
-      const blobKey = await blobOf(key);
+      const { data, key, blobKey } = await firstHalf(name);
       await cutTo(blobKey, 1000);
       if (!kept) forgetKeptHashes();
-      const next = await sendChunk(
-        c,
-        { filename: name, filesize: 3000, offset: 1500, filekey: key },
-        data.subarray(1500),
-      );
+      const next = await secondHalf(name, key, data);
       assert.equal(next.json.error?.code, 'uploadstash-file-not-found-not-exists', next.text);
       assert.equal(next.json.error.info, NOT_THERE);
       assert.equal(
@@ -84,21 +79,14 @@ describe('chunked uploads whose stashed bytes are lost', () => {
     });
 
     it(`fails the assembly with stashfailed, and removes the upload, when stashed bytes are gone before it (${hash})`, async () => {
-      const data = pngOfSize(3000);
       const name = `Lost before assembly ${kept}.png`;
-      const first = await sendChunk(c, { filename: name, filesize: 3000, offset: 0 }, data.subarray(0, 1500));
-      const key = first.json.upload.filekey;
-      const blobKey = await blobOf(key);
+      const { data, key, blobKey } = await firstHalf(name);
       beforeAssemble = async () => {
         await cutTo(blobKey, 2000);
         if (!kept) forgetKeptHashes();
       };
       try {
-        const last = await sendChunk(
-          c,
-          { filename: name, filesize: 3000, offset: 1500, filekey: key },
-          data.subarray(1500),
-        );
+        const last = await secondHalf(name, key, data);
         assert.equal(last.status, 200);
         assert.equal(last.json.error?.code, 'stashfailed', last.text);
         assert.equal(last.json.error.info, NOT_THERE);
