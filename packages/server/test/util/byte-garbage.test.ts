@@ -59,9 +59,50 @@ it('with many uploads in progress, a full collection once buffers grew 16 MiB si
   const floor = majorFloor + 14 * MiB;
   assert.equal(collectionDue(20_000, majorFloor + 16 * MiB, floor, majorFloor, MANY_RECEIVING), 'major');
   assert.equal(collectionDue(20_000, majorFloor + 15 * MiB, floor, majorFloor, MANY_RECEIVING), null);
-  // Few uploads: only young collections, however far buffers grew since the last full one.
-  assert.equal(collectionDue(4 * MiB, majorFloor + 20 * MiB, floor, majorFloor, MANY_RECEIVING - 1), 'minor');
+  // Few uploads: nothing before a collection is due, however far buffers grew since the last full one.
   assert.equal(collectionDue(20_000, majorFloor + 20 * MiB, floor, majorFloor, MANY_RECEIVING - 1), null);
+});
+
+it('makes a due collection a full one once the buffers left after young ones grew 8 MiB since the last full one', () => {
+  const MiB = 1024 * 1024;
+  const majorFloor = 50 * MiB;
+  // The level between young collections (floor) is what outlived them.
+  for (const uploads of [1, MANY_RECEIVING]) {
+    assert.equal(
+      collectionDue(4 * MiB, majorFloor + 9 * MiB, majorFloor + 7 * MiB, majorFloor, uploads),
+      'minor',
+    );
+    assert.equal(
+      collectionDue(4 * MiB, majorFloor + 9 * MiB, majorFloor + 8 * MiB, majorFloor, uploads),
+      'major',
+    );
+    assert.equal(
+      collectionDue(20_000, majorFloor + 9 * MiB, majorFloor + 8 * MiB, majorFloor, uploads),
+      null,
+    );
+  }
+  // Young garbage alone (a high level, a low floor) does not.
+  assert.equal(collectionDue(4 * MiB, majorFloor + 15 * MiB, majorFloor + MiB, majorFloor, 1), 'minor');
+});
+
+it('collects everything when buffers outlive young collections, however few uploads are received', async () => {
+  // Buffers that stay alive, 1 MiB more per MiB received: a first full collection (whenever this
+  // module last asked for one), then the next, counted from it, 8 MiB of such buffers later.
+  const kept: Buffer[] = [];
+  const keepReceiving = async (upTo: number) => {
+    const start = major;
+    const from = kept.length;
+    for (let i = 0; i < upTo && major === start; i++) {
+      kept.push(Buffer.alloc(1024 * 1024, i));
+      bytesReceived(1024 * 1024);
+      await new Promise((r) => setImmediate(r));
+    }
+    await waitFor(() => major > start, 'a full collection is made', 2000);
+    return kept.length - from;
+  };
+  await keepReceiving(40);
+  const mib = await keepReceiving(40);
+  assert.ok(mib >= 8 && mib <= 16, `the next full collection came after ${mib} MiB`);
 });
 
 it('collects everything when buffers outlive young collections while many uploads are received', async () => {
