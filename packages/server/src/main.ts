@@ -1,8 +1,9 @@
-#!/usr/bin/env -S MALLOC_ARENA_MAX=2 node --max-semi-space-size=8
+#!/usr/bin/env -S MALLOC_ARENA_MAX=2 node --max-semi-space-size=4
 // Memory settings, measured in bench/README.md, at no measured cost in upload speed: V8's young
-// generation capped at 8 MiB a half (its default grows to 16 while the modules load and stays: 13-16
-// MB more), and two malloc arenas (glibc gives each thread that allocates one of its own and keeps
-// what they freed: the server's memory grew by 25-30 MB over 10,000 small uploads, now flat).
+// generation capped at 4 MiB a half (its default grows to 16 while the modules load and stays: 13-16
+// MB more; at 8 MiB, 50 uploads at once peaked 8-12 MB higher), and two malloc arenas (glibc gives
+// each thread that allocates one of its own and keeps what they freed: the server's memory grew by
+// 25-30 MB over 10,000 small uploads, now flat).
 import closeWithGrace from 'close-with-grace';
 import { startServer } from './app.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
