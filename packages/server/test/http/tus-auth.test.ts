@@ -15,9 +15,9 @@ import {
   type TestServer,
   UPLOAD_GRANTS,
 } from '../helpers/server.js';
+import { b64 } from './tus-requests.js';
 
 const ORIGIN = 'https://tools.example';
-const b64 = (s: string) => Buffer.from(s).toString('base64');
 
 describe('tus uploads with OAuth 2 bearer tokens', () => {
   let s: TestServer;

@@ -7,22 +7,7 @@ import { TestClient } from '../helpers/client.js';
 import { pngOfSize, sha1, text } from '../helpers/files.js';
 import { createBot, startTestServer, type TestServer } from '../helpers/server.js';
 import { waitFor } from '../helpers/wait.js';
-
-const cookieOf = (c: TestClient) => [...c.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-const b64 = (s: string) => Buffer.from(s).toString('base64');
-
-/** A raw tus (or draft) request with `c`'s session. */
-async function tusFetch(
-  url: string,
-  c: TestClient | null,
-  init: { method: string; headers?: Record<string, string>; body?: Uint8Array },
-): Promise<Response> {
-  return fetch(url, {
-    method: init.method,
-    headers: { 'Tus-Resumable': '1.0.0', ...(c ? { cookie: cookieOf(c) } : {}), ...init.headers },
-    body: init.body ? new Uint8Array(init.body) : undefined,
-  });
-}
+import { b64, cookieOf, tusFetch } from './tus-requests.js';
 
 /** tus-js-client 4's options, with `protocol` (which its type declarations leave out). */
 type ClientOptions = Partial<tus.UploadOptions> & { protocol?: 'tus-v1' | 'ietf-draft-03' | 'ietf-draft-05' };

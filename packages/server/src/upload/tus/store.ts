@@ -37,6 +37,9 @@ export class TusRefusal extends MwError {
   }
 }
 
+/** What appending says when the bytes stored so far are gone from storage (MediaWiki's stash error). */
+const BYTES_LOST = 'uploadstash-file-not-found-not-exists';
+
 const notFound = () => new TusRefusal(404, 'tus-upload-not-found', 'No such upload.');
 const gone = () =>
   new TusRefusal(410, 'tus-upload-gone', 'The upload expired, was cancelled, or was published.');
@@ -249,6 +252,8 @@ export class TusUploads {
     if (got.kind === 'other-state') throw conflict(u.length ?? u.offset);
     try {
       return await this.appendHeld(id, who, owner, got.lease, offset, body, opts);
+    } catch (e) {
+      if (!(e instanceof MwError && e.code === BYTES_LOST)) throw e;
     } finally {
       await got.lease.release();
       await this.d.db
@@ -257,6 +262,10 @@ export class TusUploads {
         .where('id', '=', id)
         .execute();
     }
+    // The bytes stored so far are gone from storage: the upload can never be finished. It goes, so
+    // that a client resuming it is told so (404) and starts again, and this request is answered 410.
+    await this.remove(id, who, owner);
+    throw new TusRefusal(410, BYTES_LOST, 'Cannot find path, or not a plain file.');
   }
 
   private async appendHeld(
