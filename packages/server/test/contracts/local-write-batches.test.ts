@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { type FileHandle, mkdtemp, open, readFile, rm } from 'node:fs/promises';
+import { type FileHandle, mkdtemp, open, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -88,6 +88,32 @@ describe('local storage: write batches', () => {
     // than eight are under way (larger again as they finish).
     const small = writes.filter((w) => w <= 64 * KiB + 16 * KiB).length;
     assert.ok(small >= writes.length / 2, `most writes are small: ${writes.join(' ')}`);
+  });
+
+  it('writes a body that ends within its first batch whole, without the thread pool: exact at every size around it', async () => {
+    for (const size of [0, 1, 20_000, MiB - 1, MiB, MiB + 1]) {
+      writes = [];
+      const { body, sha1 } = pieces(size, 64 * KiB);
+      assert.equal(await store.write(`upload/cc/whole${size}`, body), size);
+      assert.equal(await sha1Of(`upload/cc/whole${size}`), sha1);
+      // Only a body past its first batch goes through the file handle's writes.
+      assert.deepEqual(writes, size > MiB ? [MiB, 1] : [], `${size} bytes`);
+    }
+    assert.deepEqual(await readdir(join(dir, '.tmp')), [], 'no temporary file is left');
+  });
+
+  it('leaves nothing behind when a body fails within its first batch or after it', async () => {
+    for (const failAt of [1000, 2 * MiB]) {
+      const body = Readable.from(
+        (async function* () {
+          yield Buffer.alloc(failAt, 1);
+          throw new Error('source aborted');
+        })(),
+      );
+      await assert.rejects(store.write('upload/cc/failed', body), /source aborted/);
+      assert.equal(await store.stat('upload/cc/failed'), null);
+    }
+    assert.deepEqual(await readdir(join(dir, '.tmp')), [], 'no temporary file is left');
   });
 
   it('chooses the batch by the writes in progress', () => {
