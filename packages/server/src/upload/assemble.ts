@@ -7,6 +7,7 @@ import type { UploadChecks, Verified } from './checks.js';
 import type { UploadHooks } from './hooks.js';
 import { stashExtension } from './pipeline.js';
 import { readHead, readTail } from './read-back.js';
+import { stashedBytesGone } from './receive.js';
 import type { StashLeases } from './stash/locks.js';
 import { type ReadyEntry, type StashTransitions, stashNotFound } from './stash/state.js';
 import type { StatusStore } from './stash/status.js';
@@ -21,7 +22,6 @@ export type Assembly =
   /** Another request or job holds the assembly (or finished it): its outcome is the one that counts. */
   | { kind: 'elsewhere' };
 
-const STASHED_BYTES_GONE = () => new MwError('stashfailed', 'Cannot find path, or not a plain file.');
 const incomplete = () => new MwError('stashfailed', 'The chunked upload is not complete.');
 
 /**
@@ -87,7 +87,12 @@ export class Assembler {
         // The stashed bytes are gone from storage (removed by hand, a lost volume): the upload
         // cannot be finished, as MediaWiki fails when a chunk's file cannot be read.
         if (!isMissingBlob(err)) throw err;
-        return await this.failed(filekey, owner, e.blobKey, STASHED_BYTES_GONE());
+        return await this.failed(
+          filekey,
+          owner,
+          e.blobKey,
+          new MwError('stashfailed', stashedBytesGone().info),
+        );
       }
       const file = {
         blobKey: e.blobKey,

@@ -131,6 +131,11 @@ export function newBlobKey(kind: 'upload' | 'thumb' = 'upload'): string {
   return `${kind}/${id.slice(0, 2)}/${id}`;
 }
 
+/** MediaWiki's answer when a stashed file's bytes are gone from storage (its path does not exist). */
+export const STASHED_BYTES_GONE = 'uploadstash-file-not-found-not-exists';
+export const stashedBytesGone = () =>
+  new MwError(STASHED_BYTES_GONE, 'Cannot find path, or not a plain file.');
+
 /**
  * Append `stream` at `offset` of an appendable blob while hashing it on from `hashState`; returns the
  * state after it. The bytes are written where they stay: chunks are never copied again.
@@ -173,10 +178,7 @@ export async function appendHashed(
   } catch (e) {
     // The bytes stashed so far are gone from storage (removed by hand, a lost volume): as MediaWiki
     // says when a stashed file's path does not exist.
-    if (offset > 0 && isMissingBlob(e)) {
-      throw new MwError('uploadstash-file-not-found-not-exists', 'Cannot find path, or not a plain file.');
-    }
-    throw e;
+    throw offset > 0 && isMissingBlob(e) ? stashedBytesGone() : e;
   }
 }
 

@@ -16,7 +16,7 @@ import type { BlobStore } from '../../storage/blob-store.js';
 import { isoNow } from '../../util/timestamp.js';
 import type { Assembler } from '../assemble.js';
 import type { UploadChecks } from '../checks.js';
-import { appendHashed, fileTooLarge, newBlobKey } from '../receive.js';
+import { appendHashed, fileTooLarge, newBlobKey, STASHED_BYTES_GONE } from '../receive.js';
 import type { HeldLease, StashLeases } from '../stash/locks.js';
 import { leaseLive, type StashEntry, type StashState, type StashTransitions } from '../stash/state.js';
 import type { StatusStore } from '../stash/status.js';
@@ -36,9 +36,6 @@ export class TusRefusal extends MwError {
     super(code, info);
   }
 }
-
-/** What appending says when the bytes stored so far are gone from storage (MediaWiki's stash error). */
-const BYTES_LOST = 'uploadstash-file-not-found-not-exists';
 
 const notFound = () => new TusRefusal(404, 'tus-upload-not-found', 'No such upload.');
 const gone = () =>
@@ -250,10 +247,12 @@ export class TusUploads {
     if (got.kind === 'missing') throw gone();
     if (got.kind === 'busy') throw busy();
     if (got.kind === 'other-state') throw conflict(u.length ?? u.offset);
+    let lost: MwError;
     try {
       return await this.appendHeld(id, who, owner, got.lease, offset, body, opts);
     } catch (e) {
-      if (!(e instanceof MwError && e.code === BYTES_LOST)) throw e;
+      if (!(e instanceof MwError && e.code === STASHED_BYTES_GONE)) throw e;
+      lost = e;
     } finally {
       await got.lease.release();
       await this.d.db
@@ -265,7 +264,7 @@ export class TusUploads {
     // The bytes stored so far are gone from storage: the upload can never be finished. It goes, so
     // that a client resuming it is told so (404) and starts again, and this request is answered 410.
     await this.remove(id, who, owner);
-    throw new TusRefusal(410, BYTES_LOST, 'Cannot find path, or not a plain file.');
+    throw new TusRefusal(410, lost.code, lost.info);
   }
 
   private async appendHeld(
