@@ -342,7 +342,9 @@ async function firstBatch(body: BlobBody): Promise<FirstBatch> {
 
 async function* chained(head: Uint8Array[], it: AsyncIterator<Uint8Array>): AsyncGenerator<Uint8Array> {
   try {
-    yield* head;
+    // Taken out one by one: the array lives as long as the generator (and the caller's FirstBatch),
+    // and a batch of up to 1 MiB held to the end of every upload in progress is memory.
+    for (let b = head.shift(); b; b = head.shift()) yield b;
     for (let r = await it.next(); !r.done; r = await it.next()) yield r.value;
   } finally {
     await it.return?.();

@@ -1,18 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { MwError } from '../errors.js';
-import { TAIL_BYTES } from '../mime/index.js';
 import { type BlobStore, isMissingBlob } from '../storage/blob-store.js';
 import { bytesReceived, receiving } from '../util/byte-garbage.js';
 import { resumeSha1, type StreamingSha1, wholeSha1 } from '../util/sha1.js';
-import { HEAD_BYTES, readHead } from './read-back.js';
+import { HEAD_BYTES, readHead, readTail } from './read-back.js';
 import type { LeasedEntry } from './stash/locks.js';
 
 /**
- * How many of its first HEAD_BYTES a whole file keeps while it streams in; the rest is read back from
- * storage once it is stored. Fifty uploads at once would otherwise hold 50 MiB of heads.
+ * A part of at most this many bytes is kept in memory as it streams in (it is its own head); a longer
+ * one keeps nothing, and its head (and tail) are read back from storage once it is stored.
  */
-const STREAMING_HEAD_BYTES = 64 * 1024;
+const KEPT_BYTES = 64 * 1024;
 
 /** Where a file part goes, decided while the request body arrives. */
 export type ReceivePlan =
@@ -28,7 +27,8 @@ export type ReceivePlan =
 
 /** Where the bytes of a received part are. */
 export type StoredPart =
-  | { kind: 'blob'; blobKey: string; sha1: string; tail: Buffer }
+  /** `tail`: the last TAIL_BYTES, when the head does not hold the whole file. */
+  | { kind: 'blob'; blobKey: string; sha1: string; tail?: Buffer }
   | { kind: 'new-upload'; blobKey: string; hashState: string }
   /** Appended to `upload` at its size; `hashState` is the SHA-1 state after the part. */
   | { kind: 'append'; upload: LeasedEntry; hashState: string };
@@ -47,24 +47,23 @@ export interface ReceivedFile {
 }
 
 /**
- * A streaming tap: counts, hashes and keeps the head (and tail) of the bytes flowing through,
- * enforcing a size limit. The store pulls the bytes through {@link Tap.flow} (no stream stage of
- * its own: each one holds a network read of every upload in progress).
+ * A streaming tap: counts and hashes the bytes flowing through, enforcing a size limit, and keeps
+ * them when they are few. The store pulls the bytes through {@link Tap.flow} (no stream stage of its
+ * own: each one holds a network read of every upload in progress).
  */
 class Tap {
   size = 0;
-  private readonly headParts: Buffer[] = [];
-  private headLen = 0;
-  private tailParts: Buffer[] = [];
-  private tailLen = 0;
+  private headParts: Buffer[] = [];
 
   constructor(
     private readonly limit: number,
     private readonly hash: StreamingSha1,
-    /** How many leading bytes to keep (later chunks of a chunked upload need none). */
-    private readonly headLimit = HEAD_BYTES,
-    /** Whether to keep the last TAIL_BYTES (whole files only). */
-    private readonly withTail = true,
+    /**
+     * Bytes kept while the stream is no longer than this; a longer stream keeps none (its start and
+     * end are read back once stored: 64 KiB of every upload in progress is memory fifty uploads at
+     * once cannot spare, where the file is read back in a few microseconds).
+     */
+    private readonly keepUpTo: number,
   ) {}
 
   /**
@@ -82,12 +81,8 @@ class Tap {
         if (this.size > this.limit) throw fileTooLarge(this.limit);
         const wait = this.hash.update(chunk);
         if (wait) await wait;
-        if (this.headLen < this.headLimit) {
-          const take = chunk.subarray(0, this.headLimit - this.headLen);
-          this.headParts.push(Buffer.from(take));
-          this.headLen += take.length;
-        }
-        if (this.withTail) this.keepTail(chunk);
+        if (this.size <= this.keepUpTo) this.headParts.push(Buffer.from(chunk));
+        else this.headParts = [];
         yield chunk;
       }
       handed();
@@ -96,22 +91,9 @@ class Tap {
     }
   }
 
-  /** Keep the last TAIL_BYTES seen (whole chunks, trimmed from the front). */
-  private keepTail(chunk: Buffer): void {
-    this.tailParts.push(chunk);
-    this.tailLen += chunk.length;
-    while (this.tailParts.length > 1 && this.tailLen - this.tailParts[0]!.length >= TAIL_BYTES) {
-      this.tailLen -= this.tailParts.shift()!.length;
-    }
-  }
-
-  head(): Buffer {
-    return Buffer.concat(this.headParts);
-  }
-
-  tail(): Buffer {
-    const all = Buffer.concat(this.tailParts);
-    return Buffer.from(all.subarray(Math.max(0, all.length - TAIL_BYTES)));
+  /** All the bytes, when there were at most `keepUpTo` of them (otherwise null: read them back). */
+  kept(): Buffer | null {
+    return this.size <= this.keepUpTo ? Buffer.concat(this.headParts, this.size) : null;
   }
 }
 
@@ -155,12 +137,7 @@ export async function appendHashed(
       keep: blobs.kind === 'local',
       stored: () => blobs.read(blobKey, { start: 0, end: offset - 1 }),
     });
-    const tap = new Tap(
-      opts.limit ?? Number.POSITIVE_INFINITY,
-      hasher,
-      opts.keepHead ? HEAD_BYTES : 0,
-      false,
-    );
+    const tap = new Tap(opts.limit ?? Number.POSITIVE_INFINITY, hasher, opts.keepHead ? KEPT_BYTES : 0);
     // The hash is saved as soon as every byte has been handed to it, while the store still makes the
     // bytes durable (fdatasync): the two waits overlap instead of adding up.
     let saved: Promise<string> | undefined;
@@ -170,7 +147,12 @@ export async function appendHashed(
     };
     try {
       await blobs.append(blobKey, offset, tap.flow(stream, save));
-      return { size: tap.size, head: tap.head(), hashState: await (saved ?? hasher.save()) };
+      const hashState = await (saved ?? hasher.save());
+      // Only the first chunk asks for its head (it starts the blob).
+      const head = opts.keepHead
+        ? (tap.kept() ?? (await readHead(blobs, blobKey, tap.size)))
+        : Buffer.alloc(0);
+      return { size: tap.size, head, hashState };
     } catch (e) {
       hasher.discard();
       throw e;
@@ -183,9 +165,9 @@ export async function appendHashed(
 }
 
 /**
- * Stream an uploaded part into storage while sizing and hashing it. Never buffers the part: only
- * its first HEAD_BYTES (and, for whole files, its last TAIL_BYTES) are kept. On any failure nothing
- * is left behind.
+ * Stream an uploaded part into storage while sizing and hashing it. Never buffers the part: one of
+ * at most KEPT_BYTES is kept whole; a longer one's first HEAD_BYTES (and, for whole files, its last
+ * TAIL_BYTES) are read back once stored. On any failure nothing is left behind.
  */
 export async function receivePart(
   blobs: BlobStore,
@@ -225,13 +207,18 @@ export async function receivePart(
     };
   }
   const hash = wholeSha1();
-  const tap = new Tap(limit, hash, STREAMING_HEAD_BYTES);
+  const tap = new Tap(limit, hash, KEPT_BYTES);
   const blobKey = newBlobKey();
   await blobs.write(blobKey, tap.flow(stream));
-  let head = tap.head();
-  if (tap.size > head.length) {
+  let head = tap.kept();
+  let tail: Buffer | undefined;
+  if (!head) {
     try {
-      head = await readHead(blobs, blobKey, tap.size);
+      // A file longer than its head has its end read too (what ZIP-based type detection needs).
+      [head, tail] = await Promise.all([
+        readHead(blobs, blobKey, tap.size),
+        tap.size > HEAD_BYTES ? readTail(blobs, blobKey, tap.size) : undefined,
+      ]);
     } catch (e) {
       await blobs.delete(blobKey).catch(() => {});
       throw e;
@@ -242,7 +229,7 @@ export async function receivePart(
     partName,
     size: tap.size,
     head,
-    stored: { kind: 'blob', blobKey, sha1: await hash.digest(), tail: tap.tail() },
+    stored: { kind: 'blob', blobKey, sha1: await hash.digest(), ...(tail ? { tail } : {}) },
     claimed: false,
   };
 }
