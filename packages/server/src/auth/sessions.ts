@@ -1,5 +1,6 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Db } from '../db/index.js';
+import { prepared } from '../db/prepared.js';
 
 export interface Session {
   /** SHA-256 of the cookie value (the database key). */
@@ -31,6 +32,11 @@ export const ANON_TOKEN = '+\\';
 
 const hashId = (cookie: string) => createHash('sha256').update(cookie).digest('hex');
 
+/** The statement every request with a session cookie runs: built once (see prepared). */
+const sessionById = prepared((db, v: { id: string }) =>
+  db.selectFrom('sessions').selectAll().where('id', '=', v.id),
+);
+
 /** Cookie sessions stored in the database, so that restarts and several processes share them. */
 export class SessionService {
   constructor(
@@ -49,11 +55,7 @@ export class SessionService {
 
   async load(cookieValue: string | undefined): Promise<Session | null> {
     if (!cookieValue || !/^[A-Za-z0-9_-]{20,100}$/.test(cookieValue)) return null;
-    const row = await this.db
-      .selectFrom('sessions')
-      .selectAll()
-      .where('id', '=', hashId(cookieValue))
-      .executeTakeFirst();
+    const [row] = await sessionById(this.db, { id: hashId(cookieValue) });
     if (!row) return null;
     const now = Date.now();
     if (row.expires_ms <= now) {

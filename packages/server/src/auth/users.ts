@@ -1,4 +1,5 @@
 import type { Db } from '../db/index.js';
+import { prepared } from '../db/prepared.js';
 import { MwError } from '../errors.js';
 import { isoNow } from '../util/timestamp.js';
 import { generatePassword, hashPassword, verifyPassword } from './password.js';
@@ -34,6 +35,26 @@ export interface LoginResult {
   grants: string[] | null;
 }
 
+// What every request with a session reads: built once (see prepared).
+const userById = prepared((db, v: { id: number }) =>
+  db.selectFrom('users').selectAll().where('id', '=', v.id),
+);
+const groupsOf = prepared((db, v: { userId: number; now: string }) =>
+  db
+    .selectFrom('user_groups')
+    .select('group_name')
+    .where('user_id', '=', v.userId)
+    .where((eb) => eb.or([eb('expiry', 'is', null), eb('expiry', '>', v.now)]))
+    .orderBy('group_name'),
+);
+const botGrants = prepared((db, v: { userId: number; appId: string }) =>
+  db
+    .selectFrom('bot_passwords')
+    .select('grants')
+    .where('user_id', '=', v.userId)
+    .where('app_id', '=', v.appId),
+);
+
 /** Accounts, their groups and their bot passwords. */
 export class UserService {
   constructor(private readonly db: Db) {}
@@ -54,7 +75,7 @@ export class UserService {
   }
 
   async byId(id: number): Promise<User | null> {
-    const row = await this.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+    const [row] = await userById(this.db, { id });
     return row ? this.load(row) : null;
   }
 
@@ -65,13 +86,7 @@ export class UserService {
     edit_count: number;
   }): Promise<User> {
     const now = isoNow();
-    const groups = await this.db
-      .selectFrom('user_groups')
-      .select('group_name')
-      .where('user_id', '=', row.id)
-      .where((eb) => eb.or([eb('expiry', 'is', null), eb('expiry', '>', now)]))
-      .orderBy('group_name')
-      .execute();
+    const groups = await groupsOf(this.db, { userId: row.id, now });
     return {
       id: row.id,
       name: row.name,
@@ -202,12 +217,7 @@ export class UserService {
   }
 
   async grantsOf(userId: number, appId: string): Promise<string[] | null> {
-    const bp = await this.db
-      .selectFrom('bot_passwords')
-      .select('grants')
-      .where('user_id', '=', userId)
-      .where('app_id', '=', appId)
-      .executeTakeFirst();
+    const [bp] = await botGrants(this.db, { userId, appId });
     return bp ? (JSON.parse(bp.grants) as string[]) : null;
   }
 }

@@ -4,8 +4,9 @@
  * upload rate limit ask of it.
  */
 
-import type { Selectable } from 'kysely';
+import type { Insertable, Selectable } from 'kysely';
 import type { Db } from '../db/index.js';
+import { prepared } from '../db/prepared.js';
 import type { LoggingTable } from '../db/schema.js';
 import { NS_FILE } from '../title/namespaces.js';
 import { fromTimeAndId } from './continuation.js';
@@ -30,6 +31,40 @@ export interface NewLogEntry {
   revId?: number;
 }
 
+type LogRow = Insertable<LoggingTable>;
+
+/** The columns an entry is written with. */
+const LOG_COLUMNS = [
+  'type',
+  'action',
+  'timestamp',
+  'user_id',
+  'user_text',
+  'namespace',
+  'title',
+  'page_id',
+  'comment',
+  'params',
+] as const satisfies readonly (keyof LogRow)[];
+
+/**
+ * Inserts of one and of two entries (an upload logs one or two), built once each (see prepared);
+ * row i's values are given as `${column}${i}`.
+ */
+const insertRows = [1, 2].map((n) =>
+  prepared((db, v: Record<string, unknown>) =>
+    db
+      .insertInto('logging')
+      .values(
+        Array.from(
+          { length: n },
+          (_, i) => Object.fromEntries(LOG_COLUMNS.map((c) => [c, v[`${c}${i}`]])) as unknown as LogRow,
+        ),
+      )
+      .returning('id'),
+  ),
+);
+
 /** Add a log entry (and its recent changes row, where MediaWiki shows one); returns its id. */
 export async function addLog(db: Db, e: NewLogEntry): Promise<number> {
   return (await addLogs(db, [e]))[0]!;
@@ -41,24 +76,25 @@ export async function addLog(db: Db, e: NewLogEntry): Promise<number> {
  */
 export async function addLogs(db: Db, entries: NewLogEntry[]): Promise<number[]> {
   if (entries.length === 0) return [];
-  const rows = await db
-    .insertInto('logging')
-    .values(
-      entries.map((e) => ({
-        type: e.type,
-        action: e.action,
-        timestamp: e.timestamp,
-        user_id: e.actor.id,
-        user_text: e.actor.name,
-        namespace: e.ns,
-        title: e.title,
-        page_id: e.pageId,
-        comment: e.comment,
-        params: JSON.stringify(e.params),
-      })),
-    )
-    .returning('id')
-    .execute();
+  const values: LogRow[] = entries.map((e) => ({
+    type: e.type,
+    action: e.action,
+    timestamp: e.timestamp,
+    user_id: e.actor.id,
+    user_text: e.actor.name,
+    namespace: e.ns,
+    title: e.title,
+    page_id: e.pageId,
+    comment: e.comment,
+    params: JSON.stringify(e.params),
+  }));
+  const insert = insertRows[values.length - 1];
+  const rows = insert
+    ? await insert(
+        db,
+        Object.fromEntries(values.flatMap((row, i) => LOG_COLUMNS.map((c) => [`${c}${i}`, row[c]]))),
+      )
+    : await db.insertInto('logging').values(values).returning('id').execute();
   // Rows get their ids in the order they are listed; RETURNING does not promise to list them so.
   const ids = rows.map((r) => Number(r.id)).sort((a, b) => a - b);
   for (const [i, e] of entries.entries()) {

@@ -5,6 +5,7 @@
  */
 import { sql } from 'kysely';
 import type { Db } from '../db/index.js';
+import { prepared } from '../db/prepared.js';
 import { NS_FILE } from '../title/namespaces.js';
 import type { PageRow } from './pages.js';
 import type { Protection } from './protections.js';
@@ -17,18 +18,9 @@ export interface NameState {
   page: PageRow | null;
 }
 
-/**
- * The current version and the description page of a file name, and, given the time `protectionsAt`
- * (ISO), the protections of the title in force then (by type): one statement, the same rows as
- * reading each on its own.
- */
-export async function readNameState(
-  db: Db,
-  name: string,
-  protectionsAt?: string,
-): Promise<NameState & { protections: Protection[] }> {
-  const rows = await db
-    // One row whatever exists: the name's rows are joined to it.
+/** The name's rows joined to one row, so that there is a row whatever exists. */
+const nameRows = (db: Db, name: string) =>
+  db
     .selectFrom(sql<{ one: number }>`(select 1 as one)`.as('o'))
     .leftJoin('images', (j) => j.on('images.name', '=', name))
     .leftJoin('pages', (j) => j.on('pages.namespace', '=', NS_FILE).on('pages.title', '=', name))
@@ -41,20 +33,41 @@ export async function readNameState(
       'pages.touched as page_touched',
       'pages.length as page_length',
       'pages.is_new as page_is_new',
-    ])
-    .$if(protectionsAt !== undefined, (q) =>
-      q
-        .leftJoin('protections', (j) =>
-          j.on('protections.namespace', '=', NS_FILE).on('protections.title', '=', name),
-        )
-        .select([
-          'protections.type as protection_type',
-          'protections.level as protection_level',
-          'protections.expiry as protection_expiry',
-        ])
-        .orderBy('protections.type'),
+    ]);
+
+const nameStatement = prepared((db, v: { name: string }) => nameRows(db, v.name));
+const nameStatementWithProtections = prepared((db, v: { name: string }) =>
+  nameRows(db, v.name)
+    .leftJoin('protections', (j) =>
+      j.on('protections.namespace', '=', NS_FILE).on('protections.title', '=', v.name),
     )
-    .execute();
+    .select([
+      'protections.type as protection_type',
+      'protections.level as protection_level',
+      'protections.expiry as protection_expiry',
+    ])
+    .orderBy('protections.type'),
+);
+
+/**
+ * The current version and the description page of a file name, and, given the time `protectionsAt`
+ * (ISO), the protections of the title in force then (by type): one statement, the same rows as
+ * reading each on its own.
+ */
+export async function readNameState(
+  db: Db,
+  name: string,
+  protectionsAt?: string,
+): Promise<NameState & { protections: Protection[] }> {
+  /** The name's row, one per protection when they are asked for. */
+  const rows: (Awaited<ReturnType<typeof nameStatement>>[number] & {
+    protection_type?: string | null;
+    protection_level?: string | null;
+    protection_expiry?: string | null;
+  })[] =
+    protectionsAt === undefined
+      ? await nameStatement(db, { name })
+      : await nameStatementWithProtections(db, { name });
   const r = rows[0]!;
   const current = r.name === null ? null : toVersion(r as Parameters<typeof toVersion>[0]);
   const page: PageRow | null =
@@ -89,31 +102,39 @@ export interface WarningLookups {
   archived: string | null;
 }
 
+const warningStatement = prepared(
+  (db, v: { name: string; sha1: string; similarFrom: string; similarBefore: string }) =>
+    db.selectNoFrom((eb) => [
+      eb
+        .selectFrom('images')
+        .select('name')
+        .where('name', '>=', v.similarFrom)
+        .where('name', '<', v.similarBefore)
+        .orderBy('name')
+        .limit(1)
+        .as('similar'),
+      eb.selectFrom('filearchive').select('id').where('name', '=', v.name).limit(1).as('deleted_id'),
+      eb
+        .selectFrom('filearchive')
+        .select('name')
+        .where('sha1', '=', v.sha1)
+        .orderBy('id')
+        .limit(1)
+        .as('archived'),
+    ]),
+);
+
 /** The look-ups of WarningLookups in one statement. */
 export async function readWarningLookups(
   db: Db,
   o: { name: string; similarPrefix: string; sha1: string },
 ): Promise<WarningLookups> {
-  const r = await db
-    .selectNoFrom((eb) => [
-      eb
-        .selectFrom('images')
-        .select('name')
-        .where('name', '>=', o.similarPrefix)
-        .where('name', '<', `${o.similarPrefix}\u{10ffff}`)
-        .orderBy('name')
-        .limit(1)
-        .as('similar'),
-      eb.selectFrom('filearchive').select('id').where('name', '=', o.name).limit(1).as('deleted_id'),
-      eb
-        .selectFrom('filearchive')
-        .select('name')
-        .where('sha1', '=', o.sha1)
-        .orderBy('id')
-        .limit(1)
-        .as('archived'),
-    ])
-    .executeTakeFirstOrThrow();
+  const [r] = (await warningStatement(db, {
+    name: o.name,
+    sha1: o.sha1,
+    similarFrom: o.similarPrefix,
+    similarBefore: `${o.similarPrefix}\u{10ffff}`,
+  })) as [{ similar: string | null; deleted_id: number | null; archived: string | null }];
   const similar = r.similar ?? null;
   return {
     similar: similar?.startsWith(o.similarPrefix) ? similar : null,

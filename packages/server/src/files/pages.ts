@@ -1,8 +1,9 @@
-import { type Selectable, sql } from 'kysely';
+import { type Insertable, type Selectable, sql } from 'kysely';
 import type { Config } from '../config.js';
 import { fileLinksOf } from '../db/file-links-parse.js';
 import type { Db, Dialect } from '../db/index.js';
-import type { PagesTable } from '../db/schema.js';
+import { prepared } from '../db/prepared.js';
+import type { PagesTable, RevisionsTable } from '../db/schema.js';
 import { sha1Base36, sha1Hex } from '../util/sha1.js';
 import { isoNow } from '../util/timestamp.js';
 import { addLog } from './logs.js';
@@ -53,6 +54,35 @@ function nextRevisionId(dialect: Dialect) {
     : sql<number>`(select max(coalesce((select seq from sqlite_sequence where name = 'revisions'), 0), coalesce((select max(id) from revisions), 0)) + 1)`;
 }
 
+// The statements of every new page and revision, built once (see prepared).
+type NewPage = { namespace: number; title: string; touched: string; length: number };
+const insertPage = prepared((db, v: NewPage) =>
+  db
+    .insertInto('pages')
+    .values({ ...v, latest_rev_id: 0, is_new: 1 })
+    .returning(['id', 'latest_rev_id']),
+);
+const insertPageWithRevisionId = Object.fromEntries(
+  (['sqlite', 'postgres'] as const).map((d) => [
+    d,
+    prepared((db, v: NewPage) =>
+      db
+        .insertInto('pages')
+        .values({ ...v, latest_rev_id: nextRevisionId(d), is_new: 1 })
+        .returning(['id', 'latest_rev_id']),
+    ),
+  ]),
+) as Record<Dialect, typeof insertPage>;
+const insertRevision = prepared((db, v: Insertable<RevisionsTable>) =>
+  db.insertInto('revisions').values(v).returning('id'),
+);
+const countEdit = prepared((db, v: { id: number }) =>
+  db
+    .updateTable('users')
+    .set((eb) => ({ edit_count: eb('edit_count', '+', 1) }))
+    .where('id', '=', v.id),
+);
+
 export async function saveRevision(
   db: Db,
   o: RevisionInput,
@@ -79,38 +109,26 @@ export async function saveRevision(
   let newRevId: number | undefined;
   if (page) pageId = page.id;
   else {
-    const r = await db
-      .insertInto('pages')
-      .values({
-        namespace: o.ns,
-        title: o.dbKey,
-        latest_rev_id: dialect ? nextRevisionId(dialect) : 0,
-        touched: o.timestamp,
-        length,
-        is_new: 1,
-      })
-      .returning(['id', 'latest_rev_id'])
-      .executeTakeFirstOrThrow();
+    const values = { namespace: o.ns, title: o.dbKey, touched: o.timestamp, length };
+    const [r] = dialect ? await insertPageWithRevisionId[dialect](db, values) : await insertPage(db, values);
+    if (!r) throw new Error('the new page was not inserted');
     pageId = r.id;
     if (dialect) newRevId = Number(r.latest_rev_id);
   }
-  const rev = await db
-    .insertInto('revisions')
-    .values({
-      ...(newRevId !== undefined ? { id: newRevId } : {}),
-      page_id: pageId,
-      parent_id: page?.latest_rev_id ?? 0,
-      user_id: o.actor.id,
-      user_text: o.actor.name,
-      timestamp: o.timestamp,
-      comment: o.comment,
-      content,
-      sha1,
-      length,
-      minor: o.minor ? 1 : 0,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
+  const [rev] = await insertRevision(db, {
+    ...(newRevId !== undefined ? { id: newRevId } : {}),
+    page_id: pageId,
+    parent_id: page?.latest_rev_id ?? 0,
+    user_id: o.actor.id,
+    user_text: o.actor.name,
+    timestamp: o.timestamp,
+    comment: o.comment,
+    content,
+    sha1,
+    length,
+    minor: o.minor ? 1 : 0,
+  });
+  if (!rev) throw new Error('the revision was not inserted');
   if (newRevId === undefined) {
     await db
       .updateTable('pages')
@@ -154,12 +172,7 @@ export async function saveRevision(
     for (const name of fileLinksOf(content))
       await db.insertInto('file_links').values({ page_id: pageId, name }).execute();
   }
-  if (o.text !== null)
-    await db
-      .updateTable('users')
-      .set((eb) => ({ edit_count: eb('edit_count', '+', 1) }))
-      .where('id', '=', o.actor.id)
-      .execute();
+  if (o.text !== null) await countEdit(db, { id: o.actor.id });
   return { pageId, revId: rev.id, created: !page };
 }
 

@@ -5,8 +5,9 @@
  * the null revision of a re-upload do not show on their own, as on MediaWiki.
  */
 
-import type { Selectable } from 'kysely';
+import type { Insertable, Selectable } from 'kysely';
 import type { Db } from '../db/index.js';
+import { prepared } from '../db/prepared.js';
 import type { RecentChangesTable } from '../db/schema.js';
 import { fromTimeAndId } from './continuation.js';
 import { taggedIds } from './tags.js';
@@ -24,6 +25,11 @@ export type RecentChange = Selectable<RecentChangesTable> & {
 export function logShowsInRecentChanges(type: string, action: string): boolean {
   return type !== 'create' && !(type === 'newusers' && action === 'autocreate');
 }
+
+/** Built once (see prepared): every upload and edit records a change. */
+const insertChange = prepared((db, v: Insertable<RecentChangesTable>) =>
+  db.insertInto('recent_changes').values(v),
+);
 
 /** Record a change. */
 export async function recordChange(
@@ -44,27 +50,24 @@ export async function recordChange(
     logId: number;
   },
 ): Promise<void> {
-  await db
-    .insertInto('recent_changes')
-    .values({
-      timestamp: c.timestamp,
-      type: c.type,
-      namespace: c.ns,
-      title: c.title,
-      page_id: c.pageId,
-      rev_id: c.revId,
-      old_rev_id: c.oldRevId,
-      user_id: c.actor.id,
-      user_text: c.actor.name,
-      comment: c.comment,
-      minor: c.minor ? 1 : 0,
-      bot: c.actor.bot ? 1 : 0,
-      patrolled: c.actor.autopatrolled ? 2 : 0,
-      old_len: c.oldLen,
-      new_len: c.newLen,
-      log_id: c.logId,
-    })
-    .execute();
+  await insertChange(db, {
+    timestamp: c.timestamp,
+    type: c.type,
+    namespace: c.ns,
+    title: c.title,
+    page_id: c.pageId,
+    rev_id: c.revId,
+    old_rev_id: c.oldRevId,
+    user_id: c.actor.id,
+    user_text: c.actor.name,
+    comment: c.comment,
+    minor: c.minor ? 1 : 0,
+    bot: c.actor.bot ? 1 : 0,
+    patrolled: c.actor.autopatrolled ? 2 : 0,
+    old_len: c.oldLen,
+    new_len: c.newLen,
+    log_id: c.logId,
+  });
 }
 
 /** What list=recentchanges filters on. */

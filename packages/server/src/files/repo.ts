@@ -1,6 +1,8 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { sql } from 'kysely';
 import type { Db } from '../db/index.js';
+import { prepared } from '../db/prepared.js';
+import type { FileVersionColumns } from '../db/schema.js';
 import { MwError } from '../errors.js';
 import type { LockWaitObserver } from '../util/metrics.js';
 import { sha1Base36 } from '../util/sha1.js';
@@ -37,6 +39,9 @@ export interface PublishInput {
    */
   checkedAgainst?: string | null;
 }
+
+/** The new file's row, built once (see prepared). */
+const insertImage = prepared((db, v: FileVersionColumns) => db.insertInto('images').values(v));
 
 /** The file changed between an upload's warning check and its publication. */
 export class ChangedSinceChecked extends Error {
@@ -225,7 +230,7 @@ export class FileRepo {
       };
       const cols = columns(file);
       if (previous) await trx.updateTable('images').set(cols).where('name', '=', input.name).execute();
-      else await trx.insertInto('images').values(cols).execute();
+      else await insertImage(trx, cols);
 
       const rev = await saveRevision(
         trx,

@@ -1,5 +1,14 @@
 /** Watchlists (`watchlist`): who watches which page, until when. */
 import type { Db } from '../db/index.js';
+import { prepared } from '../db/prepared.js';
+
+/** Built once (see prepared): every upload by a user who watches what they upload runs it. */
+const upsertWatch = prepared((db, v: { userId: number; ns: number; dbKey: string; expiry: string | null }) =>
+  db
+    .insertInto('watchlist')
+    .values({ user_id: v.userId, namespace: v.ns, title: v.dbKey, expiry: v.expiry })
+    .onConflict((oc) => oc.columns(['user_id', 'namespace', 'title']).doUpdateSet({ expiry: v.expiry })),
+);
 
 export async function setWatch(
   db: Db,
@@ -18,11 +27,7 @@ export async function setWatch(
       .execute();
     return;
   }
-  await db
-    .insertInto('watchlist')
-    .values({ user_id: userId, namespace: ns, title: dbKey, expiry })
-    .onConflict((oc) => oc.columns(['user_id', 'namespace', 'title']).doUpdateSet({ expiry }))
-    .execute();
+  await upsertWatch(db, { userId, ns, dbKey, expiry });
 }
 
 /** Whether a user watches a page (expired entries do not count). */
