@@ -40,7 +40,10 @@ export interface PublishInput {
   checkedAgainst?: string | null;
 }
 
-/** The new file's row, built once (see prepared). */
+// What every upload runs, built once (see prepared): the duplicates' look-up, the new file's row.
+const namesWithSha1 = prepared((db, v: { sha1: string }) =>
+  db.selectFrom('images').select('name').where('sha1', '=', v.sha1).orderBy('name'),
+);
 const insertImage = prepared((db, v: FileVersionColumns) => db.insertInto('images').values(v));
 
 /** The file changed between an upload's warning check and its publication. */
@@ -149,13 +152,7 @@ export class FileRepo {
 
   /** Names of current files with these bytes. */
   async namesBySha1(sha1: string): Promise<string[]> {
-    const rows = await this.db
-      .selectFrom('images')
-      .select('name')
-      .where('sha1', '=', sha1)
-      .orderBy('name')
-      .execute();
-    return rows.map((r) => r.name);
+    return (await namesWithSha1(this.db, { sha1 })).map((r) => r.name);
   }
 
   /** Current files whose name starts with `prefix` (first `limit`, by name). */
