@@ -176,6 +176,9 @@ export async function saveRevision(
   return { pageId, revId: rev.id, created: !page };
 }
 
+/** The key of a title in {@link PageService.idsByTitle}'s answer. */
+export const pageKey = (ns: number, dbKey: string): string => `${ns}:${dbKey}`;
+
 /** Delete a page with its revisions (kept nowhere else: only files have an archive here). */
 export async function deletePage(db: Db, pageId: number): Promise<void> {
   await db.deleteFrom('file_links').where('page_id', '=', pageId).execute();
@@ -289,6 +292,33 @@ export class PageStore {
 
   byTitle(ns: number, dbKey: string): Promise<PageRow | null> {
     return getPage(this.db, ns, dbKey);
+  }
+
+  /**
+   * The ids of the pages of these titles that exist, by `pageKey(ns, dbKey)`: one statement per
+   * namespace (and per 500 titles), where a list of 50 rows asked once per row.
+   */
+  async idsByTitle(titles: { ns: number; dbKey: string }[]): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    const byNs = new Map<number, Set<string>>();
+    for (const t of titles) {
+      let keys = byNs.get(t.ns);
+      if (!keys) byNs.set(t.ns, (keys = new Set()));
+      keys.add(t.dbKey);
+    }
+    for (const [ns, keys] of byNs) {
+      const all = [...keys];
+      for (let i = 0; i < all.length; i += 500) {
+        const rows = await this.db
+          .selectFrom('pages')
+          .select(['id', 'title'])
+          .where('namespace', '=', ns)
+          .where('title', 'in', all.slice(i, i + 500))
+          .execute();
+        for (const r of rows) out.set(pageKey(ns, r.title), r.id);
+      }
+    }
+    return out;
   }
 
   async byId(id: number): Promise<PageRow | null> {

@@ -1,6 +1,7 @@
 import { MwError } from '../../errors.js';
 import { commentLinkTargets, fileInfo, IMAGEINFO_PROPS } from '../../files/imageinfo.js';
 import type { FileListFilter } from '../../files/listing.js';
+import { pageKey } from '../../files/pages.js';
 import { NS_FILE } from '../../files/repo.js';
 import { sha1FromBase36 } from '../../util/sha1.js';
 import type { ApiContext } from '../context.js';
@@ -104,12 +105,14 @@ export const listAllimages = defineQueryModule({
     const rows = await listing.list(f);
     const props = new Set(p.prop);
     const list: Record<string, unknown>[] = [];
+    const pageIds = props.has('url')
+      ? await pages.idsByTitle(rows.slice(0, p.limit).map((r) => ({ ns: NS_FILE, dbKey: r.name })))
+      : null;
     for (const [i, r] of rows.entries()) {
       if (i >= p.limit) {
         q.continuation.aicontinue = byName ? r.name : `${ts14(r.timestamp)}|${r.name}`;
         break;
       }
-      const page = props.has('url') ? await pages.byTitle(NS_FILE, r.name) : null;
       const known = props.has('parsedcomment')
         ? await pages.existing(ctx.config, commentLinkTargets(ctx.config, r.description))
         : undefined;
@@ -118,7 +121,7 @@ export const listAllimages = defineQueryModule({
         ...fileInfo(ctx, r, {
           props,
           metadataVersion: 'latest',
-          pageId: page?.id ?? null,
+          pageId: pageIds?.get(pageKey(NS_FILE, r.name)) ?? null,
           knownPages: known,
         }),
       };

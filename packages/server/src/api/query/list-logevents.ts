@@ -1,6 +1,7 @@
 import { MwError } from '../../errors.js';
 import { commentLinkTargets, formatComment } from '../../files/imageinfo.js';
 import { type LogFilter, logParamsOf } from '../../files/logs.js';
+import { pageKey } from '../../files/pages.js';
 import { helpUrl } from '../module.js';
 import { noteMaxLimit, timeAndIdContinue, timestampParam, ts14, userParam } from './pageset.js';
 import { defineQueryModule } from './submodule.js';
@@ -144,6 +145,9 @@ export const listLogevents = defineQueryModule({
     if (p.continue !== undefined) filter.from = timeAndIdContinue(p.continue);
     const rows = await logs.list(filter);
     const list: Record<string, unknown>[] = [];
+    const pageIds = props.has('ids')
+      ? await pages.idsByTitle(rows.slice(0, p.limit).map((r) => ({ ns: r.namespace, dbKey: r.title })))
+      : null;
     for (const [i, r] of rows.entries()) {
       if (i >= p.limit) {
         q.continuation.lecontinue = `${ts14(r.timestamp)}|${r.id}`;
@@ -157,8 +161,7 @@ export const listLogevents = defineQueryModule({
         v.title = t.prefixedText;
       }
       if (props.has('ids')) {
-        const page = await pages.byTitle(r.namespace, r.title);
-        v.pageid = page?.id ?? 0;
+        v.pageid = pageIds?.get(pageKey(r.namespace, r.title)) ?? 0;
         v.logpage = r.page_id;
       }
       if (props.has('details')) v.params = logParamsOf(r);
