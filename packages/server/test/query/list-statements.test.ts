@@ -6,24 +6,19 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { CompiledQuery } from 'kysely';
-import { observeQueries } from '../../src/db/index.js';
 import { TestClient } from '../helpers/client.js';
 import { png } from '../helpers/files.js';
 import { createBot, startTestServer, type TestServer, UPLOAD_GRANTS } from '../helpers/server.js';
-
-/** Statements of the server's own background work (the job queue's polling, housekeeping). */
-const BACKGROUND = /"(jobs|login_attempts|uploadstash|tus_uploads)"|^delete from "sessions"/;
+import { recordStatements, type StatementRecorder } from '../helpers/statements.js';
 
 const FILES = 12;
 
 describe('the statements of list=allimages and list=logevents', () => {
   let s: TestServer;
   let bot: TestClient;
-  const recorded: CompiledQuery[] = [];
-  let stop: () => void = () => {};
+  let statements: StatementRecorder | undefined;
   before(async () => {
-    stop = observeQueries((q) => recorded.push(q));
+    statements = recordStatements();
     s = await startTestServer();
     // An administrator's bot, to delete a file as well.
     const b = await createBot(s, 'ListBot', {
@@ -42,20 +37,13 @@ describe('the statements of list=allimages and list=logevents', () => {
     assert.ok(del.json.delete, del.text);
   });
   after(async () => {
-    stop();
+    statements?.stop();
     await s?.close();
   });
 
   /** The page reads of the request `fn` makes. */
-  async function pageReads(fn: () => Promise<void>): Promise<string[]> {
-    recorded.length = 0;
-    await fn();
-    const reads = recorded
-      .map((q) => q.sql)
-      .filter((q) => !BACKGROUND.test(q) && /^select\b.*from "pages"/.test(q));
-    recorded.length = 0;
-    return reads;
-  }
+  const pageReads = async (fn: () => Promise<void>) =>
+    (await statements!.of(fn)).filter((q) => /^select\b.*from "pages"/.test(q));
 
   async function pageIds(titles: string[]): Promise<Map<string, number>> {
     const r = await bot.get({ action: 'query', prop: 'info', titles: titles.join('|'), formatversion: 2 });

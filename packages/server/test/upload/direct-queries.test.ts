@@ -8,11 +8,10 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { CompiledQuery } from 'kysely';
-import { observeQueries } from '../../src/db/index.js';
 import type { TestClient } from '../helpers/client.js';
 import { png } from '../helpers/files.js';
 import { startWithBot, type TestServer } from '../helpers/server.js';
+import { recordStatements, type StatementRecorder } from '../helpers/statements.js';
 
 /**
  * The most statements a small new-file upload may run on SQLite: the session and the user's rights
@@ -22,19 +21,13 @@ import { startWithBot, type TestServer } from '../helpers/server.js';
  */
 const MAX_STATEMENTS = 17;
 
-/** Statements of the server's own background work (the job queue's polling, housekeeping). */
-const BACKGROUND =
-  /"(jobs|login_attempts|uploadstash|tus_uploads)"|^delete from "sessions"|pg_try_advisory_lock|pg_advisory_unlock/;
-
 describe('the statements of a small direct upload', () => {
   let s: TestServer;
   let bot: TestClient;
   let postgres = false;
-  const recorded: CompiledQuery[] = [];
-  let stop: () => void = () => {};
+  let statements: StatementRecorder | undefined;
   before(async () => {
-    // Observers see only the databases opened after they are registered: before the server starts.
-    stop = observeQueries((q) => recorded.push(q));
+    statements = recordStatements();
     ({ s, bot } = await startWithBot());
     postgres = s.server.services.dialect === 'postgres';
     // Statements prepared, token fetched: what is counted is the upload alone.
@@ -42,18 +35,11 @@ describe('the statements of a small direct upload', () => {
     assert.equal(warm.json.upload?.result, 'Success', warm.text);
   });
   after(async () => {
-    stop();
+    statements?.stop();
     await s?.close();
   });
 
-  /** The statements of the request `fn` makes, without the server's background work. */
-  async function statementsOf(fn: () => Promise<void>): Promise<string[]> {
-    recorded.length = 0;
-    await fn();
-    const sqls = recorded.map((q) => q.sql).filter((q) => !BACKGROUND.test(q));
-    recorded.length = 0;
-    return sqls;
-  }
+  const statementsOf = (fn: () => Promise<void>) => statements!.of(fn);
 
   it(`a new file costs at most ${MAX_STATEMENTS} statements, none of them a repeated read`, async () => {
     const statements = await statementsOf(async () => {
