@@ -176,7 +176,7 @@ export async function saveRevision(
   return { pageId, revId: rev.id, created: !page };
 }
 
-/** The key of a title in {@link PageService.idsByTitle}'s answer. */
+/** The key of a title in {@link PageService.byTitles}'s answer. */
 export const pageKey = (ns: number, dbKey: string): string => `${ns}:${dbKey}`;
 
 /** Delete a page with its revisions (kept nowhere else: only files have an archive here). */
@@ -295,11 +295,11 @@ export class PageStore {
   }
 
   /**
-   * The ids of the pages of these titles that exist, by `pageKey(ns, dbKey)`: one statement per
-   * namespace (and per 500 titles), where a list of 50 rows asked once per row.
+   * The pages of these titles that exist, by `pageKey(ns, dbKey)`: one statement per namespace (and
+   * per 500 titles), where lists and page sets of 50 titles asked once per title.
    */
-  async idsByTitle(titles: { ns: number; dbKey: string }[]): Promise<Map<string, number>> {
-    const out = new Map<string, number>();
+  async byTitles(titles: { ns: number; dbKey: string }[]): Promise<Map<string, PageRow>> {
+    const out = new Map<string, PageRow>();
     const byNs = new Map<number, Set<string>>();
     for (const t of titles) {
       let keys = byNs.get(t.ns);
@@ -311,11 +311,11 @@ export class PageStore {
       for (let i = 0; i < all.length; i += 500) {
         const rows = await this.db
           .selectFrom('pages')
-          .select(['id', 'title'])
+          .selectAll()
           .where('namespace', '=', ns)
           .where('title', 'in', all.slice(i, i + 500))
           .execute();
-        for (const r of rows) out.set(pageKey(ns, r.title), r.id);
+        for (const r of rows) out.set(pageKey(ns, r.title), r);
       }
     }
     return out;

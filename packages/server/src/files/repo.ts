@@ -93,6 +93,21 @@ export class FileRepo {
     return r ? toVersion(r) : null;
   }
 
+  /** The current versions of these names (those that have one), in one statement per 500 names. */
+  async currentOf(names: string[]): Promise<Map<string, FileVersion>> {
+    const out = new Map<string, FileVersion>();
+    const all = [...new Set(names)];
+    for (let i = 0; i < all.length; i += 500) {
+      const rows = await this.db
+        .selectFrom('images')
+        .selectAll()
+        .where('name', 'in', all.slice(i, i + 500))
+        .execute();
+      for (const r of rows) out.set(r.name, toVersion(r));
+    }
+    return out;
+  }
+
   /**
    * The current version and description page of a name, and its protections in force at
    * `protectionsAt` (ISO) when given: one read.

@@ -105,8 +105,8 @@ export const listAllimages = defineQueryModule({
     const rows = await listing.list(f);
     const props = new Set(p.prop);
     const list: Record<string, unknown>[] = [];
-    const pageIds = props.has('url')
-      ? await pages.idsByTitle(rows.slice(0, p.limit).map((r) => ({ ns: NS_FILE, dbKey: r.name })))
+    const pagesOfRows = props.has('url')
+      ? await pages.byTitles(rows.slice(0, p.limit).map((r) => ({ ns: NS_FILE, dbKey: r.name })))
       : null;
     for (const [i, r] of rows.entries()) {
       if (i >= p.limit) {
@@ -121,7 +121,7 @@ export const listAllimages = defineQueryModule({
         ...fileInfo(ctx, r, {
           props,
           metadataVersion: 'latest',
-          pageId: pageIds?.get(pageKey(NS_FILE, r.name)) ?? null,
+          pageId: pagesOfRows?.get(pageKey(NS_FILE, r.name))?.id ?? null,
           knownPages: known,
         }),
       };

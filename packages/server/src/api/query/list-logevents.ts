@@ -145,8 +145,8 @@ export const listLogevents = defineQueryModule({
     if (p.continue !== undefined) filter.from = timeAndIdContinue(p.continue);
     const rows = await logs.list(filter);
     const list: Record<string, unknown>[] = [];
-    const pageIds = props.has('ids')
-      ? await pages.idsByTitle(rows.slice(0, p.limit).map((r) => ({ ns: r.namespace, dbKey: r.title })))
+    const pagesOfRows = props.has('ids')
+      ? await pages.byTitles(rows.slice(0, p.limit).map((r) => ({ ns: r.namespace, dbKey: r.title })))
       : null;
     for (const [i, r] of rows.entries()) {
       if (i >= p.limit) {
@@ -161,7 +161,7 @@ export const listLogevents = defineQueryModule({
         v.title = t.prefixedText;
       }
       if (props.has('ids')) {
-        v.pageid = pageIds?.get(pageKey(r.namespace, r.title)) ?? 0;
+        v.pageid = pagesOfRows?.get(pageKey(r.namespace, r.title))?.id ?? 0;
         v.logpage = r.page_id;
       }
       if (props.has('details')) v.params = logParamsOf(r);

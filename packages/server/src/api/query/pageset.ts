@@ -1,5 +1,6 @@
 import { canonicalUserName } from '../../auth/users.js';
 import { MwError } from '../../errors.js';
+import { type PageRow, pageKey } from '../../files/pages.js';
 import { toIsoTimestamp } from '../../util/timestamp.js';
 import type { ApiContext } from '../context.js';
 import { parseTitle, titleFromDb } from './titles.js';
@@ -41,10 +42,13 @@ export class PageSet {
     const seen = new Set<string>();
     const good: QueryPage[] = [];
     const missing: QueryPage[] = [];
+    // The titles in order (invalid and special ones settled at once), then their pages in one
+    // look-up per namespace.
+    const slots: (QueryPage | { lookUp: { ns: number; title: string; dbKey: string } })[] = [];
     for (const raw of titles) {
       const t = parseTitle(raw, 0, ctx.config);
       if ('invalid' in t) {
-        missing.push({ ns: 0, title: raw, dbKey: raw, pageId: null, invalidReason: t.invalid, data: {} });
+        slots.push({ ns: 0, title: raw, dbKey: raw, pageId: null, invalidReason: t.invalid, data: {} });
         continue;
       }
       if (t.prefixedText !== raw) set.normalized.push({ from: raw, to: t.prefixedText });
@@ -52,7 +56,7 @@ export class PageSet {
       if (seen.has(key)) continue;
       seen.add(key);
       if (t.ns < 0) {
-        missing.push({
+        slots.push({
           ns: t.ns,
           title: t.prefixedText,
           dbKey: t.dbKey,
@@ -62,14 +66,17 @@ export class PageSet {
         });
         continue;
       }
-      const row = await pages.byTitle(t.ns, t.dbKey);
-      const page: QueryPage = {
-        ns: t.ns,
-        title: t.prefixedText,
-        dbKey: t.dbKey,
-        pageId: row?.id ?? null,
-        data: {},
-      };
+      slots.push({ lookUp: { ns: t.ns, title: t.prefixedText, dbKey: t.dbKey } });
+    }
+    const lookUps = slots.flatMap((x) => ('lookUp' in x ? [x.lookUp] : []));
+    const rows = lookUps.length > 0 ? await pages.byTitles(lookUps) : new Map<string, PageRow>();
+    for (const x of slots) {
+      if (!('lookUp' in x)) {
+        missing.push(x);
+        continue;
+      }
+      const row = rows.get(pageKey(x.lookUp.ns, x.lookUp.dbKey));
+      const page: QueryPage = { ...x.lookUp, pageId: row?.id ?? null, data: {} };
       if (row) page.row = row;
       (row ? good : missing).push(page);
     }

@@ -141,10 +141,14 @@ export const propImageinfo = defineQueryModule({
     }
     const single = pages.length === 1;
     const repo = ctx.services.files;
+    // The current versions of all the titles in one look-up.
+    const current = await repo.currentOf(
+      pages.filter((page) => fromTitle === null || page.dbKey >= fromTitle).map((page) => page.dbKey),
+    );
     for (const page of pages) {
       if (fromTitle !== null && page.dbKey < fromTitle) continue;
       const from = fromTitle !== null && page.dbKey === fromTitle ? fromStart : start;
-      const cur = await repo.current(page.dbKey);
+      const cur = current.get(page.dbKey) ?? null;
       if (!cur && !p.localonly && (await foreignInfo(q, page, p, props, from, end))) continue;
       if (!cur) {
         page.data.imagerepository = '';
@@ -177,10 +181,18 @@ export const propImageinfo = defineQueryModule({
       const versions: FileVersion[] = [];
       if ((from === undefined || cur.timestamp <= from) && (end === undefined || cur.timestamp >= end))
         versions.push(cur);
-      // One more than the limit tells whether there is more.
-      versions.push(
-        ...(await repo.historyWindow(page.dbKey, { start: from, end, limit: p.limit + 1 - versions.length })),
-      );
+      // One more than the limit tells whether there is more: asked only of a single title (with
+      // several, nothing continues the history, as on MediaWiki), so the current version alone
+      // answers the usual `iilimit=1` of many titles.
+      if (versions.length < p.limit + (single ? 1 : 0)) {
+        versions.push(
+          ...(await repo.historyWindow(page.dbKey, {
+            start: from,
+            end,
+            limit: p.limit + 1 - versions.length,
+          })),
+        );
+      }
       for (const [i, v] of versions.entries()) {
         if (i >= p.limit) {
           // One more than the limit: there is more history to be had.
