@@ -302,8 +302,8 @@ export class PageStore {
     const out = new Map<string, PageRow>();
     const byNs = new Map<number, Set<string>>();
     for (const t of titles) {
-      let keys = byNs.get(t.ns);
-      if (!keys) byNs.set(t.ns, (keys = new Set()));
+      const keys = byNs.get(t.ns) ?? new Set<string>();
+      byNs.set(t.ns, keys);
       keys.add(t.dbKey);
     }
     for (const [ns, keys] of byNs) {
