@@ -162,6 +162,11 @@ function withStatementCache(db: SqliteDatabase.Database): SqliteDatabase.Databas
 /** The SQLite page cache of the server's connection, KiB. */
 export const SQLITE_CACHE_KIB = 2000;
 
+/** `values` in slices short enough for one `in (…)` list each (both engines' parameter limits). */
+export function* inListSlices<T>(values: T[], size = 500): Generator<T[]> {
+  for (let i = 0; i < values.length; i += size) yield values.slice(i, i + size);
+}
+
 /** Open (and migrate) the database the configuration names. */
 export async function openDatabase(
   cfg:

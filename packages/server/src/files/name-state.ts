@@ -129,12 +129,15 @@ export async function readWarningLookups(
   db: Db,
   o: { name: string; similarPrefix: string; sha1: string },
 ): Promise<WarningLookups> {
-  const [r] = (await warningStatement(db, {
-    name: o.name,
-    sha1: o.sha1,
-    similarFrom: o.similarPrefix,
-    similarBefore: `${o.similarPrefix}\u{10ffff}`,
-  })) as [{ similar: string | null; deleted_id: number | null; archived: string | null }];
+  // One row: a select of sub-selects.
+  const r = (
+    await warningStatement(db, {
+      name: o.name,
+      sha1: o.sha1,
+      similarFrom: o.similarPrefix,
+      similarBefore: `${o.similarPrefix}\u{10ffff}`,
+    })
+  )[0]!;
   const similar = r.similar ?? null;
   return {
     similar: similar?.startsWith(o.similarPrefix) ? similar : null,

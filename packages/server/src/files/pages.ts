@@ -1,7 +1,7 @@
 import { type Insertable, type Selectable, sql } from 'kysely';
 import type { Config } from '../config.js';
 import { fileLinksOf } from '../db/file-links-parse.js';
-import type { Db, Dialect } from '../db/index.js';
+import { type Db, type Dialect, inListSlices } from '../db/index.js';
 import { prepared } from '../db/prepared.js';
 import type { PagesTable, RevisionsTable } from '../db/schema.js';
 import { sha1Base36, sha1Hex } from '../util/sha1.js';
@@ -24,6 +24,38 @@ export async function getPage(db: Db, ns: number, dbKey: string): Promise<PageRo
       .executeTakeFirst()) ?? null
   );
 }
+
+/**
+ * The pages of these titles that exist, by `pageKey(ns, dbKey)`: one statement per namespace (and
+ * per slice of titles), where lists and page sets of 50 titles asked once per title.
+ */
+export async function getPages(
+  db: Db,
+  titles: { ns: number; dbKey: string }[],
+): Promise<Map<string, PageRow>> {
+  const out = new Map<string, PageRow>();
+  const byNs = new Map<number, Set<string>>();
+  for (const t of titles) {
+    const keys = byNs.get(t.ns) ?? new Set<string>();
+    byNs.set(t.ns, keys);
+    keys.add(t.dbKey);
+  }
+  for (const [ns, keys] of byNs) {
+    for (const some of inListSlices([...keys])) {
+      const rows = await db
+        .selectFrom('pages')
+        .selectAll()
+        .where('namespace', '=', ns)
+        .where('title', 'in', some)
+        .execute();
+      for (const r of rows) out.set(pageKey(ns, r.title), r);
+    }
+  }
+  return out;
+}
+
+/** The key of a title in {@link getPages}' answer. */
+export const pageKey = (ns: number, dbKey: string): string => `${ns}:${dbKey}`;
 
 /**
  * Save a page revision. A new page is created (with a create/create log entry, as MediaWiki's page
@@ -176,9 +208,6 @@ export async function saveRevision(
   return { pageId, revId: rev.id, created: !page };
 }
 
-/** The key of a title in {@link PageService.byTitles}'s answer. */
-export const pageKey = (ns: number, dbKey: string): string => `${ns}:${dbKey}`;
-
 /** Delete a page with its revisions (kept nowhere else: only files have an archive here). */
 export async function deletePage(db: Db, pageId: number): Promise<void> {
   await db.deleteFrom('file_links').where('page_id', '=', pageId).execute();
@@ -190,19 +219,15 @@ export async function deletePage(db: Db, pageId: number): Promise<void> {
 
 /** Which of `targets` (prefixed DB keys) exist as pages. */
 export async function existingPages(db: Db, config: Config, targets: string[]): Promise<Set<string>> {
-  const out = new Set<string>();
+  const parser = wikiTitleParser(config);
+  const titles: { pdk: string; ns: number; dbKey: string }[] = [];
   for (const pdk of new Set(targets)) {
-    const t = wikiTitleParser(config).newFromText(pdk);
-    if (!t || t.isExternal) continue;
-    const r = await db
-      .selectFrom('pages')
-      .select('id')
-      .where('namespace', '=', t.ns)
-      .where('title', '=', t.dbKey)
-      .executeTakeFirst();
-    if (r) out.add(pdk);
+    const t = parser.newFromText(pdk);
+    if (t && !t.isExternal) titles.push({ pdk, ns: t.ns, dbKey: t.dbKey });
   }
-  return out;
+  if (titles.length === 0) return new Set();
+  const found = await getPages(db, titles);
+  return new Set(titles.filter((t) => found.has(pageKey(t.ns, t.dbKey))).map((t) => t.pdk));
 }
 
 /** What list=allpages asks for. */
@@ -294,31 +319,9 @@ export class PageStore {
     return getPage(this.db, ns, dbKey);
   }
 
-  /**
-   * The pages of these titles that exist, by `pageKey(ns, dbKey)`: one statement per namespace (and
-   * per 500 titles), where lists and page sets of 50 titles asked once per title.
-   */
-  async byTitles(titles: { ns: number; dbKey: string }[]): Promise<Map<string, PageRow>> {
-    const out = new Map<string, PageRow>();
-    const byNs = new Map<number, Set<string>>();
-    for (const t of titles) {
-      const keys = byNs.get(t.ns) ?? new Set<string>();
-      byNs.set(t.ns, keys);
-      keys.add(t.dbKey);
-    }
-    for (const [ns, keys] of byNs) {
-      const all = [...keys];
-      for (let i = 0; i < all.length; i += 500) {
-        const rows = await this.db
-          .selectFrom('pages')
-          .selectAll()
-          .where('namespace', '=', ns)
-          .where('title', 'in', all.slice(i, i + 500))
-          .execute();
-        for (const r of rows) out.set(pageKey(ns, r.title), r);
-      }
-    }
-    return out;
+  /** The pages of these titles that exist (see {@link getPages}). */
+  byTitles(titles: { ns: number; dbKey: string }[]): Promise<Map<string, PageRow>> {
+    return getPages(this.db, titles);
   }
 
   async byId(id: number): Promise<PageRow | null> {

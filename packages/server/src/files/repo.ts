@@ -1,6 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { sql } from 'kysely';
-import type { Db } from '../db/index.js';
+import { type Db, inListSlices } from '../db/index.js';
 import { prepared } from '../db/prepared.js';
 import type { FileVersionColumns } from '../db/schema.js';
 import { MwError } from '../errors.js';
@@ -93,16 +93,11 @@ export class FileRepo {
     return r ? toVersion(r) : null;
   }
 
-  /** The current versions of these names (those that have one), in one statement per 500 names. */
+  /** The current versions of these names (those that have one), in one statement per slice of names. */
   async currentOf(names: string[]): Promise<Map<string, FileVersion>> {
     const out = new Map<string, FileVersion>();
-    const all = [...new Set(names)];
-    for (let i = 0; i < all.length; i += 500) {
-      const rows = await this.db
-        .selectFrom('images')
-        .selectAll()
-        .where('name', 'in', all.slice(i, i + 500))
-        .execute();
+    for (const some of inListSlices([...new Set(names)])) {
+      const rows = await this.db.selectFrom('images').selectAll().where('name', 'in', some).execute();
       for (const r of rows) out.set(r.name, toVersion(r));
     }
     return out;

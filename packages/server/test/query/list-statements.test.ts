@@ -1,9 +1,10 @@
 /**
  * The statements of a list or a set of titles: `list=allimages` (its default `aiprop=timestamp|url`
  * gives each file's page id) and `list=logevents` (`leprop=ids`) look up the pages of all their rows
- * in one statement per namespace, and `titles=` with `prop=imageinfo` its pages and their current
- * versions in one each, not one per row or title (on PostgreSQL each is a round trip: 50 rows were 12
- * ms). And the answers are those of the titles asked one by one.
+ * in one statement per namespace, `titles=` with `prop=imageinfo` its pages and their current
+ * versions in one each, and a comment's links their pages (red links) in one per namespace, not one
+ * per row, title or link (on PostgreSQL each is a round trip: 50 rows were 12 ms). And the answers
+ * are those of the titles asked one by one.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -112,5 +113,29 @@ describe('the statements of list=allimages and list=logevents', () => {
       const inBatch = Object.values(pages).find((p) => p.title === t);
       assert.deepEqual(inBatch, alone, t);
     }
+  });
+
+  it("a comment's links: existing pages and missing ones told apart, one look-up per namespace", async () => {
+    const comment = 'see [[File:Ls file 1.png]], [[Nowhere at all]] and [[:File:Ls file 2.png|two]]';
+    const up = await bot.upload({ filename: 'Ls commented.png', ignorewarnings: 1, comment }, png(2, 9));
+    assert.equal(up.json.upload?.result, 'Success', up.text);
+    let parsed = '';
+    const reads = await pageReads(async () => {
+      const r = await bot.get({
+        action: 'query',
+        prop: 'imageinfo',
+        iiprop: 'parsedcomment',
+        titles: 'File:Ls commented.png',
+        formatversion: 2,
+      });
+      parsed = r.json.query.pages[0].imageinfo[0].parsedcomment;
+    });
+    // The page set's read of the title, then the comment's three links: one per namespace (File:, main).
+    assert.equal(reads.length, 3, reads.join('\n'));
+    assert.match(parsed, /href="\/w\/index\.php\?title=Nowhere_at_all&amp;action=edit&amp;redlink=1"/);
+    assert.doesNotMatch(parsed, /Ls_file_1\.png[^"]*redlink/);
+    assert.doesNotMatch(parsed, /Ls_file_2\.png[^"]*redlink/);
+    assert.match(parsed, /Ls_file_1\.png/);
+    assert.match(parsed, />two</);
   });
 });
