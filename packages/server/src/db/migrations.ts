@@ -357,6 +357,14 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await createTusUploads(db, text, bigint);
       },
     },
+    '010-images-name-size': {
+      // list=allimages by name with aiminsize/aimaxsize: the walk in name order reads each size from
+      // the index and fetches only the rows that pass, instead of every row until the limit is full
+      // (a selective size read most of the table).
+      async up(db: Db) {
+        await db.schema.createIndex('images_name_size').on('images').columns(['name', 'size']).execute();
+      },
+    },
   };
 }
 

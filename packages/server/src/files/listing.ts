@@ -53,7 +53,7 @@ export class FileListing {
 
   async list(f: FileListFilter): Promise<FileVersion[]> {
     const asc = f.ascending;
-    let query = this.db.selectFrom('images').selectAll();
+    let query = this.db.selectFrom('images');
     if (f.continueName !== undefined) query = query.where('name', asc ? '>=' : '<=', f.continueName);
     if (f.fromName !== undefined) query = query.where('name', asc ? '>=' : '<=', f.fromName);
     if (f.toName !== undefined) query = query.where('name', asc ? '<=' : '>=', f.toName);
@@ -88,10 +88,28 @@ export class FileListing {
         ]),
       );
     }
-    query = f.byName
-      ? query.orderBy('name', asc ? 'asc' : 'desc')
-      : query.orderBy('timestamp', asc ? 'asc' : 'desc').orderBy('name', asc ? 'asc' : 'desc');
-    return (await query.limit(f.limit).execute()).map(toVersion);
+    const dir = asc ? 'asc' : 'desc';
+    if (!f.byName) {
+      const rows = await query
+        .selectAll()
+        .orderBy('timestamp', dir)
+        .orderBy('name', dir)
+        .limit(f.limit)
+        .execute();
+      return rows.map(toVersion);
+    }
+    if (f.minSize === undefined && f.maxSize === undefined)
+      return (await query.selectAll().orderBy('name', dir).limit(f.limit).execute()).map(toVersion);
+    // By size in name order: the names first, from the (name, size) index alone, then their rows.
+    // Asked at once, SQLite's planner walks the primary key and fetches every row to test its size.
+    const names = query.select('name').orderBy('name', dir).limit(f.limit);
+    const rows = await this.db
+      .selectFrom('images')
+      .selectAll()
+      .where('name', 'in', names)
+      .orderBy('name', dir)
+      .execute();
+    return rows.map(toVersion);
   }
 
   /** Current files in the order asked for, after a position (keyset paging both ways). */

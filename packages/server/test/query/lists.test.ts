@@ -145,6 +145,24 @@ describe('list=allimages and list=logevents', () => {
       aimaxsize: data['Li_d.png']!.length - 1,
     });
     assert.equal(small.json.query.allimages.length, 3);
+    // Pages of a size range in name order, both ways (the names are read first, then their rows).
+    const lengths = Object.values(data).map((b) => b.length);
+    const range = { aiminsize: Math.min(...lengths), aimaxsize: data['Li_d.png']!.length - 1 };
+    for (const [aidir, names] of [
+      ['ascending', ['Li_a.png', 'Li_b.png', 'Li_c.png']],
+      ['descending', ['Li_c.png', 'Li_b.png', 'Li_a.png']],
+    ] as const) {
+      const paged = await collect(
+        w.bot,
+        { list: 'allimages', aiprefix: 'Li', aidir, ailimit: 2, aiprop: 'size', ...range },
+        'allimages',
+      );
+      assert.deepEqual(
+        paged.items.map((i) => i.name),
+        names,
+      );
+      assert.equal(paged.calls, 2);
+    }
     const mime = await w.bot.get({ action: 'query', list: 'allimages', aimime: 'image/jpeg' });
     assert.deepEqual(mime.json.query.allimages, []);
 
