@@ -44,8 +44,8 @@ export interface FilePageQuery {
   limit: number;
   /** Only files after this position (strictly): the sort column's value (ISO time, size, name), then the name. */
   after?: { value: string | number; name: string };
-  /** Only files whose current version this user uploaded (user name). */
-  userText?: string;
+  /** Only files whose current version this user uploaded (user id). */
+  userId?: number;
 }
 
 export class FileListing {
@@ -117,7 +117,7 @@ export class FileListing {
     const dir = q.ascending ? 'asc' : 'desc';
     const op = q.ascending ? '>' : '<';
     let query = this.db.selectFrom('images').selectAll();
-    if (q.userText !== undefined) query = query.where('user_text', '=', q.userText);
+    if (q.userId !== undefined) query = query.where('user_id', '=', q.userId);
     const after = q.after;
     if (after !== undefined) {
       if (q.sort === 'name') query = query.where('name', op, after.name);

@@ -154,6 +154,11 @@ describe('query plans of the file read paths', () => {
     assert.equal(r.json.error, undefined, JSON.stringify(r.json.error));
     return r.json;
   };
+  const page = (path: string) => async () => {
+    const r = await fetch(`${w.s.origin}${path}`);
+    assert.equal(r.status, 200, path);
+    return r.text();
+  };
   const adminQuery = (params: Record<string, string | number>) => async () => {
     const r = await (await w.admin()).get({ action: 'query', formatversion: 2, ...params });
     assert.equal(r.json.error, undefined, JSON.stringify(r.json.error));
@@ -266,6 +271,18 @@ describe('query plans of the file read paths', () => {
       'list=recentchanges continued',
       () => query({ list: 'recentchanges', rccontinue: '20200101120000|100' }),
     ],
+    [
+      'Special:ListFiles of one user by time',
+      () => page('/wiki/Special:ListFiles?user=UploadBot&sort=img_timestamp'),
+    ],
+    ...(['img_name', 'img_size'] as const).map(
+      (sort): [string, () => () => Promise<unknown>, { sorts: string }] => [
+        `Special:ListFiles of one user by ${sort}`,
+        () => page(`/wiki/Special:ListFiles?user=UploadBot&sort=${sort}`),
+        { sorts: 'one uploader’s files by name or size (MediaWiki lists them by time only)' },
+      ],
+    ),
+    ['Special:NewFiles of one user', () => page('/wiki/Special:NewFiles?user=UploadBot')],
     [
       'action=upload of a new file (its checks, warnings and publication)',
       () => async () => {

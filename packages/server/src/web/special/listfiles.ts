@@ -73,7 +73,7 @@ export const listFiles: SpecialPage = {
                 ascending: (direction === 'asc') !== backward,
                 limit: n,
                 ...(at !== null && after ? { after } : {}),
-                ...(user ? { userText: user.name } : {}),
+                ...(user ? { userId: user.id } : {}),
               }),
           });
 

@@ -45,7 +45,7 @@ export const newFiles: SpecialPage = {
                 ascending: backward,
                 limit: n,
                 ...(at !== null && after ? { after } : {}),
-                ...(user ? { userText: user.name } : {}),
+                ...(user ? { userId: user.id } : {}),
               }),
           });
     const base: Record<string, string> = {
