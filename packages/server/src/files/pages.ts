@@ -209,10 +209,18 @@ export async function saveRevision(
 }
 
 /** Delete a page with its revisions (kept nowhere else: only files have an archive here). */
-export async function deletePage(db: Db, pageId: number): Promise<void> {
+export async function deletePage(db: Db, page: { id: number; ns: number; dbKey: string }): Promise<void> {
+  const pageId = page.id;
   await db.deleteFrom('file_links').where('page_id', '=', pageId).execute();
-  // Its edits leave recent changes, as on MediaWiki; log rows (the deletion's too) stay.
-  await db.deleteFrom('recent_changes').where('page_id', '=', pageId).where('type', '<>', 'log').execute();
+  // Its edits leave recent changes, as on MediaWiki; log rows (the deletion's too) stay. Found by
+  // title (the index has it; none has the page id).
+  await db
+    .deleteFrom('recent_changes')
+    .where('namespace', '=', page.ns)
+    .where('title', '=', page.dbKey)
+    .where('page_id', '=', pageId)
+    .where('type', '<>', 'log')
+    .execute();
   await db.deleteFrom('revisions').where('page_id', '=', pageId).execute();
   await db.deleteFrom('pages').where('id', '=', pageId).execute();
 }
@@ -376,7 +384,7 @@ export class PageStore {
         comment: reason,
         params: {},
       });
-      await deletePage(trx, page.id);
+      await deletePage(trx, page);
       return logId;
     });
   }

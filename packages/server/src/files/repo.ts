@@ -338,7 +338,7 @@ export class FileRepo {
         comment: reason,
         params: {},
       });
-      if (page) await deletePage(trx, page.id);
+      if (page) await deletePage(trx, { id: page.id, ns: NS_FILE, dbKey: name });
       return { logId };
     });
   }

@@ -77,8 +77,10 @@ function pgLines(plan: PgNode, depth = 0): string[] {
   ];
 }
 
+/** A read of a big table, or a change of its rows found by a condition (deletes and updates). */
 const mentionsBig = (q: CompiledQuery) =>
-  /^\s*(select|with)\b/i.test(q.sql) && BIG.some((t) => q.sql.includes(`"${t}"`) || q.sql.includes(` ${t} `));
+  /^\s*(select|with|delete|update)\b/i.test(q.sql) &&
+  BIG.some((t) => q.sql.includes(`"${t}"`) || q.sql.includes(` ${t} `));
 
 describe('query plans of the file read paths', () => {
   let w: Wiki;
@@ -283,6 +285,18 @@ describe('query plans of the file read paths', () => {
       ],
     ),
     ['Special:NewFiles of one user', () => page('/wiki/Special:NewFiles?user=UploadBot')],
+    [
+      'action=delete of a file (its versions archived, its page, revisions and recent changes gone)',
+      () => async () => {
+        const up = await w.bot.upload({ filename: 'Plan delete.png', ignorewarnings: 1 }, png(11, 11));
+        assert.equal(up.json.upload?.result, 'Success', up.text);
+        const admin = await w.admin();
+        const token = await admin.csrf();
+        recorded.length = 0;
+        const r = await admin.post({ action: 'delete', title: 'File:Plan delete.png', token });
+        assert.equal(r.json.error, undefined, r.text);
+      },
+    ],
     [
       'action=upload of a new file (its checks, warnings and publication)',
       () => async () => {
