@@ -6,7 +6,6 @@
  * `Upload-Filekey` and publishes it with `action=upload&filekey=…&filename=…`.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { Readable } from 'node:stream';
 import type { Server } from '@tus/server';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../../api/services.js';
@@ -167,12 +166,12 @@ export const tusPlugin: FastifyPluginAsync<{ services: Services }> = async (app,
       for (const one of Array.isArray(v) ? v : [v]) flat.push([k, one]);
     }
     const withBody = method === 'POST' || method === 'PATCH';
+    // The body goes to the store straight from Node's request (see TusRequestState.body).
+    if (withBody) state.body = request.raw;
     const webRequest = new Request(`${cfg.server}${base}/${id ? encodeURIComponent(id) : ''}`, {
       method,
       headers: flat,
-      body: withBody ? (Readable.toWeb(request.raw) as ReadableStream<Uint8Array>) : null,
-      duplex: 'half',
-    } as RequestInit);
+    });
     const server = await tusServer();
     const res = await requests.run(state, () => server.handleWeb(webRequest));
     if (state.failure && !request.raw.destroyed)
