@@ -357,13 +357,10 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await createTusUploads(db, text, bigint);
       },
     },
-    '010-images-indexes': {
-      // list=allimages by name with aiminsize/aimaxsize: the walk in name order reads each size from
-      // the index and fetches only the rows that pass, instead of every row until the limit is full
-      // (a selective size read most of the table). Files by uploader go by user id
-      // (images_user_id, 007): the index by user name only cost every upload a page.
+    '010-images-user-index': {
+      // Files by uploader (Special:ListFiles, Special:NewFiles) go by user id (images_user_id, 007):
+      // the index by user name only cost every upload a page.
       async up(db: Db) {
-        await db.schema.createIndex('images_name_size').on('images').columns(['name', 'size']).execute();
         await db.schema.dropIndex('images_user').execute();
       },
     },

@@ -98,18 +98,7 @@ export class FileListing {
         .execute();
       return rows.map(toVersion);
     }
-    if (f.minSize === undefined && f.maxSize === undefined)
-      return (await query.selectAll().orderBy('name', dir).limit(f.limit).execute()).map(toVersion);
-    // By size in name order: the names first, from the (name, size) index alone, then their rows.
-    // Asked at once, SQLite's planner walks the primary key and fetches every row to test its size.
-    const names = query.select('name').orderBy('name', dir).limit(f.limit);
-    const rows = await this.db
-      .selectFrom('images')
-      .selectAll()
-      .where('name', 'in', names)
-      .orderBy('name', dir)
-      .execute();
-    return rows.map(toVersion);
+    return (await query.selectAll().orderBy('name', dir).limit(f.limit).execute()).map(toVersion);
   }
 
   /** Current files in the order asked for, after a position (keyset paging both ways). */

@@ -314,19 +314,6 @@ describe('query plans of the file read paths', () => {
     });
   }
 
-  it('list=allimages by size in name order takes the sizes from an index, not from each row', async () => {
-    // Without images_name_size the walk in name order fetches every row to test its size: with a
-    // selective size most of the table is read before the limit fills. Here only the last 60 of the
-    // seeded files in name order are that large (PostgreSQL chooses by its statistics).
-    const sizes: Record<string, number>[] = [{ aiminsize: 148000 }, { aiminsize: 148000, aimaxsize: 149000 }];
-    for (const params of sizes) {
-      const { plans } = await plansOf(query({ list: 'allimages', ...params }));
-      const bySize = plans.filter((p) => /"size" >=/.test(p));
-      assert.equal(bySize.length, 1, plans.join('\n\n'));
-      assert.match(bySize[0]!, /images_name_size/, bySize[0]);
-    }
-  });
-
   it('prop=imageinfo reads no more old versions than the page of history it answers with', async () => {
     recorded.length = 0;
     const r = await query({ prop: 'imageinfo', titles: 'File:Alpha.png', iilimit: 1 })();
