@@ -152,7 +152,11 @@ describe('mwup-admin check: the database and the blob store agree', () => {
   it('exits 2 when there is nothing to check (no database where it looks)', async () => {
     const dir = join(s.dataDir, 'not-a-wiki');
     const r = await promisify(execFile)(process.execPath, [CLI, 'check'], {
-      env: { ...process.env, MWUP_DATA_DIR: dir, MWUP_CONFIG: '', MWUP_DATABASE_URL: '', MWUP_S3_BUCKET: '' },
+      // None of the caller's settings (a shell with the scale-out services' MWUP_S3_* would pick S3).
+      env: {
+        ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('MWUP_'))),
+        MWUP_DATA_DIR: dir,
+      },
     }).catch((e: { code: number; stderr: string }) => e);
     assert.equal((r as { code?: number }).code, 2);
     assert.match((r as { stderr: string }).stderr, /no database at .*not-a-wiki/);
