@@ -47,6 +47,7 @@ const ctx: Context = await makeContext({
   memorySize: env('BENCH_MEMORY_SIZE', 1024 * MIB),
   chunk: env('BENCH_CHUNK', 5 * MIB),
   rounds: env('BENCH_ROUNDS', 2),
+  warmup: env('BENCH_WARMUP', 1),
   smallCount: env('BENCH_SMALL_COUNT', 2000),
   mediawikiSmallCount: env('BENCH_MEDIAWIKI_SMALL_COUNT', 200),
   soakCount: env('BENCH_SOAK_COUNT', 10_000),
@@ -89,7 +90,7 @@ console.log(
   [
     ...machine(),
     `settings: ${mib(ctx.size)} for throughput, ${mib(ctx.memorySize)} for memory, ${mib(ctx.chunk)} chunks, ` +
-      `best of ${ctx.rounds} rounds, ${ctx.smallCount} small uploads (MediaWiki ${ctx.mediawikiSmallCount}), ` +
+      `best of ${ctx.rounds} rounds after ${ctx.warmup} unmeasured, ${ctx.smallCount} small uploads (MediaWiki ${ctx.mediawikiSmallCount}), ` +
       `soak ${ctx.soakCount}, ${ctx.concurrent} × ${mib(ctx.concurrentSize)} at once`,
     `MediaWiki: ${mediawiki || 'not compared (BENCH_MEDIAWIKI unset)'}`,
     `run took ${((performance.now() - t0) / 1000).toFixed(0)} s`,

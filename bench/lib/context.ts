@@ -21,6 +21,8 @@ export interface Context {
   memorySize: number;
   chunk: number;
   rounds: number;
+  /** Unmeasured rounds before them (the clients' and servers' code compiled, caches filled). */
+  warmup: number;
   smallCount: number;
   mediawikiSmallCount: number;
   soakCount: number;
@@ -90,7 +92,7 @@ export function cpuPerUnit(row: Record<string, unknown>, cpu: number | undefined
 /**
  * Runs `fn` against a fresh mwup server and adds the server's RSS to its row: `serverPeakRssMB`, the
  * peak during the measured work (from the target's `ready()` on); `setupPeakRssMB`, the peak while it
- * started and the clients logged in; `startRssMB`, its RSS when the measured work began; and its CPU
+ * started, the clients logged in and warmed up; `startRssMB`, its RSS when the measured work began; and its CPU
  * time over the measured work ({@link cpuPerUnit}).
  */
 export async function onMwup(

@@ -13,16 +13,19 @@ export interface Target {
   api: string;
   login?: Login;
   verify: boolean;
-  /** Called when the clients are logged in, before the measured work (the server's peak RSS is read from here on). */
+  /** Called when the measured work begins (after the logins and any warm-up): the server's peak RSS and CPU are read from here on. */
   ready?(): Promise<void>;
 }
 
-/** `count` clients, logged in; then the target is told that the measured work begins. */
-export async function loggedIn(target: Target, count: number): Promise<Client[]> {
+/**
+ * `count` clients, logged in; then the target is told that the measured work begins (unless `ready`
+ * is false: the caller tells it, after its warm-up).
+ */
+export async function loggedIn(target: Target, count: number, ready = true): Promise<Client[]> {
   const clients = await Promise.all(
     Array.from({ length: count }, () => new Client(target.api, target.login).login()),
   );
-  await target.ready?.();
+  if (ready) await target.ready?.();
   return clients;
 }
 
@@ -120,12 +123,20 @@ export async function chunkedUpload(
   return { seconds: (t1 - t0) / 1000, commitSeconds: (t1 - tChunks) / 1000 };
 }
 
-/** Runs `run` `rounds` times and keeps the fastest round (highest `rate`), with every round's rate. */
+/**
+ * Runs `run` `warmup.rounds` times unmeasured, then calls `warmup.measureFrom` (where the measured work
+ * begins), then runs it `rounds` times and keeps the fastest round (highest `rate`), with every
+ * measured round's rate.
+ */
 export async function bestOf<T extends { rate: number }>(
   rounds: number,
   run: (round: number) => Promise<T>,
   log?: (r: T, round: number) => void,
+  warmup?: { rounds: number; measureFrom?: () => Promise<void> },
 ): Promise<T & { rounds: number[] }> {
+  // Warm-up rounds are numbered from `rounds` on (names stay unique) and logged as round 0.
+  for (let i = 0; i < (warmup?.rounds ?? 0); i++) log?.(await run(rounds + i), -1);
+  await warmup?.measureFrom?.();
   let best: T | undefined;
   const rates: number[] = [];
   for (let i = 0; i < rounds; i++) {
