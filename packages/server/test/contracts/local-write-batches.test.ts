@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { after, afterEach, before, describe, it } from 'node:test';
-import { LocalBlobStore, writeBatchBytes } from '../../src/storage/local.js';
+import { LocalBlobStore } from '../../src/storage/local.js';
+import { writeBatchBytes } from '../../src/storage/local-writes.js';
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
@@ -100,6 +101,25 @@ describe('local storage: write batches', () => {
       assert.deepEqual(writes, size > MiB ? [MiB, 1] : [], `${size} bytes`);
     }
     assert.deepEqual(await readdir(join(dir, '.tmp')), [], 'no temporary file is left');
+  });
+
+  it('appends a chunk that ends within its first batch whole, without the thread pool: exact at every size around it', async () => {
+    const key = 'stash/cc/appended';
+    let at = 0;
+    const all: Buffer[] = [];
+    for (const size of [0, 1, 20_000, MiB - 1, MiB, MiB + 1, 3]) {
+      writes = [];
+      const parts = Array.from({ length: Math.ceil(size / (64 * KiB)) }, (_, i) =>
+        Buffer.alloc(Math.min(64 * KiB, size - i * 64 * KiB), (at + i) % 251),
+      );
+      assert.equal(await store.append(key, at, Readable.from(parts)), at + size);
+      all.push(...parts);
+      at += size;
+      // Only a chunk past its first batch goes through the file handle's writes.
+      assert.deepEqual(writes, size > MiB ? [MiB, 1] : [], `${size} bytes`);
+    }
+    await store.seal(key, at);
+    assert.equal(await sha1Of(key), createHash('sha1').update(Buffer.concat(all)).digest('hex'));
   });
 
   it('leaves nothing behind when a body fails within its first batch or after it', async () => {
