@@ -1,5 +1,6 @@
 import type { ExpressionBuilder } from 'kysely';
 import type { Db } from '../../db/index.js';
+import { prepared } from '../../db/prepared.js';
 import type { Database } from '../../db/schema.js';
 import type { LockWaitObserver } from '../../util/metrics.js';
 import { type ChunkedEntry, fromRow, type StashState } from './state.js';
@@ -101,17 +102,14 @@ export class StashLeases {
     const until = start + waitMs;
     for (;;) {
       const now = Date.now();
-      const row = await this.db
-        .updateTable('uploadstash')
-        .set({ lease_owner: owner, lease_until_ms: now + this.leaseMs })
-        .where('key', '=', key)
-        .where('state', '=', 'receiving')
-        .where('user_id', '=', at.userId)
-        .where('size', '=', at.size)
-        .where('expires_ms', '>', now)
-        .where(takeable(owner, now))
-        .returningAll()
-        .executeTakeFirst();
+      const [row] = await takeReceiving(this.db, {
+        key,
+        owner,
+        until: now + this.leaseMs,
+        userId: at.userId,
+        size: at.size,
+        now,
+      });
       if (row) {
         this.lockWaited('stash', (Date.now() - start) / 1000);
         return { entry: fromRow(row) as ChunkedEntry, lease: this.hold(key, owner, 'receiving') };
@@ -174,3 +172,18 @@ export class StashLeases {
 /** A lease `owner` may take at `now`: free, ran out, or already its own. */
 const takeable = (owner: string, now: number) => (eb: ExpressionBuilder<Database, 'uploadstash'>) =>
   eb.or([eb('lease_owner', 'is', null), eb('lease_until_ms', '<', now), eb('lease_owner', '=', owner)]);
+
+/** The lease on a receiving entry taken and the entry read: every chunk's first statement, built once. */
+const takeReceiving = prepared(
+  (db, v: { key: string; owner: string; until: number; userId: number; size: number; now: number }) =>
+    db
+      .updateTable('uploadstash')
+      .set({ lease_owner: v.owner, lease_until_ms: v.until })
+      .where('key', '=', v.key)
+      .where('state', '=', 'receiving')
+      .where('user_id', '=', v.userId)
+      .where('size', '=', v.size)
+      .where('expires_ms', '>', v.now)
+      .where(takeable(v.owner, v.now))
+      .returningAll(),
+);

@@ -23,6 +23,7 @@
  * ./locks.ts); another request or node may take it over only after the lease ran out.
  */
 import type { Db } from '../../db/index.js';
+import { prepared } from '../../db/prepared.js';
 import type { UploadStashTable } from '../../db/schema.js';
 import { MwError } from '../../errors.js';
 import type { FileProps } from '../../files/types.js';
@@ -150,6 +151,46 @@ export interface ChunkStored {
   keepLease: boolean;
 }
 
+/** A chunk's bytes recorded: the statement of every chunk, built once (see prepared). */
+const chunkStoredStatement = prepared(
+  (
+    db,
+    v: {
+      key: string;
+      owner: string;
+      offset: number;
+      size: number;
+      hashState: string;
+      chunkCount: number;
+      filename: string;
+      expectedSize: number;
+      state: StashState;
+      expiresMs: number;
+      /** Both given (a null gives the lease up) or both left out (the lease is kept as it is). */
+      leaseOwner?: string | null;
+      leaseUntil?: number | null;
+    },
+  ) =>
+    db
+      .updateTable('uploadstash')
+      .set({
+        size: v.size,
+        hash_state: v.hashState,
+        chunk_count: v.chunkCount,
+        filename: v.filename,
+        expected_size: v.expectedSize,
+        state: v.state,
+        expires_ms: v.expiresMs,
+        ...(v.leaseOwner === undefined ? {} : { lease_owner: v.leaseOwner, lease_until_ms: v.leaseUntil }),
+      })
+      .where('key', '=', v.key)
+      .where('state', '=', 'receiving')
+      .where('size', '=', v.offset)
+      .where('lease_owner', '=', v.owner)
+      // The rows changed, counted by what they return (a prepared statement gives rows only).
+      .returning('key'),
+);
+
 /**
  * The transitions, each a compare-and-set on the row. They return whether they happened; the
  * caller reads the outcome when they did not.
@@ -165,28 +206,24 @@ export class StashTransitions {
   /** receiving → receiving (more bytes) | assembling (all bytes): by the lease holder, at the stored size. */
   async chunkStored(key: string, owner: string, c: ChunkStored): Promise<boolean> {
     const lease = !c.keepLease
-      ? { lease_owner: null, lease_until_ms: null }
+      ? { leaseOwner: null, leaseUntil: null }
       : c.complete
-        ? { lease_owner: owner, lease_until_ms: Date.now() + this.leaseMs }
+        ? { leaseOwner: owner, leaseUntil: Date.now() + this.leaseMs }
         : {};
-    const r = await this.db
-      .updateTable('uploadstash')
-      .set({
-        size: c.size,
-        hash_state: c.hashState,
-        chunk_count: c.chunkCount,
-        filename: c.filename,
-        expected_size: c.expectedSize,
-        state: c.complete ? 'assembling' : 'receiving',
-        expires_ms: this.expiry(),
-        ...lease,
-      })
-      .where('key', '=', key)
-      .where('state', '=', 'receiving')
-      .where('size', '=', c.offset)
-      .where('lease_owner', '=', owner)
-      .executeTakeFirst();
-    return Number(r.numUpdatedRows) === 1;
+    const rows = await chunkStoredStatement(this.db, {
+      key,
+      owner,
+      offset: c.offset,
+      size: c.size,
+      hashState: c.hashState,
+      chunkCount: c.chunkCount,
+      filename: c.filename,
+      expectedSize: c.expectedSize,
+      state: c.complete ? 'assembling' : 'receiving',
+      expiresMs: this.expiry(),
+      ...lease,
+    });
+    return rows.length === 1;
   }
 
   /**
