@@ -53,7 +53,7 @@ export class FileListing {
 
   async list(f: FileListFilter): Promise<FileVersion[]> {
     const asc = f.ascending;
-    let query = this.db.selectFrom('images');
+    let query = this.db.selectFrom('images').selectAll();
     if (f.continueName !== undefined) query = query.where('name', asc ? '>=' : '<=', f.continueName);
     if (f.fromName !== undefined) query = query.where('name', asc ? '>=' : '<=', f.fromName);
     if (f.toName !== undefined) query = query.where('name', asc ? '<=' : '>=', f.toName);
@@ -88,17 +88,10 @@ export class FileListing {
         ]),
       );
     }
-    const dir = asc ? 'asc' : 'desc';
-    if (!f.byName) {
-      const rows = await query
-        .selectAll()
-        .orderBy('timestamp', dir)
-        .orderBy('name', dir)
-        .limit(f.limit)
-        .execute();
-      return rows.map(toVersion);
-    }
-    return (await query.selectAll().orderBy('name', dir).limit(f.limit).execute()).map(toVersion);
+    query = f.byName
+      ? query.orderBy('name', asc ? 'asc' : 'desc')
+      : query.orderBy('timestamp', asc ? 'asc' : 'desc').orderBy('name', asc ? 'asc' : 'desc');
+    return (await query.limit(f.limit).execute()).map(toVersion);
   }
 
   /** Current files in the order asked for, after a position (keyset paging both ways). */
