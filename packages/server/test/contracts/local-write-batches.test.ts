@@ -5,7 +5,9 @@
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
+import fs from 'node:fs';
 import { type FileHandle, mkdtemp, open, readdir, readFile, rm } from 'node:fs/promises';
+import { syncBuiltinESMExports } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -134,6 +136,42 @@ describe('local storage: write batches', () => {
       assert.equal(await store.stat('upload/cc/failed'), null);
     }
     assert.deepEqual(await readdir(join(dir, '.tmp')), [], 'no temporary file is left');
+  });
+
+  it('cuts an append back to its offset when the disk refuses its bytes, either way it writes', async () => {
+    const key = 'stash/cc/refused';
+    assert.equal(await store.append(key, 0, pieces(1000, 1000).body), 1000);
+    const enospc = () =>
+      Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+    const realSync = fs.writevSync;
+    // A chunk written whole (on the main thread), then one streamed (through the file handle).
+    for (const size of [20_000, 3 * MiB]) {
+      let refused = 0;
+      fs.writevSync = ((fd: number, buffers: NodeJS.ArrayBufferView[], position?: number) => {
+        // The first write lands, the second fails: part of the chunk is on disk when it fails.
+        if (refused++ === 1) throw enospc();
+        return realSync(fd, buffers.slice(0, 1), position);
+      }) as typeof fs.writevSync;
+      syncBuiltinESMExports();
+      const streamed = proto.writev;
+      proto.writev = function (this: FileHandle, buffers: NodeJS.ArrayBufferView[], position?: number) {
+        if (refused++ === 1) return Promise.reject(enospc());
+        return streamed.call(this, buffers, position);
+      } as FileHandle['writev'];
+      try {
+        await assert.rejects(store.append(key, 1000, pieces(size, 4 * KiB).body), /ENOSPC/);
+      } finally {
+        proto.writev = streamed;
+        fs.writevSync = realSync;
+        syncBuiltinESMExports();
+      }
+      assert.ok(refused >= 2, `${size}: the disk was asked twice`);
+      assert.equal((await store.stat(key))?.size, 1000, `${size}: nothing of the refused chunk is left`);
+    }
+    // The chunk can be sent again.
+    const again = pieces(5000, 1000);
+    assert.equal(await store.append(key, 1000, again.body), 6000);
+    await store.seal(key, 6000);
   });
 
   it('chooses the batch by the writes in progress', () => {
