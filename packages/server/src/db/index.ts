@@ -159,9 +159,6 @@ function withStatementCache(db: SqliteDatabase.Database): SqliteDatabase.Databas
   });
 }
 
-/** WAL pages after which a commit copies them into the database (SQLite's default: 1,000). */
-export const SQLITE_WAL_CHECKPOINT_PAGES = 10_000;
-
 /** The SQLite page cache of the server's connection, KiB. */
 export const SQLITE_CACHE_KIB = 2000;
 
@@ -210,12 +207,6 @@ export async function openDatabase(
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('busy_timeout = 10000');
   sqlite.pragma('foreign_keys = ON');
-  // The WAL copied back into the database every 10,000 pages (~40 MB of WAL on disk) instead of
-  // SQLite's 1,000: a small upload changes ~33 pages, many of them the same few (the tails of the
-  // indexes), and a checkpoint copies each page once however often it was written since the last.
-  // A/B of small uploads, 10 rounds of 1,000 each way: +7–10 % uploads/s, −4–5 % server CPU; the
-  // COMMIT 620 → 391 µs per upload on average. A checkpoint then takes longer, rarely.
-  sqlite.pragma(`wal_autocheckpoint = ${SQLITE_WAL_CHECKPOINT_PAGES}`);
   // SQLite's own default page cache, 2 MiB (better-sqlite3 builds it with 16 MB): the cache filled
   // as the database grew and its pages stayed in malloc's heap among the uploads' buffers, 15–20 MB
   // more over 10,000 small uploads. Upload speed is the same with either; of the reads on 100,000
