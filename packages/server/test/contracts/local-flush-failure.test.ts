@@ -7,13 +7,14 @@
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { type FileHandle, mkdtemp, open, rm } from 'node:fs/promises';
+import { type FileHandle, mkdtemp, rm } from 'node:fs/promises';
 import { syncBuiltinESMExports } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { LocalBlobStore } from '../../src/storage/local.js';
+import { fileHandlePrototype } from '../helpers/files.js';
 
 const chunk = (n: number, fill: number) => Readable.from([new Uint8Array(n).fill(fill)]);
 
@@ -32,9 +33,7 @@ for (const [how, extra] of [
     before(async () => {
       dir = await mkdtemp(join(tmpdir(), 'mwup-flush-'));
       store = new LocalBlobStore(dir);
-      const fh = await open(join(dir, 'probe'), 'w');
-      proto = Object.getPrototypeOf(fh) as FileHandle;
-      await fh.close();
+      proto = await fileHandlePrototype();
       realDatasync = proto.datasync;
     });
     const restoreAll = () => {

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import { type FileHandle, mkdtemp, open, readdir, readFile, rm } from 'node:fs/promises';
+import { type FileHandle, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { syncBuiltinESMExports } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +14,7 @@ import { Readable } from 'node:stream';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { LocalBlobStore } from '../../src/storage/local.js';
 import { writeBatchBytes } from '../../src/storage/local-writes.js';
+import { fileHandlePrototype } from '../helpers/files.js';
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
@@ -36,9 +37,7 @@ describe('local storage: write batches', () => {
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'mwup-batches-'));
     store = new LocalBlobStore(dir);
-    const fh = await open(join(dir, 'probe'), 'w');
-    proto = Object.getPrototypeOf(fh) as FileHandle;
-    await fh.close();
+    proto = await fileHandlePrototype();
     realWritev = proto.writev;
     proto.writev = function (this: FileHandle, buffers: NodeJS.ArrayBufferView[], position?: number) {
       writes.push(buffers.reduce((n, b) => n + b.byteLength, 0));

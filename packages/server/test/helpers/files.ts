@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
+import { type FileHandle, open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { deflateSync, crc32 as zlibCrc32 } from 'node:zlib';
 
@@ -133,3 +134,13 @@ export const filesUnder = (dir: string): string[] =>
         .map((d) => join(d.parentPath, d.name).slice(dir.length + 1))
         .sort()
     : [];
+
+/** The prototype of `node:fs/promises`' file handles, whose methods a test may replace (and restore). */
+export async function fileHandlePrototype(): Promise<FileHandle> {
+  const fh = await open(process.execPath, 'r');
+  try {
+    return Object.getPrototypeOf(fh) as FileHandle;
+  } finally {
+    await fh.close();
+  }
+}

@@ -155,15 +155,9 @@ export interface ChunkStored {
 const chunkStoredStatement = prepared(
   (
     db,
-    v: {
+    v: Omit<ChunkStored, 'complete' | 'keepLease'> & {
       key: string;
       owner: string;
-      offset: number;
-      size: number;
-      hashState: string;
-      chunkCount: number;
-      filename: string;
-      expectedSize: number;
       state: StashState;
       expiresMs: number;
       /** Both given (a null gives the lease up) or both left out (the lease is kept as it is). */
@@ -205,21 +199,17 @@ export class StashTransitions {
 
   /** receiving → receiving (more bytes) | assembling (all bytes): by the lease holder, at the stored size. */
   async chunkStored(key: string, owner: string, c: ChunkStored): Promise<boolean> {
-    const lease = !c.keepLease
+    const { complete, keepLease, ...columns } = c;
+    const lease = !keepLease
       ? { leaseOwner: null, leaseUntil: null }
-      : c.complete
+      : complete
         ? { leaseOwner: owner, leaseUntil: Date.now() + this.leaseMs }
         : {};
     const rows = await chunkStoredStatement(this.db, {
       key,
       owner,
-      offset: c.offset,
-      size: c.size,
-      hashState: c.hashState,
-      chunkCount: c.chunkCount,
-      filename: c.filename,
-      expectedSize: c.expectedSize,
-      state: c.complete ? 'assembling' : 'receiving',
+      ...columns,
+      state: complete ? 'assembling' : 'receiving',
       expiresMs: this.expiry(),
       ...lease,
     });
