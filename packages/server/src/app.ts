@@ -41,6 +41,7 @@ import { checkReadiness } from './storage/readiness.js';
 import { ForeignRepos } from './upload/foreign/group.js';
 import type { UploadHooks } from './upload/hooks.js';
 import { Uploads } from './upload/service.js';
+import { startMallocTrim } from './util/malloc-trim.js';
 import { Metrics } from './util/metrics.js';
 import { webPlugin } from './web/plugin.js';
 
@@ -195,6 +196,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     config.maintenanceIntervalSeconds * 1000,
     (name, fn) => dbh.unlessRunningElsewhere(name, fn),
   );
+  const stopTrimming = startMallocTrim();
   return {
     app,
     services,
@@ -216,6 +218,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       } finally {
         clearTimeout(force);
       }
+      stopTrimming();
       await stopMaintenance();
       await stopListening();
       await jobs.stop();
