@@ -13,7 +13,7 @@
 import { createRequire } from 'node:module';
 
 /** How often the heap is trimmed while the server runs. */
-export const TRIM_EVERY_MS = 5000;
+const TRIM_EVERY_MS = 5000;
 
 interface Addon {
   trim(): boolean;
@@ -44,9 +44,9 @@ export function trimMalloc(): boolean {
 }
 
 /** Trim every {@link TRIM_EVERY_MS} (a timer that does not keep the process alive); returns a stop function. */
-export function startMallocTrim(everyMs = TRIM_EVERY_MS): () => void {
+export function startMallocTrim(): () => void {
   if (!canTrimMalloc()) return () => {};
-  const timer = setInterval(trimMalloc, everyMs);
+  const timer = setInterval(trimMalloc, TRIM_EVERY_MS);
   timer.unref();
   return () => clearInterval(timer);
 }
