@@ -7,6 +7,7 @@
  *
  *   npm run bench                          # every test
  *   npm run bench -- chunked               # a test or a group: small, direct, chunked, tus, sink, mediawiki, memory, …
+ *   npm run bench -- =chunked              # that test alone, not its group
  *   BENCH_MEDIAWIKI=http://127.0.0.1:8081/w/api.php npm run bench
  */
 import { randomBytes } from 'node:crypto';
@@ -21,7 +22,8 @@ const TESTS: Test[] = [...throughputTests, ...memoryTests];
 
 const names = process.argv.slice(2);
 const wanted = (t: Test) =>
-  names.length === 0 || names.some((n) => n === 'all' || n === t.name || t.tags.includes(n));
+  names.length === 0 ||
+  names.some((n) => n === 'all' || n === t.name || n === `=${t.name}` || t.tags.includes(n));
 let selected = TESTS.filter(wanted);
 if (selected.length === 0) {
   const all = new Set(TESTS.flatMap((t) => [t.name, ...t.tags]));

@@ -67,26 +67,42 @@ export async function makeContext(settings: Omit<Context, 'file' | 'log' | 'clea
 
 export const mb = (bytes: number) => +(bytes / 1e6).toFixed(1);
 
-const cpuSeconds = (c: [number, number] | null) => (c ? c[0] + c[1] : 0);
+/** CPU time (user, system) spent between two readings of {@link cpuOf}, or undefined if either is missing. */
+export function cpuBetween(
+  from: [number, number] | null | undefined,
+  to: [number, number] | null,
+): [number, number] | undefined {
+  return from && to ? [to[0] - from[0], to[1] - from[1]] : undefined;
+}
 
 /**
  * A server's CPU time (user + system, every thread) over the measured work, per unit of it: per
  * upload when the row counts files, else per MiB; the work is every round's (`rounds`). Wall-clock
  * rates on a shared 2-core machine vary from minute to minute; the CPU a server spends per MiB or per
- * upload varies far less, and tells where two servers differ.
+ * upload varies far less, and tells where two servers differ. `serverSysCpuShare` is the kernel's
+ * part of it (system calls: writing into the page cache, flushing, sockets).
  */
-export function cpuPerUnit(row: Record<string, unknown>, cpu: number | undefined): Record<string, number> {
-  if (cpu === undefined) return {};
+export function cpuPerUnit(
+  row: Record<string, unknown>,
+  userSys: [number, number] | undefined,
+): Record<string, number> {
+  if (userSys === undefined) return {};
+  const cpu = userSys[0] + userSys[1];
   const rounds = Array.isArray(row.rounds) && row.rounds.length > 0 ? row.rounds.length : 1;
   const ms = +(cpu * 1000).toFixed(0);
+  const sys = { serverSysCpuShare: cpu > 0 ? +(userSys[1] / cpu).toFixed(2) : 0 };
   if (typeof row.files === 'number')
-    return { serverCpuMs: ms, serverCpuMsPerUpload: +((cpu * 1000) / (row.files * rounds)).toFixed(3) };
+    return {
+      serverCpuMs: ms,
+      serverCpuMsPerUpload: +((cpu * 1000) / (row.files * rounds)).toFixed(3),
+      ...sys,
+    };
   if (typeof row.bytes === 'number') {
     // Uploads at once (`clients`) each send `bytes`.
     const bytes = row.bytes * rounds * (typeof row.clients === 'number' ? row.clients : 1);
-    return { serverCpuMs: ms, serverCpuMsPerMiB: +((cpu * 1000 * MIB) / bytes).toFixed(3) };
+    return { serverCpuMs: ms, serverCpuMsPerMiB: +((cpu * 1000 * MIB) / bytes).toFixed(3), ...sys };
   }
-  return { serverCpuMs: ms };
+  return { serverCpuMs: ms, ...sys };
 }
 
 /**
@@ -103,16 +119,16 @@ export async function onMwup(
   const pid = srv.child.pid!;
   let setup: number | undefined;
   let start: number | undefined;
-  let cpuFrom: number | undefined;
+  let cpuFrom: [number, number] | null | undefined;
   const measured = async () => {
     setup = await peakRss(pid);
     await resetPeakRss(pid);
     start = await peakRss(pid);
-    cpuFrom = cpuSeconds(await cpuOf(pid));
+    cpuFrom = await cpuOf(pid);
   };
   try {
     const { test, ...row } = await fn({ api: srv.api, login: srv.login, verify: true, ready: measured }, pid);
-    const cpu = cpuFrom === undefined ? undefined : cpuSeconds(await cpuOf(pid)) - cpuFrom;
+    const cpu = cpuBetween(cpuFrom, await cpuOf(pid));
     const peak = mb(await peakRss(pid));
     const rss = { serverPeakRssMB: peak, setupPeakRssMB: setup && mb(setup), startRssMB: start && mb(start) };
     return { test, server: 'mwup', ...row, ...rss, ...cpuPerUnit(row, cpu) };

@@ -22,7 +22,19 @@ function chunk(type: string, data: Buffer): Buffer {
   c.writeUInt32BE((crc32(td) ^ 0xffffffff) >>> 0);
   return Buffer.concat([len, td, c]);
 }
+/**
+ * A valid PNG of exactly `size` bytes with random pixels and padding, new bytes on every call. Its
+ * first 256 bytes hold no `<`: IE's content sniffing (MediaWiki's `filetype-bad-ie-mime` check) takes
+ * random bytes that happen to spell `<pre` or `<img` there for HTML, and refuses the file.
+ */
 export function smallPng(size: number): Buffer {
+  for (;;) {
+    const png = randomSmallPng(size);
+    if (!png.subarray(0, 256).includes(0x3c)) return png;
+  }
+}
+
+function randomSmallPng(size: number): Buffer {
   const ihdr = Buffer.alloc(13);
   ihdr.writeUInt32BE(4, 0);
   ihdr.writeUInt32BE(4, 4);
@@ -42,12 +54,9 @@ export function smallPng(size: number): Buffer {
 }
 /** Write a PNG of `size` bytes to disk without holding it in memory; returns its SHA-1. */
 export async function bigPng(path: string, size: number): Promise<string> {
-  const small = smallPng(200);
-  const head = small.subarray(0, small.length - 12 - (200 - 0)); // up to the prVt chunk
   const prefix = smallPng(200);
   const idatEnd = prefix.indexOf(Buffer.from('prVt')) - 4;
   const start = prefix.subarray(0, idatEnd);
-  void head;
   const iend = chunk('IEND', Buffer.alloc(0));
   const padLen = size - start.length - iend.length - 12;
   const fh = await open(path, 'w');
@@ -64,6 +73,8 @@ export async function bigPng(path: string, size: number): Promise<string> {
   let left = padLen;
   while (left > 0) {
     const b = randomBytes(Math.min(left, 8 * MIB));
+    // No `<` in the file's first 256 bytes (see smallPng).
+    if (left === padLen) for (let i = 0; i < 256 && i < b.length; i++) if (b[i] === 0x3c) b[i] = 0x3d;
     crc = crc32(b, crc);
     await put(b);
     left -= b.length;

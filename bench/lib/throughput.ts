@@ -2,7 +2,7 @@
  * The throughput tests, best of `rounds` each: mwup and what it is compared with (MediaWiki, tus-node-
  * server, the null sink, the disk), on the same machine in the same run.
  */
-import { type Context, cpuPerUnit, mb, onMwup, type Test } from './context.js';
+import { type Context, cpuBetween, cpuPerUnit, mb, onMwup, type Test } from './context.js';
 import { diskWriteRate } from './disk.js';
 import { smallPng } from './png.js';
 import { cpuOf, resetPeakRss, startChild } from './proc.js';
@@ -119,8 +119,7 @@ async function tus(ctx: Context, test: string, lean: boolean): Promise<Row> {
       serverPeakRssMB: mb(await srv.peakRss()),
       startRssMB: mb(startRss),
     };
-    const cpu = cpu0 && cpu1 ? cpu1[0] + cpu1[1] - cpu0[0] - cpu0[1] : undefined;
-    return { ...row, ...cpuPerUnit(row, cpu) };
+    return { ...row, ...cpuPerUnit(row, cpuBetween(cpu0, cpu1)) };
   } finally {
     await srv.stop();
   }
