@@ -1,8 +1,8 @@
 {
   "targets": [
     {
-      "target_name": "malloc_trim",
-      "sources": ["native/malloc-trim.c"]
+      "target_name": "release_memory",
+      "sources": ["native/release-memory.c"]
     }
   ]
 }

@@ -5,6 +5,7 @@
  */
 import { closeSync, fdatasync as fdatasyncCallback, openSync, renameSync, rmSync, writevSync } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
+import { dropPageCache } from '../util/page-cache.js';
 import type { BlobBody } from './blob-store.js';
 
 /** `fdatasync(2)` on the thread pool (`node:fs`'s own at each call: tests make it fail). */
@@ -49,7 +50,8 @@ export function writeBatchBytes(writesInProgress: number): number {
 /**
  * While a blob is written, a flush to disk (fdatasync) is started in the background after every this
  * many bytes: the kernel would otherwise keep them all in memory until the final flush, which would
- * then wait for the whole file to reach the disk (half the time of a large upload).
+ * then wait for the whole file to reach the disk (half the time of a large upload). Flushed bytes
+ * then leave the page cache (util/page-cache.ts).
  */
 const SYNC_EVERY = 32 * 1024 * 1024;
 
@@ -67,11 +69,17 @@ export async function writeStream(fh: FileHandle, body: BlobBody, position: numb
   let inFlight: Promise<void> = Promise.resolve();
   let unsynced = 0;
   let syncing: Promise<void> | null = null;
-  /** Flush what is written once `write` is done (one flush at a time). */
-  const syncAfter = (write: Promise<void>) => {
+  /** Where the bytes not yet dropped from the page cache start. */
+  let cachedFrom = position;
+  /** Flush what is written up to `end` once `write` is done, then drop it from the page cache (one flush at a time). */
+  const syncAfter = (write: Promise<void>, end: number) => {
     unsynced = 0;
     const run: Promise<void> = write
       .then(() => fh.datasync())
+      .then(() => {
+        dropPageCache(fh.fd, cachedFrom, end - cachedFrom);
+        cachedFrom = end;
+      })
       .finally(() => {
         if (syncing === run) syncing = null;
       });
@@ -99,7 +107,7 @@ export async function writeStream(fh: FileHandle, body: BlobBody, position: numb
     inFlight = write;
     write.catch(() => {}); // observed by the next flush
     unsynced += length;
-    if (unsynced >= SYNC_EVERY && !syncing) syncAfter(write);
+    if (unsynced >= SYNC_EVERY && !syncing) syncAfter(write, pos);
   };
   try {
     // A Readable or any async iterable (a generator adds no buffering of its own, as Readable.from would).

@@ -3,6 +3,7 @@ import { closeSync, createReadStream, fstatSync, ftruncateSync, openSync } from 
 import { mkdir, open, opendir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import { Readable } from 'node:stream';
+import { dropPageCache } from '../util/page-cache.js';
 import {
   assertValidKey,
   type BlobBody,
@@ -66,8 +67,9 @@ export class LocalBlobStore implements BlobStore {
     try {
       try {
         size = await writeStream(fh, start.rest, 0);
-        // Durable before anything can reference it.
+        // Durable before anything can reference it; then out of the page cache (util/page-cache.ts).
         await fh.datasync();
+        dropPageCache(fh.fd, 0, 0);
       } finally {
         await fh.close();
       }
@@ -82,8 +84,9 @@ export class LocalBlobStore implements BlobStore {
   /**
    * Flushes of appended bytes still running, by key, and the failures of finished ones (reported by
    * the next append or the seal). An append is answered once its bytes are written; they reach the
-   * disk while the next chunk is on its way, and a blob is durable once sealed. (Bytes lost with the
-   * machine before that show as a shorter file to the next append, which then refuses the offset.)
+   * disk while the next chunk is on its way (and then leave the page cache: util/page-cache.ts), and
+   * a blob is durable once sealed. (Bytes lost with the machine before that show as a shorter file to
+   * the next append, which then refuses the offset.)
    */
   private readonly flushing = new Map<string, Promise<void>>();
   private readonly flushFailed = new Map<string, Error>();
@@ -144,7 +147,10 @@ export class LocalBlobStore implements BlobStore {
     }
     this.flushInBackground(
       key,
-      () => fh.datasync(),
+      async () => {
+        await fh.datasync();
+        dropPageCache(fh.fd, offset, end - offset);
+      },
       () => fh.close(),
     );
     return end;
@@ -171,7 +177,10 @@ export class LocalBlobStore implements BlobStore {
     }
     this.flushInBackground(
       key,
-      () => fdatasync(fd),
+      async () => {
+        await fdatasync(fd);
+        dropPageCache(fd, offset, size);
+      },
       async () => closeSync(fd),
     );
     return offset + size;

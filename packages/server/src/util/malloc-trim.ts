@@ -1,6 +1,6 @@
 /**
- * Gives the C library's free memory back to the system now and then (`malloc_trim(0)`, through a
- * small addon built at install: `packages/server/native/`).
+ * Gives the C library's free memory back to the system now and then (`malloc_trim(0)`, through the
+ * server's small addon: {@link releaseMemoryAddon}).
  *
  * Uploaded bytes pass through many short-lived Buffers in malloc's heap, among the long-lived memory
  * of SQLite and the rest. glibc returns freed memory only from the top of its heap, so when dead
@@ -10,37 +10,17 @@
  * RSS fell 6–8 MB below its level at the start). Trimming every few seconds keeps that memory
  * from staying; without the addon (no compiler at install, not glibc) nothing is trimmed.
  */
-import { createRequire } from 'node:module';
+import { releaseMemoryAddon } from './native.js';
 
 /** How often the heap is trimmed while the server runs. */
 const TRIM_EVERY_MS = 5000;
 
-interface Addon {
-  trim(): boolean;
-  supported(): boolean;
-}
-
-let addon: Addon | null | undefined;
-
-/** The addon, or null where it was not built or the C library has no `malloc_trim`. */
-function loaded(): Addon | null {
-  if (addon !== undefined) return addon;
-  try {
-    // From src/util or dist/util alike: the package's build directory.
-    const a = createRequire(import.meta.url)('../../build/Release/malloc_trim.node') as Addon;
-    addon = a.supported() ? a : null;
-  } catch {
-    addon = null;
-  }
-  return addon;
-}
-
 /** Whether this process can trim its heap. */
-export const canTrimMalloc = (): boolean => loaded() !== null;
+export const canTrimMalloc = (): boolean => releaseMemoryAddon()?.trimSupported() ?? false;
 
 /** Trim now; true if memory was given back. */
 export function trimMalloc(): boolean {
-  return loaded()?.trim() ?? false;
+  return canTrimMalloc() && (releaseMemoryAddon()?.trim() ?? false);
 }
 
 /** Trim every {@link TRIM_EVERY_MS} (a timer that does not keep the process alive); returns a stop function. */
