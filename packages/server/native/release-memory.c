@@ -6,11 +6,23 @@
  * - dropPageCache(fd, offset, length): posix_fadvise(POSIX_FADV_DONTNEED), the kernel's cached
  *   pages of a file range let go (the range must be on disk already: dirty pages are not dropped);
  *   false where the system has no such advice or refuses it.
+ * `trimSupported` and `dropPageCacheSupported` say whether each does anything here.
  */
 #include <node_api.h>
 #include <fcntl.h>
 #if defined(__GLIBC__)
 #include <malloc.h>
+#endif
+
+#if defined(__GLIBC__)
+#define TRIM_SUPPORTED 1
+#else
+#define TRIM_SUPPORTED 0
+#endif
+#if defined(POSIX_FADV_DONTNEED)
+#define DROP_PAGE_CACHE_SUPPORTED 1
+#else
+#define DROP_PAGE_CACHE_SUPPORTED 0
 #endif
 
 static napi_value Boolean(napi_env env, int value) {
@@ -21,18 +33,10 @@ static napi_value Boolean(napi_env env, int value) {
 
 static napi_value Trim(napi_env env, napi_callback_info info) {
   int released = 0;
-#if defined(__GLIBC__)
+#if TRIM_SUPPORTED
   released = malloc_trim(0);
 #endif
   return Boolean(env, released != 0);
-}
-
-static napi_value TrimSupported(napi_env env, napi_callback_info info) {
-#if defined(__GLIBC__)
-  return Boolean(env, 1);
-#else
-  return Boolean(env, 0);
-#endif
 }
 
 static napi_value DropPageCache(napi_env env, napi_callback_info info) {
@@ -46,16 +50,8 @@ static napi_value DropPageCache(napi_env env, napi_callback_info info) {
       napi_get_value_int64(env, argv[2], &length) != napi_ok || fd < 0 || offset < 0 || length < 0) {
     return Boolean(env, 0);
   }
-#if defined(POSIX_FADV_DONTNEED)
+#if DROP_PAGE_CACHE_SUPPORTED
   return Boolean(env, posix_fadvise(fd, offset, length, POSIX_FADV_DONTNEED) == 0);
-#else
-  return Boolean(env, 0);
-#endif
-}
-
-static napi_value DropPageCacheSupported(napi_env env, napi_callback_info info) {
-#if defined(POSIX_FADV_DONTNEED)
-  return Boolean(env, 1);
 #else
   return Boolean(env, 0);
 #endif
@@ -69,9 +65,9 @@ static void Export(napi_env env, napi_value exports, const char *name, napi_call
 
 static napi_value Init(napi_env env, napi_value exports) {
   Export(env, exports, "trim", Trim);
-  Export(env, exports, "trimSupported", TrimSupported);
   Export(env, exports, "dropPageCache", DropPageCache);
-  Export(env, exports, "dropPageCacheSupported", DropPageCacheSupported);
+  napi_set_named_property(env, exports, "trimSupported", Boolean(env, TRIM_SUPPORTED));
+  napi_set_named_property(env, exports, "dropPageCacheSupported", Boolean(env, DROP_PAGE_CACHE_SUPPORTED));
   return exports;
 }
 

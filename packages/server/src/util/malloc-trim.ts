@@ -16,12 +16,10 @@ import { releaseMemoryAddon } from './native.js';
 const TRIM_EVERY_MS = 5000;
 
 /** Whether this process can trim its heap. */
-export const canTrimMalloc = (): boolean => releaseMemoryAddon()?.trimSupported() ?? false;
+export const canTrimMalloc = (): boolean => releaseMemoryAddon()?.trimSupported ?? false;
 
 /** Trim now; true if memory was given back. */
-export function trimMalloc(): boolean {
-  return canTrimMalloc() && (releaseMemoryAddon()?.trim() ?? false);
-}
+export const trimMalloc = (): boolean => releaseMemoryAddon()?.trim() ?? false;
 
 /** Trim every {@link TRIM_EVERY_MS} (a timer that does not keep the process alive); returns a stop function. */
 export function startMallocTrim(): () => void {

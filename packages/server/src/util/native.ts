@@ -6,14 +6,17 @@
 import { createRequire } from 'node:module';
 
 export interface ReleaseMemoryAddon {
-  /** `malloc_trim(0)`; true if memory was given back. */
+  /** `malloc_trim(0)`; true if memory was given back (always false where it is not supported). */
   trim(): boolean;
   /** Whether `trim` does anything here (glibc). */
-  trimSupported(): boolean;
-  /** `posix_fadvise(fd, offset, length, POSIX_FADV_DONTNEED)`; true if the kernel took the advice. */
+  readonly trimSupported: boolean;
+  /**
+   * `posix_fadvise(fd, offset, length, POSIX_FADV_DONTNEED)`; true if the kernel took the advice
+   * (false where it is not supported, or for arguments out of range).
+   */
   dropPageCache(fd: number, offset: number, length: number): boolean;
   /** Whether `dropPageCache` does anything here. */
-  dropPageCacheSupported(): boolean;
+  readonly dropPageCacheSupported: boolean;
 }
 
 let addon: ReleaseMemoryAddon | null | undefined;

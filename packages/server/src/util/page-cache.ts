@@ -15,13 +15,11 @@
 import { releaseMemoryAddon } from './native.js';
 
 /** Whether this process can drop file pages from the cache. */
-export const canDropPageCache = (): boolean => releaseMemoryAddon()?.dropPageCacheSupported() ?? false;
+export const canDropPageCache = (): boolean => releaseMemoryAddon()?.dropPageCacheSupported ?? false;
 
 /**
  * Let the kernel drop its cached pages of `length` bytes of `fd` from `offset` (0: to the end);
  * true if it took the advice. Never throws: a file that stays cached is only memory.
  */
-export function dropPageCache(fd: number, offset: number, length: number): boolean {
-  if (!canDropPageCache()) return false;
-  return releaseMemoryAddon()?.dropPageCache(fd, offset, length) ?? false;
-}
+export const dropPageCache = (fd: number, offset: number, length: number): boolean =>
+  releaseMemoryAddon()?.dropPageCache(fd, offset, length) ?? false;

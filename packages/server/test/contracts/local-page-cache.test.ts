@@ -16,16 +16,9 @@ import { canDropPageCache } from '../../src/util/page-cache.js';
 
 const MiB = 1024 * 1024;
 
-/** Resident bytes of a file in the page cache (util-linux's `fincore`), or null without it. */
-function resident(path: string): number | null {
-  try {
-    return Number(
-      execFileSync('fincore', ['--bytes', '--noheadings', '--output', 'RES', path]).toString().trim(),
-    );
-  } catch {
-    return null;
-  }
-}
+/** Resident bytes of a file in the page cache (util-linux's `fincore`). */
+const resident = (path: string): number =>
+  Number(execFileSync('fincore', ['--bytes', '--noheadings', '--output', 'RES', path]).toString().trim());
 const hasFincore = (() => {
   try {
     execFileSync('fincore', ['--version']);
