@@ -3,6 +3,10 @@
     {
       "target_name": "release_memory",
       "sources": ["native/release-memory.c"]
+    },
+    {
+      "target_name": "sha1_pool",
+      "sources": ["native/sha1-pool.c"]
     }
   ]
 }

@@ -9,6 +9,7 @@
  * `trimSupported` and `dropPageCacheSupported` say whether each does anything here.
  */
 #include <node_api.h>
+#include "napi-export.h"
 #include <fcntl.h>
 #if defined(__GLIBC__)
 #include <malloc.h>
@@ -55,12 +56,6 @@ static napi_value DropPageCache(napi_env env, napi_callback_info info) {
 #else
   return Boolean(env, 0);
 #endif
-}
-
-static void Export(napi_env env, napi_value exports, const char *name, napi_callback cb) {
-  napi_value fn;
-  napi_create_function(env, name, NAPI_AUTO_LENGTH, cb, NULL, &fn);
-  napi_set_named_property(env, exports, name, fn);
 }
 
 static napi_value Init(napi_env env, napi_value exports) {

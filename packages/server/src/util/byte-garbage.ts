@@ -97,6 +97,9 @@ export function collectionDue(
   return null;
 }
 
+/** How many uploads are being received now. */
+export const uploadsReceiving = (): number => inProgress;
+
 /** Count an upload being received; call the returned function once, when it is over. */
 export function receiving(): () => void {
   inProgress++;

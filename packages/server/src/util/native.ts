@@ -1,7 +1,7 @@
 /**
- * The server's small native addon (`packages/server/native/release-memory.c`, built by the package's
- * install script with node-gyp): calls Node has none of. Optional: where it was not built (no
- * compiler at install) every caller goes on without it.
+ * The server's two small native addons (`packages/server/native/`, built by the package's install
+ * script with node-gyp): calls Node has none of. Optional: where they were not built (no compiler at
+ * install) every caller goes on without them.
  */
 import { createRequire } from 'node:module';
 
@@ -19,16 +19,38 @@ export interface ReleaseMemoryAddon {
   readonly dropPageCacheSupported: boolean;
 }
 
-let addon: ReleaseMemoryAddon | null | undefined;
+/** A SHA-1 of `native/sha1-pool.c`: an opaque handle. */
+export type PoolSha1Handle = { readonly __poolSha1: unique symbol };
 
-/** The addon, or null where it was not built. */
-export function releaseMemoryAddon(): ReleaseMemoryAddon | null {
-  if (addon !== undefined) return addon;
-  try {
-    // From src/util or dist/util alike: the package's build directory.
-    addon = createRequire(import.meta.url)('../../build/Release/release_memory.node') as ReleaseMemoryAddon;
-  } catch {
-    addon = null;
-  }
-  return addon;
+export interface Sha1PoolAddon {
+  /** A new SHA-1. */
+  create(): PoolSha1Handle;
+  /**
+   * Hash `parts` in order on libuv's thread pool, reading them where they are; `done(ok)` once they
+   * are hashed. One update at a time per hash (a second throws).
+   */
+  update(hash: PoolSha1Handle, parts: Uint8Array[], done: (ok: boolean) => void): void;
+  /** The 20-byte digest; the hash is finished. Throws while an update runs. */
+  digest(hash: PoolSha1Handle): Buffer;
 }
+
+const loaded = new Map<string, unknown>();
+
+/** The addon built as `name`, or null where it was not built. */
+function load<T>(name: string): T | null {
+  if (!loaded.has(name)) {
+    try {
+      // From src/util or dist/util alike: the package's build directory.
+      loaded.set(name, createRequire(import.meta.url)(`../../build/Release/${name}.node`));
+    } catch {
+      loaded.set(name, null);
+    }
+  }
+  return loaded.get(name) as T | null;
+}
+
+/** `native/release-memory.c`, or null where it was not built. */
+export const releaseMemoryAddon = (): ReleaseMemoryAddon | null => load<ReleaseMemoryAddon>('release_memory');
+
+/** `native/sha1-pool.c`, or null where it was not built. */
+export const sha1PoolAddon = (): Sha1PoolAddon | null => load<Sha1PoolAddon>('sha1_pool');

@@ -1,8 +1,9 @@
 /**
  * SHA-1: the one way the server hashes bytes, and MediaWiki's base-36 form of a SHA-1.
  *
- * - {@link wholeSha1}: bytes that arrive in one request (whole files, URL fetches): node:crypto
- *   (OpenSSL, with the CPU's SHA instructions where it has them) on the calling thread.
+ * - {@link wholeSha1}: bytes that arrive in one request (whole files, URL fetches): OpenSSL (with the
+ *   CPU's SHA instructions where it has them) on libuv's thread pool through the server's addon
+ *   (sha1-pool.ts), else node:crypto on the calling thread.
  * - {@link resumeSha1}: a chunked upload's bytes, hashed while they are written; after each chunk
  *   its state is saved as a string with the upload, and the next chunk (another request, perhaps
  *   another process) continues from it. Two kinds of state:
@@ -14,15 +15,21 @@
  *     continues it without reading anything back (object storage, several nodes).
  *
  * On a machine of two cores shared with the clients, CPU time counts more than which thread spends
- * it: node:crypto on the calling thread cost less in all than the same hash in a thread (copies,
- * messages) and was as fast (measured; see bench/README.md).
+ * it: for a chunk, node:crypto on the calling thread cost less in all than the same hash in a worker
+ * thread (copies, messages) and was as fast. A whole large body is another matter: its one request
+ * keeps the JavaScript thread busy, and the pool takes its bytes without a copy (direct 256 MiB:
+ * 3 of 3 paired runs faster, 471–501 -> 490–555 MiB/s; see bench/README.md).
  */
 import { createHash, type Hash, randomUUID } from 'node:crypto';
+import { poolSha1 } from './sha1-pool.js';
 import { hashThread } from './sha1-thread.js';
 
 /** A SHA-1 fed piece by piece. */
 export interface StreamingSha1 {
-  /** Hash more bytes. Returns a promise when the caller should wait before sending more. */
+  /**
+   * Hash more bytes (which must not change until the digest: they may be hashed later, where they
+   * are). Returns a promise when the caller should wait before sending more.
+   */
   update(data: Uint8Array): Promise<void> | undefined;
   /** Hex SHA-1 of every byte given; the hash cannot be updated afterwards. */
   digest(): Promise<string>;
@@ -41,8 +48,13 @@ export function sha1Hex(data: string | Uint8Array): string {
   return createHash('sha1').update(data).digest('hex');
 }
 
-/** A SHA-1 of bytes arriving in one go (whole files). */
-export function wholeSha1(): StreamingSha1 {
+/**
+ * A SHA-1 of bytes arriving in one go (whole files): on the thread pool ({@link poolSha1}) where the
+ * server's addon is built (`pool: false`, or without it: node:crypto on this thread).
+ */
+export function wholeSha1(opts: { pool?: boolean } = {}): StreamingSha1 {
+  const pooled = opts.pool === false ? null : poolSha1();
+  if (pooled) return pooled;
   let hash: Hash | null = createHash('sha1');
   return {
     update(data) {

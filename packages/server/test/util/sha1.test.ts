@@ -144,18 +144,21 @@ describe('SHA-1', () => {
     assert.equal(await digestOf(end), nodeSha1(data));
   });
 
-  it('hashes whole bodies of every size, in pieces of every size', async () => {
-    const slot = 256 * 1024;
-    for (const size of [0, 1, slot - 1, slot, slot + 1, 3 * 1024 * 1024 + 17]) {
-      const data = randomBytes(size);
-      for (const piece of [1000, 65536, slot + 5]) {
-        const h = wholeSha1();
-        for (let at = 0; at < size; at += piece) await h.update(data.subarray(at, at + piece));
-        assert.equal(await h.digest(), nodeSha1(data), `${size} bytes in pieces of ${piece}`);
+  for (const pool of [true, false]) {
+    it(`hashes whole bodies of every size, in pieces of every size (${pool ? 'on the thread pool' : 'node:crypto'})`, async () => {
+      const slot = 256 * 1024;
+      const batch = 1024 * 1024;
+      for (const size of [0, 1, slot - 1, slot, slot + 1, batch - 1, batch, batch + 1, 3 * batch + 17]) {
+        const data = randomBytes(size);
+        for (const piece of [1000, 65536, slot + 5, 2 * batch + 3]) {
+          const h = wholeSha1({ pool });
+          for (let at = 0; at < size; at += piece) await h.update(data.subarray(at, at + piece));
+          assert.equal(await h.digest(), nodeSha1(data), `${size} bytes in pieces of ${piece}`);
+        }
       }
-    }
-    const dropped = wholeSha1();
-    await dropped.update(randomBytes(slot * 2));
-    dropped.discard();
-  });
+      const dropped = wholeSha1({ pool });
+      await dropped.update(randomBytes(slot * 2));
+      dropped.discard();
+    });
+  }
 });

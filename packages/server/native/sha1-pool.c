@@ -1,0 +1,191 @@
+/*
+ * SHA-1 hashed on libuv's thread pool instead of the JavaScript thread, with the OpenSSL that Node
+ * itself carries (its EVP functions, which use the CPU's SHA instructions where it has them).
+ *
+ * - create(): a new hash (an external value; its memory is freed when it is collected).
+ * - update(hash, parts, done): hash the Uint8Arrays of the array `parts`, in order, on the pool;
+ *   `done(ok)` is called on the JavaScript thread once they are hashed. The bytes are read where they
+ *   are (no copy): the caller must not change them before `done`. One update at a time per hash: a
+ *   second one while the first runs throws.
+ * - digest(hash): the 20-byte digest of every byte given, as a Buffer; the hash is then finished
+ *   (further calls throw). Throws while an update runs.
+ */
+#include <node_api.h>
+#include "napi-export.h"
+#include <openssl/evp.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+typedef struct {
+  EVP_MD_CTX *ctx;
+  int busy;
+  int finished;
+} Hash;
+
+typedef struct {
+  const uint8_t *data;
+  size_t length;
+} Part;
+
+typedef struct {
+  Hash *hash;
+  Part *parts;
+  size_t count;
+  int ok;
+  /* The hash, the array of parts and the callback stay alive until the update is done. */
+  napi_ref hash_ref;
+  napi_ref parts_ref;
+  napi_ref done_ref;
+  napi_async_work work;
+} Update;
+
+static void FreeHash(napi_env env, void *data, void *hint) {
+  Hash *hash = data;
+  EVP_MD_CTX_free(hash->ctx);
+  free(hash);
+}
+
+static napi_value Throw(napi_env env, const char *message) {
+  napi_throw_error(env, NULL, message);
+  return NULL;
+}
+
+static Hash *GetHash(napi_env env, napi_value value) {
+  void *data = NULL;
+  napi_valuetype type;
+  if (napi_typeof(env, value, &type) != napi_ok || type != napi_external) return NULL;
+  if (napi_get_value_external(env, value, &data) != napi_ok) return NULL;
+  return data;
+}
+
+static napi_value Create(napi_env env, napi_callback_info info) {
+  Hash *hash = calloc(1, sizeof *hash);
+  if (!hash) return Throw(env, "out of memory");
+  hash->ctx = EVP_MD_CTX_new();
+  if (!hash->ctx || EVP_DigestInit_ex(hash->ctx, EVP_sha1(), NULL) != 1) {
+    FreeHash(env, hash, NULL);
+    return Throw(env, "SHA-1 is not available");
+  }
+  napi_value result;
+  if (napi_create_external(env, hash, FreeHash, NULL, &result) != napi_ok) {
+    FreeHash(env, hash, NULL);
+    return Throw(env, "cannot create a SHA-1");
+  }
+  return result;
+}
+
+static void Execute(napi_env env, void *data) {
+  Update *update = data;
+  update->ok = 1;
+  for (size_t i = 0; i < update->count && update->ok; i++) {
+    update->ok = EVP_DigestUpdate(update->hash->ctx, update->parts[i].data, update->parts[i].length) == 1;
+  }
+}
+
+static void Complete(napi_env env, napi_status status, void *data) {
+  Update *update = data;
+  napi_value done, global, ok;
+  update->hash->busy = 0;
+  napi_get_reference_value(env, update->done_ref, &done);
+  napi_get_global(env, &global);
+  napi_get_boolean(env, status == napi_ok && update->ok, &ok);
+  napi_delete_reference(env, update->hash_ref);
+  napi_delete_reference(env, update->parts_ref);
+  napi_delete_reference(env, update->done_ref);
+  napi_delete_async_work(env, update->work);
+  free(update->parts);
+  free(update);
+  napi_call_function(env, global, done, 1, &ok, NULL);
+}
+
+static napi_value UpdateAsync(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  napi_valuetype done_type;
+  bool is_array = false;
+  uint32_t count = 0;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 3) {
+    return Throw(env, "update(hash, parts, done)");
+  }
+  Hash *hash = GetHash(env, argv[0]);
+  if (!hash) return Throw(env, "not a SHA-1");
+  if (hash->finished) return Throw(env, "the SHA-1 is finished");
+  if (hash->busy) return Throw(env, "the SHA-1 is being updated");
+  if (napi_is_array(env, argv[1], &is_array) != napi_ok || !is_array ||
+      napi_get_array_length(env, argv[1], &count) != napi_ok) {
+    return Throw(env, "parts must be an array of Uint8Array");
+  }
+  if (napi_typeof(env, argv[2], &done_type) != napi_ok || done_type != napi_function) {
+    return Throw(env, "done must be a function");
+  }
+  Update *update = calloc(1, sizeof *update);
+  Part *parts = calloc(count > 0 ? count : 1, sizeof *parts);
+  if (!update || !parts) {
+    free(update);
+    free(parts);
+    return Throw(env, "out of memory");
+  }
+  for (uint32_t i = 0; i < count; i++) {
+    napi_value element;
+    napi_typedarray_type type;
+    void *bytes = NULL;
+    size_t length = 0;
+    bool is_typed = false;
+    if (napi_get_element(env, argv[1], i, &element) != napi_ok ||
+        napi_is_typedarray(env, element, &is_typed) != napi_ok || !is_typed ||
+        napi_get_typedarray_info(env, element, &type, &length, &bytes, NULL, NULL) != napi_ok ||
+        type != napi_uint8_array) {
+      free(update);
+      free(parts);
+      return Throw(env, "parts must be an array of Uint8Array");
+    }
+    parts[i].data = bytes;
+    parts[i].length = length;
+  }
+  update->hash = hash;
+  update->parts = parts;
+  update->count = count;
+  napi_value name;
+  napi_create_string_utf8(env, "mwup.sha1", NAPI_AUTO_LENGTH, &name);
+  if (napi_create_reference(env, argv[0], 1, &update->hash_ref) != napi_ok ||
+      napi_create_reference(env, argv[1], 1, &update->parts_ref) != napi_ok ||
+      napi_create_reference(env, argv[2], 1, &update->done_ref) != napi_ok ||
+      napi_create_async_work(env, NULL, name, Execute, Complete, update, &update->work) != napi_ok ||
+      napi_queue_async_work(env, update->work) != napi_ok) {
+    /* Not expected short of memory; the references (if any) are left to the process. */
+    free(update);
+    free(parts);
+    return Throw(env, "cannot queue the SHA-1 update");
+  }
+  hash->busy = 1;
+  return NULL;
+}
+
+static napi_value Digest(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 1) {
+    return Throw(env, "digest(hash)");
+  }
+  Hash *hash = GetHash(env, argv[0]);
+  if (!hash) return Throw(env, "not a SHA-1");
+  if (hash->finished) return Throw(env, "the SHA-1 is finished");
+  if (hash->busy) return Throw(env, "the SHA-1 is being updated");
+  hash->finished = 1;
+  if (EVP_DigestFinal_ex(hash->ctx, md, &length) != 1) return Throw(env, "SHA-1 failed");
+  napi_value result;
+  void *copy = NULL;
+  if (napi_create_buffer_copy(env, length, md, &copy, &result) != napi_ok) return Throw(env, "out of memory");
+  return result;
+}
+
+static napi_value Init(napi_env env, napi_value exports) {
+  Export(env, exports, "create", Create);
+  Export(env, exports, "update", UpdateAsync);
+  Export(env, exports, "digest", Digest);
+  return exports;
+}
+
+NAPI_MODULE(NODE_GYP_MODULE_NAME, Init)

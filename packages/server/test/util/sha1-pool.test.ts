@@ -1,0 +1,92 @@
+/**
+ * A whole body's SHA-1 on libuv's thread pool (util/sha1-pool.ts, native/sha1-pool.c): the digest of
+ * every byte in order whatever the pieces, back-pressure once two batches are on their way, and an
+ * addon that refuses what would break a hash.
+ */
+import assert from 'node:assert/strict';
+import { createHash, randomBytes } from 'node:crypto';
+import { describe, it } from 'node:test';
+import { sha1PoolAddon } from '../../src/util/native.js';
+import { wholeSha1 } from '../../src/util/sha1.js';
+import { poolBatchBytes, poolSha1 } from '../../src/util/sha1-pool.js';
+
+const nodeSha1 = (b: Uint8Array) => createHash('sha1').update(b).digest('hex');
+const MiB = 1024 * 1024;
+
+describe('SHA-1 on the thread pool', () => {
+  it('is built and loaded (npm install builds the addon where there is a compiler)', () => {
+    assert.ok(sha1PoolAddon());
+    assert.ok(poolSha1());
+  });
+
+  it('gives the digest of every byte of many bodies hashed at once', async () => {
+    const bodies = Array.from({ length: 12 }, (_, i) => randomBytes(i * 700_001 + 3));
+    const digests = await Promise.all(
+      bodies.map(async (data, i) => {
+        const h = poolSha1()!;
+        const piece = [4096, 65536, 300_000][i % 3]!;
+        for (let at = 0; at < data.length; at += piece) await h.update(data.subarray(at, at + piece));
+        return h.digest();
+      }),
+    );
+    assert.deepEqual(digests, bodies.map(nodeSha1));
+  });
+
+  it('asks the caller to wait while one batch is hashed and the next is full, and not before', async () => {
+    const batch = poolBatchBytes(0);
+    const data = randomBytes(3 * batch);
+    const h = poolSha1()!;
+    assert.equal(h.update(data.subarray(0, batch - 1)), undefined, 'a batch not full yet');
+    assert.equal(h.update(data.subarray(batch - 1, batch)), undefined, 'the first full batch goes at once');
+    const wait = h.update(data.subarray(batch, 2 * batch));
+    assert.ok(wait instanceof Promise, 'the second full batch waits for the first');
+    await wait;
+    await h.update(data.subarray(2 * batch));
+    assert.equal(await h.digest(), nodeSha1(data));
+  });
+
+  it('takes smaller batches the more uploads are received at once', () => {
+    assert.equal(poolBatchBytes(1), MiB);
+    assert.ok(poolBatchBytes(8) < poolBatchBytes(2));
+    assert.equal(poolBatchBytes(50), 64 * 1024);
+  });
+
+  it('is not used where the addon is not built (the hash then runs on this thread)', async () => {
+    assert.equal(poolSha1(null), null);
+    const data = randomBytes(2 * MiB + 5);
+    const h = wholeSha1({ pool: false });
+    assert.equal(h.update(data), undefined);
+    assert.equal(await h.digest(), nodeSha1(data));
+  });
+
+  it('refuses a second update while one runs, a digest while one runs, and anything after the digest', async () => {
+    const addon = sha1PoolAddon()!;
+    const hash = addon.create();
+    const done = new Promise<boolean>((resolve) => addon.update(hash, [randomBytes(MiB)], resolve));
+    assert.throws(() => addon.update(hash, [Buffer.from('x')], () => {}), /being updated/);
+    assert.throws(() => addon.digest(hash), /being updated/);
+    assert.equal(await done, true);
+    assert.equal(addon.digest(hash).length, 20);
+    assert.throws(() => addon.digest(hash), /finished/);
+    assert.throws(() => addon.update(hash, [], () => {}), /finished/);
+  });
+
+  it('refuses parts that are not bytes, and a hash that is not one', () => {
+    const addon = sha1PoolAddon()!;
+    const hash = addon.create();
+    const bad = (parts: unknown) => addon.update(hash, parts as Uint8Array[], () => {});
+    assert.throws(() => bad('abc'), /array of Uint8Array/);
+    assert.throws(() => bad([new Uint16Array(4)]), /array of Uint8Array/);
+    assert.throws(() => bad([{}]), /array of Uint8Array/);
+    assert.throws(() => addon.digest({} as never), /not a SHA-1/);
+    // The hash is untouched by the refusals.
+    const data = randomBytes(1000);
+    return new Promise<void>((resolve) =>
+      addon.update(hash, [data.subarray(0, 10), data.subarray(10)], (ok) => {
+        assert.equal(ok, true);
+        assert.equal(addon.digest(hash).toString('hex'), nodeSha1(data));
+        resolve();
+      }),
+    );
+  });
+});
