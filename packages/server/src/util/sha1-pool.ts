@@ -13,12 +13,11 @@ import { type PoolSha1Handle, type Sha1PoolAddon, sha1PoolAddon } from './native
 
 /**
  * Bytes gathered before they go to the pool, by uploads received at once. Each upload holds up to two
- * batches of its network buffers until they are hashed, so many uploads at once take small ones.
+ * batches of its network buffers until they are hashed, so several at once take smaller ones (and
+ * many at once hash on the main thread: sha1.ts).
  */
 export function poolBatchBytes(uploads: number): number {
-  if (uploads <= 2) return 1024 * 1024;
-  if (uploads <= 8) return 256 * 1024;
-  return 64 * 1024;
+  return uploads <= 2 ? 1024 * 1024 : 128 * 1024;
 }
 
 /** A SHA-1 on the pool (the shape of sha1.ts's `StreamingSha1`). */

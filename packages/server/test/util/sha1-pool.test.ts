@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
+import { MANY_RECEIVING, receiving } from '../../src/util/byte-garbage.js';
 import { sha1PoolAddon } from '../../src/util/native.js';
 import { wholeSha1 } from '../../src/util/sha1.js';
 import { poolBatchBytes, poolSha1 } from '../../src/util/sha1-pool.js';
@@ -45,10 +46,30 @@ describe('SHA-1 on the thread pool', () => {
     assert.equal(await h.digest(), nodeSha1(data));
   });
 
-  it('takes smaller batches the more uploads are received at once', () => {
+  it('takes smaller batches when several uploads are received at once', () => {
     assert.equal(poolBatchBytes(1), MiB);
-    assert.ok(poolBatchBytes(8) < poolBatchBytes(2));
-    assert.equal(poolBatchBytes(50), 64 * 1024);
+    assert.equal(poolBatchBytes(2), MiB);
+    assert.equal(poolBatchBytes(3), 128 * 1024);
+  });
+
+  it('hashes on this thread while many uploads are received at once (their buffers are memory)', async () => {
+    /** Whether a hash made now asks to wait once two batches are full (only the pool's does). */
+    const waits = async () => {
+      const h = wholeSha1();
+      const data = randomBytes(3 * MiB);
+      const answers = [0, 1, 2].map((i) => h.update(data.subarray(i * MiB, (i + 1) * MiB)));
+      await Promise.all(answers);
+      assert.equal(await h.digest(), nodeSha1(data));
+      return answers.some((a) => a instanceof Promise);
+    };
+    assert.equal(await waits(), true, 'a lone upload hashes on the pool');
+    const over = Array.from({ length: MANY_RECEIVING }, () => receiving());
+    try {
+      assert.equal(await waits(), false, 'many at once hash here');
+    } finally {
+      for (const end of over) end();
+    }
+    assert.equal(await waits(), true);
   });
 
   it('is not used where the addon is not built (the hash then runs on this thread)', async () => {
