@@ -7,6 +7,7 @@
  *   `done(ok)` is called on the JavaScript thread once they are hashed. The bytes are read where they
  *   are (no copy): the caller must not change them before `done`. One update at a time per hash: a
  *   second one while the first runs throws.
+ * - updateSync(hash, bytes): hash a Uint8Array at once, on the calling thread (same rules).
  * - digest(hash): the 20-byte digest of every byte given, as a Buffer; the hash is then finished
  *   (further calls throw). Throws while an update runs.
  */
@@ -58,6 +59,20 @@ static Hash *GetHash(napi_env env, napi_value value) {
   return data;
 }
 
+/* The hash `value` if it can take bytes now; otherwise NULL, with the reason thrown. */
+static Hash *ReadyHash(napi_env env, napi_value value) {
+  Hash *hash = GetHash(env, value);
+  const char *refusal = !hash ? "not a SHA-1"
+                        : hash->finished ? "the SHA-1 is finished"
+                        : hash->busy ? "the SHA-1 is being updated"
+                        : NULL;
+  if (refusal) {
+    Throw(env, refusal);
+    return NULL;
+  }
+  return hash;
+}
+
 static napi_value Create(napi_env env, napi_callback_info info) {
   Hash *hash = calloc(1, sizeof *hash);
   if (!hash) return Throw(env, "out of memory");
@@ -107,10 +122,8 @@ static napi_value UpdateAsync(napi_env env, napi_callback_info info) {
   if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 3) {
     return Throw(env, "update(hash, parts, done)");
   }
-  Hash *hash = GetHash(env, argv[0]);
-  if (!hash) return Throw(env, "not a SHA-1");
-  if (hash->finished) return Throw(env, "the SHA-1 is finished");
-  if (hash->busy) return Throw(env, "the SHA-1 is being updated");
+  Hash *hash = ReadyHash(env, argv[0]);
+  if (!hash) return NULL;
   if (napi_is_array(env, argv[1], &is_array) != napi_ok || !is_array ||
       napi_get_array_length(env, argv[1], &count) != napi_ok) {
     return Throw(env, "parts must be an array of Uint8Array");
@@ -161,6 +174,27 @@ static napi_value UpdateAsync(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+static napi_value UpdateSync(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  napi_typedarray_type type;
+  void *bytes = NULL;
+  size_t length = 0;
+  bool is_typed = false;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 2) {
+    return Throw(env, "updateSync(hash, bytes)");
+  }
+  Hash *hash = ReadyHash(env, argv[0]);
+  if (!hash) return NULL;
+  if (napi_is_typedarray(env, argv[1], &is_typed) != napi_ok || !is_typed ||
+      napi_get_typedarray_info(env, argv[1], &type, &length, &bytes, NULL, NULL) != napi_ok ||
+      type != napi_uint8_array) {
+    return Throw(env, "bytes must be a Uint8Array");
+  }
+  if (EVP_DigestUpdate(hash->ctx, bytes, length) != 1) return Throw(env, "SHA-1 failed");
+  return NULL;
+}
+
 static napi_value Digest(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
@@ -169,10 +203,8 @@ static napi_value Digest(napi_env env, napi_callback_info info) {
   if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 1) {
     return Throw(env, "digest(hash)");
   }
-  Hash *hash = GetHash(env, argv[0]);
-  if (!hash) return Throw(env, "not a SHA-1");
-  if (hash->finished) return Throw(env, "the SHA-1 is finished");
-  if (hash->busy) return Throw(env, "the SHA-1 is being updated");
+  Hash *hash = ReadyHash(env, argv[0]);
+  if (!hash) return NULL;
   hash->finished = 1;
   if (EVP_DigestFinal_ex(hash->ctx, md, &length) != 1) return Throw(env, "SHA-1 failed");
   napi_value result;
@@ -184,6 +216,7 @@ static napi_value Digest(napi_env env, napi_callback_info info) {
 static napi_value Init(napi_env env, napi_value exports) {
   Export(env, exports, "create", Create);
   Export(env, exports, "update", UpdateAsync);
+  Export(env, exports, "updateSync", UpdateSync);
   Export(env, exports, "digest", Digest);
   return exports;
 }

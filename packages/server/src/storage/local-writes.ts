@@ -51,11 +51,14 @@ export function writeBatchBytes(writesInProgress: number): number {
  * While a blob is written, a flush to disk (fdatasync) is started in the background after every this
  * many bytes: the kernel would otherwise keep them all in memory until the final flush, which would
  * then wait for the whole file to reach the disk (half the time of a large upload). Flushed bytes
- * then leave the page cache (util/page-cache.ts). One flush at a time: on a slower disk they simply
- * follow each other. 8 MiB rather than 32: the final flush of a 256 MiB upload waited 25–28 ms
- * with 32, 1–8 with 8 (and no slower in paired runs; 4 was no better than 8).
+ * then leave the page cache (util/page-cache.ts). One flush at a time per write: on a slower disk
+ * they simply follow each other. A lone write flushes every 8 MiB (the final flush of a 256 MiB
+ * upload waited 25–28 ms at 32, 1–8 at 8; no slower in paired runs; 4 no better than 8); many at
+ * once every 32 MiB, as each flush holds a thread of the pool their writes share.
  */
-const SYNC_EVERY = 8 * 1024 * 1024;
+export function syncEveryBytes(writesInProgress: number): number {
+  return (writesInProgress <= 2 ? 8 : 32) * 1024 * 1024;
+}
 
 /**
  * Write a body at `position` in batches (one writev per {@link writeBatchBytes}); returns the position
@@ -109,7 +112,7 @@ export async function writeStream(fh: FileHandle, body: BlobBody, position: numb
     inFlight = write;
     write.catch(() => {}); // observed by the next flush
     unsynced += length;
-    if (unsynced >= SYNC_EVERY && !syncing) syncAfter(write, pos);
+    if (unsynced >= syncEveryBytes(writing) && !syncing) syncAfter(write, pos);
   };
   try {
     // A Readable or any async iterable (a generator adds no buffering of its own, as Readable.from would).

@@ -30,6 +30,8 @@ export interface Sha1PoolAddon {
    * are hashed. One update at a time per hash (a second throws).
    */
   update(hash: PoolSha1Handle, parts: Uint8Array[], done: (ok: boolean) => void): void;
+  /** Hash `bytes` now, on this thread (throws while an update runs). */
+  updateSync(hash: PoolSha1Handle, bytes: Uint8Array): void;
   /** The 20-byte digest; the hash is finished. Throws while an update runs. */
   digest(hash: PoolSha1Handle): Buffer;
 }

@@ -21,7 +21,6 @@
  * 3 of 3 paired runs faster, 471–501 -> 490–555 MiB/s; see bench/README.md).
  */
 import { createHash, type Hash, randomUUID } from 'node:crypto';
-import { MANY_RECEIVING, uploadsReceiving } from './byte-garbage.js';
 import { poolSha1 } from './sha1-pool.js';
 import { hashThread } from './sha1-thread.js';
 
@@ -51,13 +50,10 @@ export function sha1Hex(data: string | Uint8Array): string {
 
 /**
  * A SHA-1 of bytes arriving in one go (whole files): on the thread pool ({@link poolSha1}) where the
- * server's addon is built; node:crypto on this thread without it, with `pool: false`, and while many
- * uploads are received at once (they keep every core busy anyway, and each pooled hash holds its
- * batches of network buffers: 50 uploads of 20 MiB at once peaked 6–7 MB higher with it).
+ * server's addon is built (`pool: false`, or without it: node:crypto on this thread).
  */
 export function wholeSha1(opts: { pool?: boolean } = {}): StreamingSha1 {
-  const pool = opts.pool !== false && uploadsReceiving() < MANY_RECEIVING;
-  const pooled = pool ? poolSha1() : null;
+  const pooled = opts.pool === false ? null : poolSha1();
   if (pooled) return pooled;
   let hash: Hash | null = createHash('sha1');
   return {

@@ -6,10 +6,10 @@
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
-import { MANY_RECEIVING, receiving } from '../../src/util/byte-garbage.js';
+import { receiving } from '../../src/util/byte-garbage.js';
 import { sha1PoolAddon } from '../../src/util/native.js';
 import { wholeSha1 } from '../../src/util/sha1.js';
-import { poolBatchBytes, poolSha1 } from '../../src/util/sha1-pool.js';
+import { POOL_BATCH, POOL_UPLOADS, poolSha1 } from '../../src/util/sha1-pool.js';
 
 const nodeSha1 = (b: Uint8Array) => createHash('sha1').update(b).digest('hex');
 const MiB = 1024 * 1024;
@@ -34,7 +34,7 @@ describe('SHA-1 on the thread pool', () => {
   });
 
   it('asks the caller to wait while one batch is hashed and the next is full, and not before', async () => {
-    const batch = poolBatchBytes(0);
+    const batch = POOL_BATCH;
     const data = randomBytes(3 * batch);
     const h = poolSha1()!;
     assert.equal(h.update(data.subarray(0, batch - 1)), undefined, 'a batch not full yet');
@@ -46,14 +46,8 @@ describe('SHA-1 on the thread pool', () => {
     assert.equal(await h.digest(), nodeSha1(data));
   });
 
-  it('takes smaller batches when several uploads are received at once', () => {
-    assert.equal(poolBatchBytes(1), MiB);
-    assert.equal(poolBatchBytes(2), MiB);
-    assert.equal(poolBatchBytes(3), 128 * 1024);
-  });
-
-  it('hashes on this thread while many uploads are received at once (their buffers are memory)', async () => {
-    /** Whether a hash made now asks to wait once two batches are full (only the pool's does). */
+  it('hashes on this thread, as the bytes come, while several uploads are received (their buffers are memory)', async () => {
+    /** Whether a hash asks to wait once two batches are full (only on the pool). */
     const waits = async () => {
       const h = wholeSha1();
       const data = randomBytes(3 * MiB);
@@ -63,11 +57,16 @@ describe('SHA-1 on the thread pool', () => {
       return answers.some((a) => a instanceof Promise);
     };
     assert.equal(await waits(), true, 'a lone upload hashes on the pool');
-    const over = Array.from({ length: MANY_RECEIVING }, () => receiving());
+    const others: (() => void)[] = [];
     try {
-      assert.equal(await waits(), false, 'many at once hash here');
+      for (let n = 1; n <= POOL_UPLOADS; n++) {
+        others.push(receiving());
+        assert.equal(await waits(), true, `${n} upload(s) received: on the pool`);
+      }
+      others.push(receiving());
+      assert.equal(await waits(), false, `${others.length} uploads received: here`);
     } finally {
-      for (const end of over) end();
+      for (const end of others) end();
     }
     assert.equal(await waits(), true);
   });
@@ -85,6 +84,7 @@ describe('SHA-1 on the thread pool', () => {
     const hash = addon.create();
     const done = new Promise<boolean>((resolve) => addon.update(hash, [randomBytes(MiB)], resolve));
     assert.throws(() => addon.update(hash, [Buffer.from('x')], () => {}), /being updated/);
+    assert.throws(() => addon.updateSync(hash, Buffer.from('x')), /being updated/);
     assert.throws(() => addon.digest(hash), /being updated/);
     assert.equal(await done, true);
     assert.equal(addon.digest(hash).length, 20);
@@ -99,11 +99,13 @@ describe('SHA-1 on the thread pool', () => {
     assert.throws(() => bad('abc'), /array of Uint8Array/);
     assert.throws(() => bad([new Uint16Array(4)]), /array of Uint8Array/);
     assert.throws(() => bad([{}]), /array of Uint8Array/);
+    assert.throws(() => addon.updateSync(hash, 'abc' as never), /must be a Uint8Array/);
     assert.throws(() => addon.digest({} as never), /not a SHA-1/);
-    // The hash is untouched by the refusals.
+    // The hash is untouched by the refusals, and takes bytes both ways in turn.
     const data = randomBytes(1000);
+    addon.updateSync(hash, data.subarray(0, 5));
     return new Promise<void>((resolve) =>
-      addon.update(hash, [data.subarray(0, 10), data.subarray(10)], (ok) => {
+      addon.update(hash, [data.subarray(5, 10), data.subarray(10)], (ok) => {
         assert.equal(ok, true);
         assert.equal(addon.digest(hash).toString('hex'), nodeSha1(data));
         resolve();
