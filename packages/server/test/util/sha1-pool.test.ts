@@ -79,6 +79,19 @@ describe('SHA-1 on the thread pool', () => {
     assert.equal(await h.digest(), nodeSha1(data));
   });
 
+  it('reports a batch the pool could not hash: the digest is refused, and so is any later piece', async () => {
+    const real = sha1PoolAddon()!;
+    // OpenSSL does not fail on its own: an addon whose pool answers that it did.
+    const failing = {
+      ...real,
+      update: (_h: unknown, _p: Uint8Array[], done: (ok: boolean) => void) => setImmediate(() => done(false)),
+    };
+    const h = poolSha1(failing)!;
+    assert.equal(h.update(randomBytes(POOL_BATCH)), undefined);
+    await assert.rejects(h.digest(), /SHA-1 failed/);
+    assert.throws(() => h.update(Buffer.from('more')), /SHA-1 failed/);
+  });
+
   it('refuses a second update while one runs, a digest while one runs, and anything after the digest', async () => {
     const addon = sha1PoolAddon()!;
     const hash = addon.create();
