@@ -1,8 +1,13 @@
 /*
  * SHA-1 hashed on libuv's thread pool instead of the JavaScript thread, with the OpenSSL that Node
- * itself carries (its EVP functions, which use the CPU's SHA instructions where it has them).
+ * itself carries (its SHA1_* functions, on the CPU's SHA instructions where it has them), and a
+ * state that can be saved and continued by another process.
  *
- * - create(): a new hash (an external value; its memory is freed when it is collected).
+ * - create(state?): a new hash (an external value; its memory is freed when it is collected), or
+ *   one continuing `state` (a Uint8Array made by save()); throws for a state that is not one.
+ * - save(hash): the state after every byte given, as a Buffer: the five words of the hash
+ *   (big-endian), the count of bytes hashed (64 bits, big-endian), then the bytes of the last,
+ *   incomplete block (count % 64 of them). The hash is then finished. Throws while an update runs.
  * - update(hash, parts, done): hash the Uint8Arrays of the array `parts`, in order, on the pool;
  *   `done(ok)` is called on the JavaScript thread once they are hashed. The bytes are read where they
  *   are (no copy): the caller must not change them before `done`. One update at a time per hash: a
@@ -13,12 +18,18 @@
  */
 #include <node_api.h>
 #include "napi-export.h"
-#include <openssl/evp.h>
+/* The SHA1_* functions are deprecated in OpenSSL 3 for its EVP ones, which cannot save a state. */
+#define OPENSSL_SUPPRESS_DEPRECATED
+#include <openssl/sha.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
+
+/* A saved state: the hash's five words, the byte count, then up to 63 bytes of an incomplete block. */
+#define STATE_HEAD 28
 
 typedef struct {
-  EVP_MD_CTX *ctx;
+  SHA_CTX ctx;
   int busy;
   int finished;
 } Hash;
@@ -41,9 +52,9 @@ typedef struct {
 } Update;
 
 static void FreeHash(napi_env env, void *data, void *hint) {
-  Hash *hash = data;
-  EVP_MD_CTX_free(hash->ctx);
-  free(hash);
+  (void)env;
+  (void)hint;
+  free(data);
 }
 
 static napi_value Throw(napi_env env, const char *message) {
@@ -73,27 +84,61 @@ static Hash *ReadyHash(napi_env env, napi_value value) {
   return hash;
 }
 
+/* Continue `hash` from a saved state; 0 if `bytes` is not one. */
+static int Restore(Hash *hash, const uint8_t *bytes, size_t length) {
+  if (length < STATE_HEAD || length - STATE_HEAD >= SHA_CBLOCK) return 0;
+  uint64_t count = 0;
+  for (int i = 20; i < 28; i++) count = (count << 8) | bytes[i];
+  size_t pending = length - STATE_HEAD;
+  if (count % SHA_CBLOCK != pending || count >> 61) return 0;
+  SHA_LONG *words[5] = {&hash->ctx.h0, &hash->ctx.h1, &hash->ctx.h2, &hash->ctx.h3, &hash->ctx.h4};
+  for (int w = 0; w < 5; w++) {
+    const uint8_t *b = bytes + 4 * w;
+    *words[w] = (SHA_LONG)b[0] << 24 | (SHA_LONG)b[1] << 16 | (SHA_LONG)b[2] << 8 | b[3];
+  }
+  uint64_t bits = count << 3;
+  hash->ctx.Nl = (SHA_LONG)(bits & 0xffffffffu);
+  hash->ctx.Nh = (SHA_LONG)(bits >> 32);
+  memcpy(hash->ctx.data, bytes + STATE_HEAD, pending);
+  hash->ctx.num = (unsigned int)pending;
+  return 1;
+}
+
 static napi_value Create(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  napi_valuetype type = napi_undefined;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) return Throw(env, "create(state?)");
+  if (argc >= 1 && napi_typeof(env, argv[0], &type) != napi_ok) return Throw(env, "create(state?)");
   Hash *hash = calloc(1, sizeof *hash);
   if (!hash) return Throw(env, "out of memory");
-  hash->ctx = EVP_MD_CTX_new();
-  if (!hash->ctx || EVP_DigestInit_ex(hash->ctx, EVP_sha1(), NULL) != 1) {
-    FreeHash(env, hash, NULL);
-    return Throw(env, "SHA-1 is not available");
+  SHA1_Init(&hash->ctx);
+  if (type != napi_undefined && type != napi_null) {
+    napi_typedarray_type array_type;
+    void *bytes = NULL;
+    size_t length = 0;
+    bool is_typed = false;
+    if (napi_is_typedarray(env, argv[0], &is_typed) != napi_ok || !is_typed ||
+        napi_get_typedarray_info(env, argv[0], &array_type, &length, &bytes, NULL, NULL) != napi_ok ||
+        array_type != napi_uint8_array || !Restore(hash, bytes, length)) {
+      free(hash);
+      return Throw(env, "not a saved SHA-1 state");
+    }
   }
   napi_value result;
   if (napi_create_external(env, hash, FreeHash, NULL, &result) != napi_ok) {
-    FreeHash(env, hash, NULL);
+    free(hash);
     return Throw(env, "cannot create a SHA-1");
   }
   return result;
 }
 
 static void Execute(napi_env env, void *data) {
+  (void)env;
   Update *update = data;
   update->ok = 1;
   for (size_t i = 0; i < update->count && update->ok; i++) {
-    update->ok = EVP_DigestUpdate(update->hash->ctx, update->parts[i].data, update->parts[i].length) == 1;
+    update->ok = SHA1_Update(&update->hash->ctx, update->parts[i].data, update->parts[i].length) == 1;
   }
 }
 
@@ -191,25 +236,53 @@ static napi_value UpdateSync(napi_env env, napi_callback_info info) {
       type != napi_uint8_array) {
     return Throw(env, "bytes must be a Uint8Array");
   }
-  if (EVP_DigestUpdate(hash->ctx, bytes, length) != 1) return Throw(env, "SHA-1 failed");
+  if (SHA1_Update(&hash->ctx, bytes, length) != 1) return Throw(env, "SHA-1 failed");
   return NULL;
 }
 
 static napi_value Digest(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
+  unsigned char md[SHA_DIGEST_LENGTH];
   if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 1) {
     return Throw(env, "digest(hash)");
   }
   Hash *hash = ReadyHash(env, argv[0]);
   if (!hash) return NULL;
   hash->finished = 1;
-  if (EVP_DigestFinal_ex(hash->ctx, md, &length) != 1) return Throw(env, "SHA-1 failed");
+  if (SHA1_Final(md, &hash->ctx) != 1) return Throw(env, "SHA-1 failed");
   napi_value result;
   void *copy = NULL;
-  if (napi_create_buffer_copy(env, length, md, &copy, &result) != napi_ok) return Throw(env, "out of memory");
+  if (napi_create_buffer_copy(env, sizeof md, md, &copy, &result) != napi_ok) return Throw(env, "out of memory");
+  return result;
+}
+
+static napi_value Save(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  uint8_t state[STATE_HEAD + SHA_CBLOCK];
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 1) {
+    return Throw(env, "save(hash)");
+  }
+  Hash *hash = ReadyHash(env, argv[0]);
+  if (!hash) return NULL;
+  hash->finished = 1;
+  const SHA_LONG words[5] = {hash->ctx.h0, hash->ctx.h1, hash->ctx.h2, hash->ctx.h3, hash->ctx.h4};
+  for (int w = 0; w < 5; w++) {
+    state[4 * w] = (uint8_t)(words[w] >> 24);
+    state[4 * w + 1] = (uint8_t)(words[w] >> 16);
+    state[4 * w + 2] = (uint8_t)(words[w] >> 8);
+    state[4 * w + 3] = (uint8_t)words[w];
+  }
+  uint64_t count = (((uint64_t)hash->ctx.Nh << 32) | hash->ctx.Nl) >> 3;
+  for (int i = 0; i < 8; i++) state[20 + i] = (uint8_t)(count >> (56 - 8 * i));
+  size_t pending = hash->ctx.num;
+  memcpy(state + STATE_HEAD, hash->ctx.data, pending);
+  napi_value result;
+  void *copy = NULL;
+  if (napi_create_buffer_copy(env, STATE_HEAD + pending, state, &copy, &result) != napi_ok) {
+    return Throw(env, "out of memory");
+  }
   return result;
 }
 
@@ -218,6 +291,7 @@ static napi_value Init(napi_env env, napi_value exports) {
   Export(env, exports, "update", UpdateAsync);
   Export(env, exports, "updateSync", UpdateSync);
   Export(env, exports, "digest", Digest);
+  Export(env, exports, "save", Save);
   return exports;
 }
 

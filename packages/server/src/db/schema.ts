@@ -162,8 +162,9 @@ export interface UploadStashTable {
   /** Hex SHA-1 once the file is complete. */
   sha1: string | null;
   /**
-   * The SHA-1 state of the bytes received so far (chunked uploads): hash-wasm's whole state in
-   * base64, or a `kept:` token naming a hash kept in the process that hashed them (util/sha1.ts).
+   * The SHA-1 state of the bytes received so far (chunked uploads): a portable `sha1:` state
+   * (util/sha1-state.ts), a `kept:` token naming a hash kept in the process that hashed them, or
+   * (uploads begun before 2026-12-05) hash-wasm's whole state in base64 (util/sha1.ts).
    */
   hash_state: string | null;
   chunk_count: number;

@@ -131,10 +131,7 @@ export async function appendHashed(
   opts: { limit?: number; keepHead?: boolean } = {},
 ): Promise<{ size: number; head: Buffer; hashState: string }> {
   try {
-    // Bytes on local disk are cheap to read back: the hash may stay in this process between chunks
-    // (faster), and another process hashes the stored bytes again before continuing.
     const hasher = await resumeSha1(hashState, {
-      keep: blobs.kind === 'local',
       stored: () => blobs.read(blobKey, { start: 0, end: offset - 1 }),
     });
     const tap = new Tap(opts.limit ?? Number.POSITIVE_INFINITY, hasher, opts.keepHead ? KEPT_BYTES : 0);

@@ -23,8 +23,8 @@ export interface ReleaseMemoryAddon {
 export type PoolSha1Handle = { readonly __poolSha1: unique symbol };
 
 export interface Sha1PoolAddon {
-  /** A new SHA-1. */
-  create(): PoolSha1Handle;
+  /** A new SHA-1, or one continuing a saved portable state (sha1-state.ts; throws if not one). */
+  create(state?: Uint8Array | null): PoolSha1Handle;
   /**
    * Hash `parts` in order on libuv's thread pool, reading them where they are; `done(ok)` once they
    * are hashed. One update at a time per hash (a second throws).
@@ -34,6 +34,8 @@ export interface Sha1PoolAddon {
   updateSync(hash: PoolSha1Handle, bytes: Uint8Array): void;
   /** The 20-byte digest; the hash is finished. Throws while an update runs. */
   digest(hash: PoolSha1Handle): Buffer;
+  /** The portable state after every byte given (sha1-state.ts); the hash is finished. As `digest`. */
+  save(hash: PoolSha1Handle): Buffer;
 }
 
 const loaded = new Map<string, unknown>();

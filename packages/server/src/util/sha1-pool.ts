@@ -22,19 +22,27 @@ export const POOL_BATCH = 1024 * 1024;
 /** Bytes go to the pool while at most this many uploads are received (the hash's own included). */
 export const POOL_UPLOADS = 2;
 
-/** A SHA-1 on the pool (the shape of sha1.ts's `StreamingSha1`). */
+/** A SHA-1 on the pool (the shape of sha1.ts's `ResumableSha1`). */
 export interface PoolSha1 {
   /** Hash `data` (kept, not copied: it must not change until hashed). A promise: wait before more. */
   update(data: Uint8Array): Promise<void> | undefined;
   /** Hex SHA-1 of every byte given; the hash is finished. */
   digest(): Promise<string>;
+  /** The state after every byte given (sha1-state.ts's portable form); the hash is finished. */
+  save(): Promise<Uint8Array>;
   discard(): void;
 }
 
-/** A new SHA-1 on the thread pool, or null where the addon was not built. */
-export function poolSha1(addon: Sha1PoolAddon | null = sha1PoolAddon()): PoolSha1 | null {
+/**
+ * A SHA-1 on the thread pool, new or continuing a saved portable `state` (which must be one), or null
+ * where the addon was not built.
+ */
+export function poolSha1(
+  addon: Sha1PoolAddon | null = sha1PoolAddon(),
+  state: Uint8Array | null = null,
+): PoolSha1 | null {
   if (!addon) return null;
-  const handle: PoolSha1Handle = addon.create();
+  const handle: PoolSha1Handle = addon.create(state);
   let gathered: Uint8Array[] = [];
   let gatheredBytes = 0;
   /** The batch on the pool, settled once it is hashed. */
@@ -57,6 +65,13 @@ export function poolSha1(addon: Sha1PoolAddon | null = sha1PoolAddon()): PoolSha
         resolve();
       });
     });
+  };
+  /** Every byte given hashed (or the failure thrown). */
+  const settle = async () => {
+    while (hashing) await hashing;
+    send();
+    while (hashing) await hashing;
+    if (failed) throw failed;
   };
   /** The gathered bytes hashed on this thread, once no batch is on the pool. */
   const hashHere = () => {
@@ -85,11 +100,12 @@ export function poolSha1(addon: Sha1PoolAddon | null = sha1PoolAddon()): PoolSha
       return hashing.then(send);
     },
     async digest() {
-      while (hashing) await hashing;
-      send();
-      while (hashing) await hashing;
-      if (failed) throw failed;
+      await settle();
       return addon.digest(handle).toString('hex');
+    },
+    async save() {
+      await settle();
+      return addon.save(handle);
     },
     discard() {
       // A batch on the pool finishes on its own; the handle goes with the last reference.

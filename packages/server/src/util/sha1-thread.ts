@@ -1,6 +1,8 @@
 /**
  * The hashing thread: hash-wasm's SHA-1, whose whole state can be saved after a chunk and loaded by
  * any process for the next one, hashed off the main thread while the chunk is received and written.
+ * New uploads save a portable state instead (sha1-state.ts, on the thread pool through the addon:
+ * OpenSSL, no copies); this continues the states that uploads begun before then saved.
  * Messages are handled strictly in order; bytes travel in pooled buffers that go to the thread and
  * back, and the sender waits while too many of its bytes are unhashed.
  */

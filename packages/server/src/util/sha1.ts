@@ -6,22 +6,25 @@
  *   (sha1-pool.ts), else node:crypto on the calling thread.
  * - {@link resumeSha1}: a chunked upload's bytes, hashed while they are written; after each chunk
  *   its state is saved as a string with the upload, and the next chunk (another request, perhaps
- *   another process) continues from it. Two kinds of state:
- *   - a `kept:` token: the hash stays in this process (node:crypto, no copies, several times faster
- *     than WebAssembly). A token is new after every save, so it names exactly the bytes of one saved
- *     state. A process that does not hold it (another node, a restart, or one pushed out by newer
- *     ones) hashes the stored bytes again first: for bytes that are cheap to read back (local disk);
- *   - hash-wasm's whole state (base64), hashed in a worker thread ({@link HashThread}): any process
- *     continues it without reading anything back (object storage, several nodes).
+ *   another process) continues from it: a portable `sha1:` state (sha1-state.ts), hashed on the
+ *   thread pool through the server's addon (OpenSSL over the network's own buffers), or in plain
+ *   JavaScript where it was not built. States saved by earlier versions are still continued:
+ *   hash-wasm's (in a worker thread, sha1-thread.ts), and `kept:` tokens, which named a hash kept in
+ *   the process that made it (the stored bytes are hashed again). Against node:crypto kept in the
+ *   process, A/B of 256 MiB in 5 MiB chunks: 4 of 4 pairs faster (best of three 306–402 against
+ *   258–339 MiB/s), server CPU per MiB 2.8–3.9 against 3.2–4.2 ms; against hash-wasm (object
+ *   storage) 0.63–0.72 against 1.57–2.23 ms of CPU per MiB hashed.
  *
  * On a machine of two cores shared with the clients, CPU time counts more than which thread spends
- * it: for a chunk, node:crypto on the calling thread cost less in all than the same hash in a worker
- * thread (copies, messages) and was as fast. A whole large body is another matter: its one request
- * keeps the JavaScript thread busy, and the pool takes its bytes without a copy (direct 256 MiB:
- * 3 of 3 paired runs faster, 471–501 -> 490–555 MiB/s; see bench/README.md).
+ * it: hash-wasm in a worker thread cost more in all than node:crypto on the calling thread (copies,
+ * messages); the pool takes the bytes where they are, and frees the JavaScript thread, which
+ * receives, parses and writes them meanwhile (direct 256 MiB: 3 of 3 paired runs faster, 471–501 ->
+ * 490–555 MiB/s; see bench/README.md).
  */
-import { createHash, type Hash, randomUUID } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
+import { sha1PoolAddon } from './native.js';
 import { poolSha1 } from './sha1-pool.js';
+import { PORTABLE_STATE, portableStateBytes, ScriptSha1, savedPortableState } from './sha1-state.js';
 import { hashThread } from './sha1-thread.js';
 
 /** A SHA-1 fed piece by piece. */
@@ -72,19 +75,14 @@ export function wholeSha1(opts: { pool?: boolean } = {}): StreamingSha1 {
   };
 }
 
+/** The prefix of a token that named a hash kept in the process that made it (earlier versions). */
 const KEPT = 'kept:';
-/**
- * Hashes kept between requests, by token (a few hundred bytes each). At most MAX_KEPT (uploads in
- * progress at once, with room to spare); the oldest goes first.
- */
-const kept = new Map<string, Hash>();
-const MAX_KEPT = 4096;
 
 export interface ResumeOptions {
-  /** A new hash (no state yet) stays in this process; otherwise its whole state is saved. */
-  keep: boolean;
-  /** The bytes the state covers, read from storage: hashed again when a kept hash is not held here. */
+  /** The bytes the state covers, read from storage: hashed again for a `kept:` token. */
   stored: () => AsyncIterable<Uint8Array>;
+  /** The hash runs on the thread pool where the addon is built (false: in plain JavaScript). */
+  pool?: boolean;
 }
 
 /**
@@ -92,34 +90,40 @@ export interface ResumeOptions {
  * once the hash is ready for the new bytes (after hashing the stored ones again if need be).
  */
 export async function resumeSha1(state: string | null, opts: ResumeOptions): Promise<ResumableSha1> {
-  if (state === null ? !opts.keep : !state.startsWith(KEPT)) {
-    return hashThread().open(state === null ? null : Buffer.from(state, 'base64'));
+  const pool = opts.pool !== false;
+  if (state === null || state.startsWith(PORTABLE_STATE)) return portableSha1(state, pool);
+  if (state.startsWith(KEPT)) {
+    // Its process kept the hash, and is gone (the version that kept hashes ran before a restart).
+    const hash = portableSha1(null, pool);
+    for await (const b of opts.stored()) await hash.update(b);
+    return hash;
   }
-  const from = kept.get(state ?? '');
-  let hash: Hash | null = from ? from.copy() : createHash('sha1');
-  if (state !== null && !from) for await (const b of opts.stored()) hash.update(b);
+  // hash-wasm's state, saved by an earlier version: continued as such.
+  return hashThread().open(Buffer.from(state, 'base64'));
+}
+
+/** A hash whose state is saved whole (sha1-state.ts): new, or continuing `state`. */
+function portableSha1(state: string | null, pool: boolean): ResumableSha1 {
+  const bytes = state === null ? null : portableStateBytes(state);
+  if (state !== null && !bytes) throw new Error('not a saved SHA-1 state');
+  const pooled = pool ? poolSha1(sha1PoolAddon(), bytes) : null;
+  if (pooled) {
+    return {
+      update: (data) => pooled.update(data),
+      digest: () => pooled.digest(),
+      save: async () => savedPortableState(await pooled.save()),
+      discard: () => pooled.discard(),
+    };
+  }
+  const script = new ScriptSha1(bytes);
   return {
     update(data) {
-      hash!.update(data);
+      script.update(data);
       return undefined;
     },
-    async save() {
-      const token = KEPT + randomUUID();
-      if (state !== null) kept.delete(state);
-      kept.set(token, hash!);
-      hash = null;
-      if (kept.size > MAX_KEPT) kept.delete(kept.keys().next().value as string);
-      return token;
-    },
-    async digest() {
-      if (state !== null) kept.delete(state);
-      const hex = hash!.digest('hex');
-      hash = null;
-      return hex;
-    },
-    discard() {
-      hash = null;
-    },
+    digest: async () => script.digest(),
+    save: async () => savedPortableState(script.save()),
+    discard() {},
   };
 }
 
@@ -129,12 +133,7 @@ export async function sha1OfState(
   stored: () => AsyncIterable<Uint8Array>,
 ): Promise<string> {
   if (state === null) return sha1Hex(new Uint8Array(0));
-  return (await resumeSha1(state, { keep: true, stored })).digest();
-}
-
-/** Drop the hashes kept in this process, as a restart would (tests). */
-export function forgetKeptHashes(): void {
-  kept.clear();
+  return (await resumeSha1(state, { stored })).digest();
 }
 
 /** SHA-1 in MediaWiki's base-36 form (31 characters, zero-padded), as stored in img_sha1 and log params. */

@@ -103,6 +103,52 @@ describe('SHA-1 on the thread pool', () => {
     assert.equal(addon.digest(hash).length, 20);
     assert.throws(() => addon.digest(hash), /finished/);
     assert.throws(() => addon.update(hash, [], () => {}), /finished/);
+    assert.throws(() => addon.save(hash), /finished/);
+    const saving = addon.create();
+    const busy = new Promise<boolean>((resolve) => addon.update(saving, [randomBytes(MiB)], resolve));
+    assert.throws(() => addon.save(saving), /being updated/);
+    await busy;
+    addon.save(saving);
+    assert.throws(() => addon.updateSync(saving, Buffer.from('x')), /finished/);
+  });
+
+  it('saves a state that a new hash continues, at any point of a block, through the pool', async () => {
+    const addon = sha1PoolAddon()!;
+    const data = randomBytes(3 * MiB + 5);
+    for (const cut of [0, 1, 55, 56, 63, 64, 65, MiB, 3 * MiB + 5]) {
+      const first = poolSha1(addon)!;
+      for (let at = 0; at < cut; at += 300_001)
+        await first.update(data.subarray(at, Math.min(cut, at + 300_001)));
+      const state = await first.save();
+      assert.equal(state.length, 28 + (cut % 64), `the state at ${cut}: 28 bytes and the incomplete block`);
+      const second = poolSha1(addon, state)!;
+      for (let at = cut; at < data.length; at += MiB)
+        await second.update(data.subarray(at, Math.min(data.length, at + MiB)));
+      assert.equal(await second.digest(), nodeSha1(data), `cut at ${cut}`);
+    }
+  });
+
+  it('refuses to continue bytes that are not a saved state', () => {
+    const addon = sha1PoolAddon()!;
+    const count = (n: bigint, extra: number) => {
+      const b = Buffer.alloc(28 + extra);
+      b.writeBigUInt64BE(n, 20);
+      return b;
+    };
+    for (const bad of [
+      Buffer.alloc(27),
+      count(1n, 0),
+      count(64n, 1),
+      count(62n, 63),
+      Buffer.alloc(100),
+      'x',
+      {},
+    ]) {
+      assert.throws(() => addon.create(bad as Uint8Array), /not a saved SHA-1 state/);
+    }
+    assert.equal(addon.digest(addon.create(count(64n, 0))).length, 20);
+    assert.equal(addon.digest(addon.create(count(63n, 63))).length, 20);
+    assert.equal(addon.digest(addon.create(null)).toString('hex'), nodeSha1(Buffer.alloc(0)));
   });
 
   it('refuses parts that are not bytes, and a hash that is not one', () => {

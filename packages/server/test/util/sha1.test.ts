@@ -2,21 +2,35 @@ import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { createSHA1 } from 'hash-wasm';
-import { forgetKeptHashes, resumeSha1, sha1OfState, wholeSha1 } from '../../src/util/sha1.js';
+import { type ResumeOptions, resumeSha1, sha1OfState, wholeSha1 } from '../../src/util/sha1.js';
+import { PORTABLE_STATE, portableStateBytes, ScriptSha1 } from '../../src/util/sha1-state.js';
 
 const nodeSha1 = (b: Uint8Array) => createHash('sha1').update(b).digest('hex');
 
-/** The digest of a saved hash-wasm state (base64), read by hash-wasm itself. */
+/**
+ * The digest of a saved state, read without the code that saved it: a portable state by the plain
+ * JavaScript SHA-1, a hash-wasm state (base64) by hash-wasm itself.
+ */
 async function digestOf(state: string): Promise<string> {
+  const portable = portableStateBytes(state);
+  if (portable) return new ScriptSha1(portable).digest();
   const h = await createSHA1();
   h.load(Buffer.from(state, 'base64'));
   return h.digest('hex');
 }
 
-/** Hash-wasm states, saved whole: any process continues them. */
-const saved = { keep: false, stored: nothingStored };
-/** Kept in this process; the stored bytes are never needed while the process holds the hash. */
-const kept = { keep: true, stored: nothingStored };
+/** A hash-wasm state (base64) of `data`, as uploads begun before portable states saved them. */
+async function hashWasmState(data: Uint8Array): Promise<string> {
+  const h = await createSHA1();
+  h.init();
+  h.update(data);
+  return Buffer.from(h.save()).toString('base64');
+}
+
+/** Portable states, saved whole: any process continues them. */
+const saved: ResumeOptions = { stored: nothingStored };
+/** The same, hashed in plain JavaScript (a process without the addon). */
+const savedScript: ResumeOptions = { stored: nothingStored, pool: false };
 
 function nothingStored(): AsyncIterable<Uint8Array> {
   return {
@@ -81,67 +95,101 @@ describe('SHA-1', () => {
     assert.equal(await whole.digest(), nodeSha1(data));
   });
 
-  it('keeps a hash in this process between pieces under a new token each time, never reading the stored bytes', async () => {
-    const data = randomBytes(2 * 1024 * 1024 + 99);
-    const cuts = [0, 700_000, 1_500_000, data.length];
-    let state: string | null = null;
-    const tokens: string[] = [];
-    for (let i = 1; i < cuts.length; i++) {
-      const h = await resumeSha1(state, kept);
-      await h.update(data.subarray(cuts[i - 1], cuts[i]));
-      state = await h.save();
-      assert.match(state, /^kept:/);
-      tokens.push(state);
-    }
-    assert.equal(new Set(tokens).size, tokens.length, 'a new token after every save');
-    assert.equal(await sha1OfState(state, nothingStored), nodeSha1(data));
-  });
-
-  it('hashes the stored bytes again when the kept hash is not held here (another process, a restart)', async () => {
+  it('hashes the stored bytes again for a kept: token of an earlier version, then saves a portable state', async () => {
     const data = randomBytes(1024 * 1024 + 3);
     const cut = 400_001;
-    const first = await resumeSha1(null, kept);
-    await first.update(data.subarray(0, cut));
-    const state = await first.save();
-    forgetKeptHashes();
+    const token = 'kept:0b6c5a1e-0000-4000-8000-000000000000';
     let reads = 0;
     const stored = async function* () {
       reads++;
       for (let at = 0; at < cut; at += 65536) yield data.subarray(at, Math.min(cut, at + 65536));
     };
-    const second = await resumeSha1(state, { keep: true, stored });
-    assert.equal(reads, 1, 'the stored bytes were hashed again');
-    await second.update(data.subarray(cut));
-    const end = await second.save();
-    assert.equal(await sha1OfState(end, nothingStored), nodeSha1(data));
-    // An old token names no hash any more once it was continued: its bytes are read again.
-    assert.equal(await sha1OfState(state, stored), nodeSha1(data.subarray(0, cut)));
-    assert.equal(reads, 2);
+    for (const pool of [true, false]) {
+      const second = await resumeSha1(token, { stored, pool });
+      await second.update(data.subarray(cut));
+      const end = await second.save();
+      assert.match(end, /^sha1:/);
+      assert.equal(await digestOf(end), nodeSha1(data));
+    }
+    assert.equal(reads, 2, 'the stored bytes were hashed again each time');
+    assert.equal(await sha1OfState(token, stored), nodeSha1(data.subarray(0, cut)));
   });
 
   it('a piece given up leaves the state it started from usable', async () => {
     const data = randomBytes(600_000);
-    const first = await resumeSha1(null, kept);
+    const first = await resumeSha1(null, saved);
     await first.update(data.subarray(0, 100_000));
     const state = await first.save();
-    const failed = await resumeSha1(state, kept);
+    const failed = await resumeSha1(state, saved);
     await failed.update(randomBytes(300_000));
     failed.discard();
-    const retry = await resumeSha1(state, kept);
+    const retry = await resumeSha1(state, saved);
     await retry.update(data.subarray(100_000));
     assert.equal(await retry.digest(), nodeSha1(data));
   });
 
   it('continues a hash-wasm state as such, whatever new hashes do (uploads begun before an upgrade)', async () => {
     const data = randomBytes(300_000);
-    const first = await resumeSha1(null, saved);
-    await first.update(data.subarray(0, 1234));
-    const state = await first.save();
-    const second = await resumeSha1(state, kept);
-    await second.update(data.subarray(1234));
-    const end = await second.save();
-    assert.doesNotMatch(end, /^kept:/);
-    assert.equal(await digestOf(end), nodeSha1(data));
+    const state = await hashWasmState(data.subarray(0, 1234));
+    for (const opts of [saved, savedScript]) {
+      const second = await resumeSha1(state, opts);
+      await second.update(data.subarray(1234));
+      const end = await second.save();
+      assert.doesNotMatch(end, /^(kept|sha1):/);
+      assert.equal(await digestOf(end), nodeSha1(data));
+    }
+    assert.equal(await sha1OfState(state, nothingStored), nodeSha1(data.subarray(0, 1234)));
+  });
+
+  it('saves a portable state: the hash, the byte count and the incomplete block, as any process reads it', async () => {
+    const h = await resumeSha1(null, saved);
+    await h.update(Buffer.from('abc'));
+    const state = await h.save();
+    assert.match(state, new RegExp(`^${PORTABLE_STATE}`));
+    const bytes = Buffer.from(portableStateBytes(state)!);
+    // No block is complete: SHA-1's initial words, 3 bytes counted, the 3 bytes themselves.
+    assert.equal(bytes.subarray(0, 20).toString('hex'), '67452301efcdab8998badcfe10325476c3d2e1f0');
+    assert.equal(bytes.readBigUInt64BE(20), 3n);
+    assert.equal(bytes.subarray(28).toString(), 'abc');
+    for (const bad of ['sha1:', 'sha1:AAAA', `sha1:${Buffer.alloc(29).toString('base64')}`]) {
+      await assert.rejects(resumeSha1(bad, saved), /not a saved SHA-1 state/, bad);
+      await assert.rejects(resumeSha1(bad, savedScript), /not a saved SHA-1 state/, bad);
+    }
+  });
+
+  it('continues a portable state on the thread pool and in plain JavaScript alike, either way round', async () => {
+    const data = randomBytes(300_000);
+    for (const cut of [0, 1, 63, 64, 65, 100_000, data.length]) {
+      for (const [first, second] of [
+        [saved, savedScript],
+        [savedScript, saved],
+        [savedScript, savedScript],
+      ] as const) {
+        const a = await resumeSha1(null, first);
+        for (let at = 0; at < cut; at += 7_777) await a.update(data.subarray(at, Math.min(cut, at + 7_777)));
+        const state = await a.save();
+        const b = await resumeSha1(state, second);
+        await b.update(data.subarray(cut));
+        assert.equal(
+          await b.digest(),
+          nodeSha1(data),
+          `cut at ${cut}, ${first.pool ?? 'pool'} then ${second.pool ?? 'pool'}`,
+        );
+      }
+    }
+  });
+
+  it('hashes in plain JavaScript as node:crypto does, for every length around the block size', () => {
+    const data = randomBytes(1000);
+    for (let n = 0; n <= 200; n++) {
+      const h = new ScriptSha1();
+      h.update(data.subarray(0, n));
+      assert.equal(h.digest(), nodeSha1(data.subarray(0, n)), `${n} bytes`);
+    }
+    const big = randomBytes(3 * 1024 * 1024 + 11);
+    const h = new ScriptSha1();
+    for (let at = 0; at < big.length; at += 65_537) h.update(big.subarray(at, at + 65_537));
+    assert.equal(h.digest(), nodeSha1(big));
   });
 
   for (const pool of [true, false]) {
