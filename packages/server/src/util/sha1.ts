@@ -10,10 +10,12 @@
  *   thread pool through the server's addon (OpenSSL over the network's own buffers), or in plain
  *   JavaScript where it was not built. States saved by earlier versions are still continued:
  *   hash-wasm's (in a worker thread, sha1-thread.ts), and `kept:` tokens, which named a hash kept in
- *   the process that made it (the stored bytes are hashed again). Against node:crypto kept in the
- *   process, A/B of 256 MiB in 5 MiB chunks: 4 of 4 pairs faster (best of three 306–402 against
- *   258–339 MiB/s), server CPU per MiB 2.8–3.9 against 3.2–4.2 ms; against hash-wasm (object
- *   storage) 0.63–0.72 against 1.57–2.23 ms of CPU per MiB hashed.
+ *   the process that made it (the stored bytes are hashed again). Against hash-wasm (object
+ *   storage): 0.63–0.72 against 1.57–2.23 ms of CPU per MiB hashed. Against node:crypto kept in the
+ *   process (local storage), 256 MiB in 5 MiB chunks: 4 of 4 pairs faster with a switch in one
+ *   build (best of three 306–402 against 258–339 MiB/s), but no clear difference in 6 pairs against
+ *   the build before (307–358 against 302–351; CPU per MiB 3.5–3.7 against 3.1–4.1 ms); what it
+ *   does give there: no state bound to a process, so no stored bytes read again by another one.
  *
  * On a machine of two cores shared with the clients, CPU time counts more than which thread spends
  * it: hash-wasm in a worker thread cost more in all than node:crypto on the calling thread (copies,
