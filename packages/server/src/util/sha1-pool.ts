@@ -1,7 +1,8 @@
 /**
- * A whole body's SHA-1 hashed on libuv's thread pool (`native/sha1-pool.c`: the OpenSSL Node
- * carries, on the CPU's SHA instructions) instead of the JavaScript thread, which receives, parses
- * and writes the body meanwhile.
+ * An upload's SHA-1 hashed on libuv's thread pool (`native/sha1-pool.c`: the OpenSSL Node carries,
+ * on the CPU's SHA instructions) instead of the JavaScript thread, which receives, parses and writes
+ * the body meanwhile: a whole body's, or a chunk's, continuing the state the chunk before saved
+ * (sha1-state.ts).
  *
  * A direct upload of one large file keeps the JavaScript thread busy and little else: hashing there
  * took ~0.65 ms of its ~2.4 ms per MiB. The bytes are hashed where they are (the network's own
