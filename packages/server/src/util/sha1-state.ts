@@ -12,6 +12,7 @@ export const PORTABLE_STATE = 'sha1:';
 
 const HEAD = 28;
 const BLOCK = 64;
+const MAX_BYTES = 1n << 61n;
 
 /** The bytes of a saved portable state, or null if `saved` is not one. */
 export function portableStateBytes(saved: string): Uint8Array | null {
@@ -27,8 +28,9 @@ export function savedPortableState(bytes: Uint8Array): string {
 
 function isState(bytes: Uint8Array): boolean {
   if (bytes.length < HEAD || bytes.length - HEAD >= BLOCK) return false;
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
-  return Number(view.getBigUint64(20) % BigInt(BLOCK)) === bytes.length - HEAD;
+  const count = new DataView(bytes.buffer, bytes.byteOffset, bytes.length).getBigUint64(20);
+  // SHA-1 counts bits in 64: at most 2^61 bytes.
+  return count < MAX_BYTES && Number(count % BigInt(BLOCK)) === bytes.length - HEAD;
 }
 
 /** SHA-1 in plain JavaScript, from a portable state (or none) to a portable state or a digest. */

@@ -109,14 +109,7 @@ function portableSha1(state: string | null, pool: boolean): ResumableSha1 {
   const bytes = state === null ? null : portableStateBytes(state);
   if (state !== null && !bytes) throw new Error('not a saved SHA-1 state');
   const pooled = pool ? poolSha1(sha1PoolAddon(), bytes) : null;
-  if (pooled) {
-    return {
-      update: (data) => pooled.update(data),
-      digest: () => pooled.digest(),
-      save: async () => savedPortableState(await pooled.save()),
-      discard: () => pooled.discard(),
-    };
-  }
+  if (pooled) return { ...pooled, save: async () => savedPortableState(await pooled.save()) };
   const script = new ScriptSha1(bytes);
   return {
     update(data) {

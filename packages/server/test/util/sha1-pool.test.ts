@@ -139,6 +139,7 @@ describe('SHA-1 on the thread pool', () => {
       Buffer.alloc(27),
       count(1n, 0),
       count(64n, 1),
+      count(1n << 61n, 0),
       count(62n, 63),
       Buffer.alloc(100),
       'x',

@@ -151,7 +151,10 @@ describe('SHA-1', () => {
     assert.equal(bytes.subarray(0, 20).toString('hex'), '67452301efcdab8998badcfe10325476c3d2e1f0');
     assert.equal(bytes.readBigUInt64BE(20), 3n);
     assert.equal(bytes.subarray(28).toString(), 'abc');
-    for (const bad of ['sha1:', 'sha1:AAAA', `sha1:${Buffer.alloc(29).toString('base64')}`]) {
+    const tooLong = Buffer.alloc(28);
+    tooLong.writeBigUInt64BE(1n << 61n, 20); // more bytes than SHA-1 counts
+    const states = [Buffer.alloc(29), tooLong].map((b) => `sha1:${b.toString('base64')}`);
+    for (const bad of ['sha1:', 'sha1:AAAA', ...states]) {
       await assert.rejects(resumeSha1(bad, saved), /not a saved SHA-1 state/, bad);
       await assert.rejects(resumeSha1(bad, savedScript), /not a saved SHA-1 state/, bad);
     }
