@@ -7,6 +7,10 @@
     {
       "target_name": "sha1_pool",
       "sources": ["native/sha1-pool.c"]
+    },
+    {
+      "target_name": "socket_body",
+      "sources": ["native/socket-body.c"]
     }
   ]
 }

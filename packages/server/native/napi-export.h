@@ -1,4 +1,4 @@
-/* What both addons share: a C function set as a named property of the module's exports. */
+/* What the addons share: a C function set as a named property of the module's exports. */
 #ifndef MWUP_NAPI_EXPORT_H
 #define MWUP_NAPI_EXPORT_H
 #include <node_api.h>

@@ -7,6 +7,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { MwError } from '../errors.js';
+import { socketBodyOf } from './socket-body.js';
 
 export interface BodyLimits {
   bodyTimeoutSeconds: number;
@@ -32,14 +33,20 @@ export function watchBody(
   now: () => number = Date.now,
 ): () => void {
   const socket = req.socket;
+  // Bytes read by Node, and those of a large body read from the socket here (socket-body.ts).
+  const bytesRead = () => socket.bytesRead + (socketBodyOf(req)?.bytesRead() ?? 0);
   const started = now();
-  const startBytes = socket.bytesRead;
+  const startBytes = bytesRead();
   let lastBytes = startBytes;
   let lastProgress = started;
   const idleMs = limits.bodyTimeoutSeconds * 1000;
   const check = () => {
+    if (socketBodyOf(req)?.complete) {
+      stop();
+      return;
+    }
     const t = now();
-    const read = socket.bytesRead;
+    const read = bytesRead();
     if (read !== lastBytes) {
       lastBytes = read;
       lastProgress = t;

@@ -4,6 +4,8 @@ import { Busboy } from '@fastify/busboy';
 import { MwError } from '../errors.js';
 import type { ReceivedFile } from '../upload/receive.js';
 import { feedMultipart, multipartBoundary } from './multipart-lf.js';
+import { feedFromSocket, type SocketPartStream } from './multipart-socket.js';
+import { SocketBody } from './socket-body.js';
 
 const createBusboy = (cfg: ConstructorParameters<typeof Busboy>[0]) => new Busboy(cfg);
 
@@ -83,7 +85,14 @@ export function parseMultipart(
       }
       fields.set(name, value);
     });
-    bb.on('file', (name: string, stream: Readable, filename: string) => {
+    let fileParts = 0;
+    const onFilePart = (name: string, stream: Readable, filename: string) => {
+      // The parser counts its own file parts; one taken from a socket's body is counted here.
+      if (++fileParts > limits.maxFiles) {
+        fail(new MwError('toomanyfiles', `At most ${limits.maxFiles} file parts are accepted.`));
+        stream.resume();
+        return;
+      }
       // What the parser reports through the part (a body that ends inside it) is a broken body,
       // answered as such; a part that is skipped must not let it go unheard either.
       let partError: unknown;
@@ -119,7 +128,8 @@ export function parseMultipart(
         },
       );
       pending = pending.then(() => job);
-    });
+    };
+    bb.on('file', (name: string, stream: Readable, filename: string) => onFilePart(name, stream, filename));
     bb.on('filesLimit', () =>
       fail(new MwError('toomanyfiles', `At most ${limits.maxFiles} file parts are accepted.`)),
     );
@@ -127,6 +137,9 @@ export function parseMultipart(
       fail(new MwError('toomanyfields', `At most ${limits.maxFields} fields are accepted.`)),
     );
     let settled = false;
+    /** The body when it is read from the socket here (a large one: socket-body.ts). */
+    let socketBody: SocketBody | null = null;
+    const complete = () => (socketBody ? socketBody.complete : req.complete);
     let stopWatchingSocket = () => {};
     let unpipe = () => {
       req.unpipe(bb);
@@ -139,9 +152,10 @@ export function parseMultipart(
       if (err) fail(err);
       // The rest of a body the parser no longer reads (after a failure, or when it stopped early,
       // as with an empty boundary) is read and dropped, so that the connection is not left stalled.
-      if (failure || !req.complete) {
+      if (failure || !complete()) {
         unpipe();
-        req.resume();
+        if (socketBody) void socketBody.drain().catch(() => {});
+        else req.resume();
       }
       if (failure) {
         for (const f of files.values()) await discard(f).catch(() => {});
@@ -164,7 +178,7 @@ export function parseMultipart(
       bb.destroy(err);
     };
     const closed = () => {
-      if (!req.complete) disconnected();
+      if (!complete()) disconnected();
     };
     req.on('close', closed);
     // A connection closed after the answer was sent (a body cut off for being too slow) ends the
@@ -174,7 +188,16 @@ export function parseMultipart(
     stopWatchingSocket = () => socket?.off('close', closed);
     req.on('error', (e) => disconnected(e));
     const boundary = multipartBoundary(req.headers['content-type']);
-    if (boundary) unpipe = feedMultipart(req, boundary, bb);
+    socketBody = boundary ? SocketBody.take(req) : null;
+    if (socketBody && boundary) {
+      // Its first file part may never pass through the parser (multipart-socket.ts).
+      const takeFile = (field: string, fileName: string, stream: SocketPartStream) => {
+        if (failure || taken.has(field) || fileParts >= limits.maxFiles) return false;
+        onFilePart(field, stream, fileName);
+        return true;
+      };
+      unpipe = feedFromSocket(socketBody, boundary, bb, takeFile, (e) => disconnected(e));
+    } else if (boundary) unpipe = feedMultipart(req, boundary, bb);
     else req.pipe(bb);
   });
 }

@@ -2,6 +2,26 @@ import type { Readable } from 'node:stream';
 
 export type BlobBody = Readable | AsyncIterable<Uint8Array>;
 
+/**
+ * A body that can write itself into a file, hashing as it goes (a large request body read from its
+ * socket: http/socket-body.ts): its size and SHA-1 (hex). More than `limit` bytes: rejects with
+ * {@link BodyTooLarge}, having written at most `limit`. Bytes are flushed to disk every `syncEvery`
+ * but the last ones (the caller's).
+ */
+export interface FileSinkBody {
+  sinkInto(
+    fd: number,
+    position: number,
+    opts: { limit: number; syncEvery: number },
+  ): Promise<{ size: number; sha1: string }>;
+}
+
+export const isFileSinkBody = (body: unknown): body is FileSinkBody =>
+  typeof (body as Partial<FileSinkBody> | null)?.sinkInto === 'function';
+
+/** A {@link FileSinkBody} longer than its limit. */
+export class BodyTooLarge extends Error {}
+
 export interface BlobStat {
   size: number;
   mtimeMs: number;
@@ -18,6 +38,11 @@ export interface BlobStore {
    * on error (including an aborted source) nothing is left behind. Resolves to the size written.
    */
   write(key: string, body: BlobBody): Promise<number>;
+  /**
+   * Like {@link write}, for a body that writes itself into a file (where the store has files):
+   * its size and SHA-1. Stores without it take the body as a stream.
+   */
+  writeSunk?(key: string, body: FileSinkBody, limit: number): Promise<{ size: number; sha1: string }>;
   /**
    * Write `body` at byte `offset` of an appendable blob (offset 0 creates it), discarding whatever is
    * stored beyond `offset` first. Resolves to the new size once the bytes are stored (readable by

@@ -56,7 +56,7 @@ export function writeBatchBytes(writesInProgress: number): number {
  * upload waited 25–28 ms at 32, 1–8 at 8; no slower in paired runs; 4 no better than 8); many at
  * once every 32 MiB, as each flush holds a thread of the pool their writes share.
  */
-function syncEveryBytes(writesInProgress: number): number {
+export function syncEveryBytes(writesInProgress: number): number {
   return (writesInProgress <= 2 ? 8 : 32) * 1024 * 1024;
 }
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { closeSync, createReadStream, fstatSync, ftruncateSync, openSync } from 'node:fs';
-import { mkdir, open, opendir, rename, rm, stat } from 'node:fs/promises';
+import { type FileHandle, mkdir, open, opendir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import { Readable } from 'node:stream';
 import { dropPageCache } from '../util/page-cache.js';
@@ -9,6 +9,7 @@ import {
   type BlobBody,
   type BlobStat,
   type BlobStore,
+  type FileSinkBody,
   missingBlob,
   sealMismatch,
 } from './blob-store.js';
@@ -17,6 +18,7 @@ import {
   type FirstBatch,
   fdatasync,
   firstBatch,
+  syncEveryBytes,
   writeAllSync,
   writeStream,
   writeWhole,
@@ -54,19 +56,38 @@ export class LocalBlobStore implements BlobStore {
   }
 
   private async writeNow(key: string, body: BlobBody): Promise<number> {
-    const dest = this.path(key);
-    await this.ensureDir(this.tmpDir);
-    await this.ensureDir(dirname(dest));
-    const tmp = join(this.tmpDir, randomUUID());
+    const { tmp, dest } = await this.newTemporary(key);
     // The first batch is gathered before the file is opened (it would be before the first write
     // anyway): a body that ends within it is written whole.
     const start = await firstBatch(body);
     if (!start.rest) return writeWhole(tmp, dest, start.head, start.size);
+    const rest = start.rest;
+    return this.writeFile(tmp, dest, (fh) => writeStream(fh, rest, 0));
+  }
+
+  writeSunk(key: string, body: FileSinkBody, limit: number): Promise<{ size: number; sha1: string }> {
+    return counted(async () => {
+      const { tmp, dest } = await this.newTemporary(key);
+      return this.writeFile(tmp, dest, (fh) =>
+        body.sinkInto(fh.fd, 0, { limit, syncEvery: syncEveryBytes(1) }),
+      );
+    });
+  }
+
+  private async newTemporary(key: string): Promise<{ tmp: string; dest: string }> {
+    const dest = this.path(key);
+    await this.ensureDir(this.tmpDir);
+    await this.ensureDir(dirname(dest));
+    return { tmp: join(this.tmpDir, randomUUID()), dest };
+  }
+
+  /** `fill` a new temporary file, make it durable, then put it in place; nothing stays on failure. */
+  private async writeFile<T>(tmp: string, dest: string, fill: (fh: FileHandle) => Promise<T>): Promise<T> {
     const fh = await open(tmp, 'wx');
-    let size = 0;
     try {
+      let result: T;
       try {
-        size = await writeStream(fh, start.rest, 0);
+        result = await fill(fh);
         // Durable before anything can reference it; then out of the page cache (util/page-cache.ts).
         await fh.datasync();
         dropPageCache(fh.fd, 0, 0);
@@ -74,7 +95,7 @@ export class LocalBlobStore implements BlobStore {
         await fh.close();
       }
       await rename(tmp, dest);
-      return size;
+      return result;
     } catch (e) {
       await rm(tmp, { force: true });
       throw e;

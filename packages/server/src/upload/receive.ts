@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { MwError } from '../errors.js';
-import { type BlobStore, isMissingBlob } from '../storage/blob-store.js';
+import { type BlobStore, BodyTooLarge, isFileSinkBody, isMissingBlob } from '../storage/blob-store.js';
 import { bytesReceived, receiving } from '../util/byte-garbage.js';
 import { resumeSha1, type StreamingSha1, wholeSha1 } from '../util/sha1.js';
 import { HEAD_BYTES, readHead, readTail } from './read-back.js';
@@ -203,18 +203,35 @@ export async function receivePart(
       claimed: false,
     };
   }
-  const hash = wholeSha1();
-  const tap = new Tap(limit, hash, KEPT_BYTES);
   const blobKey = newBlobKey();
-  await blobs.write(blobKey, tap.flow(stream));
-  let head = tap.kept();
+  let size: number;
+  let sha1: string | (() => Promise<string>);
+  let head: Buffer | null = null;
+  if (isFileSinkBody(stream) && blobs.writeSunk) {
+    // A body that writes itself into the file (read from its socket): sized and hashed as it does.
+    const over = receiving();
+    try {
+      ({ size, sha1 } = await blobs.writeSunk(blobKey, stream, limit));
+    } catch (e) {
+      throw e instanceof BodyTooLarge ? fileTooLarge(limit) : e;
+    } finally {
+      over();
+    }
+  } else {
+    const hash = wholeSha1();
+    const tap = new Tap(limit, hash, KEPT_BYTES);
+    await blobs.write(blobKey, tap.flow(stream));
+    size = tap.size;
+    head = tap.kept();
+    sha1 = () => hash.digest();
+  }
   let tail: Buffer | undefined;
   if (!head) {
     try {
       // A file longer than its head has its end read too (what ZIP-based type detection needs).
       [head, tail] = await Promise.all([
-        readHead(blobs, blobKey, tap.size),
-        tap.size > HEAD_BYTES ? readTail(blobs, blobKey, tap.size) : undefined,
+        readHead(blobs, blobKey, size),
+        size > HEAD_BYTES ? readTail(blobs, blobKey, size) : undefined,
       ]);
     } catch (e) {
       await blobs.delete(blobKey).catch(() => {});
@@ -224,9 +241,14 @@ export async function receivePart(
   return {
     field,
     partName,
-    size: tap.size,
+    size,
     head,
-    stored: { kind: 'blob', blobKey, sha1: await hash.digest(), ...(tail ? { tail } : {}) },
+    stored: {
+      kind: 'blob',
+      blobKey,
+      sha1: typeof sha1 === 'string' ? sha1 : await sha1(),
+      ...(tail ? { tail } : {}),
+    },
     claimed: false,
   };
 }

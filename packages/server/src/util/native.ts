@@ -1,5 +1,5 @@
 /**
- * The server's two small native addons (`packages/server/native/`, built by the package's install
+ * The server's small native addons (`packages/server/native/`, built by the package's install
  * script with node-gyp): calls Node has none of. Optional: where they were not built (no compiler at
  * install) every caller goes on without them.
  */
@@ -38,6 +38,51 @@ export interface Sha1PoolAddon {
   save(hash: PoolSha1Handle): Buffer;
 }
 
+/** A receiver of `native/socket-body.c`: an opaque handle. */
+export type SocketBodyHandle = { readonly __socketBody: unique symbol };
+
+/**
+ * A request body read from its socket on a thread of the addon (see `native/socket-body.c`). `err`
+ * is 0, a negative errno, {@link SocketBodyAddon.END_EARLY}, {@link SocketBodyAddon.TOO_LARGE} or
+ * {@link SocketBodyAddon.NO_DELIMITER}.
+ * One operation at a time (a second throws).
+ */
+export interface SocketBodyAddon {
+  /** A receiver of a duplicate of `fd`: `head` pending, `remaining` bytes of the body left to read. */
+  open(fd: number, head: Uint8Array, remaining: number): SocketBodyHandle;
+  /** 1..max pending bytes, or null once the body is read whole. */
+  read(r: SocketBodyHandle, max: number, done: (err: number, bytes?: Buffer | null) => void): void;
+  /** The bytes before `delimiter` (at most `max`); `found` when it follows them (it is consumed). */
+  readPart(
+    r: SocketBodyHandle,
+    delimiter: Uint8Array,
+    max: number,
+    done: (err: number, bytes?: Buffer, found?: boolean) => void,
+  ): void;
+  /** The bytes before `delimiter` written into `fd` from `position`, with their SHA-1 (20 bytes). */
+  sink(
+    r: SocketBodyHandle,
+    fd: number,
+    position: number,
+    delimiter: Uint8Array,
+    limit: number,
+    syncEvery: number,
+    done: (err: number, size?: number, sha1?: Buffer) => void,
+  ): void;
+  /** Read and drop the rest of the body. */
+  drain(r: SocketBodyHandle, done: (err: number) => void): void;
+  /** Bytes read from the socket by the receiver so far. */
+  bytesRead(r: SocketBodyHandle): number;
+  /** Stop: an operation in progress ends with -ECANCELED. */
+  close(r: SocketBodyHandle): void;
+  /** The connection ended before the body did. */
+  readonly END_EARLY: number;
+  /** More than a sink's limit. */
+  readonly TOO_LARGE: number;
+  /** A sink's delimiter never came before the body's end. */
+  readonly NO_DELIMITER: number;
+}
+
 const loaded = new Map<string, unknown>();
 
 /** The addon built as `name`, or null where it was not built. */
@@ -58,3 +103,6 @@ export const releaseMemoryAddon = (): ReleaseMemoryAddon | null => load<ReleaseM
 
 /** `native/sha1-pool.c`, or null where it was not built. */
 export const sha1PoolAddon = (): Sha1PoolAddon | null => load<Sha1PoolAddon>('sha1_pool');
+
+/** `native/socket-body.c`, or null where it was not built. */
+export const socketBodyAddon = (): SocketBodyAddon | null => load<SocketBodyAddon>('socket_body');

@@ -5,13 +5,12 @@
  * limit was hit does not take the process down.
  */
 import assert from 'node:assert/strict';
-import { readdir } from 'node:fs/promises';
 import { connect } from 'node:net';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { TestClient } from '../helpers/client.js';
 import { png, sha1 } from '../helpers/files.js';
 import { createBot, embeddedOnly, startTestServer, type TestServer } from '../helpers/server.js';
+import { assertNoStrays, storageStrays } from '../helpers/strays.js';
 import { waitFor } from '../helpers/wait.js';
 
 const BOUNDARY = 'brokenBoundary42';
@@ -47,21 +46,8 @@ describe('broken multipart bodies', { skip: embeddedOnly('reads the local blob d
     return { status: res.status, json: await res.json() };
   };
 
-  /** Blobs no row refers to, and unfinished writes. */
-  const strays = async (): Promise<string[]> => {
-    const db = s.server.db;
-    const known = new Set<string>();
-    for (const t of ['images', 'oldimages', 'filearchive', 'uploadstash', 'thumbnails'] as const)
-      for (const r of await db.selectFrom(t).select('blob_key').execute()) known.add(r.blob_key);
-    const out: string[] = [];
-    for await (const b of s.server.services.blobs.list('upload/')) if (!known.has(b.key)) out.push(b.key);
-    const tmp = await readdir(join(s.config.dataDir, 'blobs', '.tmp')).catch(() => []);
-    return [...out, ...tmp.map((t) => `.tmp/${t}`)];
-  };
-  const noStrays = async () => {
-    await waitFor(async () => (await strays()).length === 0, 'nothing is left in storage').catch(() => {});
-    assert.deepEqual(await strays(), []);
-  };
+  const _strays = () => storageStrays(s);
+  const noStrays = () => assertNoStrays(s);
 
   it('answers badmultipart to a body that ends inside a file part, and keeps nothing of it', async () => {
     const token = await bot.csrf();

@@ -52,6 +52,12 @@ describe('uploads under failure and concurrency', () => {
   it('an upload whose connection is cut in the middle of the body leaves no blob, temp file or record', async () => {
     const before = await blobKeys(s);
     const token = await c.csrf();
+    /** Requests the server has answered with \`aborted\` (also when nobody is left to read it). */
+    const aborted = async () =>
+      (await s.server.services.metrics.apiRequests.get()).values
+        .filter((v) => v.labels.code === 'aborted')
+        .reduce((n, v) => n + v.value, 0);
+    const abortedBefore = await aborted();
     const boundary = 'cutcutcut';
     const head =
       `--${boundary}\r\nContent-Disposition: form-data; name="action"\r\n\r\nupload\r\n` +
@@ -79,6 +85,8 @@ describe('uploads under failure and concurrency', () => {
         resolve();
       });
     });
+    // Done with the request (its part removed before the answer), not merely not yet begun.
+    await waitFor(async () => (await aborted()) > abortedBefore, 'the server answers the cut request');
     await waitFor(async () => {
       const tmp = await readdir(join(s.config.dataDir, 'blobs', '.tmp')).catch(() => []);
       return tmp.length === 0 && (await blobKeys(s)).join() === before.join();
