@@ -10,7 +10,7 @@
     },
     {
       "target_name": "socket_body",
-      "sources": ["native/socket-body.c"]
+      "sources": ["native/socket-body.c", "native/socket-reading.c", "native/socket-sink.c"]
     }
   ]
 }
