@@ -218,7 +218,12 @@ export function feedFromSocket(
         const stream = file && !stopped ? new SocketPartStream(body, delimiter) : null;
         if (file && stream && takeFile(file.field, file.fileName, stream)) {
           fileTaken = true;
-          await Promise.race([stream.consumed, stopping]);
+          try {
+            await Promise.race([stream.consumed, stopping]);
+          } catch {
+            // The part failed: its consumer reports why (a full disk is not a broken body).
+            return;
+          }
           if (stopped) return;
         } else if (!(await passPart([CRLF, headers, HEADERS_END]))) return;
       }

@@ -39,7 +39,7 @@ interface NodeSocketInternals {
   _paused?: boolean;
   parser?: unknown;
   /** The response in progress on the connection. */
-  _httpMessage?: { shouldKeepAlive: boolean } | null;
+  _httpMessage?: { shouldKeepAlive: boolean; req?: IncomingMessage } | null;
 }
 
 export class SocketBody {
@@ -66,6 +66,10 @@ export class SocketBody {
     const socket = req.socket as Socket & NodeSocketInternals;
     const fd = socket._handle?.fd;
     if (typeof fd !== 'number' || fd < 0 || (socket as TLSSocket).encrypted || !socket.parser) return null;
+    // The connection's response in progress must be this request's (not one of a pipelined request
+    // before it): it is the one told to close the connection.
+    const res = socket._httpMessage;
+    if (!res || res.req !== req) return null;
     const addon = socketBodyAddon();
     if (!addon) return null;
     // Node stops reading, for good: a request asked for more (req.read) no longer resumes it.
@@ -85,7 +89,7 @@ export class SocketBody {
       return null;
     }
     // Node's parser never sees the body's end: the connection cannot carry another request.
-    if (socket._httpMessage) socket._httpMessage.shouldKeepAlive = false;
+    res.shouldKeepAlive = false;
     open++;
     const body = new SocketBody(addon, handle);
     bodies.set(req, body);

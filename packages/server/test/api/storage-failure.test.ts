@@ -121,5 +121,22 @@ describe('storage failures', () => {
       assert.equal(r.headers.get('mediawiki-api-error'), 'backend-fail-internal');
       assert.deepEqual(filesUnder(join(disk!, 'blobs')), before);
     });
+
+    it('answers backend-fail-internal to a large body written by the socket body addon, and keeps no partial file', async () => {
+      // 9 MiB: received from the socket by the addon's threads (http/socket-body.ts), whose write fails.
+      const before = filesUnder(join(disk!, 'blobs'));
+      const r = await bot.upload(
+        { filename: 'Large for the disk.bin', ignorewarnings: 1, token: await bot.csrf() },
+        Buffer.alloc(9 * 1024 * 1024, 7),
+      );
+      assert.equal(r.json.error?.code, 'backend-fail-internal', JSON.stringify(r.json));
+      assert.deepEqual(filesUnder(join(disk!, 'blobs')), before);
+      // The server goes on receiving.
+      const ok = await bot.upload(
+        { filename: 'Small after the large.png', ignorewarnings: 1, token: await bot.csrf() },
+        pngOfSize(2000),
+      );
+      assert.equal(ok.json.upload?.result, 'Success', JSON.stringify(ok.json));
+    });
   });
 });
