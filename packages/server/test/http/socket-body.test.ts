@@ -163,6 +163,49 @@ describe('large bodies read from the socket', { skip }, () => {
     assert.equal(r.json.upload.imageinfo.sha1, sha1(file));
   });
 
+  it('skips a part without headers, and parses a body with a preamble whole', async () => {
+    const file = pngOfSize(9 * MIB);
+    const headless = Buffer.from(`--${B}\r\n\r\nno headers here\r\n`);
+    const a = await post(
+      Buffer.concat([
+        headless,
+        fields('Socket headless.png'),
+        fileHead('file', 'h.png'),
+        file,
+        Buffer.from(CRLF),
+        close(),
+      ]),
+    );
+    assert.equal(a.json.upload?.result, 'Success', JSON.stringify(a.json));
+    assert.equal(a.json.upload.imageinfo.sha1, sha1(file));
+    const b = await post(
+      Buffer.concat([
+        Buffer.from('a preamble, ignored\r\n'),
+        fields('Socket preamble.png'),
+        fileHead('file', 'p.png'),
+        file,
+        Buffer.from(CRLF),
+        close(),
+      ]),
+    );
+    assert.equal(b.json.upload?.result, 'Success', JSON.stringify(b.json));
+    assert.equal(b.json.upload.imageinfo.sha1, sha1(file));
+  });
+
+  it('answers badmultipart to a body that ends inside the headers of a part after the file, and keeps nothing', async () => {
+    const file = pngOfSize(9 * MIB);
+    const r = await post(
+      Buffer.concat([
+        fields('Socket headers cut.png'),
+        fileHead('file', 'i.png'),
+        file,
+        Buffer.from(`\r\n--${B}\r\nContent-Dispos`),
+      ]),
+    );
+    assert.equal(r.json.error?.code, 'badmultipart', JSON.stringify(r.json));
+    await noStrays();
+  });
+
   it('answers file-too-large to a file over the limit, reads the rest, and keeps nothing', async () => {
     const file = pngOfSize(13 * MIB);
     const r = await post(
