@@ -206,6 +206,35 @@ describe('large bodies read from the socket', { skip }, () => {
     await noStrays();
   });
 
+  it('receives a body sent after a 100 Continue (curl asks for one before a large body)', async () => {
+    const file = pngOfSize(9 * MIB);
+    const body = Buffer.concat([
+      fields('Socket continue.png'),
+      fileHead('file', 'j.png'),
+      file,
+      Buffer.from(CRLF),
+      close(),
+    ]);
+    const url = new URL(s.origin);
+    const sock = connect({ host: url.hostname, port: Number(url.port) });
+    let got = '';
+    sock.on('data', (d: Buffer) => {
+      got += d.toString('latin1');
+    });
+    const closed = new Promise((resolve) => sock.once('close', resolve));
+    sock.write(
+      `POST /w/api.php HTTP/1.1\r\nHost: ${url.host}\r\nCookie: ${cookie()}\r\nExpect: 100-continue\r\n` +
+        `Content-Type: multipart/form-data; boundary=${B}\r\nContent-Length: ${body.length}\r\n\r\n`,
+    );
+    await waitFor(() => got.startsWith('HTTP/1.1 100 Continue'), 'the server asks for the body');
+    sock.write(body);
+    await closed;
+    const answer = got.slice(got.indexOf('{'));
+    const json = JSON.parse(answer);
+    assert.equal(json.upload?.result, 'Success', answer);
+    assert.equal(json.upload.imageinfo.sha1, sha1(file));
+  });
+
   it('answers file-too-large to a file over the limit, reads the rest, and keeps nothing', async () => {
     const file = pngOfSize(13 * MIB);
     const r = await post(
