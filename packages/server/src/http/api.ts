@@ -130,7 +130,12 @@ export const apiPlugin: FastifyPluginAsync<ApiPluginOptions> = async (app, { ser
       if (request.method === 'POST' && contentType.startsWith('multipart/form-data')) {
         const result = await parseMultipart(
           request.raw as IncomingMessage,
-          { fieldBytes: cfg.maxFieldBytes, maxFiles: 8, maxFields: 500 },
+          {
+            fieldBytes: cfg.maxFieldBytes,
+            maxFiles: 8,
+            maxFields: 500,
+            fromSocket: services.blobs.writeSunk !== undefined,
+          },
           async (field, partName, stream, fieldsSoFar) => {
             // The slot is taken with the first file part, when the fields before it (the format) are known.
             if (!taken) {

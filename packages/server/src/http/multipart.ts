@@ -13,6 +13,11 @@ export interface MultipartLimits {
   fieldBytes: number;
   maxFiles: number;
   maxFields: number;
+  /**
+   * Whether a large body may be read from its socket (socket-body.ts): where storage writes a part
+   * so read itself (local files). Elsewhere the part would only be copied out of the addon again.
+   */
+  fromSocket?: boolean;
 }
 
 /** Called for each file part, with the text fields seen before it; must consume the stream. */
@@ -188,7 +193,7 @@ export function parseMultipart(
     stopWatchingSocket = () => socket?.off('close', closed);
     req.on('error', (e) => disconnected(e));
     const boundary = multipartBoundary(req.headers['content-type']);
-    socketBody = boundary ? SocketBody.take(req) : null;
+    socketBody = boundary && limits.fromSocket ? SocketBody.take(req) : null;
     if (socketBody && boundary) {
       // Its first file part may never pass through the parser (multipart-socket.ts).
       const takeFile = (field: string, fileName: string, stream: SocketPartStream) => {

@@ -111,7 +111,12 @@ export class SpecialPages {
     if (type.startsWith('multipart/form-data')) {
       const result = await parseMultipart(
         request.raw as IncomingMessage,
-        { fieldBytes: this.services.config.maxFieldBytes, maxFiles: special.files ? 1 : 0, maxFields: 100 },
+        {
+          fieldBytes: this.services.config.maxFieldBytes,
+          maxFiles: special.files ? 1 : 0,
+          maxFields: 100,
+          fromSocket: this.services.blobs.writeSunk !== undefined,
+        },
         (field, partName, stream, fieldsSoFar) =>
           this.parts.receive(
             {
