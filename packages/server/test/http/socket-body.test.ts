@@ -235,6 +235,24 @@ describe('large bodies read from the socket', { skip }, () => {
     assert.equal(json.upload.imageinfo.sha1, sha1(file));
   });
 
+  it('counts the file part it takes: eight more parts answer toomanyfiles, and nothing is kept', async () => {
+    const small = Array.from({ length: 8 }, (_, i) =>
+      Buffer.concat([fileHead(`extra${i}`, `x${i}.png`), pngOfSize(2000), Buffer.from(CRLF)]),
+    );
+    const r = await post(
+      Buffer.concat([
+        fields('Socket many.png'),
+        fileHead('file', 'm.png'),
+        pngOfSize(9 * MIB),
+        Buffer.from(CRLF),
+        ...small,
+        close(),
+      ]),
+    );
+    assert.equal(r.json.error?.code, 'toomanyfiles', JSON.stringify(r.json));
+    await noStrays();
+  });
+
   it('answers file-too-large to a file over the limit, reads the rest, and keeps nothing', async () => {
     const file = pngOfSize(13 * MIB);
     const r = await post(
