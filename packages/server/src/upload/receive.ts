@@ -205,7 +205,7 @@ export async function receivePart(
   }
   const blobKey = newBlobKey();
   let size: number;
-  let sha1: string | (() => Promise<string>);
+  let sha1: string;
   let head: Buffer | null = null;
   if (isFileSinkBody(stream) && blobs.writeSunk) {
     // A body that writes itself into the file (read from its socket): sized and hashed as it does.
@@ -223,7 +223,7 @@ export async function receivePart(
     await blobs.write(blobKey, tap.flow(stream));
     size = tap.size;
     head = tap.kept();
-    sha1 = () => hash.digest();
+    sha1 = await hash.digest();
   }
   let tail: Buffer | undefined;
   if (!head) {
@@ -246,7 +246,7 @@ export async function receivePart(
     stored: {
       kind: 'blob',
       blobKey,
-      sha1: typeof sha1 === 'string' ? sha1 : await sha1(),
+      sha1,
       ...(tail ? { tail } : {}),
     },
     claimed: false,
