@@ -38,6 +38,16 @@ export interface Sha1PoolAddon {
   save(hash: PoolSha1Handle): Buffer;
 }
 
+/** `native/whole-file.c`: a small file created, written, flushed and renamed by one pool job. */
+export interface WholeFileAddon {
+  /**
+   * Create `tmp` (it must not exist), write `parts` into it in order (read where they are: not to
+   * be changed before `done`), flush it and rename it to `dest`; `done(err)`: 0 or a negative
+   * errno (then `tmp` is gone).
+   */
+  write(tmp: string, dest: string, parts: Uint8Array[], done: (err: number) => void): void;
+}
+
 /** A receiver of `native/socket-body.c`: an opaque handle. */
 export type SocketBodyHandle = { readonly __socketBody: unique symbol };
 
@@ -103,6 +113,9 @@ export const releaseMemoryAddon = (): ReleaseMemoryAddon | null => load<ReleaseM
 
 /** `native/sha1-pool.c`, or null where it was not built. */
 export const sha1PoolAddon = (): Sha1PoolAddon | null => load<Sha1PoolAddon>('sha1_pool');
+
+/** `native/whole-file.c`, or null where it was not built. */
+export const wholeFileAddon = (): WholeFileAddon | null => load<WholeFileAddon>('whole_file');
 
 /** `native/socket-body.c`, or null where it was not built. */
 export const socketBodyAddon = (): SocketBodyAddon | null => load<SocketBodyAddon>('socket_body');
