@@ -20,6 +20,12 @@ import { type PoolSha1Handle, type Sha1PoolAddon, sha1PoolAddon } from './native
 /** Bytes gathered before they go to the pool (one trip each; the caller holds at most two batches). */
 export const POOL_BATCH = 1024 * 1024;
 
+/**
+ * What is left at the end up to this is hashed on the calling thread (20 KB: ~10 µs), not sent to
+ * the pool, where it would wait behind the flushes of other uploads for a free thread.
+ */
+export const HASH_HERE_AT_END = 64 * 1024;
+
 /** Bytes go to the pool while at most this many uploads are received (the hash's own included). */
 export const POOL_UPLOADS = 2;
 
@@ -70,6 +76,7 @@ export function poolSha1(
   /** Every byte given hashed (or the failure thrown). */
   const settle = async () => {
     while (hashing) await hashing;
+    if (gatheredBytes <= HASH_HERE_AT_END) hashHere();
     send();
     while (hashing) await hashing;
     if (failed) throw failed;

@@ -4,12 +4,17 @@
  * addon that refuses what would break a hash.
  */
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
+import { closeSync, openSync } from 'node:fs';
+import { mkdtemp, open, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { receiving } from '../../src/util/byte-garbage.js';
 import { sha1PoolAddon } from '../../src/util/native.js';
 import { wholeSha1 } from '../../src/util/sha1.js';
-import { POOL_BATCH, POOL_UPLOADS, poolSha1 } from '../../src/util/sha1-pool.js';
+import { HASH_HERE_AT_END, POOL_BATCH, POOL_UPLOADS, poolSha1 } from '../../src/util/sha1-pool.js';
 
 const nodeSha1 = (b: Uint8Array) => createHash('sha1').update(b).digest('hex');
 const MiB = 1024 * 1024;
@@ -171,5 +176,31 @@ describe('SHA-1 on the thread pool', () => {
         resolve();
       }),
     );
+  });
+
+  it('hashes what is left at the end here when it is small, not behind a busy pool', async () => {
+    // Every thread of the pool held: opening a FIFO for reading waits for a writer.
+    const dir = await mkdtemp(join(tmpdir(), 'mwup-sha1-'));
+    const fifo = join(dir, 'fifo');
+    execFileSync('mkfifo', [fifo]);
+    const threads = Number(process.env.UV_THREADPOOL_SIZE ?? 4);
+    const held = Array.from({ length: threads }, () => open(fifo, 'r'));
+    try {
+      const data = randomBytes(HASH_HERE_AT_END);
+      const h = poolSha1()!;
+      h.update(data);
+      const digest = h.digest();
+      // A pool thread would only free up once the FIFO has a writer (below): before the next turn of
+      // the event loop only a hash made here can be done.
+      const first = await Promise.race([digest, new Promise((r) => setImmediate(r, 'waiting for the pool'))]);
+      assert.equal(first, nodeSha1(data));
+    } finally {
+      // A writer for the readers' opens, not through the pool, which they hold; read and write, so
+      // that it never waits itself and stays there for opens still queued for a thread.
+      const writer = openSync(fifo, 'r+');
+      for (const r of await Promise.all(held)) await r.close();
+      closeSync(writer);
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
