@@ -15,10 +15,9 @@
 import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
-import { getSystemErrorName } from 'node:util';
 import { MwError } from '../errors.js';
 import { BodyTooLarge } from '../storage/blob-store.js';
-import { type SocketBodyAddon, type SocketBodyHandle, socketBodyAddon } from '../util/native.js';
+import { errnoError, type SocketBodyAddon, type SocketBodyHandle, socketBodyAddon } from '../util/native.js';
 
 /** Bodies from this size are read from the socket directly. */
 export const SOCKET_BODY_MIN_BYTES = 8 * 1024 * 1024;
@@ -193,16 +192,17 @@ export class SocketBody {
   private failure(err: number): Error {
     if (err === this.addon.TOO_LARGE) return new BodyTooLarge();
     if (err === this.addon.NO_DELIMITER) return unexpectedEnd();
-    const code = err === this.addon.END_EARLY ? 'END_EARLY' : getSystemErrorName(err);
     // The client went away (or the server closed the connection): as Node's own request would say.
-    if (GONE.has(code)) return disconnected();
+    if (err === this.addon.END_EARLY) return disconnected();
+    const e = errnoError(err, 'the upload could not be written');
+    if (GONE.has(e.code!)) return disconnected();
     // Anything else is the file's (a full disk): as node:fs reports it.
-    return Object.assign(new Error(`${code}: the upload could not be written`), { code, errno: err });
+    return e;
   }
 }
 
 /** How a connection's end shows. */
-const GONE = new Set(['END_EARLY', 'ECANCELED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTCONN']);
+const GONE = new Set(['ECANCELED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTCONN']);
 
 /** A part that the body ends within, as the multipart parser says it. */
 export const unexpectedEnd = () =>

@@ -5,8 +5,7 @@
  */
 import { closeSync, fdatasync as fdatasyncCallback, openSync, renameSync, rmSync, writevSync } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
-import { getSystemErrorName } from 'node:util';
-import { wholeFileAddon } from '../util/native.js';
+import { errnoError, type WholeFileAddon, wholeFileAddon } from '../util/native.js';
 import { dropPageCache } from '../util/page-cache.js';
 import type { BlobBody } from './blob-store.js';
 
@@ -181,11 +180,11 @@ export async function writeWhole(
   dest: string,
   bufs: Uint8Array[],
   size: number,
+  addon: WholeFileAddon | null = wholeFileAddon(),
 ): Promise<number> {
-  const addon = wholeFileAddon();
   if (addon) {
     await new Promise<void>((resolve, reject) =>
-      addon.write(tmp, dest, bufs, (err) => (err === 0 ? resolve() : reject(systemError(err, tmp)))),
+      addon.write(tmp, dest, bufs, (err) => (err === 0 ? resolve() : reject(errnoError(err, tmp)))),
     );
     return size;
   }
@@ -221,10 +220,4 @@ function dropBytes(bufs: Uint8Array[], n: number): Uint8Array[] {
     skip = 0;
   }
   return out;
-}
-
-/** An error like `node:fs`'s for the negative errno `err` of a call on `path`. */
-function systemError(err: number, path: string): NodeJS.ErrnoException {
-  const code = getSystemErrorName(err);
-  return Object.assign(new Error(`${code}: ${path}`), { code, errno: err, path });
 }

@@ -4,6 +4,7 @@
  * install) every caller goes on without them.
  */
 import { createRequire } from 'node:module';
+import { getSystemErrorName } from 'node:util';
 
 export interface ReleaseMemoryAddon {
   /** `malloc_trim(0)`; true if memory was given back (always false where it is not supported). */
@@ -43,7 +44,7 @@ export interface WholeFileAddon {
   /**
    * Create `tmp` (it must not exist), write `parts` into it in order (read where they are: not to
    * be changed before `done`), flush it and rename it to `dest`; `done(err)`: 0 or a negative
-   * errno (then `tmp` is gone).
+   * errno (then `dest` is untouched and no `tmp` of this call is left).
    */
   write(tmp: string, dest: string, parts: Uint8Array[], done: (err: number) => void): void;
 }
@@ -91,6 +92,12 @@ export interface SocketBodyAddon {
   readonly TOO_LARGE: number;
   /** A sink's delimiter never came before the body's end. */
   readonly NO_DELIMITER: number;
+}
+
+/** An error as `node:fs` reports one, for the negative errno `err` an addon answered. */
+export function errnoError(err: number, what: string): NodeJS.ErrnoException {
+  const code = getSystemErrorName(err);
+  return Object.assign(new Error(`${code}: ${what}`), { code, errno: err });
 }
 
 const loaded = new Map<string, unknown>();

@@ -74,6 +74,20 @@ describe('storage failures', () => {
       rmSync(disk!, { recursive: true, force: true });
     });
 
+    /** Fills what is left of the disk; the filling file's path (remove it to free the space). */
+    function fillDisk(): string {
+      const filler = join(disk!, 'filler');
+      const fd = openSync(filler, 'w');
+      try {
+        for (const block = Buffer.alloc(64 * 1024, 1); ; ) writeSync(fd, block);
+      } catch (e) {
+        assert.equal((e as NodeJS.ErrnoException).code, 'ENOSPC');
+      } finally {
+        closeSync(fd);
+      }
+      return filler;
+    }
+
     it('a chunk that finds the disk full can be sent again once there is space', async () => {
       const data = pngOfSize(512 * 1024);
       const half = 256 * 1024;
@@ -86,16 +100,7 @@ describe('storage failures', () => {
       const first = await bot.upload({ ...fields, offset: 0 }, data.subarray(0, half), 'chunk');
       assert.equal(first.json.upload?.result, 'Continue', JSON.stringify(first.json));
       const filekey = first.json.upload.filekey;
-      // Fill what is left of the disk.
-      const filler = join(disk!, 'filler');
-      const fd = openSync(filler, 'w');
-      try {
-        for (const block = Buffer.alloc(64 * 1024, 1); ; ) writeSync(fd, block);
-      } catch (e) {
-        assert.equal((e as NodeJS.ErrnoException).code, 'ENOSPC');
-      } finally {
-        closeSync(fd);
-      }
+      const filler = fillDisk();
       const refused = await bot.upload({ ...fields, offset: half, filekey }, data.subarray(half), 'chunk');
       assert.equal(refused.json.error?.code, 'backend-fail-internal', JSON.stringify(refused.json));
       rmSync(filler);
@@ -120,6 +125,22 @@ describe('storage failures', () => {
       assert.equal(r.json.error?.code, 'backend-fail-internal', JSON.stringify(r.json));
       assert.equal(r.headers.get('mediawiki-api-error'), 'backend-fail-internal');
       assert.deepEqual(filesUnder(join(disk!, 'blobs')), before);
+    });
+
+    it('answers backend-fail-internal to a small body written whole, and keeps no partial file', async () => {
+      const before = filesUnder(join(disk!, 'blobs'));
+      const filler = fillDisk();
+      try {
+        // 20 KB: within the first write batch, so written whole by one job (storage/local-writes.ts).
+        const r = await bot.upload(
+          { filename: 'Small for a full disk.png', ignorewarnings: 1, token: await bot.csrf() },
+          pngOfSize(20_000),
+        );
+        assert.equal(r.json.error?.code, 'backend-fail-internal', JSON.stringify(r.json));
+        assert.deepEqual(filesUnder(join(disk!, 'blobs')), before);
+      } finally {
+        rmSync(filler);
+      }
     });
 
     it('answers backend-fail-internal to a large body written by the socket body addon, and keeps no partial file', async () => {

@@ -9,6 +9,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { constants, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { writeWhole } from '../../src/storage/local-writes.js';
 import { wholeFileAddon } from '../../src/util/native.js';
 
 const write = (tmp: string, dest: string, parts: Uint8Array[]) =>
@@ -83,4 +84,22 @@ describe('a small file written whole on the thread pool', () => {
     assert.throws(() => call(t, 7, [], () => {}), /two paths/);
     assert.throws(() => call('a\0b', f, [], () => {}), /two paths/);
   });
+
+  for (const [how, addon] of [
+    ['by the addon', wholeFileAddon()],
+    ['without the addon (sync calls here, the flush on the pool)', null],
+  ] as const)
+    it(`is how local storage writes a small body, ${how}: the same file, and node:fs's errors`, async () => {
+      const parts = [randomBytes(5000), randomBytes(3)];
+      const dest = join(dir, 'files', `local-${addon ? 'addon' : 'js'}`);
+      assert.equal(await writeWhole(join(dir, 'tmp', 'w'), dest, parts, 5003, addon), 5003);
+      assert.deepEqual(await readFile(dest), Buffer.concat(parts));
+      await assert.rejects(
+        writeWhole(join(dir, 'tmp', 'w2'), join(dir, 'nowhere', 'f'), parts, 5003, addon),
+        {
+          code: 'ENOENT',
+        },
+      );
+      assert.deepEqual(await readdir(join(dir, 'tmp')), []);
+    });
 });
