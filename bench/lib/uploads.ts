@@ -3,6 +3,9 @@
  * the null sink): many small files by parallel clients, one direct upload, one chunked upload and its
  * publish by `filekey`.
  */
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { type Answer, type Body, Client, type Login } from './client.js';
 import { smallPng } from './png.js';
 
@@ -58,14 +61,16 @@ export async function smallUploads(
     clients.map(async (c, ci) => {
       while (next < count) {
         const i = next++;
-        const r = await c.upload(
-          { filename: `${prefix} ${ci}-${i}.png`, ignorewarnings: '1' },
-          'file',
-          opts.files?.[i] ?? smallPng(size),
-        );
+        const file = opts.files?.[i] ?? smallPng(size);
+        const r = await c.upload({ filename: `${prefix} ${ci}-${i}.png`, ignorewarnings: '1' }, 'file', file);
         if (!ok(r)) {
           failures++;
-          firstFailure ||= brief(r);
+          if (!firstFailure) {
+            // The file itself, for a look afterwards: these are random bytes that every server takes.
+            const kept = join(tmpdir(), `mwup-bench-refused-${process.pid}-${i}.png`);
+            writeFileSync(kept, file);
+            firstFailure = `${brief(r)} (the file: ${kept})`;
+          }
         }
         done++;
         if (opts.every && opts.onEvery && done % opts.every === 0) await opts.onEvery(done);
