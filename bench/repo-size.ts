@@ -150,10 +150,16 @@ async function cpuSeconds(pid: number): Promise<number> {
  * `UPLOADS` small PNGs (made before the clock starts) by `CLIENTS` clients: uploads per second, and
  * the server's CPU time per upload (which other work on the machine disturbs less).
  */
-async function throughput(
-  srv: Running,
-  label: string,
-): Promise<{ rate: number; cpuMs: number; mainMs: number; mainSysMs: number }> {
+interface Throughput {
+  rate: number;
+  /** CPU per upload of the whole server process, ms. */
+  cpuMs: number;
+  /** Of it, the main thread's (the event loop), and that thread's system time. */
+  mainMs: number;
+  mainSysMs: number;
+}
+
+async function throughput(srv: Running, label: string): Promise<Throughput> {
   const clients = await loggedIn({ api: srv.api, login: BOT_LOGIN, verify: true }, CLIENTS);
   const files = Array.from({ length: UPLOADS }, () => smallPng(20_000));
   const pid = srv.child.pid!;
@@ -264,11 +270,13 @@ const median = (xs: number[]) => {
 
 // ---------------------------------------------------------------- the run
 
-const rates = { empty: [] as number[], seeded: [] as number[] };
-const cpu = { empty: [] as number[], seeded: [] as number[] };
-/** The server's main thread (the event loop): CPU per upload, and of it system time. */
-const main = { empty: [] as number[], seeded: [] as number[] };
-const mainSys = { empty: [] as number[], seeded: [] as number[] };
+type Server = 'empty' | 'seeded';
+const measured: Record<Server, Throughput[]> = { empty: [], seeded: [] };
+/** One figure of every measured round, for each server. */
+const each = (k: keyof Throughput): Record<Server, number[]> => ({
+  empty: measured.empty.map((t) => t[k]),
+  seeded: measured.seeded.map((t) => t[k]),
+});
 let seed!: SeedResult;
 const latencies: Latency[] = [];
 let checked = '';
@@ -297,10 +305,8 @@ try {
     // use too (a server that had served the reads spent 10–20 % less CPU per upload than one that had not).
     const other = await new Client(empty.srv.api, BOT_LOGIN).login();
     for (const [read, params] of reads(seed)) await latency(other, read, params);
-    // Warm-up rounds, unmeasured: a server's first thousands of uploads ran 30–60 % dearer in CPU
-    // than its later ones (code still compiling, the seeding's writes still reaching the disk), and
-    // with 3 rounds and no warm-up the median round of each server was its second one, in which
-    // the seeded server always went first: 83–89 % in runs where the third rounds were equal.
+    // Warm-up rounds, unmeasured: a server's first 2,000 uploads cost it 30–60 % more CPU each than
+    // its later ones (code still compiling, the seeding's writes still reaching the disk).
     for (let r = 0; r < WARMUP; r++)
       for (const which of ['empty', 'seeded'] as const) {
         const t = await throughput(which === 'empty' ? empty.srv : repo.srv, `${which} warm-up ${r}`);
@@ -312,15 +318,12 @@ try {
     for (let r = 0; r < ROUNDS; r++) {
       const order = r % 2 ? (['seeded', 'empty'] as const) : (['empty', 'seeded'] as const);
       for (const which of order) {
-        const t = await throughput(which === 'empty' ? empty.srv : repo.srv, `${which} ${r}`);
-        rates[which].push(t.rate);
-        cpu[which].push(t.cpuMs);
-        main[which].push(t.mainMs);
-        mainSys[which].push(t.mainSysMs);
+        measured[which].push(await throughput(which === 'empty' ? empty.srv : repo.srv, `${which} ${r}`));
       }
-      const [e, s] = [rates.empty[r]!.toFixed(0), rates.seeded[r]!.toFixed(0)];
-      const [ce, cs] = [cpu.empty[r]!.toFixed(2), cpu.seeded[r]!.toFixed(2)];
-      const [me, ms] = [main.empty[r]!.toFixed(2), main.seeded[r]!.toFixed(2)];
+      const [te, ts] = [measured.empty[r]!, measured.seeded[r]!];
+      const [e, s] = [te.rate.toFixed(0), ts.rate.toFixed(0)];
+      const [ce, cs] = [te.cpuMs.toFixed(2), ts.cpuMs.toFixed(2)];
+      const [me, ms] = [te.mainMs.toFixed(2), ts.mainMs.toFixed(2)];
       console.log(
         `round ${r + 1}: empty ${e}, seeded ${s} uploads/s; server CPU ${ce}, ${cs} ms per upload (main thread ${me}, ${ms})`,
       );
@@ -346,9 +349,15 @@ try {
 
 // ---------------------------------------------------------------- report
 
-const ratio = median(rates.seeded.map((x, i) => x / rates.empty[i]!));
+const rates = each('rate');
+const roundRatios = rates.seeded.map((x, i) => x / rates.empty[i]!);
+const ratio = median(roundRatios);
 const ratioOfMedians = median(rates.seeded) / median(rates.empty);
 const round = (x: number, digits = 1) => +x.toFixed(digits);
+const rounded = (xs: Record<Server, number[]>) => ({
+  empty: xs.empty.map((x) => round(x, 3)),
+  seeded: xs.seeded.map((x) => round(x, 3)),
+});
 const line = (label: string, ...cols: string[]) => console.log(`${label.padEnd(42)}${cols.join('')}`);
 const col = (x: number | string) => (typeof x === 'number' ? x.toFixed(1) : x).padStart(8);
 const verdict = (ok: boolean) => (ok ? '  met' : '  NOT met');
@@ -372,7 +381,7 @@ line(
   'seeded / empty, each round',
   col(''),
   list(
-    rates.seeded.map((x, i) => (100 * x) / rates.empty[i]!),
+    roundRatios.map((x) => 100 * x),
     0,
   ),
 );
@@ -382,20 +391,14 @@ line(
   verdict(ratio >= THROUGHPUT_GOAL),
 );
 line('seeded / empty (ratio of the medians)', col(`${(ratioOfMedians * 100).toFixed(0)} %`));
-line('server CPU per upload, empty', col(`${median(cpu.empty).toFixed(2)} ms`), list(cpu.empty, 2));
-line('server CPU per upload, seeded', col(`${median(cpu.seeded).toFixed(2)} ms`), list(cpu.seeded, 2));
-line('  of it the main thread, empty', col(`${median(main.empty).toFixed(2)} ms`), list(main.empty, 2));
-line('  of it the main thread, seeded', col(`${median(main.seeded).toFixed(2)} ms`), list(main.seeded, 2));
-line(
-  '  main thread system time, empty',
-  col(`${median(mainSys.empty).toFixed(2)} ms`),
-  list(mainSys.empty, 2),
-);
-line(
-  '  main thread system time, seeded',
-  col(`${median(mainSys.seeded).toFixed(2)} ms`),
-  list(mainSys.seeded, 2),
-);
+/** A figure in ms per upload: each server's median and rounds. */
+const msLines = (label: string, xs: Record<Server, number[]>) => {
+  for (const which of ['empty', 'seeded'] as const)
+    line(`${label}, ${which}`, col(`${median(xs[which]).toFixed(2)} ms`), list(xs[which], 2));
+};
+msLines('server CPU per upload', each('cpuMs'));
+msLines('  of it the main thread', each('mainMs'));
+msLines('  main thread system time', each('mainSysMs'));
 console.log();
 line(
   `read (seeded, ${REQUESTS} requests)`,
@@ -422,18 +425,9 @@ console.log(
       ratio: round(ratio, 3),
       ratioOfMedians: round(ratioOfMedians, 3),
       goalMet: ratio >= THROUGHPUT_GOAL,
-      serverCpuMsPerUpload: {
-        empty: cpu.empty.map((x) => round(x, 3)),
-        seeded: cpu.seeded.map((x) => round(x, 3)),
-      },
-      mainThreadCpuMsPerUpload: {
-        empty: main.empty.map((x) => round(x, 3)),
-        seeded: main.seeded.map((x) => round(x, 3)),
-      },
-      mainThreadSysMsPerUpload: {
-        empty: mainSys.empty.map((x) => round(x, 3)),
-        seeded: mainSys.seeded.map((x) => round(x, 3)),
-      },
+      serverCpuMsPerUpload: rounded(each('cpuMs')),
+      mainThreadCpuMsPerUpload: rounded(each('mainMs')),
+      mainThreadSysMsPerUpload: rounded(each('mainSysMs')),
     },
     latencyMs: latencies.map((l) => ({
       read: l.read,
