@@ -25,15 +25,41 @@ export async function runMaintenance(s: Services, jobs: JobQueue, opts: { orphan
   if (opts.orphans) await removeOrphans(s);
 }
 
-async function removeOrphans(s: Services): Promise<number> {
+/** Blob keys looked up in the database at once by the orphan sweep. */
+export const ORPHAN_BATCH = 500;
+
+/**
+ * Remove the upload blobs that nothing references and that are older than the grace period. The
+ * keys are listed without their times and looked up in batches; only the few that nothing
+ * references have their time read, and are looked up once more just before they go (a row may have
+ * come meanwhile). Returns how many were removed. `now` and `batch` are for tests.
+ */
+export async function removeOrphans(
+  s: Services,
+  opts: { now?: number; batch?: number } = {},
+): Promise<number> {
   let n = 0;
-  const cutoff = Date.now() - orphanGraceMs(s.config);
-  for await (const b of s.blobs.list('upload/')) {
-    if (b.mtimeMs > cutoff) continue;
-    if (await s.files.isBlobReferenced(b.key)) continue;
-    await s.blobs.delete(b.key);
-    n++;
+  const cutoff = (opts.now ?? Date.now()) - orphanGraceMs(s.config);
+  const size = opts.batch ?? ORPHAN_BATCH;
+  const sweep = async (keys: string[]) => {
+    const referenced = await s.files.referencedBlobs(keys);
+    for (const key of keys) {
+      if (referenced.has(key)) continue;
+      const st = await s.blobs.stat(key);
+      if (!st || st.mtimeMs > cutoff) continue;
+      if (await s.files.isBlobReferenced(key)) continue;
+      await s.blobs.delete(key);
+      n++;
+    }
+  };
+  let batch: string[] = [];
+  for await (const key of s.blobs.keys('upload/')) {
+    batch.push(key);
+    if (batch.length < size) continue;
+    await sweep(batch);
+    batch = [];
   }
+  await sweep(batch);
   return n;
 }
 

@@ -411,11 +411,19 @@ export class FileRepo {
   isBlobReferenced(blobKey: string): Promise<boolean> {
     return isBlobReferenced(this.db, blobKey);
   }
+
+  /** Those of `blobKeys` still referenced by any version (one query per table for all of them). */
+  referencedBlobs(blobKeys: readonly string[]): Promise<Set<string>> {
+    return referencedBlobs(this.db, blobKeys);
+  }
 }
+
+/** The tables whose rows refer to upload blobs: file versions, deleted files, stash entries. */
+const BLOB_TABLES = ['images', 'oldimages', 'filearchive', 'uploadstash'] as const;
 
 /** Whether a file version, a deleted file or a stash entry refers to the blob. */
 export async function isBlobReferenced(db: Db, blobKey: string): Promise<boolean> {
-  for (const table of ['images', 'oldimages', 'filearchive', 'uploadstash'] as const) {
+  for (const table of BLOB_TABLES) {
     const r = await db
       .selectFrom(table)
       .select('blob_key')
@@ -424,4 +432,18 @@ export async function isBlobReferenced(db: Db, blobKey: string): Promise<boolean
     if (r) return true;
   }
   return false;
+}
+
+/** Those of `blobKeys` that a file version, a deleted file or a stash entry refers to. */
+export async function referencedBlobs(db: Db, blobKeys: readonly string[]): Promise<Set<string>> {
+  const found = new Set<string>();
+  let rest = blobKeys;
+  for (const table of BLOB_TABLES) {
+    // Each table is asked only about the keys the ones before it did not have.
+    if (rest.length === 0) break;
+    const rows = await db.selectFrom(table).select('blob_key').where('blob_key', 'in', rest).execute();
+    for (const r of rows) found.add(r.blob_key);
+    rest = rest.filter((k) => !found.has(k));
+  }
+  return found;
 }

@@ -66,6 +66,11 @@ export interface BlobStore {
   delete(key: string): Promise<void>;
   /** Blobs whose key starts with `prefix`. */
   list(prefix: string): AsyncIterable<{ key: string; mtimeMs: number }>;
+  /**
+   * The keys `list` gives, without their times: where a blob's time costs a call of its own (a
+   * file's `stat`), a listing of many blobs that needs the times of few of them.
+   */
+  keys(prefix: string): AsyncIterable<string>;
   /** A local file holding the blob's bytes, when the backend keeps one. */
   localPath(key: string): string | null;
 }

@@ -150,6 +150,11 @@ export class S3BlobStore implements BlobStore {
     if (g) yield g;
   }
 
+  async *keys(prefix: string): AsyncIterable<string> {
+    // A listing gives the times with the keys.
+    for await (const b of this.list(prefix)) yield b.key;
+  }
+
   /**
    * Abort multipart uploads under the prefix (left behind by crashes) that were started, and last
    * received a part, more than `olderThanMs` ago. Resolves to how many were aborted.

@@ -25,6 +25,10 @@ export async function listKeys(store: BlobStore, prefix: string): Promise<string
     assert.ok(b.mtimeMs > 0, `mtime of ${b.key}`);
     keys.push(b.key);
   }
+  // The listing without times gives the same keys.
+  const bare: string[] = [];
+  for await (const key of store.keys(prefix)) bare.push(key);
+  assert.deepEqual(bare.sort(), keys.sort(), `keys('${prefix}') as list('${prefix}')`);
   return keys.sort();
 }
 

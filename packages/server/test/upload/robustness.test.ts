@@ -4,11 +4,19 @@ import { request } from 'node:http';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
-import { runMaintenance } from '../../src/maintenance.js';
+import { removeOrphans, runMaintenance } from '../../src/maintenance.js';
 import { TestClient } from '../helpers/client.js';
-import { png, sha1 } from '../helpers/files.js';
-import { createBot, embeddedOnly, startTestServer, type TestServer } from '../helpers/server.js';
+import { png, pngOfSize, sha1 } from '../helpers/files.js';
+import {
+  createBot,
+  createBotPassword,
+  embeddedOnly,
+  startTestServer,
+  type TestServer,
+  UPLOAD_GRANTS,
+} from '../helpers/server.js';
 import { waitFor } from '../helpers/wait.js';
+import { sendChunk } from './chunks.js';
 
 async function blobKeys(s: TestServer): Promise<string[]> {
   const out: string[] = [];
@@ -119,5 +127,81 @@ describe('uploads under failure and concurrency', () => {
     assert.ok(await sv.blobs.stat(entry.blobKey), 'with its blob');
     const published = await sv.files.current('Contested.png');
     assert.ok(await sv.blobs.stat(published!.blobKey), 'published files stay');
+  });
+});
+
+describe('the sweep of blobs nothing references', () => {
+  let s: TestServer;
+  before(async () => {
+    s = await startTestServer();
+  });
+  after(() => s.close());
+
+  it('removes old unreferenced blobs batch after batch and keeps every referenced one, however old', async () => {
+    const sv = s.server.services;
+    const bot = new TestClient(s.api);
+    const b = await createBot(s);
+    await bot.login(b.lgname, b.password);
+    const admin = new TestClient(s.api);
+    const ap = await createBotPassword(s, {
+      user: 'Admin',
+      appId: 'sweep',
+      grants: [...UPLOAD_GRANTS, 'delete'],
+    });
+    await admin.login(ap.lgname, ap.password);
+    // A blob in each table that refers to blobs: a current and an old version, a deleted file, a
+    // stashed file, and a chunked upload half way.
+    for (const size of [3000, 3100]) {
+      const up = await bot.upload({ filename: 'Swept.png', ignorewarnings: 1 }, pngOfSize(size));
+      assert.equal(up.json.upload.result, 'Success', up.text);
+    }
+    await bot.upload({ filename: 'Deleted.png', ignorewarnings: 1 }, pngOfSize(2000));
+    const del = await admin.post({ action: 'delete', title: 'File:Deleted.png', token: await admin.csrf() });
+    assert.ok(del.json.delete, del.text);
+    const stashed = await bot.upload({ filename: 'Later.png', stash: 1 }, pngOfSize(2500));
+    assert.equal(stashed.json.upload.result, 'Success', stashed.text);
+    const whole = pngOfSize(4096);
+    const half = await sendChunk(
+      bot,
+      { filename: 'Half.png', offset: 0, filesize: 4096 },
+      whole.subarray(0, 2048),
+    );
+    assert.equal(half.json.upload.result, 'Continue', half.text);
+    const referenced = await blobKeys(s);
+    const db = s.server.db;
+    for (const table of ['images', 'oldimages', 'filearchive', 'uploadstash'] as const) {
+      const rows = await db.selectFrom(table).select('blob_key').execute();
+      assert.ok(rows.length > 0, `a blob referenced from ${table}`);
+      for (const r of rows) assert.ok(referenced.includes(r.blob_key), `${table}'s blob is stored`);
+    }
+    // More orphans than a batch holds, spread over the fan-out directories.
+    const orphans = Array.from(
+      { length: 9 },
+      (_, i) => `upload/${(i * 37).toString(16).padStart(2, '0')}/orphan${i}`,
+    );
+    for (const k of orphans) await sv.blobs.write(k, Readable.from([Buffer.from(k)]));
+    const found = await sv.files.referencedBlobs([...orphans, ...referenced]);
+    assert.deepEqual(
+      [...found].sort(),
+      referenced,
+      'the lookup of many keys at once finds the referenced ones',
+    );
+    assert.equal(await removeOrphans(sv, { batch: 4 }), 0, 'nothing is old enough yet');
+    assert.deepEqual(await blobKeys(s), [...referenced, ...orphans].sort());
+    // Three days on: past the grace period for every blob.
+    const later = Date.now() + 3 * 24 * 3600 * 1000;
+    assert.equal(await removeOrphans(sv, { batch: 4, now: later }), orphans.length);
+    assert.deepEqual(await blobKeys(s), referenced, 'the orphans are gone, every referenced blob stays');
+    // What the users were doing goes on: the chunked upload ends, the stashed file is published.
+    const rest = await sendChunk(
+      bot,
+      { filename: 'Half.png', offset: 2048, filesize: 4096, filekey: half.json.upload.filekey },
+      whole.subarray(2048),
+    );
+    assert.equal(rest.json.upload.result, 'Success', rest.text);
+    const done = await bot.upload({ filename: 'Half.png', filekey: rest.json.upload.filekey });
+    assert.equal(done.json.upload.imageinfo.sha1, sha1(whole), done.text);
+    const later2 = await bot.upload({ filename: 'Later.png', filekey: stashed.json.upload.filekey });
+    assert.equal(later2.json.upload.result, 'Success', later2.text);
   });
 });
