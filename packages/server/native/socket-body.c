@@ -1,6 +1,7 @@
 /*
  * A request body read straight from its TCP socket, on a thread of its own, and a multipart file
- * part written from it into a file with its SHA-1, without passing through JavaScript.
+ * part written from it into a file, or copied into buffers JavaScript gives, with its SHA-1, without
+ * passing through JavaScript's hands byte by byte.
  *
  * Node reads a socket 64 KiB at a time and takes every read through its HTTP parser, the request
  * stream and the multipart parser on the JavaScript thread; for a large direct upload that is most
@@ -21,6 +22,11 @@
  *   and then dropped from the page cache; the delimiter is consumed. done(err, size, sha1): the bytes
  *   written and the 20-byte digest. More than `limit` bytes: err = TOO_LARGE, nothing more written.
  *   The last bytes are not flushed: the caller's own flush does that.
+ * - fill(r, target, delimiter, first, done): the bytes before `delimiter` copied into the Uint8Array
+ *   `target` (until it is full), hashed with SHA-1 on the reading thread as they are copied; `first`
+ *   starts a new hash (a new part). done(err, n, sha1): n bytes copied; sha1 (20 bytes) once the
+ *   delimiter followed them (it is then consumed; else null: fill again). The body ending before the
+ *   delimiter: err = NO_DELIMITER. JavaScript must leave `target` alone until done is called.
  * - drain(r, done): read and drop what is left of the body; done(err).
  * - bytesRead(r): bytes read from the socket here so far (for the body's watchdog).
  * - close(r): stop: an operation in progress ends with err = -ECANCELED; the duplicate is closed.
@@ -68,6 +74,7 @@ static void *Run(void *arg) {
       case OP_READ_PART: DoReadPart(r); break;
       case OP_SINK: DoSink(r); break;
       case OP_DRAIN: DoDrain(r); break;
+      case OP_FILL: DoFill(r); break;
       default: break;
     }
     pthread_mutex_lock(&r->mu);
@@ -125,6 +132,18 @@ static void Answer(napi_env env, napi_value unused, void *context, void *data) {
         argc = 3;
       }
     }
+  } else if (op == OP_FILL) {
+    /* The target is the caller's again. */
+    napi_delete_reference(env, r->target_ref);
+    r->target_ref = NULL;
+    if (!r->error) {
+      napi_create_double(env, (double)r->size, &argv[1]);
+      if (r->found) {
+        void *copy;
+        napi_create_buffer_copy(env, 20, r->digest, &copy, &argv[2]);
+      }
+      argc = 3;
+    }
   } else if (!r->error && op == OP_SINK) {
     void *copy;
     napi_create_double(env, (double)r->size, &argv[1]);
@@ -154,6 +173,8 @@ static void Finalize(napi_env env, void *data, void *hint) {
   (void)hint;
   if (r->done_ref) napi_delete_reference(env, r->done_ref);
   r->done_ref = NULL;
+  if (r->target_ref) napi_delete_reference(env, r->target_ref);
+  r->target_ref = NULL;
   Stop(r);
   Release(r);
 }
@@ -311,6 +332,33 @@ static napi_value SinkOp(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* fill(receiver, target, delimiter, first, done): see the top of this file. */
+static napi_value FillOp(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5];
+  bool first = false;
+  Receiver *r;
+  uint8_t *target = NULL;
+  size_t length = 0;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 5 ||
+      !(r = GetReceiver(env, argv[0])) || !GetBytes(env, argv[1], &target, &length) || length == 0 ||
+      napi_get_value_bool(env, argv[3], &first) != napi_ok) {
+    return Throw(env, "fill(receiver, target, delimiter, first, done)");
+  }
+  if (r->running) return Throw(env, "an operation is running");
+  if (!GetDelimiter(env, r, argv[2])) return Throw(env, "the delimiter must be 1 to 256 bytes");
+  if (first) SHA1_Init(&r->fill_sha);
+  r->target = target;
+  r->target_length = length;
+  /* The target stays alive (and in place) until the answer. */
+  if (napi_create_reference(env, argv[1], 1, &r->target_ref) != napi_ok) return Throw(env, "out of memory");
+  if (!Start(env, r, OP_FILL, argv[4])) {
+    napi_delete_reference(env, r->target_ref);
+    r->target_ref = NULL;
+  }
+  return NULL;
+}
+
 /* The receiver given first to a call of `argc` arguments (in `argv`), or NULL having thrown `usage`. */
 static Receiver *Arguments(napi_env env, napi_callback_info info, size_t argc, napi_value *argv,
                            const char *usage) {
@@ -352,6 +400,7 @@ static napi_value Init(napi_env env, napi_value exports) {
   Export(env, exports, "read", Read);
   Export(env, exports, "readPart", ReadPart);
   Export(env, exports, "sink", SinkOp);
+  Export(env, exports, "fill", FillOp);
   Export(env, exports, "drain", Drain);
   Export(env, exports, "bytesRead", BytesRead);
   Export(env, exports, "close", Close);

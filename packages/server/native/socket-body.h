@@ -22,7 +22,7 @@
 #define SLOTS 4
 #define MAX_DELIMITER 256
 
-enum Op { OP_NONE, OP_READ, OP_READ_PART, OP_SINK, OP_DRAIN };
+enum Op { OP_NONE, OP_READ, OP_READ_PART, OP_SINK, OP_DRAIN, OP_FILL };
 
 typedef struct Receiver Receiver;
 
@@ -54,6 +54,11 @@ struct Receiver {
   int found, at_end;
   int64_t size;
   uint8_t digest[20];
+  /* A fill: where the bytes go, and the SHA-1 of the part filled so far. */
+  uint8_t *target;
+  size_t target_length;
+  napi_ref target_ref;
+  SHA_CTX fill_sha;
   napi_env env;
   napi_ref done_ref;
   napi_threadsafe_function tsfn;
@@ -65,5 +70,6 @@ void DoRead(Receiver *r);
 void DoReadPart(Receiver *r);
 void DoDrain(Receiver *r);
 void DoSink(Receiver *r);
+void DoFill(Receiver *r);
 
 #endif

@@ -98,6 +98,50 @@ void DoReadPart(Receiver *r) {
   }
 }
 
+/* Pending bytes moved into the fill's target (and hashed); `n` of them. */
+static void Take(Receiver *r, size_t n) {
+  uint8_t *to = r->target + r->size;
+  memcpy(to, r->buffer + r->start, n);
+  SHA1_Update(&r->fill_sha, to, n);
+  r->start += n;
+  r->length -= n;
+  r->size += (int64_t)n;
+}
+
+void DoFill(Receiver *r) {
+  size_t d = r->delimiter_length;
+  for (;;) {
+    size_t space = r->target_length - (size_t)r->size;
+    uint8_t *p = r->buffer + r->start;
+    uint8_t *hit = memmem(p, r->length, r->delimiter, d);
+    if (hit) {
+      size_t before = (size_t)(hit - p);
+      Take(r, before < space ? before : space);
+      if (before <= space) {
+        r->start += d;
+        r->length -= d;
+        r->found = 1;
+        SHA1_Final(r->digest, &r->fill_sha);
+      }
+      return;
+    }
+    /* Bytes that cannot begin the delimiter. */
+    size_t sure = r->length >= d ? r->length - (d - 1) : 0;
+    Take(r, sure < space ? sure : space);
+    if ((size_t)r->size == r->target_length) return;
+    if (r->remaining <= 0) {
+      /* The body ends before the delimiter. */
+      r->error = NO_DELIMITER;
+      return;
+    }
+    int e = Fill(r);
+    if (e < 0) {
+      r->error = e;
+      return;
+    }
+  }
+}
+
 void DoDrain(Receiver *r) {
   r->start = r->length = 0;
   while (r->remaining > 0) {

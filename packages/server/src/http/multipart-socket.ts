@@ -10,7 +10,7 @@
  */
 import { createRequire } from 'node:module';
 import { Readable, type Writable } from 'node:stream';
-import type { FileSinkBody } from '../storage/blob-store.js';
+import type { FileSinkBody, FillableBody } from '../storage/blob-store.js';
 import { feedMultipart } from './multipart-lf.js';
 import type { SocketBody } from './socket-body.js';
 
@@ -57,11 +57,12 @@ export function filePartHeader(headers: Buffer): { field: string; fileName: stri
 }
 
 /**
- * The content of a file part read from the socket: written into a file by {@link sinkInto}, or read
- * as a stream. {@link consumed} settles once the part and its closing delimiter have been read.
+ * The content of a file part read from the socket: written into a file by {@link sinkInto}, copied
+ * into buffers by {@link fillInto}, or read as a stream. {@link consumed} settles once the part and
+ * its closing delimiter have been read.
  */
-export class SocketPartStream extends Readable implements FileSinkBody {
-  private mode: 'none' | 'read' | 'sink' = 'none';
+export class SocketPartStream extends Readable implements FileSinkBody, FillableBody {
+  private mode: 'none' | 'read' | 'sink' | 'fill' = 'none';
   readonly consumed: Promise<void>;
   private settle!: (err?: unknown) => void;
 
@@ -77,7 +78,7 @@ export class SocketPartStream extends Readable implements FileSinkBody {
   }
 
   override _read(): void {
-    if (this.mode === 'sink') return;
+    if (this.mode === 'sink' || this.mode === 'fill') return;
     this.mode = 'read';
     this.body.readPart(this.delimiter, PART_PIECE).then(
       ({ bytes, found }) => {
@@ -108,6 +109,23 @@ export class SocketPartStream extends Readable implements FileSinkBody {
       this.settle();
       this.push(null);
       return written;
+    } catch (e) {
+      this.settle(e);
+      throw e;
+    }
+  }
+
+  async fillInto(target: Uint8Array): Promise<{ length: number; sha1: string | null }> {
+    if (this.mode !== 'none' && this.mode !== 'fill') throw new Error('the part is already being read');
+    const first = this.mode === 'none';
+    this.mode = 'fill';
+    try {
+      const filled = await this.body.fill(target, this.delimiter, first);
+      if (filled.sha1 !== null) {
+        this.settle();
+        this.push(null);
+      }
+      return filled;
     } catch (e) {
       this.settle(e);
       throw e;

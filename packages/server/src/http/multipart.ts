@@ -14,8 +14,9 @@ export interface MultipartLimits {
   maxFiles: number;
   maxFields: number;
   /**
-   * Whether a large body may be read from its socket (socket-body.ts): where storage writes a part
-   * so read itself (local files). Elsewhere the part would only be copied out of the addon again.
+   * Whether a large body may be read from its socket (socket-body.ts): where storage takes a part so
+   * read as it comes (written into a file, or copied into S3's part buffers by the addon). Elsewhere
+   * the part would only be copied out of the addon again.
    */
   fromSocket?: boolean;
 }

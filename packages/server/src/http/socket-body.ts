@@ -10,7 +10,8 @@
  *
  * The multipart parser (multipart-socket.ts) takes the body through {@link SocketBody}'s operations,
  * queued one after another; a file part can be written into a file without passing through
- * JavaScript at all ({@link SocketBody.sink}). Not used where the addon was not built.
+ * JavaScript at all ({@link SocketBody.sink}), or copied into buffers JavaScript gives, hashed by the
+ * addon ({@link SocketBody.fill}). Not used where the addon was not built.
  */
 import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
@@ -151,6 +152,23 @@ export class SocketBody {
     return this.run((done) =>
       this.addon.sink(this.handle, fd, position, delimiter, max, syncEvery, (err, size, sha1) =>
         done(err, () => ({ size: size ?? 0, sha1: (sha1 ?? Buffer.alloc(0)).toString('hex') })),
+      ),
+    );
+  }
+
+  /**
+   * The bytes before `delimiter` copied into `target` until it is full, hashed on the addon's thread
+   * as they are (`first` starts a new hash); the SHA-1 (hex) once the delimiter has come (consumed),
+   * else null. `target` must be left alone until this settles.
+   */
+  fill(
+    target: Uint8Array,
+    delimiter: Buffer,
+    first: boolean,
+  ): Promise<{ length: number; sha1: string | null }> {
+    return this.run((done) =>
+      this.addon.fill(this.handle, target, delimiter, first, (err, length, sha1) =>
+        done(err, () => ({ length: length ?? 0, sha1: sha1 ? sha1.toString('hex') : null })),
       ),
     );
   }

@@ -19,7 +19,26 @@ export interface FileSinkBody {
 export const isFileSinkBody = (body: unknown): body is FileSinkBody =>
   typeof (body as Partial<FileSinkBody> | null)?.sinkInto === 'function';
 
-/** A {@link FileSinkBody} longer than its limit. */
+/**
+ * A body that copies itself into buffers it is given, hashing as it goes (a large request body read
+ * from its socket: http/socket-body.ts), for stores that gather bytes in memory (S3's parts).
+ */
+export interface FillableBody {
+  /**
+   * Copy the next bytes into `target` (until it is full or the body ends): how many, and once the
+   * body has ended its SHA-1 (hex; else null: more follow).
+   */
+  fillInto(target: Uint8Array): Promise<{ length: number; sha1: string | null }>;
+}
+
+export const isFillableBody = (body: unknown): body is FillableBody =>
+  typeof (body as Partial<FillableBody> | null)?.fillInto === 'function';
+
+/** Whether a store takes request bodies read from their socket (as a {@link FileSinkBody} or a {@link FillableBody}). */
+export const takesSocketBodies = (blobs: BlobStore): boolean =>
+  blobs.writeSunk !== undefined || blobs.writeFilled !== undefined;
+
+/** A {@link FileSinkBody} or {@link FillableBody} longer than its limit. */
 export class BodyTooLarge extends Error {}
 
 export interface BlobStat {
@@ -43,6 +62,8 @@ export interface BlobStore {
    * its size and SHA-1. Stores without it take the body as a stream.
    */
   writeSunk?(key: string, body: FileSinkBody, limit: number): Promise<{ size: number; sha1: string }>;
+  /** Like {@link writeSunk}, for a body that copies itself into the store's buffers. */
+  writeFilled?(key: string, body: FillableBody, limit: number): Promise<{ size: number; sha1: string }>;
   /**
    * Write `body` at byte `offset` of an appendable blob (offset 0 creates it), discarding whatever is
    * stored beyond `offset` first. Resolves to the new size once the bytes are stored (readable by

@@ -1,10 +1,16 @@
 import { Readable } from 'node:stream';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { assertValidKey, type BlobBody, type BlobStat, type BlobStore } from './blob-store.js';
+import {
+  assertValidKey,
+  type BlobBody,
+  type BlobStat,
+  type BlobStore,
+  type FillableBody,
+} from './blob-store.js';
 import { AppendableParts, PARTS } from './s3/appendable.js';
 import { Bucket, createS3Client, errorName, isNotFound, type S3StorageConfig } from './s3/bucket.js';
 import { MIN_PART } from './s3/compose.js';
-import { uploadStream } from './s3/stream-upload.js';
+import { uploadFilled, uploadStream } from './s3/stream-upload.js';
 import { sweepMultipartUploads } from './s3/sweep.js';
 
 export type { S3StorageConfig } from './s3/bucket.js';
@@ -32,7 +38,8 @@ const MIB = 1024 * 1024;
  *
  * `write` streams a body into `<key>` (s3/stream-upload.ts): small bodies with one PutObject, larger
  * ones as a multipart upload holding at most two parts in memory; the object appears only when the
- * upload completes. `seal` composes an appendable blob's parts into `<key>` (s3/compose.ts), copying
+ * upload completes. `writeFilled` does the same for a large request body read from its socket, which
+ * copies itself into the part buffers. `seal` composes an appendable blob's parts into `<key>` (s3/compose.ts), copying
  * parts of at least 5 MiB on the server. A blob is read from `<key>` when it exists, else from its
  * parts. Multipart uploads left behind by a crash are aborted by `sweepTemp` (maintenance).
  */
@@ -72,6 +79,10 @@ export class S3BlobStore implements BlobStore {
 
   async write(key: string, body: BlobBody): Promise<number> {
     return uploadStream(this.bucket, this.objectKey(key), body, false, this.limits);
+  }
+
+  async writeFilled(key: string, body: FillableBody, limit: number): Promise<{ size: number; sha1: string }> {
+    return uploadFilled(this.bucket, this.objectKey(key), body, limit, this.limits);
   }
 
   async append(key: string, offset: number, body: BlobBody): Promise<number> {

@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { MwError } from '../errors.js';
-import { type BlobStore, BodyTooLarge, isFileSinkBody, isMissingBlob } from '../storage/blob-store.js';
+import {
+  type BlobStore,
+  BodyTooLarge,
+  isFileSinkBody,
+  isFillableBody,
+  isMissingBlob,
+} from '../storage/blob-store.js';
 import { bytesReceived, receiving } from '../util/byte-garbage.js';
 import { resumeSha1, type StreamingSha1, wholeSha1 } from '../util/sha1.js';
 import { HEAD_BYTES, readHead, readTail } from './read-back.js';
@@ -207,11 +213,18 @@ export async function receivePart(
   let size: number;
   let sha1: string;
   let head: Buffer | null = null;
-  if (isFileSinkBody(stream) && blobs.writeSunk) {
-    // A body that writes itself into the file (read from its socket): sized and hashed as it does.
+  const selfWriting =
+    isFileSinkBody(stream) && blobs.writeSunk
+      ? () => blobs.writeSunk!(blobKey, stream, limit)
+      : isFillableBody(stream) && blobs.writeFilled
+        ? () => blobs.writeFilled!(blobKey, stream, limit)
+        : null;
+  if (selfWriting) {
+    // A body that writes itself into the file, or copies itself into the store's buffers (read from
+    // its socket): sized and hashed as it does.
     const over = receiving();
     try {
-      ({ size, sha1 } = await blobs.writeSunk(blobKey, stream, limit));
+      ({ size, sha1 } = await selfWriting());
     } catch (e) {
       throw e instanceof BodyTooLarge ? fileTooLarge(limit) : e;
     } finally {

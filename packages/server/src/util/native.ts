@@ -80,6 +80,18 @@ export interface SocketBodyAddon {
     syncEvery: number,
     done: (err: number, size?: number, sha1?: Buffer) => void,
   ): void;
+  /**
+   * The bytes before `delimiter` copied into `target` (until it is full), hashed as they are copied
+   * (`first`: a new hash); the SHA-1 (20 bytes) once the delimiter followed them (it is consumed).
+   * `target` must not be touched until `done`.
+   */
+  fill(
+    r: SocketBodyHandle,
+    target: Uint8Array,
+    delimiter: Uint8Array,
+    first: boolean,
+    done: (err: number, length?: number, sha1?: Buffer | null) => void,
+  ): void;
   /** Read and drop the rest of the body. */
   drain(r: SocketBodyHandle, done: (err: number) => void): void;
   /** Bytes read from the socket by the receiver so far. */

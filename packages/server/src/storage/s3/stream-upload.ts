@@ -2,7 +2,9 @@
  * Streaming a body into one S3 object without buffering it: one PutObject when it fits one part,
  * else a multipart upload holding at most two parts in memory (one being sent, the next gathered).
  * Every part but the last has exactly its size. The object appears only when the upload completes;
- * on error the multipart upload is aborted.
+ * on error the multipart upload is aborted. A body read from its socket copies itself into the part
+ * buffers, hashed on the way by the socket's own thread ({@link uploadFilled}): its bytes are never
+ * handled by JavaScript, and the JavaScript thread only sends full parts.
  */
 import { Readable } from 'node:stream';
 import {
@@ -11,7 +13,7 @@ import {
   CreateMultipartUploadCommand,
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
-import type { BlobBody } from '../blob-store.js';
+import { type BlobBody, BodyTooLarge, type FillableBody } from '../blob-store.js';
 import type { Bucket } from './bucket.js';
 
 export interface PartLimits {
@@ -43,6 +45,9 @@ function keepBuffers(...bufs: (Buffer | undefined)[]): void {
 const toIterable = (body: BlobBody): AsyncIterable<Uint8Array> =>
   body instanceof Readable ? (body as AsyncIterable<Uint8Array>) : body;
 
+/** Gathers the next part: the buffer used (`into` when it is large enough) and the part of it filled. */
+type Gather = (size: number, into?: Buffer) => Promise<[Buffer, Buffer]>;
+
 /**
  * Stream `body` into the object `key`. With `skipEmpty`, an empty body stores nothing.
  * Resolves to the size written.
@@ -70,11 +75,8 @@ export async function uploadStream(
     return Buffer.isBuffer(v) ? v : Buffer.from(v.buffer, v.byteOffset, v.byteLength);
   };
   const read = (): Promise<Buffer | null> | Buffer => pending.shift() ?? next();
-  /**
-   * Copy what follows into `into` (or another buffer when it is too small) until it holds `size`
-   * bytes or the body ends. Returns the buffer and the part of it filled.
-   */
-  const fill = async (size: number, into?: Buffer): Promise<[Buffer, Buffer]> => {
+  /** Copy what follows until the part holds `size` bytes or the body ends. */
+  const gather: Gather = async (size, into) => {
     const buf = into && into.length >= size ? into : takeBuffer(size, limits.partSize);
     let at = 0;
     for (let b = await read(); b; b = at < size ? await read() : null) {
@@ -85,18 +87,11 @@ export async function uploadStream(
     }
     return [buf, buf.subarray(0, at)];
   };
-  const sizeOf = (n: number) => limits.partSize * 2 ** Math.floor((n - 1) / 1000);
-  const { client, name: Bucket } = bucket;
-
-  let uploadId: string | undefined;
-  let inflight: Promise<void> | null = null;
-  /** The buffer of the part in flight, and of the one gathered. */
-  let sending: Buffer | undefined;
   let buf: Buffer | undefined;
   try {
     // Read ahead until the body is known to need more than one part.
     let ahead = 0;
-    for (let b = await next(); b; b = ahead > sizeOf(1) ? null : await next()) {
+    for (let b = await next(); b; b = ahead > limits.partSize ? null : await next()) {
       pending.push(b);
       ahead += b.length;
     }
@@ -107,16 +102,87 @@ export async function uploadStream(
         return ahead;
       }
       let data: Buffer;
-      [buf, data] = await fill(ahead);
+      [buf, data] = await gather(ahead);
       await bucket.put(key, data);
       return ahead;
     }
+    const first = await gather(limits.partSize);
+    buf = undefined; // the parts' now
+    return await uploadParts(bucket, key, first, gather, () => !ended || pending.length > 0, limits);
+  } catch (e) {
+    await it.return?.().catch(() => {});
+    throw e;
+  } finally {
+    keepBuffers(buf);
+  }
+}
+
+/**
+ * A body that copies itself into the part buffers (a request body read from its socket): one PutObject
+ * when it fits one part, else a multipart upload. Its size and SHA-1; more than `limit` bytes:
+ * {@link BodyTooLarge}, and nothing is stored.
+ */
+export async function uploadFilled(
+  bucket: Bucket,
+  key: string,
+  body: FillableBody,
+  limit: number,
+  limits: PartLimits,
+): Promise<{ size: number; sha1: string }> {
+  /** The body's SHA-1 once it has ended. */
+  const got = { size: 0, sha1: null as string | null };
+  const gather: Gather = async (want, into) => {
+    const buf = into && into.length >= want ? into : takeBuffer(want, limits.partSize);
+    let at = 0;
+    while (got.sha1 === null && at < want) {
+      const r = await body.fillInto(buf.subarray(at, want));
+      at += r.length;
+      got.sha1 = r.sha1;
+    }
+    got.size += at;
+    if (got.size > limit) throw new BodyTooLarge();
+    return [buf, buf.subarray(0, at)];
+  };
+  const first = await gather(limits.partSize);
+  if (got.sha1 === null) {
+    await uploadParts(bucket, key, first, gather, () => got.sha1 === null, limits);
+  } else {
+    try {
+      await bucket.put(key, first[1]);
+    } finally {
+      keepBuffers(first[0]);
+    }
+  }
+  if (got.sha1 === null) throw new Error('the body ended without its SHA-1');
+  return { size: got.size, sha1: got.sha1 };
+}
+
+/**
+ * A multipart upload of the parts `gather` gathers, from `first` on, while `more()` says the body
+ * goes on: one part in flight while the next is gathered, so at most two parts in memory. Every part
+ * but the last has its full size (`partSize`, doubling every 1000 parts). On error the multipart
+ * upload is aborted. Resolves to the size written.
+ */
+async function uploadParts(
+  bucket: Bucket,
+  key: string,
+  first: [Buffer, Buffer],
+  gather: Gather,
+  more: () => boolean,
+  limits: PartLimits,
+): Promise<number> {
+  const sizeOf = (n: number) => limits.partSize * 2 ** Math.floor((n - 1) / 1000);
+  const { client, name: Bucket } = bucket;
+  let uploadId: string | undefined;
+  let inflight: Promise<void> | null = null;
+  /** The buffer of the part in flight, and of the one gathered. */
+  let sending: Buffer | undefined;
+  let [buf, data] = first as [Buffer | undefined, Buffer];
+  try {
     const created = await client.send(new CreateMultipartUploadCommand({ Bucket, Key: key }));
     uploadId = created.UploadId!;
     const parts: { PartNumber: number; ETag: string }[] = [];
     let total = 0;
-    let data: Buffer;
-    [buf, data] = await fill(sizeOf(1));
     for (let n = 1; ; ) {
       if (n > limits.maxParts) throw new Error(`blob ${key} needs more than ${limits.maxParts} parts`);
       const partNo = n;
@@ -144,9 +210,9 @@ export async function uploadStream(
         });
       // Not unhandled while the next part is gathered; awaited before anything else is sent.
       inflight.catch(() => {});
-      if (ended && pending.length === 0) break;
+      if (!more()) break;
       n++;
-      [buf, data] = await fill(sizeOf(n), spare);
+      [buf, data] = await gather(sizeOf(n), spare);
       if (data.length === 0) break;
     }
     await inflight;
@@ -161,7 +227,6 @@ export async function uploadStream(
     );
     return total;
   } catch (e) {
-    await it.return?.().catch(() => {});
     if (uploadId) {
       // A part still being stored would outlive the abort on some servers.
       await inflight?.catch(() => {});
