@@ -29,7 +29,7 @@ const MIB = 1024 * 1024;
 const SIZE = Number(process.env.BENCH_SIZE ?? 256 * MIB);
 const SMALL_COUNT = Number(process.env.BENCH_SMALL_COUNT ?? 1000);
 const SMALL_BYTES = 20_000;
-const CHUNK = 5 * MIB;
+const CHUNK = Number(process.env.BENCH_CHUNK ?? 5 * MIB);
 
 type Kind = 'small' | 'chunked' | 'large';
 interface Setup {
