@@ -39,7 +39,8 @@ function takeBuffer(size: number, atLeast: number): Buffer {
 }
 
 function keepBuffers(...bufs: (Buffer | undefined)[]): void {
-  for (const b of bufs) if (b && b.length >= SMALL && kept.length < KEPT_BUFFERS) kept.push(b);
+  for (const b of bufs)
+    if (b && b.length >= SMALL && kept.length < KEPT_BUFFERS && !kept.includes(b)) kept.push(b);
 }
 
 const toIterable = (body: BlobBody): AsyncIterable<Uint8Array> =>
@@ -175,9 +176,10 @@ async function uploadParts(
   const { client, name: Bucket } = bucket;
   let uploadId: string | undefined;
   let inflight: Promise<void> | null = null;
-  /** The buffer of the part in flight, and of the one gathered. */
+  /** The buffers of the part in flight, of the one gathered, and of the part sent before. */
   let sending: Buffer | undefined;
   let [buf, data] = first as [Buffer | undefined, Buffer];
+  let spare: Buffer | undefined;
   try {
     const created = await client.send(new CreateMultipartUploadCommand({ Bucket, Key: key }));
     uploadId = created.UploadId!;
@@ -191,7 +193,7 @@ async function uploadParts(
       // One part in flight while the next one is gathered: at most two parts in memory.
       await inflight;
       // The part sent before is stored: its buffer gathers the next one.
-      const spare = sending;
+      spare = sending;
       sending = buf;
       buf = undefined;
       inflight = client
@@ -213,6 +215,7 @@ async function uploadParts(
       if (!more()) break;
       n++;
       [buf, data] = await gather(sizeOf(n), spare);
+      if (buf === spare) spare = undefined;
       if (data.length === 0) break;
     }
     await inflight;
@@ -236,7 +239,9 @@ async function uploadParts(
     }
     throw e;
   } finally {
-    // Nothing is in flight any more (awaited above, whether the upload completed or failed).
-    keepBuffers(sending, buf);
+    // Nothing is in flight any more (awaited above, whether the upload completed or failed). The
+    // spare buffer too: an upload of two parts that dropped it cost every such upload (a chunk of
+    // more than a part) a new 8 MiB buffer.
+    keepBuffers(sending, buf, spare);
   }
 }
