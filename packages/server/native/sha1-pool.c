@@ -18,15 +18,8 @@
  */
 #include <node_api.h>
 #include "napi-export.h"
-/* The SHA1_* functions are deprecated in OpenSSL 3 for its EVP ones, which cannot save a state. */
-#define OPENSSL_SUPPRESS_DEPRECATED
-#include <openssl/sha.h>
-#include <stdint.h>
+#include "sha1-portable.h"
 #include <stdlib.h>
-#include <string.h>
-
-/* A saved state: the hash's five words, the byte count, then up to 63 bytes of an incomplete block. */
-#define STATE_HEAD 28
 
 typedef struct {
   SHA_CTX ctx;
@@ -86,22 +79,7 @@ static Hash *ReadyHash(napi_env env, napi_value value) {
 
 /* Continue `hash` from a saved state; 0 if `bytes` is not one. */
 static int Restore(Hash *hash, const uint8_t *bytes, size_t length) {
-  if (length < STATE_HEAD || length - STATE_HEAD >= SHA_CBLOCK) return 0;
-  uint64_t count = 0;
-  for (int i = 20; i < 28; i++) count = (count << 8) | bytes[i];
-  size_t pending = length - STATE_HEAD;
-  if (count % SHA_CBLOCK != pending || count >> 61) return 0;
-  SHA_LONG *words[5] = {&hash->ctx.h0, &hash->ctx.h1, &hash->ctx.h2, &hash->ctx.h3, &hash->ctx.h4};
-  for (int w = 0; w < 5; w++) {
-    const uint8_t *b = bytes + 4 * w;
-    *words[w] = (SHA_LONG)b[0] << 24 | (SHA_LONG)b[1] << 16 | (SHA_LONG)b[2] << 8 | b[3];
-  }
-  uint64_t bits = count << 3;
-  hash->ctx.Nl = (SHA_LONG)(bits & 0xffffffffu);
-  hash->ctx.Nh = (SHA_LONG)(bits >> 32);
-  memcpy(hash->ctx.data, bytes + STATE_HEAD, pending);
-  hash->ctx.num = (unsigned int)pending;
-  return 1;
+  return RestoreSha1(&hash->ctx, bytes, length);
 }
 
 static napi_value Create(napi_env env, napi_callback_info info) {
@@ -260,27 +238,17 @@ static napi_value Digest(napi_env env, napi_callback_info info) {
 static napi_value Save(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
-  uint8_t state[STATE_HEAD + SHA_CBLOCK];
+  uint8_t state[STATE_MAX];
   if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 1) {
     return Throw(env, "save(hash)");
   }
   Hash *hash = ReadyHash(env, argv[0]);
   if (!hash) return NULL;
   hash->finished = 1;
-  const SHA_LONG words[5] = {hash->ctx.h0, hash->ctx.h1, hash->ctx.h2, hash->ctx.h3, hash->ctx.h4};
-  for (int w = 0; w < 5; w++) {
-    state[4 * w] = (uint8_t)(words[w] >> 24);
-    state[4 * w + 1] = (uint8_t)(words[w] >> 16);
-    state[4 * w + 2] = (uint8_t)(words[w] >> 8);
-    state[4 * w + 3] = (uint8_t)words[w];
-  }
-  uint64_t count = (((uint64_t)hash->ctx.Nh << 32) | hash->ctx.Nl) >> 3;
-  for (int i = 0; i < 8; i++) state[20 + i] = (uint8_t)(count >> (56 - 8 * i));
-  size_t pending = hash->ctx.num;
-  memcpy(state + STATE_HEAD, hash->ctx.data, pending);
+  size_t length = SaveSha1(&hash->ctx, state);
   napi_value result;
   void *copy = NULL;
-  if (napi_create_buffer_copy(env, STATE_HEAD + pending, state, &copy, &result) != napi_ok) {
+  if (napi_create_buffer_copy(env, length, state, &copy, &result) != napi_ok) {
     return Throw(env, "out of memory");
   }
   return result;

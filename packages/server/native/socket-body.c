@@ -22,11 +22,13 @@
  *   and then dropped from the page cache; the delimiter is consumed. done(err, size, sha1): the bytes
  *   written and the 20-byte digest. More than `limit` bytes: err = TOO_LARGE, nothing more written.
  *   The last bytes are not flushed: the caller's own flush does that.
- * - fill(r, target, delimiter, first, done): the bytes before `delimiter` copied into the Uint8Array
- *   `target` (until it is full), hashed with SHA-1 on the reading thread as they are copied; `first`
- *   starts a new hash (a new part). done(err, n, sha1): n bytes copied; sha1 (20 bytes) once the
- *   delimiter followed them (it is then consumed; else null: fill again). The body ending before the
- *   delimiter: err = NO_DELIMITER. JavaScript must leave `target` alone until done is called.
+ * - fill(r, target, delimiter, start, done): the bytes before `delimiter` copied into the Uint8Array
+ *   `target` (until it is full), hashed with SHA-1 on the reading thread as they are copied. `start`:
+ *   null begins a new hash, a saved state (sha1-portable.h) continues it, undefined goes on with the
+ *   hash of the fill before. done(err, n, sha1, state): n bytes copied; once the delimiter followed
+ *   them (it is then consumed) the SHA-1 (20 bytes) and the state before it was finished, else both
+ *   null: fill again. The body ending before the delimiter: err = NO_DELIMITER. JavaScript must
+ *   leave `target` alone until done is called.
  * - drain(r, done): read and drop what is left of the body; done(err).
  * - bytesRead(r): bytes read from the socket here so far (for the body's watchdog).
  * - close(r): stop: an operation in progress ends with err = -ECANCELED; the duplicate is closed.
@@ -91,11 +93,21 @@ static void *Run(void *arg) {
   return NULL;
 }
 
-/* Once the last answer has been given: the thread's hold on the receiver ends. */
+/*
+ * Once the last answer has been given: the thread's hold on the receiver ends, and its pending
+ * bytes' buffer (a megabyte) is freed now rather than when the JavaScript value is collected, which
+ * may be many bodies later (a chunked upload reads one body per chunk).
+ */
 static void AnswersDone(napi_env env, void *data, void *hint) {
+  Receiver *r = data;
   (void)env;
   (void)hint;
-  Release(data);
+  pthread_mutex_lock(&r->mu);
+  free(r->buffer);
+  r->buffer = NULL;
+  r->capacity = r->start = r->length = 0;
+  pthread_mutex_unlock(&r->mu);
+  Release(r);
 }
 
 /* The answer of the operation just done, on the JavaScript thread. */
@@ -104,7 +116,7 @@ static void Answer(napi_env env, napi_value unused, void *context, void *data) {
   (void)unused;
   (void)context;
   if (!env || !r->done_ref) return;
-  napi_value done, argv[3], global;
+  napi_value done, argv[4], global;
   napi_get_reference_value(env, r->done_ref, &done);
   napi_delete_reference(env, r->done_ref);
   r->done_ref = NULL;
@@ -138,11 +150,13 @@ static void Answer(napi_env env, napi_value unused, void *context, void *data) {
     r->target_ref = NULL;
     if (!r->error) {
       napi_create_double(env, (double)r->size, &argv[1]);
+      napi_get_null(env, &argv[3]);
       if (r->found) {
         void *copy;
         napi_create_buffer_copy(env, 20, r->digest, &copy, &argv[2]);
+        napi_create_buffer_copy(env, r->state_length, r->state, &copy, &argv[3]);
       }
-      argc = 3;
+      argc = 4;
     }
   } else if (!r->error && op == OP_SINK) {
     void *copy;
@@ -332,22 +346,28 @@ static napi_value SinkOp(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-/* fill(receiver, target, delimiter, first, done): see the top of this file. */
+/* fill(receiver, target, delimiter, start, done): see the top of this file. */
 static napi_value FillOp(napi_env env, napi_callback_info info) {
   size_t argc = 5;
   napi_value argv[5];
-  bool first = false;
   Receiver *r;
-  uint8_t *target = NULL;
-  size_t length = 0;
+  uint8_t *target = NULL, *state = NULL;
+  size_t length = 0, state_length = 0;
+  napi_valuetype start;
   if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 5 ||
       !(r = GetReceiver(env, argv[0])) || !GetBytes(env, argv[1], &target, &length) || length == 0 ||
-      napi_get_value_bool(env, argv[3], &first) != napi_ok) {
-    return Throw(env, "fill(receiver, target, delimiter, first, done)");
+      napi_typeof(env, argv[3], &start) != napi_ok) {
+    return Throw(env, "fill(receiver, target, delimiter, start, done)");
   }
   if (r->running) return Throw(env, "an operation is running");
   if (!GetDelimiter(env, r, argv[2])) return Throw(env, "the delimiter must be 1 to 256 bytes");
-  if (first) SHA1_Init(&r->fill_sha);
+  if (start == napi_null) {
+    SHA1_Init(&r->fill_sha);
+  } else if (start != napi_undefined) {
+    if (!GetBytes(env, argv[3], &state, &state_length) || !RestoreSha1(&r->fill_sha, state, state_length)) {
+      return Throw(env, "not a saved SHA-1 state");
+    }
+  }
   r->target = target;
   r->target_length = length;
   /* The target stays alive (and in place) until the answer. */

@@ -3,8 +3,7 @@
 #ifndef MWUP_SOCKET_BODY_H
 #define MWUP_SOCKET_BODY_H
 #include <node_api.h>
-#define OPENSSL_SUPPRESS_DEPRECATED
-#include <openssl/sha.h>
+#include "sha1-portable.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -59,6 +58,9 @@ struct Receiver {
   size_t target_length;
   napi_ref target_ref;
   SHA_CTX fill_sha;
+  /* At the part's end: its state, saved before the digest was taken. */
+  uint8_t state[STATE_MAX];
+  size_t state_length;
   napi_env env;
   napi_ref done_ref;
   napi_threadsafe_function tsfn;

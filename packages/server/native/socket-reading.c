@@ -121,6 +121,7 @@ void DoFill(Receiver *r) {
         r->start += d;
         r->length -= d;
         r->found = 1;
+        r->state_length = SaveSha1(&r->fill_sha, r->state);
         SHA1_Final(r->digest, &r->fill_sha);
       }
       return;

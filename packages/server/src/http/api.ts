@@ -11,12 +11,12 @@ import type { ApiMain, ApiResponse } from '../api/main.js';
 import type { Services } from '../api/services.js';
 import { sessionCookieName } from '../auth/cookies.js';
 import { MwError } from '../errors.js';
-import { takesSocketBodies } from '../storage/blob-store.js';
 import type { PartReceiver } from '../upload/parts.js';
 import { preflightAnswer } from './api-preflight.js';
 import { textOrStreamedBodies } from './body-parsers.js';
 import { expectsBody, watchBody } from './body-watchdog.js';
 import { parseMultipart } from './multipart.js';
+import { socketBodyMinBytes } from './socket-body.js';
 import { NodeFull, RETRY_AFTER_SECONDS, UploadSlots } from './upload-slots.js';
 
 export interface ApiPluginOptions {
@@ -135,7 +135,7 @@ export const apiPlugin: FastifyPluginAsync<ApiPluginOptions> = async (app, { ser
             fieldBytes: cfg.maxFieldBytes,
             maxFiles: 8,
             maxFields: 500,
-            fromSocket: takesSocketBodies(services.blobs),
+            fromSocket: socketBodyMinBytes(services.blobs),
           },
           async (field, partName, stream, fieldsSoFar) => {
             // The slot is taken with the first file part, when the fields before it (the format) are known.

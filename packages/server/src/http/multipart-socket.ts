@@ -10,7 +10,7 @@
  */
 import { createRequire } from 'node:module';
 import { Readable, type Writable } from 'node:stream';
-import type { FileSinkBody, FillableBody } from '../storage/blob-store.js';
+import type { FileSinkBody, FillableBody, Filled } from '../storage/blob-store.js';
 import { feedMultipart } from './multipart-lf.js';
 import type { SocketBody } from './socket-body.js';
 
@@ -115,12 +115,20 @@ export class SocketPartStream extends Readable implements FileSinkBody, Fillable
     }
   }
 
-  async fillInto(target: Uint8Array): Promise<{ length: number; sha1: string | null }> {
+  /** The SHA-1 state the first fill continues (null: a new hash). */
+  private hashStart: Uint8Array | null = null;
+
+  hashFrom(state: Uint8Array): void {
+    if (this.mode !== 'none') throw new Error('the part is already being read');
+    this.hashStart = state;
+  }
+
+  async fillInto(target: Uint8Array): Promise<Filled> {
     if (this.mode !== 'none' && this.mode !== 'fill') throw new Error('the part is already being read');
-    const first = this.mode === 'none';
+    const start = this.mode === 'none' ? this.hashStart : undefined;
     this.mode = 'fill';
     try {
-      const filled = await this.body.fill(target, this.delimiter, first);
+      const filled = await this.body.fill(target, this.delimiter, start);
       if (filled.sha1 !== null) {
         this.settle();
         this.push(null);

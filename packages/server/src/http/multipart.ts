@@ -14,11 +14,10 @@ export interface MultipartLimits {
   maxFiles: number;
   maxFields: number;
   /**
-   * Whether a large body may be read from its socket (socket-body.ts): where storage takes a part so
-   * read as it comes (written into a file, or copied into S3's part buffers by the addon). Elsewhere
-   * the part would only be copied out of the addon again.
+   * From what size a body may be read from its socket (socket-body.ts: socketBodyMinBytes); null
+   * or absent: never.
    */
-  fromSocket?: boolean;
+  fromSocket?: number | null;
 }
 
 /** Called for each file part, with the text fields seen before it; must consume the stream. */
@@ -194,7 +193,7 @@ export function parseMultipart(
     stopWatchingSocket = () => socket?.off('close', closed);
     req.on('error', (e) => disconnected(e));
     const boundary = multipartBoundary(req.headers['content-type']);
-    socketBody = boundary && limits.fromSocket ? SocketBody.take(req) : null;
+    socketBody = boundary && limits.fromSocket ? SocketBody.take(req, limits.fromSocket) : null;
     if (socketBody && boundary) {
       // Its first file part may never pass through the parser (multipart-socket.ts).
       const takeFile = (field: string, fileName: string, stream: SocketPartStream) => {

@@ -17,11 +17,27 @@ import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { MwError } from '../errors.js';
-import { BodyTooLarge } from '../storage/blob-store.js';
+import { type BlobStore, BodyTooLarge, type Filled } from '../storage/blob-store.js';
 import { errnoError, type SocketBodyAddon, type SocketBodyHandle, socketBodyAddon } from '../util/native.js';
 
 /** Bodies from this size are read from the socket directly. */
 export const SOCKET_BODY_MIN_BYTES = 8 * 1024 * 1024;
+/**
+ * From this size where storage takes appended chunks so read too (S3: copied into its part buffer,
+ * hashed on from the upload's saved state): the common 5 MiB chunk is read so, a 1 MiB one is not.
+ */
+export const SOCKET_CHUNK_MIN_BYTES = 4 * 1024 * 1024;
+
+/**
+ * The smallest body read from its socket for `blobs`, or null where it takes none so read (it
+ * would only be copied out of the addon again): whole files where the store writes a part so read
+ * itself (a file, S3's part buffers), chunks as well where it appends them so.
+ */
+export function socketBodyMinBytes(blobs: BlobStore): number | null {
+  if (blobs.appendFilled) return SOCKET_CHUNK_MIN_BYTES;
+  if (blobs.writeSunk || blobs.writeFilled) return SOCKET_BODY_MIN_BYTES;
+  return null;
+}
 /** At most this many at once (each sink holds 5 MiB and three threads); others go through Node. */
 export const SOCKET_BODIES_AT_ONCE = 2;
 
@@ -58,9 +74,9 @@ export class SocketBody {
    * Content-Length, a TLS or non-TCP connection, too many at once, or no addon. Must be called
    * before anything reads `req`.
    */
-  static take(req: IncomingMessage): SocketBody | null {
+  static take(req: IncomingMessage, minBytes = SOCKET_BODY_MIN_BYTES): SocketBody | null {
     const length = Number(req.headers['content-length']);
-    if (!Number.isSafeInteger(length) || length < SOCKET_BODY_MIN_BYTES) return null;
+    if (!Number.isSafeInteger(length) || length < minBytes) return null;
     if (req.headers['transfer-encoding'] !== undefined || req.complete) return null;
     if (open >= SOCKET_BODIES_AT_ONCE) return null;
     const socket = req.socket as Socket & NodeSocketInternals;
@@ -158,17 +174,18 @@ export class SocketBody {
 
   /**
    * The bytes before `delimiter` copied into `target` until it is full, hashed on the addon's thread
-   * as they are (`first` starts a new hash); the SHA-1 (hex) once the delimiter has come (consumed),
-   * else null. `target` must be left alone until this settles.
+   * as they are (`start`: null starts a new hash, a saved portable state continues one, undefined
+   * goes on with the fill before); once the delimiter has come (consumed) the SHA-1 (hex) and the
+   * state before it was finished, else null. `target` must be left alone until this settles.
    */
-  fill(
-    target: Uint8Array,
-    delimiter: Buffer,
-    first: boolean,
-  ): Promise<{ length: number; sha1: string | null }> {
+  fill(target: Uint8Array, delimiter: Buffer, start: Uint8Array | null | undefined): Promise<Filled> {
     return this.run((done) =>
-      this.addon.fill(this.handle, target, delimiter, first, (err, length, sha1) =>
-        done(err, () => ({ length: length ?? 0, sha1: sha1 ? sha1.toString('hex') : null })),
+      this.addon.fill(this.handle, target, delimiter, start, (err, length, sha1, state) =>
+        done(err, () => ({
+          length: length ?? 0,
+          sha1: sha1 ? sha1.toString('hex') : null,
+          state: state ?? null,
+        })),
       ),
     );
   }

@@ -26,17 +26,27 @@ export const isFileSinkBody = (body: unknown): body is FileSinkBody =>
 export interface FillableBody {
   /**
    * Copy the next bytes into `target` (until it is full or the body ends): how many, and once the
-   * body has ended its SHA-1 (hex; else null: more follow).
+   * body has ended its SHA-1 and the SHA-1's state before it was finished (else null: more follow).
    */
-  fillInto(target: Uint8Array): Promise<{ length: number; sha1: string | null }>;
+  fillInto(target: Uint8Array): Promise<Filled>;
+  /**
+   * Hash on from a saved SHA-1 state (util/sha1-state.ts, portable bytes) instead of from the
+   * start: before the first {@link fillInto} (the bytes appended to a blob already hashed so far).
+   */
+  hashFrom(state: Uint8Array): void;
+}
+
+/** What a {@link FillableBody} copied. */
+export interface Filled {
+  length: number;
+  /** Hex SHA-1 of the body (with what `hashFrom` stands for), once it has ended. */
+  sha1: string | null;
+  /** The portable state of that SHA-1 before it was finished, once the body has ended. */
+  state: Uint8Array | null;
 }
 
 export const isFillableBody = (body: unknown): body is FillableBody =>
   typeof (body as Partial<FillableBody> | null)?.fillInto === 'function';
-
-/** Whether a store takes request bodies read from their socket (as a {@link FileSinkBody} or a {@link FillableBody}). */
-export const takesSocketBodies = (blobs: BlobStore): boolean =>
-  blobs.writeSunk !== undefined || blobs.writeFilled !== undefined;
 
 /** A {@link FileSinkBody} or {@link FillableBody} longer than its limit. */
 export class BodyTooLarge extends Error {}
@@ -64,6 +74,17 @@ export interface BlobStore {
   writeSunk?(key: string, body: FileSinkBody, limit: number): Promise<{ size: number; sha1: string }>;
   /** Like {@link writeSunk}, for a body that copies itself into the store's buffers. */
   writeFilled?(key: string, body: FillableBody, limit: number): Promise<{ size: number; sha1: string }>;
+  /**
+   * Like {@link append}, for a body that copies itself into the store's buffers: the blob's new
+   * size and the state of the body's SHA-1 (continued from `hashFrom` when the caller gave one). More
+   * than `limit` bytes: {@link BodyTooLarge}, and the blob is cut back to `offset`.
+   */
+  appendFilled?(
+    key: string,
+    offset: number,
+    body: FillableBody,
+    limit: number,
+  ): Promise<{ size: number; state: Uint8Array }>;
   /**
    * Write `body` at byte `offset` of an appendable blob (offset 0 creates it), discarding whatever is
    * stored beyond `offset` first. Resolves to the new size once the bytes are stored (readable by

@@ -82,7 +82,17 @@ export class S3BlobStore implements BlobStore {
   }
 
   async writeFilled(key: string, body: FillableBody, limit: number): Promise<{ size: number; sha1: string }> {
-    return uploadFilled(this.bucket, this.objectKey(key), body, limit, this.limits);
+    return uploadFilled(this.bucket, this.objectKey(key), body, limit, false, this.limits);
+  }
+
+  async appendFilled(
+    key: string,
+    offset: number,
+    body: FillableBody,
+    limit: number,
+  ): Promise<{ size: number; state: Uint8Array }> {
+    if (!Number.isSafeInteger(offset) || offset < 0) throw new Error(`invalid offset ${offset}`);
+    return this.parts.appendFilled(key, this.objectKey(key), offset, body, limit);
   }
 
   async append(key: string, offset: number, body: BlobBody): Promise<number> {

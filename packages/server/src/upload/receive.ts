@@ -4,12 +4,14 @@ import { MwError } from '../errors.js';
 import {
   type BlobStore,
   BodyTooLarge,
+  type FillableBody,
   isFileSinkBody,
   isFillableBody,
   isMissingBlob,
 } from '../storage/blob-store.js';
 import { bytesReceived, receiving } from '../util/byte-garbage.js';
 import { resumeSha1, type StreamingSha1, wholeSha1 } from '../util/sha1.js';
+import { portableStateBytes, savedPortableState } from '../util/sha1-state.js';
 import { HEAD_BYTES, readHead, readTail } from './read-back.js';
 import type { LeasedEntry } from './stash/locks.js';
 
@@ -137,6 +139,10 @@ export async function appendHashed(
   opts: { limit?: number; keepHead?: boolean } = {},
 ): Promise<{ size: number; head: Buffer; hashState: string }> {
   try {
+    const from = hashState === null ? null : portableStateBytes(hashState);
+    if (isFillableBody(stream) && blobs.appendFilled && (hashState === null || from)) {
+      return await appendFilled(blobs, blobKey, offset, stream, from, opts);
+    }
     const hasher = await resumeSha1(hashState, {
       stored: () => blobs.read(blobKey, { start: 0, end: offset - 1 }),
     });
@@ -165,6 +171,37 @@ export async function appendHashed(
     // says when a stashed file's path does not exist.
     throw offset > 0 && isMissingBlob(e) ? stashedBytesGone() : e;
   }
+}
+
+/**
+ * {@link appendHashed} for a body read from its socket that copies itself into the store's buffers,
+ * hashed on the way (on the socket's thread) from the state saved so far (`from`; null: the first
+ * chunk).
+ */
+async function appendFilled(
+  blobs: BlobStore,
+  blobKey: string,
+  offset: number,
+  body: FillableBody,
+  from: Uint8Array | null,
+  opts: { limit?: number; keepHead?: boolean },
+): Promise<{ size: number; head: Buffer; hashState: string }> {
+  if (from) body.hashFrom(from);
+  const limit = opts.limit ?? Number.POSITIVE_INFINITY;
+  const over = receiving();
+  let end: number;
+  let state: Uint8Array;
+  try {
+    ({ size: end, state } = await blobs.appendFilled!(blobKey, offset, body, limit));
+  } catch (e) {
+    throw e instanceof BodyTooLarge ? fileTooLarge(limit) : e;
+  } finally {
+    over();
+  }
+  const size = end - offset;
+  // Only the first chunk asks for its head (it starts the blob).
+  const head = opts.keepHead ? await readHead(blobs, blobKey, size) : Buffer.alloc(0);
+  return { size, head, hashState: savedPortableState(state) };
 }
 
 /**

@@ -82,15 +82,16 @@ export interface SocketBodyAddon {
   ): void;
   /**
    * The bytes before `delimiter` copied into `target` (until it is full), hashed as they are copied
-   * (`first`: a new hash); the SHA-1 (20 bytes) once the delimiter followed them (it is consumed).
-   * `target` must not be touched until `done`.
+   * (`start`: null a new hash, a saved state to continue, undefined the hash of the fill before);
+   * once the delimiter followed them (it is consumed) the SHA-1 (20 bytes) and the saved state
+   * before it was finished. `target` must not be touched until `done`.
    */
   fill(
     r: SocketBodyHandle,
     target: Uint8Array,
     delimiter: Uint8Array,
-    first: boolean,
-    done: (err: number, length?: number, sha1?: Buffer | null) => void,
+    start: Uint8Array | null | undefined,
+    done: (err: number, length?: number, sha1?: Buffer | null, state?: Buffer | null) => void,
   ): void;
   /** Read and drop the rest of the body. */
   drain(r: SocketBodyHandle, done: (err: number) => void): void;

@@ -8,7 +8,7 @@ import type { Services } from '../api/services.js';
 import { MwError } from '../errors.js';
 import { sendError } from '../http/images/error-page.js';
 import { parseMultipart } from '../http/multipart.js';
-import { takesSocketBodies } from '../storage/blob-store.js';
+import { socketBodyMinBytes } from '../http/socket-body.js';
 import type { PartReceiver } from '../upload/parts.js';
 import type { ReceivedFile } from '../upload/receive.js';
 import type { WebApi } from './api-call.js';
@@ -116,7 +116,7 @@ export class SpecialPages {
           fieldBytes: this.services.config.maxFieldBytes,
           maxFiles: special.files ? 1 : 0,
           maxFields: 100,
-          fromSocket: takesSocketBodies(this.services.blobs),
+          fromSocket: socketBodyMinBytes(this.services.blobs),
         },
         (field, partName, stream, fieldsSoFar) =>
           this.parts.receive(

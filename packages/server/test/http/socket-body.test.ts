@@ -295,6 +295,69 @@ describe('large bodies read from the socket', { skip }, () => {
     assert.equal(r.json.upload?.result, 'Success', JSON.stringify(r.json));
   });
 
+  /** One chunk of `name` at `offset`, sent as one multipart POST. */
+  const chunk = (name: string, bytes: Buffer, offset: number, filesize: number, filekey?: string) =>
+    post(
+      Buffer.concat([
+        field('action', 'upload'),
+        field('format', 'json'),
+        field('stash', '1'),
+        field('filename', name),
+        field('filesize', String(filesize)),
+        field('offset', String(offset)),
+        ...(filekey ? [field('filekey', filekey)] : []),
+        field('token', token),
+        fileHead('chunk', 'blob'),
+        bytes,
+        Buffer.from(CRLF),
+        close(),
+      ]),
+    );
+
+  it('continues one SHA-1 across chunks read from the socket and chunks read by Node, in both directions', async () => {
+    const file = pngOfSize(11 * MIB + 512 * 1024);
+    // 1 MiB and the last half MiB go through Node; on S3 the two 5 MiB chunks are read from the
+    // socket and copied into the part buffers, hashed on from the state the chunk before saved.
+    const cuts = [0, MIB, 6 * MIB, 11 * MIB, file.length];
+    let filekey: string | undefined;
+    for (let i = 0; i + 1 < cuts.length; i++) {
+      const r = await chunk(
+        'Socket chunks.png',
+        file.subarray(cuts[i], cuts[i + 1]),
+        cuts[i]!,
+        file.length,
+        filekey,
+      );
+      assert.equal(
+        r.json.upload?.result,
+        i + 2 < cuts.length ? 'Continue' : 'Success',
+        JSON.stringify(r.json),
+      );
+      if (s.config.storage.driver === 's3' && cuts[i + 1]! - cuts[i]! >= 5 * MIB) {
+        // Read from the socket (Node's parser never saw the body's end).
+        assert.equal(r.connection, 'close');
+      }
+      filekey = r.json.upload.filekey;
+    }
+    const done = await bot.post({
+      action: 'upload',
+      filename: 'Socket chunks.png',
+      filekey,
+      ignorewarnings: 1,
+      token,
+    });
+    assert.equal(done.json.upload?.result, 'Success', JSON.stringify(done.json));
+    assert.equal(done.json.upload.imageinfo.sha1, sha1(file));
+    await storedIs('Socket chunks.png', file);
+    await noStrays();
+  });
+
+  it('answers file-too-large to a chunk over the limit, and keeps nothing of it', async () => {
+    const r = await chunk('Socket big chunk.png', pngOfSize(13 * MIB), 0, 13 * MIB);
+    assert.equal(r.json.error?.code, 'file-too-large', JSON.stringify(r.json));
+    await noStrays();
+  });
+
   it('stores a chunk of 9 MiB read from the socket as a stream', async () => {
     const file = pngOfSize(9 * MIB);
     const r = await post(

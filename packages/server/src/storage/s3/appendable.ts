@@ -11,10 +11,10 @@
  * leaves the blob cut back to the offset. Sealing composes the parts into `<key>` (compose.ts), then
  * removes them.
  */
-import { type BlobBody, type BlobStat, missingBlob, sealMismatch } from '../blob-store.js';
+import { type BlobBody, type BlobStat, type FillableBody, missingBlob, sealMismatch } from '../blob-store.js';
 import type { Bucket, Listed, ObjectRange } from './bucket.js';
 import { type ComposeLimits, composeObject, type Part } from './compose.js';
-import { type PartLimits, uploadStream } from './stream-upload.js';
+import { type PartLimits, uploadFilled, uploadStream } from './stream-upload.js';
 
 /** What follows an object key in the keys of its parts. */
 export const PARTS = '~parts/';
@@ -75,6 +75,35 @@ export class AppendableParts {
 
   /** BlobStore.append (`offset` checked by the caller). */
   async append(key: string, objKey: string, offset: number, body: BlobBody): Promise<number> {
+    return this.appendPart(key, objKey, offset, (partKey) =>
+      uploadStream(this.bucket, partKey, body, offset > 0, this.limits),
+    );
+  }
+
+  /** BlobStore.appendFilled (`offset` checked by the caller). */
+  async appendFilled(
+    key: string,
+    objKey: string,
+    offset: number,
+    body: FillableBody,
+    limit: number,
+  ): Promise<{ size: number; state: Uint8Array }> {
+    let state: Uint8Array | undefined;
+    const size = await this.appendPart(key, objKey, offset, async (partKey) => {
+      const r = await uploadFilled(this.bucket, partKey, body, limit, offset > 0, this.limits);
+      state = r.state;
+      return r.size;
+    });
+    return { size, state: state! };
+  }
+
+  /** Append the part that `store` writes into the object it is given; the blob's new size. */
+  private async appendPart(
+    key: string,
+    objKey: string,
+    offset: number,
+    store: (partKey: string) => Promise<number>,
+  ): Promise<number> {
     const pp = this.partsPrefix(objKey);
     if (offset === 0) {
       // A new appendable blob: nothing of an earlier one may remain.
@@ -91,7 +120,7 @@ export class AppendableParts {
         await this.cutBack(key, objKey, offset);
       }
     }
-    const size = await uploadStream(this.bucket, `${pp}${pad(offset)}`, body, offset > 0, this.limits);
+    const size = await store(`${pp}${pad(offset)}`);
     const end = offset + size;
     if (end > 0) await this.putMarker(objKey, end);
     return end;

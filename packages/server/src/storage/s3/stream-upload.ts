@@ -120,18 +120,20 @@ export async function uploadStream(
 
 /**
  * A body that copies itself into the part buffers (a request body read from its socket): one PutObject
- * when it fits one part, else a multipart upload. Its size and SHA-1; more than `limit` bytes:
- * {@link BodyTooLarge}, and nothing is stored.
+ * when it fits one part, else a multipart upload. Its size, SHA-1 and the SHA-1's state; more than
+ * `limit` bytes: {@link BodyTooLarge}, and nothing is stored. With `skipEmpty`, an empty body stores
+ * nothing.
  */
 export async function uploadFilled(
   bucket: Bucket,
   key: string,
   body: FillableBody,
   limit: number,
+  skipEmpty: boolean,
   limits: PartLimits,
-): Promise<{ size: number; sha1: string }> {
-  /** The body's SHA-1 once it has ended. */
-  const got = { size: 0, sha1: null as string | null };
+): Promise<{ size: number; sha1: string; state: Uint8Array }> {
+  /** The body's SHA-1 and its state once it has ended. */
+  const got = { size: 0, sha1: null as string | null, state: null as Uint8Array | null };
   const gather: Gather = async (want, into) => {
     const buf = into && into.length >= want ? into : takeBuffer(want, limits.partSize);
     let at = 0;
@@ -139,6 +141,7 @@ export async function uploadFilled(
       const r = await body.fillInto(buf.subarray(at, want));
       at += r.length;
       got.sha1 = r.sha1;
+      got.state = r.state;
     }
     got.size += at;
     if (got.size > limit) throw new BodyTooLarge();
@@ -149,13 +152,13 @@ export async function uploadFilled(
     await uploadParts(bucket, key, first, gather, () => got.sha1 === null, limits);
   } else {
     try {
-      await bucket.put(key, first[1]);
+      if (got.size > 0 || !skipEmpty) await bucket.put(key, first[1]);
     } finally {
       keepBuffers(first[0]);
     }
   }
-  if (got.sha1 === null) throw new Error('the body ended without its SHA-1');
-  return { size: got.size, sha1: got.sha1 };
+  if (got.sha1 === null || got.state === null) throw new Error('the body ended without its SHA-1');
+  return { size: got.size, sha1: got.sha1, state: got.state };
 }
 
 /**
