@@ -82,7 +82,15 @@ export class S3BlobStore implements BlobStore {
   }
 
   async writeFilled(key: string, body: FillableBody, limit: number): Promise<{ size: number; sha1: string }> {
-    return uploadFilled(this.bucket, this.objectKey(key), body, limit, false, this.limits);
+    const { size, sha1 } = await uploadFilled(
+      this.bucket,
+      this.objectKey(key),
+      body,
+      limit,
+      false,
+      this.limits,
+    );
+    return { size, sha1 };
   }
 
   async appendFilled(

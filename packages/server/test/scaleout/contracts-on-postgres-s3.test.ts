@@ -5,6 +5,7 @@ import { openDatabase } from '../../src/db/index.js';
 import { S3BlobStore } from '../../src/storage/s3.js';
 import type { BackendNode, BackendUnderTest } from '../contracts/backend.js';
 import { blobStoreContract } from '../contracts/blob-store.js';
+import { filledBodyContract } from '../contracts/filled-bodies.js';
 import { jobQueueContract } from '../contracts/job-queue.js';
 import { leaseContract } from '../contracts/leases.js';
 import { sessionContract } from '../contracts/sessions.js';
@@ -52,6 +53,11 @@ if (skip) {
     const prefix = `contract-${randomUUID()}/`;
     // Small listing pages, so that listing pages through.
     const store = new S3BlobStore(s3Config(prefix), { listPageSize: 50 });
+    return { store, dispose: () => removeAll(prefix, store) };
+  });
+  filledBodyContract('S3BlobStore', async () => {
+    const prefix = `contract-${randomUUID()}/`;
+    const store = new S3BlobStore(s3Config(prefix));
     return { store, dispose: () => removeAll(prefix, store) };
   });
   leaseContract('PostgreSQL', openPostgresS3);
