@@ -174,6 +174,21 @@ export async function appendHashed(
 }
 
 /**
+ * A store's write of a body that writes or copies itself (read from its socket), counted while it
+ * runs as an upload being received; more than `limit` bytes answers file-too-large.
+ */
+async function selfWritten<T>(limit: number, write: () => Promise<T>): Promise<T> {
+  const over = receiving();
+  try {
+    return await write();
+  } catch (e) {
+    throw e instanceof BodyTooLarge ? fileTooLarge(limit) : e;
+  } finally {
+    over();
+  }
+}
+
+/**
  * {@link appendHashed} for a body read from its socket that copies itself into the store's buffers,
  * hashed on the way (on the socket's thread) from the state saved so far (`from`; null: the first
  * chunk).
@@ -188,16 +203,9 @@ async function appendFilled(
 ): Promise<{ size: number; head: Buffer; hashState: string }> {
   if (from) body.hashFrom(from);
   const limit = opts.limit ?? Number.POSITIVE_INFINITY;
-  const over = receiving();
-  let end: number;
-  let state: Uint8Array;
-  try {
-    ({ size: end, state } = await blobs.appendFilled!(blobKey, offset, body, limit));
-  } catch (e) {
-    throw e instanceof BodyTooLarge ? fileTooLarge(limit) : e;
-  } finally {
-    over();
-  }
+  const { size: end, state } = await selfWritten(limit, () =>
+    blobs.appendFilled!(blobKey, offset, body, limit),
+  );
   const size = end - offset;
   // Only the first chunk asks for its head (it starts the blob).
   const head = opts.keepHead ? await readHead(blobs, blobKey, size) : Buffer.alloc(0);
@@ -259,14 +267,7 @@ export async function receivePart(
   if (selfWriting) {
     // A body that writes itself into the file, or copies itself into the store's buffers (read from
     // its socket): sized and hashed as it does.
-    const over = receiving();
-    try {
-      ({ size, sha1 } = await selfWriting());
-    } catch (e) {
-      throw e instanceof BodyTooLarge ? fileTooLarge(limit) : e;
-    } finally {
-      over();
-    }
+    ({ size, sha1 } = await selfWritten(limit, selfWriting));
   } else {
     const hash = wholeSha1();
     const tap = new Tap(limit, hash, KEPT_BYTES);
