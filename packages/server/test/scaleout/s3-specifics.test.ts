@@ -5,6 +5,7 @@ import {
   CreateMultipartUploadCommand,
   ListMultipartUploadsCommand,
   ListObjectsV2Command,
+  PutObjectCommand,
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import { S3BlobStore } from '../../src/storage/s3.js';
@@ -40,9 +41,10 @@ if (skip) {
       await removeAll(prefix, store);
     });
 
-    async function rawKeys(): Promise<string[]> {
+    /** The keys of the objects under the prefix (and `under` within it). */
+    async function rawKeys(under = ''): Promise<string[]> {
       const r = await store.client.send(
-        new ListObjectsV2Command({ Bucket: s3Config('').bucket, Prefix: prefix }),
+        new ListObjectsV2Command({ Bucket: s3Config('').bucket, Prefix: prefix + under }),
       );
       return (r.Contents ?? []).map((o) => o.Key!.slice(prefix.length)).sort();
     }
@@ -54,15 +56,20 @@ if (skip) {
       return (r.Uploads ?? []).length;
     }
 
+    /** Store an object as it is, under the store's prefix. */
+    const putRaw = (key: string, body: string) =>
+      store.client.send(new PutObjectCommand({ Bucket: s3Config('').bucket, Key: prefix + key, Body: body }));
+    const part = (end: number, start?: number) =>
+      `${String(end).padStart(16, '0')}${start === undefined ? '' : `.${String(start).padStart(16, '0')}`}`;
+
     it('keeps every object under the configured prefix, in the documented layout', async () => {
       await store.write('layout/w', chunksOf(Buffer.from('w')));
       await store.append('layout/a', 0, chunksOf(Buffer.from('abc')));
       await store.append('layout/a', 3, chunksOf(Buffer.from('de')));
+      // Parts that fit one PutObject are named by their end, then their start: no marker.
       assert.deepEqual(await rawKeys(), [
-        'layout/a~parts/0000000000000000',
-        'layout/a~parts/0000000000000003',
-        'layout/a~parts/0000000000000003.end',
-        'layout/a~parts/0000000000000005.end',
+        `layout/a~parts/${part(3, 0)}`,
+        `layout/a~parts/${part(5, 3)}`,
         'layout/w',
       ]);
       assert.deepEqual(await listKeys(store, 'layout/'), ['layout/a', 'layout/w']);
@@ -73,12 +80,63 @@ if (skip) {
       assert.deepEqual(await rawKeys(), []);
     });
 
-    it('an append at the end costs one listing, the part and a marker', async () => {
+    it('an append at the end costs one listing and the part', async () => {
       await store.append('cost/a', 0, chunksOf(Buffer.from('abc')));
       sent = [];
       await store.append('cost/a', 3, chunksOf(Buffer.from('def')));
-      assert.deepEqual(sent, ['ListObjectsV2Command', 'PutObjectCommand', 'PutObjectCommand']);
+      assert.deepEqual(sent, ['ListObjectsV2Command', 'PutObjectCommand']);
       await store.delete('cost/a');
+    });
+
+    it('names a part larger than a part size by its start, with a marker at its end', async () => {
+      const big = randomBytes(9 * MIB);
+      await store.append('large/a', 0, chunksOf(Buffer.from('abc')));
+      sent = [];
+      await store.append('large/a', 3, chunksOf(big, MIB));
+      assert.equal(sent.at(-1), 'PutObjectCommand', 'the marker, once the multipart upload completed');
+      const end = 3 + big.length;
+      assert.deepEqual(await rawKeys('large/'), [
+        `large/a~parts/${part(3)}`,
+        `large/a~parts/${part(3, 0)}`,
+        `large/a~parts/${part(end)}.end`,
+      ]);
+      sent = [];
+      await store.append('large/a', end, chunksOf(Buffer.from('z')));
+      assert.deepEqual(sent, ['ListObjectsV2Command', 'PutObjectCommand']);
+      await store.seal('large/a', end + 1);
+      assert.deepEqual(
+        await readAll(store.read('large/a')),
+        Buffer.concat([Buffer.from('abc'), big, Buffer.from('z')]),
+      );
+      await store.delete('large/a');
+    });
+
+    it('goes on with blobs stored in the earlier layout (parts by their start, markers at their ends)', async () => {
+      await putRaw(`old/a~parts/${part(0)}`, 'abc');
+      await putRaw(`old/a~parts/${part(3)}.end`, '');
+      assert.deepEqual((await store.stat('old/a'))?.size, 3);
+      sent = [];
+      assert.equal(await store.append('old/a', 3, chunksOf(Buffer.from('de'))), 5);
+      assert.deepEqual(sent, ['ListObjectsV2Command', 'PutObjectCommand']);
+      assert.equal((await readAll(store.read('old/a'))).toString(), 'abcde');
+      // A retry at an earlier offset cuts the part back under its new name.
+      assert.equal(await store.append('old/a', 2, chunksOf(Buffer.from('XY'))), 4);
+      assert.deepEqual(await rawKeys('old/'), [`old/a~parts/${part(2, 0)}`, `old/a~parts/${part(4, 2)}`]);
+      await store.seal('old/a', 4);
+      assert.equal((await readAll(store.read('old/a'))).toString(), 'abXY');
+      await store.delete('old/a');
+    });
+
+    it('keeps the shorter of two parts that begin at one offset (a cut back that stopped halfway)', async () => {
+      await putRaw(`half/a~parts/${part(6, 0)}`, 'abcdef');
+      await putRaw(`half/a~parts/${part(4, 0)}`, 'abcd');
+      assert.equal((await store.stat('half/a'))?.size, 4);
+      assert.equal((await readAll(store.read('half/a'))).toString(), 'abcd');
+      assert.equal(await store.append('half/a', 4, chunksOf(Buffer.from('XY'))), 6);
+      assert.deepEqual(await rawKeys('half/'), [`half/a~parts/${part(4, 0)}`, `half/a~parts/${part(6, 4)}`]);
+      await store.seal('half/a', 6);
+      assert.equal((await readAll(store.read('half/a'))).toString(), 'abcdXY');
+      await store.delete('half/a');
     });
 
     it('seals parts of at least 5 MiB by copying on the server, without reading them', async () => {

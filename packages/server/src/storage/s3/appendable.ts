@@ -3,23 +3,31 @@
  *
  * Layout under the blob's object key (`~` never occurs in blob keys):
  *
- *     <key>~parts/<start>          bytes [start, start + size) of an appendable blob: one object per append
- *     <key>~parts/<end>.end        empty marker: a part ends at <end> (lets the next append skip a full listing)
+ *     <key>~parts/<end>.<start>    bytes [start, end) of an appendable blob, stored by one append (one
+ *                                  PutObject: its size was known before it was sent)
+ *     <key>~parts/<start>          the same for an append stored by a multipart upload (begun before
+ *                                  its size was known: a body larger than a part)
+ *     <key>~parts/<end>.end        empty marker: a part named by its start ends at <end>
  *
- * Offsets are zero-padded to 16 digits, so parts list in byte order. An append discards the parts and
- * markers beyond its offset, then stores its body as a new part; a failed append stores nothing, which
- * leaves the blob cut back to the offset. Sealing composes the parts into `<key>` (compose.ts), then
- * removes them.
+ * Offsets are zero-padded to 16 digits, so names sort by the offset they begin with. An append at
+ * an offset needs to know that the blob's bytes end there and which objects lie beyond: one listing
+ * from just before `<offset>` finds both, a part named by its end (or a marker) that ends at the
+ * offset, and everything that begins later. It then discards what lies beyond, and stores its body
+ * as a new part: one listing and one PutObject per append of a body up to a part's size. A failed
+ * append stores nothing, which leaves the blob cut back to the offset. Sealing composes the parts
+ * into `<key>` (compose.ts), then removes them.
  */
 import { type BlobBody, type BlobStat, type FillableBody, missingBlob, sealMismatch } from '../blob-store.js';
 import type { Bucket, Listed, ObjectRange } from './bucket.js';
 import { type ComposeLimits, composeObject, type Part } from './compose.js';
-import { type PartLimits, uploadFilled, uploadStream } from './stream-upload.js';
+import { type ObjectKey, type PartLimits, uploadFilled, uploadStream } from './stream-upload.js';
 
 /** What follows an object key in the keys of its parts. */
 export const PARTS = '~parts/';
 const pad = (n: number) => String(n).padStart(16, '0');
 const isMarker = (key: string) => key.endsWith('.end');
+/** A part's name: `<start>`, or `<end>.<start>` (see the layout above). */
+const PART_NAME = /^(\d{16})(?:\.(\d{16}))?$/;
 
 const missing = (key: string) => missingBlob(`blob not found: ${key}`);
 
@@ -39,13 +47,34 @@ export class AppendableParts {
     return this.bucket.collect(this.partsPrefix(objKey));
   }
 
-  /** The data parts of a blob, in byte order. */
+  /**
+   * The data parts of a blob, in byte order. Of two parts that begin at one offset (left by a cut
+   * back that stopped between storing a part's head and removing the part) the shorter is the blob's.
+   */
   private async dataParts(objKey: string, listed?: Listed[]): Promise<Part[]> {
     const pp = this.partsPrefix(objKey);
-    return (listed ?? (await this.listAll(objKey)))
-      .filter((o) => !isMarker(o.key))
-      .map((o) => ({ key: o.key, start: Number(o.key.slice(pp.length)), size: o.size, mtimeMs: o.mtimeMs }))
-      .sort((a, b) => a.start - b.start);
+    const parts: Part[] = [];
+    for (const o of listed ?? (await this.listAll(objKey))) {
+      const m = PART_NAME.exec(o.key.slice(pp.length));
+      if (!m) continue; // a marker
+      parts.push({ key: o.key, start: Number(m[2] ?? m[1]), size: o.size, mtimeMs: o.mtimeMs });
+    }
+    parts.sort((a, b) => a.start - b.start || a.size - b.size);
+    return parts.filter((p, i) => i === 0 || parts[i - 1]!.start !== p.start);
+  }
+
+  /**
+   * The name of a part that begins at `start`: by its end when its size is known before it is stored,
+   * else by its start. `chosen` is the one given, if any; `byStart` whether it needs a marker.
+   */
+  private partKey(objKey: string, start: number) {
+    const byStart = `${this.partsPrefix(objKey)}${pad(start)}`;
+    let chosen: string | null = null;
+    const key = (size: number | null) => {
+      chosen = size === null ? byStart : `${this.partsPrefix(objKey)}${pad(start + size)}.${pad(start)}`;
+      return chosen;
+    };
+    return { key, chosen: () => chosen, byStart: () => chosen === byStart };
   }
 
   /** The size of an appendable blob, checking that its parts leave no gap. */
@@ -102,7 +131,7 @@ export class AppendableParts {
     key: string,
     objKey: string,
     offset: number,
-    store: (partKey: string) => Promise<number>,
+    store: (partKey: ObjectKey) => Promise<number>,
   ): Promise<number> {
     const pp = this.partsPrefix(objKey);
     if (offset === 0) {
@@ -110,19 +139,20 @@ export class AppendableParts {
       await this.bucket.deleteMany((await this.listAll(objKey)).map((o) => o.key));
       await this.bucket.deleteOne(objKey);
     } else {
-      const marker = `${pp}${pad(offset)}.end`;
-      // Everything after the part that starts at offset - 1: the marker of `offset` (if some part ends
-      // there), and whatever lies beyond the offset.
-      const beyond = await this.bucket.collect(pp, `${pp}${pad(offset - 1)}.end`);
-      if (beyond.some((o) => o.key === marker)) {
-        await this.discard(beyond.filter((o) => o.key !== marker).map((o) => o.key));
+      // Every name from `<offset>` on: the part named by its end or the marker that shows the bytes
+      // end at `offset` (the names of parts ending before it sort earlier), and whatever lies beyond.
+      const endsHere = `${pp}${pad(offset)}.`;
+      const from = await this.bucket.collect(pp, `${pp}${pad(offset - 1)}.end`);
+      const proof = from.filter((o) => o.key.startsWith(endsHere));
+      if (proof.length > 0) {
+        await this.discard(from.filter((o) => !proof.includes(o)).map((o) => o.key));
       } else {
         await this.cutBack(key, objKey, offset);
       }
     }
-    const size = await store(`${pp}${pad(offset)}`);
-    const end = offset + size;
-    if (end > 0) await this.putMarker(objKey, end);
+    const part = this.partKey(objKey, offset);
+    const end = offset + (await store(part.key));
+    if (part.byStart()) await this.putMarker(objKey, end);
     return end;
   }
 
@@ -134,18 +164,26 @@ export class AppendableParts {
     if (parts.length === 0) throw missing(key);
     const size = this.contiguousSize(key, parts);
     if (size < offset) throw missingBlob(`append to ${key} at ${offset}, but only ${size} bytes are stored`);
+    const kept = new Set(parts.map((p) => p.key));
     const doomed = all.filter((o) => {
       const name = o.key.slice(pp.length);
-      return isMarker(name) ? Number(name.slice(0, -4)) > offset : Number(name) >= offset;
+      if (isMarker(name)) return Number(name.slice(0, -4)) > offset;
+      // Parts from the offset on, and the longer of two that begin at one offset.
+      return !kept.has(o.key) || parts.some((p) => p.key === o.key && p.start >= offset);
     });
     await this.discard(doomed.map((o) => o.key));
     const straddling = parts.find((p) => p.start < offset && p.start + p.size > offset);
     if (straddling) {
-      // Keep the head of the part that crosses the offset (rare: a retry at an earlier offset).
+      // Keep the head of the part that crosses the offset (rare: a retry at an earlier offset), under
+      // the name of a part of that size (the same name when the part is named by its start), then
+      // remove the part.
       const head = this.bucket.readRanges([
         { key: straddling.key, start: 0, end: offset - straddling.start - 1 },
       ]);
-      await uploadStream(this.bucket, straddling.key, head, false, this.limits);
+      const part = this.partKey(objKey, straddling.start);
+      await uploadStream(this.bucket, part.key, head, false, this.limits);
+      if (part.chosen() !== straddling.key) await this.bucket.deleteOne(straddling.key);
+      if (!part.byStart()) return;
     }
     await this.putMarker(objKey, offset);
   }

@@ -46,6 +46,13 @@ function keepBuffers(...bufs: (Buffer | undefined)[]): void {
 const toIterable = (body: BlobBody): AsyncIterable<Uint8Array> =>
   body instanceof Readable ? (body as AsyncIterable<Uint8Array>) : body;
 
+/**
+ * The object a body goes to: a key, or the key for a body of a given size, known when it fits one
+ * PutObject (null: a multipart upload, begun before the size is known).
+ */
+export type ObjectKey = string | ((size: number | null) => string);
+const keyFor = (key: ObjectKey, size: number | null) => (typeof key === 'string' ? key : key(size));
+
 /** Gathers the next part: the buffer used (`into` when it is large enough) and the part of it filled. */
 type Gather = (size: number, into?: Buffer) => Promise<[Buffer, Buffer]>;
 
@@ -55,7 +62,7 @@ type Gather = (size: number, into?: Buffer) => Promise<[Buffer, Buffer]>;
  */
 export async function uploadStream(
   bucket: Bucket,
-  key: string,
+  key: ObjectKey,
   body: BlobBody,
   skipEmpty: boolean,
   limits: PartLimits,
@@ -99,17 +106,19 @@ export async function uploadStream(
     if (ended) {
       if (ahead === 0 && skipEmpty) return 0;
       if (pending.length === 1 || ahead < SMALL) {
-        await bucket.put(key, pending.length === 1 ? pending[0]! : Buffer.concat(pending, ahead));
+        const data = pending.length === 1 ? pending[0]! : Buffer.concat(pending, ahead);
+        await bucket.put(keyFor(key, ahead), data);
         return ahead;
       }
       let data: Buffer;
       [buf, data] = await gather(ahead);
-      await bucket.put(key, data);
+      await bucket.put(keyFor(key, ahead), data);
       return ahead;
     }
     const first = await gather(limits.partSize);
     buf = undefined; // the parts' now
-    return await uploadParts(bucket, key, first, gather, () => !ended || pending.length > 0, limits);
+    const more = () => !ended || pending.length > 0;
+    return await uploadParts(bucket, keyFor(key, null), first, gather, more, limits);
   } catch (e) {
     await it.return?.().catch(() => {});
     throw e;
@@ -126,7 +135,7 @@ export async function uploadStream(
  */
 export async function uploadFilled(
   bucket: Bucket,
-  key: string,
+  key: ObjectKey,
   body: FillableBody,
   limit: number,
   skipEmpty: boolean,
@@ -149,10 +158,10 @@ export async function uploadFilled(
   };
   const first = await gather(limits.partSize);
   if (got.sha1 === null) {
-    await uploadParts(bucket, key, first, gather, () => got.sha1 === null, limits);
+    await uploadParts(bucket, keyFor(key, null), first, gather, () => got.sha1 === null, limits);
   } else {
     try {
-      if (got.size > 0 || !skipEmpty) await bucket.put(key, first[1]);
+      if (got.size > 0 || !skipEmpty) await bucket.put(keyFor(key, got.size), first[1]);
     } finally {
       keepBuffers(first[0]);
     }
