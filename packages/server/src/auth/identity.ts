@@ -24,10 +24,12 @@ export async function resolveIdentity(
   let user: User | null = null;
   let grants: string[] | null = null;
   if (session?.userId != null) {
-    user = await users.byId(session.userId);
+    const botAppId = session.oauth ? null : (session.botAppId ?? null);
+    const read = await users.forSession(session.userId, botAppId);
+    user = read.user;
     if (session.oauth) grants = session.oauth.grants;
-    else if (user && session.botAppId) {
-      grants = await users.grantsOf(user.id, session.botAppId);
+    else if (user && botAppId) {
+      grants = read.grants;
       if (!grants) user = null; // the bot password was deleted: the session no longer logs in
     }
   }

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db } from '../db/index.js';
 import { prepared } from '../db/prepared.js';
 import { MwError } from '../errors.js';
@@ -35,7 +36,7 @@ export interface LoginResult {
   grants: string[] | null;
 }
 
-// What every request with a session reads: built once (see prepared).
+// Statements built once (see prepared).
 const userById = prepared((db, v: { id: number }) =>
   db.selectFrom('users').selectAll().where('id', '=', v.id),
 );
@@ -47,12 +48,40 @@ const groupsOf = prepared((db, v: { userId: number; now: string }) =>
     .where((eb) => eb.or([eb('expiry', 'is', null), eb('expiry', '>', v.now)]))
     .orderBy('group_name'),
 );
-const botGrants = prepared((db, v: { userId: number; appId: string }) =>
+/**
+ * What a request with a session reads of its user, in one statement (one round trip where the
+ * database is a server): the account (kind 0), its groups (1) and the grants of the session's bot
+ * password (2; bot passwords' names are never empty, so `''` asks for none).
+ */
+const sessionUser = prepared((db, v: { id: number; now: string; appId: string }) =>
   db
-    .selectFrom('bot_passwords')
-    .select('grants')
-    .where('user_id', '=', v.userId)
-    .where('app_id', '=', v.appId),
+    .selectFrom('users')
+    .select([sql<number>`0`.as('kind'), 'name as text', 'registration as more', 'edit_count as n'])
+    .where('id', '=', v.id)
+    .unionAll(
+      db
+        .selectFrom('user_groups')
+        .select([
+          sql<number>`1`.as('kind'),
+          'group_name as text',
+          sql<string>`''`.as('more'),
+          sql<number>`0`.as('n'),
+        ])
+        .where('user_id', '=', v.id)
+        .where((eb) => eb.or([eb('expiry', 'is', null), eb('expiry', '>', v.now)])),
+    )
+    .unionAll(
+      db
+        .selectFrom('bot_passwords')
+        .select([
+          sql<number>`2`.as('kind'),
+          'grants as text',
+          sql<string>`''`.as('more'),
+          sql<number>`0`.as('n'),
+        ])
+        .where('user_id', '=', v.id)
+        .where('app_id', '=', v.appId),
+    ),
 );
 
 /** Accounts, their groups and their bot passwords. */
@@ -77,6 +106,31 @@ export class UserService {
   async byId(id: number): Promise<User | null> {
     const [row] = await userById(this.db, { id });
     return row ? this.load(row) : null;
+  }
+
+  /**
+   * The user of a session and, when it logged in with a bot password (`appId`), that password's
+   * grants (null: none, or the password is gone), read in one statement.
+   */
+  async forSession(
+    id: number,
+    appId: string | null,
+  ): Promise<{ user: User | null; grants: string[] | null }> {
+    const rows = await sessionUser(this.db, { id, now: isoNow(), appId: appId ?? '' });
+    const account = rows.find((r) => Number(r.kind) === 0);
+    if (!account) return { user: null, grants: null };
+    const grants = rows.find((r) => Number(r.kind) === 2);
+    const groups = rows.filter((r) => Number(r.kind) === 1).map((r) => r.text);
+    return {
+      user: {
+        id,
+        name: account.text,
+        registration: account.more,
+        editCount: Number(account.n),
+        groups: groups.sort(), // group names are ASCII: as the database orders them (collation C)
+      },
+      grants: grants ? (JSON.parse(grants.text) as string[]) : null,
+    };
   }
 
   private async load(row: {
@@ -214,10 +268,5 @@ export class UserService {
       : undefined;
     if (!user || !(await verifyPassword(lgpassword, row?.password_hash ?? null))) return null;
     return { user, botAppId: null, grants: null };
-  }
-
-  async grantsOf(userId: number, appId: string): Promise<string[] | null> {
-    const [bp] = await botGrants(this.db, { userId, appId });
-    return bp ? (JSON.parse(bp.grants) as string[]) : null;
   }
 }

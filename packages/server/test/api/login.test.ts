@@ -179,6 +179,24 @@ describe('action=login and sessions', () => {
     assert.equal(ui.json.query.userinfo.id, 0);
   });
 
+  it("a session's user has its groups not expired yet, and its bot password's grants", async () => {
+    const c = new TestClient(s.api);
+    const bp = await createBot(s, 'GroupedBot');
+    const users = s.server.services.users;
+    const u = (await users.byName('GroupedBot'))!;
+    await users.addGroup(u.id, 'sysop', '2001-01-01T00:00:00Z');
+    await users.addGroup(u.id, 'bureaucrat', '2999-01-01T00:00:00Z');
+    await users.addGroup(u.id, 'bot');
+    await c.login(bp.lgname, bp.password);
+    const ui = await c.get({ action: 'query', meta: 'userinfo', uiprop: 'groups|rights' });
+    const info = ui.json.query.userinfo;
+    assert.equal(info.name, 'GroupedBot');
+    assert.deepEqual(info.groups, ['bot', 'bureaucrat', '*', 'user', 'autoconfirmed']);
+    // The bot group's right, within the bot password's grants; the bureaucrat's are outside them.
+    assert.ok(info.rights.includes('bot') && info.rights.includes('upload'), info.rights.join());
+    assert.ok(!info.rights.includes('userrights'), info.rights.join());
+  });
+
   it('throttles repeated failed logins for one account and address', async () => {
     const own = await startTestServer({ loginThrottle: { count: 3, windowSeconds: 60 } });
     try {

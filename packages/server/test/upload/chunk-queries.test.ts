@@ -1,7 +1,7 @@
 /**
  * The statements a chunk of a chunked upload costs: the hottest path of the server. A middle chunk
  * takes the stash entry's lease and reads the entry in one statement, and records the chunk and gives
- * the lease up in another; nothing else touches the entry.
+ * the lease up in another; nothing else touches the entry. Who the user is takes one more.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -70,6 +70,10 @@ describe('the statements of a chunk', () => {
       { size: Number(row.size), lease_owner: row.lease_owner },
       { size: 4000, lease_owner: null },
     );
+
+    // Who the bot is (account, groups, its bot password's grants): one statement.
+    const whoIs = recorded.map((q) => q.sql).filter((q) => /"(users|user_groups|bot_passwords)"/.test(q));
+    assert.equal(whoIs.length, 1, `the user read in one statement:\n${whoIs.join('\n')}`);
 
     const last = await sendChunk(c, { ...p, offset: 4000, filekey }, data.subarray(4000));
     assert.equal(last.json.upload?.result, 'Success', last.text);
