@@ -31,6 +31,11 @@ import {
 
 const BOT = { lgname: 'Admin@bot', password: 'kill-test-bot-password-0123456789' };
 const MiB = 1024 * 1024;
+/**
+ * How long the waits for a request's first bytes on disk may take: a server process started anew,
+ * on a machine busy with other test files (the default 10 s ran out once so).
+ */
+const SLOW_START = 30_000;
 
 describe('kill -9 at chosen points leaves a consistent wiki', {
   skip: embeddedOnly('waits on the local blob directory'),
@@ -194,6 +199,7 @@ describe('kill -9 at chosen points leaves a consistent wiki', {
     await waitFor(
       () => [...filesWithSizes(tmp)].filter(([k, n]) => !before.has(k) && n > 0).length === 2,
       'both uploads are being written',
+      SLOW_START,
     );
     await killAndRestart('two uploads cut off in their bodies', { exactly: 0 }, cut);
     assert.equal(await currentSha1(c, 'Cut-new.png'), null);
@@ -245,11 +251,15 @@ describe('kill -9 at chosen points leaves a consistent wiki', {
       }),
     ];
     await waitUntilReceiving(srv.database, key);
-    await waitFor(() => {
-      const now = filesWithSizes(join(dir, 'upload'));
-      const started = [...now].some(([k, n]) => !before.has(k) && n > 0);
-      return started && (now.get(blob.slice('upload/'.length)) ?? 0) > chunk;
-    }, 'both chunks are being appended');
+    await waitFor(
+      () => {
+        const now = filesWithSizes(join(dir, 'upload'));
+        const started = [...now].some(([k, n]) => !before.has(k) && n > 0);
+        return started && (now.get(blob.slice('upload/'.length)) ?? 0) > chunk;
+      },
+      'both chunks are being appended',
+      SLOW_START,
+    );
     // The first chunk's blob has no stash entry yet: it is left over.
     await killAndRestart('two chunks cut off in their bodies', { exactly: 1 }, cut);
 
@@ -277,7 +287,7 @@ describe('kill -9 at chosen points leaves a consistent wiki', {
       token,
     });
     assert.equal(u.json?.upload?.result, 'Poll', u.text);
-    await waitFor(() => urls.halfSent.has('/held.png'), 'the job is downloading');
+    await waitFor(() => urls.halfSent.has('/held.png'), 'the job is downloading', SLOW_START);
     // Behind it, with the only worker busy: the assembly of a chunked upload and a stash commit.
     const assembled = pngOfSize(200_000);
     let asm = await sendChunk(
