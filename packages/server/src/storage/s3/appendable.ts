@@ -50,6 +50,8 @@ export class AppendableParts {
   /**
    * The data parts of a blob, in byte order. Of two parts that begin at one offset (left by a cut
    * back that stopped between storing a part's head and removing the part) the shorter is the blob's.
+   * (An append at the longer one's end would still find it in its listing and be taken: the upload
+   * pipeline does not ask for one, appending only at the size it recorded.)
    */
   private async dataParts(objKey: string, listed?: Listed[]): Promise<Part[]> {
     const pp = this.partsPrefix(objKey);
