@@ -1,6 +1,7 @@
-import { sql } from 'kysely';
+import { type ExpressionBuilder, sql } from 'kysely';
 import type { Db } from '../db/index.js';
 import { prepared } from '../db/prepared.js';
+import type { Database } from '../db/schema.js';
 import { MwError } from '../errors.js';
 import { isoNow } from '../util/timestamp.js';
 import { generatePassword, hashPassword, verifyPassword } from './password.js';
@@ -36,16 +37,17 @@ export interface LoginResult {
   grants: string[] | null;
 }
 
+/** Group memberships that have not expired by `now`. */
+const notExpired = (now: string) => (eb: ExpressionBuilder<Database, 'user_groups'>) =>
+  eb.or([eb('expiry', 'is', null), eb('expiry', '>', now)]);
+
 // Statements built once (see prepared).
-const userById = prepared((db, v: { id: number }) =>
-  db.selectFrom('users').selectAll().where('id', '=', v.id),
-);
 const groupsOf = prepared((db, v: { userId: number; now: string }) =>
   db
     .selectFrom('user_groups')
     .select('group_name')
     .where('user_id', '=', v.userId)
-    .where((eb) => eb.or([eb('expiry', 'is', null), eb('expiry', '>', v.now)]))
+    .where(notExpired(v.now))
     .orderBy('group_name'),
 );
 /**
@@ -68,7 +70,7 @@ const sessionUser = prepared((db, v: { id: number; now: string; appId: string })
           sql<number>`0`.as('n'),
         ])
         .where('user_id', '=', v.id)
-        .where((eb) => eb.or([eb('expiry', 'is', null), eb('expiry', '>', v.now)])),
+        .where(notExpired(v.now)),
     )
     .unionAll(
       db
@@ -104,8 +106,7 @@ export class UserService {
   }
 
   async byId(id: number): Promise<User | null> {
-    const [row] = await userById(this.db, { id });
-    return row ? this.load(row) : null;
+    return (await this.forSession(id, null)).user;
   }
 
   /**

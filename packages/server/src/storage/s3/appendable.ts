@@ -166,12 +166,13 @@ export class AppendableParts {
     if (parts.length === 0) throw missing(key);
     const size = this.contiguousSize(key, parts);
     if (size < offset) throw missingBlob(`append to ${key} at ${offset}, but only ${size} bytes are stored`);
-    const kept = new Set(parts.map((p) => p.key));
+    const startOf = new Map(parts.map((p) => [p.key, p.start]));
     const doomed = all.filter((o) => {
       const name = o.key.slice(pp.length);
       if (isMarker(name)) return Number(name.slice(0, -4)) > offset;
-      // Parts from the offset on, and the longer of two that begin at one offset.
-      return !kept.has(o.key) || parts.some((p) => p.key === o.key && p.start >= offset);
+      // Parts from the offset on, and the longer of two that begin at one offset (not in `parts`).
+      const start = startOf.get(o.key);
+      return start === undefined || start >= offset;
     });
     await this.discard(doomed.map((o) => o.key));
     const straddling = parts.find((p) => p.start < offset && p.start + p.size > offset);
