@@ -52,7 +52,7 @@ export class S3BlobStore implements BlobStore {
 
   constructor(cfg: S3StorageConfig, tuning: S3Tuning = {}) {
     this.prefix = cfg.prefix;
-    this.bucket = new Bucket(createS3Client(cfg), cfg.bucket, tuning.listPageSize);
+    this.bucket = new Bucket(createS3Client(cfg), cfg, tuning.listPageSize);
     this.limits = {
       partSize: Math.max(MIN_PART, tuning.partSize ?? 8 * MIB),
       maxParts: tuning.maxParts ?? 10000,

@@ -6,81 +6,18 @@
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { createServer, request, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { S3BlobStore } from '../../src/storage/s3.js';
 import { TestClient } from '../helpers/client.js';
 import { png, pngOfSize, sha1 } from '../helpers/files.js';
 import { createBot, startTestServer, type TestServer } from '../helpers/server.js';
 import { missingServers, removeAll, s3Config } from './s3-env.js';
-
-type Fault = 'pass' | 'throttle' | 'error' | 'drop' | 'silent';
-
-/** Forwards requests to the real S3 endpoint unchanged, unless told to misbehave. */
-class FaultyProxy {
-  private server!: Server;
-  fault: Fault = 'pass';
-  /** How many more requests get the fault (then it passes again); Infinity: until told otherwise. */
-  times = Number.POSITIVE_INFINITY;
-  faulted = 0;
-
-  async start(upstream: URL): Promise<string> {
-    this.server = createServer((req, res) => {
-      const fault = this.times > 0 ? this.fault : 'pass';
-      if (fault !== 'pass') {
-        this.times--;
-        this.faulted++;
-      }
-      if (fault === 'drop') return void req.socket.destroy();
-      if (fault === 'silent') return void req.resume();
-      if (fault === 'throttle' || fault === 'error') {
-        const [status, code] = fault === 'throttle' ? [503, 'SlowDown'] : [500, 'InternalError'];
-        req.resume();
-        req.on('end', () => {
-          res.writeHead(status, { 'content-type': 'application/xml' });
-          res.end(
-            `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>x</Message></Error>`,
-          );
-        });
-        return;
-      }
-      const up = request(
-        {
-          host: upstream.hostname,
-          port: upstream.port,
-          method: req.method,
-          path: req.url,
-          headers: req.headers,
-        },
-        (r) => {
-          res.writeHead(r.statusCode ?? 502, r.headers);
-          r.pipe(res);
-        },
-      );
-      up.on('error', () => res.destroy());
-      req.pipe(up);
-    });
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-  }
-
-  set(fault: Fault, times = Number.POSITIVE_INFINITY): void {
-    this.fault = fault;
-    this.times = times;
-    this.faulted = 0;
-  }
-
-  close(): Promise<void> {
-    this.server.closeAllConnections();
-    return new Promise((resolve) => this.server.close(() => resolve()));
-  }
-}
+import { S3Proxy } from './s3-proxy.js';
 
 const skip = missingServers({ s3: true });
 
 describe('an S3 store that misbehaves', { skip: skip ?? false }, () => {
-  const proxy = new FaultyProxy();
+  const proxy = new S3Proxy();
   const prefix = `faults-${randomUUID()}/`;
   const direct = () => new S3BlobStore(s3Config(prefix));
   let s: TestServer;

@@ -3,17 +3,10 @@
  * object operations the store is built from: put, head, ranged reads, listing and batched deletes.
  */
 import { createHash } from 'node:crypto';
-import {
-  DeleteObjectCommand,
-  DeleteObjectsCommand,
-  GetObjectCommand,
-  HeadObjectCommand,
-  ListObjectsV2Command,
-  PutObjectCommand,
-  S3Client,
-} from '@aws-sdk/client-s3';
+import { DeleteObjectsCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { StorageConfig } from '../../config.js';
 import type { BlobStat } from '../blob-store.js';
+import { SignedRequests, xmlAll, xmlOne, xmlText } from './signed-requests.js';
 
 type S3Keys = Omit<Extract<StorageConfig, { driver: 's3' }>, 'driver'>;
 /** An S3 store's settings (the retry settings have defaults). */
@@ -43,9 +36,6 @@ export function isNotFound(e: unknown): boolean {
   return errorName(e) === 'NoSuchKey' || errorName(e) === 'NotFound' || status === 404;
 }
 
-/** The commands that carry the bytes of blobs. */
-const UNSIGNED_BODIES = new Set(['PutObjectCommand', 'UploadPartCommand']);
-
 /** An S3 client that speaks to S3-compatible servers as well as to AWS. */
 export function createS3Client(cfg: S3StorageConfig): S3Client {
   const client = new S3Client({
@@ -71,21 +61,6 @@ export function createS3Client(cfg: S3StorageConfig): S3Client {
     // would cost a new connection and a round trip before its body.
     expectContinueHeader: false,
   });
-  // The bytes of blobs go unhashed (`UNSIGNED-PAYLOAD`, what the SDK sends for any streamed body):
-  // signing them costs a SHA-256 of every byte here and another on the server (Swift checks it),
-  // about a third of the CPU of sending a part. Their integrity on the way rests on TCP (TLS with an
-  // https endpoint); the upload's SHA-1, computed from the bytes the client sent, is what
-  // `mwup-admin check --sha1` checks stored blobs against.
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      const req = args.request as { headers?: Record<string, string> };
-      if (UNSIGNED_BODIES.has(context.commandName ?? '') && req.headers) {
-        req.headers['x-amz-content-sha256'] = 'UNSIGNED-PAYLOAD';
-      }
-      return next(args);
-    },
-    { step: 'build', name: 'mwupUnsignedPayload' },
-  );
   // Multi-object delete needs Content-MD5 on servers that do not take the newer checksum headers.
   client.middlewareStack.add(
     (next, context) => async (args) => {
@@ -103,31 +78,76 @@ export function createS3Client(cfg: S3StorageConfig): S3Client {
   return client;
 }
 
-/** Object operations on one bucket. Keys here are full object keys (prefix included). */
+/**
+ * Object operations on one bucket. Keys here are full object keys (prefix included). The frequent
+ * ones (put, head, listing, deleting one object, a multipart upload's parts and part copies) are
+ * {@link SignedRequests}; the rest are the client's commands.
+ */
 export class Bucket {
+  readonly requests: SignedRequests;
+  readonly name: string;
+
   constructor(
     readonly client: S3Client,
-    readonly name: string,
+    cfg: Pick<S3StorageConfig, 'bucket' | 'endpoint' | 'region' | 'forcePathStyle'>,
     /** Keys asked for per listing request (S3: at most 1000; default: the server's). */
     private readonly listPageSize?: number,
-  ) {}
+  ) {
+    this.name = cfg.bucket;
+    this.requests = new SignedRequests(client, cfg.bucket, cfg);
+  }
 
   async put(key: string, body: Uint8Array | string): Promise<void> {
-    const length = typeof body === 'string' ? Buffer.byteLength(body) : body.length;
-    await this.client.send(
-      new PutObjectCommand({ Bucket: this.name, Key: key, Body: body, ContentLength: length }),
-    );
+    await this.requests.send({
+      method: 'PUT',
+      key,
+      body: typeof body === 'string' ? Buffer.from(body) : body,
+    });
   }
 
   /** Size and modification time of an object, or null when it does not exist. */
   async head(key: string): Promise<BlobStat | null> {
     try {
-      const r = await this.client.send(new HeadObjectCommand({ Bucket: this.name, Key: key }));
-      return { size: r.ContentLength ?? 0, mtimeMs: r.LastModified?.getTime() ?? 0 };
+      const r = await this.requests.send({ method: 'HEAD', key });
+      return {
+        size: Number(r.headers['content-length'] ?? 0),
+        mtimeMs: Date.parse(r.headers['last-modified'] ?? '') || 0,
+      };
     } catch (e) {
       if (isNotFound(e)) return null;
       throw e;
     }
+  }
+
+  /** Store `body` as part `partNumber` of a multipart upload; its ETag. */
+  async uploadPart(key: string, uploadId: string, partNumber: number, body: Uint8Array): Promise<string> {
+    const r = await this.requests.send({
+      method: 'PUT',
+      key,
+      query: { partNumber: String(partNumber), uploadId },
+      body,
+    });
+    return r.headers.etag ?? '';
+  }
+
+  /** Copy the byte range `[start, end]` of an object as part `partNumber` of a multipart upload; its ETag. */
+  async uploadPartCopy(
+    key: string,
+    uploadId: string,
+    partNumber: number,
+    from: { key: string; start: number; end: number },
+  ): Promise<string> {
+    const r = await this.requests.send({
+      method: 'PUT',
+      key,
+      query: { partNumber: String(partNumber), uploadId },
+      headers: {
+        'x-amz-copy-source': this.copySource(from.key),
+        'x-amz-copy-source-range': `bytes=${from.start}-${from.end}`,
+      },
+      errorIn200: true,
+    });
+    return xmlOne(r.body, 'ETag') ?? '';
   }
 
   /** An object's body, or the inclusive byte range `[start, end]` of it. */
@@ -168,19 +188,19 @@ export class Bucket {
   async *list(prefix: string, startAfter?: string): AsyncGenerator<Listed> {
     let token: string | undefined;
     do {
-      const r = await this.client.send(
-        new ListObjectsV2Command({
-          Bucket: this.name,
-          Prefix: prefix,
-          StartAfter: token ? undefined : startAfter,
-          ContinuationToken: token,
-          MaxKeys: this.listPageSize,
-        }),
-      );
-      for (const o of r.Contents ?? []) {
-        yield { key: o.Key!, size: o.Size ?? 0, mtimeMs: o.LastModified?.getTime() ?? 0 };
+      const query: Record<string, string> = { 'list-type': '2', prefix };
+      if (token) query['continuation-token'] = token;
+      else if (startAfter) query['start-after'] = startAfter;
+      if (this.listPageSize) query['max-keys'] = String(this.listPageSize);
+      const { body } = await this.requests.send({ method: 'GET', key: '', query });
+      for (const o of xmlAll(body, 'Contents')) {
+        yield {
+          key: xmlText(xmlAll(o, 'Key')[0] ?? ''),
+          size: Number(xmlAll(o, 'Size')[0] ?? 0),
+          mtimeMs: Date.parse(xmlAll(o, 'LastModified')[0] ?? '') || 0,
+        };
       }
-      token = r.IsTruncated ? r.NextContinuationToken : undefined;
+      token = xmlOne(body, 'IsTruncated') === 'true' ? xmlOne(body, 'NextContinuationToken') : undefined;
     } while (token);
   }
 
@@ -193,7 +213,7 @@ export class Bucket {
 
   /** Delete one object (deleting a missing object is not an error). */
   async deleteOne(key: string): Promise<void> {
-    await this.client.send(new DeleteObjectCommand({ Bucket: this.name, Key: key }));
+    await this.requests.send({ method: 'DELETE', key });
   }
 
   /** Delete objects, up to 1000 per request. */

@@ -8,8 +8,6 @@ import {
   CompleteMultipartUploadCommand,
   CopyObjectCommand,
   CreateMultipartUploadCommand,
-  UploadPartCommand,
-  UploadPartCopyCommand,
 } from '@aws-sdk/client-s3';
 import type { Bucket, ObjectRange } from './bucket.js';
 
@@ -112,30 +110,10 @@ export async function composeObject(
         const i = next++;
         const s = segs[i]!;
         if (s.kind === 'copy') {
-          const r = await client.send(
-            new UploadPartCopyCommand({
-              Bucket,
-              Key: dest,
-              UploadId,
-              PartNumber: i + 1,
-              CopySource: bucket.copySource(s.key),
-              CopySourceRange: `bytes=${s.start}-${s.end}`,
-            }),
-          );
-          etags[i] = r.CopyPartResult!.ETag!;
+          etags[i] = await bucket.uploadPartCopy(dest, UploadId!, i + 1, s);
         } else {
           const body = await bucket.gatherRanges(s.ranges, s.size);
-          const r = await client.send(
-            new UploadPartCommand({
-              Bucket,
-              Key: dest,
-              UploadId,
-              PartNumber: i + 1,
-              Body: body,
-              ContentLength: body.length,
-            }),
-          );
-          etags[i] = r.ETag!;
+          etags[i] = await bucket.uploadPart(dest, UploadId!, i + 1, body);
         }
       }
     };

@@ -11,7 +11,6 @@ import {
   AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
   CreateMultipartUploadCommand,
-  UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import { type BlobBody, BodyTooLarge, type FillableBody } from '../blob-store.js';
 import type { Bucket } from './bucket.js';
@@ -208,20 +207,9 @@ async function uploadParts(
       spare = sending;
       sending = buf;
       buf = undefined;
-      inflight = client
-        .send(
-          new UploadPartCommand({
-            Bucket,
-            Key: key,
-            UploadId: uploadId,
-            PartNumber: partNo,
-            Body: body,
-            ContentLength: body.length,
-          }),
-        )
-        .then((r) => {
-          parts.push({ PartNumber: partNo, ETag: r.ETag! });
-        });
+      inflight = bucket.uploadPart(key, uploadId, partNo, body).then((ETag) => {
+        parts.push({ PartNumber: partNo, ETag });
+      });
       // Not unhandled while the next part is gathered; awaited before anything else is sent.
       inflight.catch(() => {});
       if (!more()) break;
