@@ -25,7 +25,7 @@ export async function resolveIdentity(
   let grants: string[] | null = null;
   if (session?.userId != null) {
     const botAppId = session.oauth ? null : (session.botAppId ?? null);
-    const read = await users.forSession(session.userId, botAppId);
+    const read = session.read ?? (await users.forSession(session.userId, botAppId));
     user = read.user;
     if (session.oauth) grants = session.oauth.grants;
     else if (user && botAppId) {

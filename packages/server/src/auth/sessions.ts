@@ -1,6 +1,9 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { sql } from 'kysely';
 import type { Db } from '../db/index.js';
 import { prepared } from '../db/prepared.js';
+import { isoNow } from '../util/timestamp.js';
+import { type User, type UserRow, userFromRows, userRows } from './users.js';
 
 export interface Session {
   /** SHA-256 of the cookie value (the database key). */
@@ -14,6 +17,8 @@ export interface Session {
    * cookie: the token's grants limit the user's rights, and the user cannot log in or out.
    */
   oauth?: { tokenId: number; grants: string[] };
+  /** The session's user and its bot password's grants, when read with the session (see `load`). */
+  read?: { user: User | null; grants: string[] | null };
 }
 
 /** Token types of meta=tokens, with the salt each is derived with. */
@@ -32,10 +37,37 @@ export const ANON_TOKEN = '+\\';
 
 const hashId = (cookie: string) => createHash('sha256').update(cookie).digest('hex');
 
-/** The statement every request with a session cookie runs: built once (see prepared). */
-const sessionById = prepared((db, v: { id: string }) =>
-  db.selectFrom('sessions').selectAll().where('id', '=', v.id),
-);
+/**
+ * The statement every request with a session cookie runs (built once, see prepared): the session
+ * (kind 3: token secret, bot password name, expiry; kind 4: its user's id, when it has one) and
+ * its user's rows ({@link userRows}: account, groups, grants), in one round trip.
+ */
+const sessionById = prepared((db, v: { id: string; now: string }) => {
+  const userId = db.selectFrom('sessions').select('user_id').where('id', '=', v.id);
+  const appId = db.selectFrom('sessions').select('bot_app_id').where('id', '=', v.id);
+  return db
+    .selectFrom('sessions')
+    .select([
+      sql<number>`3`.as('kind'),
+      'token_secret as text',
+      sql<string>`coalesce(bot_app_id, '')`.as('more'),
+      'expires_ms as n',
+    ])
+    .where('id', '=', v.id)
+    .unionAll(
+      db
+        .selectFrom('sessions')
+        .select([
+          sql<number>`4`.as('kind'),
+          sql<string>`''`.as('text'),
+          sql<string>`''`.as('more'),
+          sql<number>`user_id`.as('n'),
+        ])
+        .where('id', '=', v.id)
+        .where('user_id', 'is not', null),
+    )
+    .unionAll(userRows(db, userId, appId, v.now));
+});
 
 /** Cookie sessions stored in the database, so that restarts and several processes share them. */
 export class SessionService {
@@ -55,25 +87,31 @@ export class SessionService {
 
   async load(cookieValue: string | undefined): Promise<Session | null> {
     if (!cookieValue || !/^[A-Za-z0-9_-]{20,100}$/.test(cookieValue)) return null;
-    const [row] = await sessionById(this.db, { id: hashId(cookieValue) });
+    const id = hashId(cookieValue);
+    const rows = (await sessionById(this.db, { id, now: isoNow() })) as UserRow[];
+    const row = rows.find((r) => Number(r.kind) === 3);
     if (!row) return null;
     const now = Date.now();
-    if (row.expires_ms <= now) {
-      await this.db.deleteFrom('sessions').where('id', '=', row.id).execute();
+    let expiresMs = Number(row.n);
+    if (expiresMs <= now) {
+      await this.db.deleteFrom('sessions').where('id', '=', id).execute();
       return null;
     }
     // Sliding expiry, written at most once per tenth of the lifetime.
     const fresh = now + this.maxAgeSeconds * 1000;
-    if (fresh - row.expires_ms > this.maxAgeSeconds * 100) {
-      await this.db.updateTable('sessions').set({ expires_ms: fresh }).where('id', '=', row.id).execute();
-      row.expires_ms = fresh;
+    if (fresh - expiresMs > this.maxAgeSeconds * 100) {
+      await this.db.updateTable('sessions').set({ expires_ms: fresh }).where('id', '=', id).execute();
+      expiresMs = fresh;
     }
+    const owner = rows.find((r) => Number(r.kind) === 4);
+    const userId = owner ? Number(owner.n) : null;
     return {
-      id: row.id,
-      userId: row.user_id,
-      botAppId: row.bot_app_id,
-      tokenSecret: row.token_secret,
-      expiresMs: row.expires_ms,
+      id,
+      userId,
+      botAppId: row.more || null,
+      tokenSecret: row.text,
+      expiresMs,
+      read: userId === null ? undefined : userFromRows(userId, rows),
     };
   }
 

@@ -1,4 +1,4 @@
-import { type ExpressionBuilder, sql } from 'kysely';
+import { type ExpressionBuilder, type SelectQueryBuilder, sql } from 'kysely';
 import type { Db } from '../db/index.js';
 import { prepared } from '../db/prepared.js';
 import type { Database } from '../db/schema.js';
@@ -50,16 +50,20 @@ const groupsOf = prepared((db, v: { userId: number; now: string }) =>
     .where(notExpired(v.now))
     .orderBy('group_name'),
 );
+/** A user id or bot password name: a value, or a subquery that reads it (the session's). */
+type Operand<T> = T | SelectQueryBuilder<Database, 'sessions', Record<string, T | null>>;
+
 /**
- * What a request with a session reads of its user, in one statement (one round trip where the
- * database is a server): the account (kind 0), its groups (1) and the grants of the session's bot
- * password (2; bot passwords' names are never empty, so `''` asks for none).
+ * The rows of a user as a request with a session reads them, in one statement (one round trip
+ * where the database is a server): the account (kind 0), its groups (1) and the grants of the
+ * session's bot password (2; bot passwords' names are never empty, so `''` asks for none).
+ * `n` is the account's edit count.
  */
-const sessionUser = prepared((db, v: { id: number; now: string; appId: string }) =>
-  db
+export function userRows(db: Db, id: Operand<number>, appId: Operand<string>, now: string) {
+  return db
     .selectFrom('users')
     .select([sql<number>`0`.as('kind'), 'name as text', 'registration as more', 'edit_count as n'])
-    .where('id', '=', v.id)
+    .where('id', '=', id)
     .unionAll(
       db
         .selectFrom('user_groups')
@@ -69,8 +73,8 @@ const sessionUser = prepared((db, v: { id: number; now: string; appId: string })
           sql<string>`''`.as('more'),
           sql<number>`0`.as('n'),
         ])
-        .where('user_id', '=', v.id)
-        .where(notExpired(v.now)),
+        .where('user_id', '=', id)
+        .where(notExpired(now)),
     )
     .unionAll(
       db
@@ -81,9 +85,38 @@ const sessionUser = prepared((db, v: { id: number; now: string; appId: string })
           sql<string>`''`.as('more'),
           sql<number>`0`.as('n'),
         ])
-        .where('user_id', '=', v.id)
-        .where('app_id', '=', v.appId),
-    ),
+        .where('user_id', '=', id)
+        .where('app_id', '=', appId),
+    );
+}
+
+export interface UserRow {
+  kind: number;
+  text: string;
+  more: string;
+  n: number;
+}
+
+/** The user `id` and its bot password's grants, from {@link userRows}' rows. */
+export function userFromRows(id: number, rows: UserRow[]): { user: User | null; grants: string[] | null } {
+  const account = rows.find((r) => Number(r.kind) === 0);
+  if (!account) return { user: null, grants: null };
+  const grants = rows.find((r) => Number(r.kind) === 2);
+  const groups = rows.filter((r) => Number(r.kind) === 1).map((r) => r.text);
+  return {
+    user: {
+      id,
+      name: account.text,
+      registration: account.more,
+      editCount: Number(account.n),
+      groups: groups.sort(), // group names are ASCII: as the database orders them (collation C)
+    },
+    grants: grants ? (JSON.parse(grants.text) as string[]) : null,
+  };
+}
+
+const sessionUser = prepared((db, v: { id: number; now: string; appId: string }) =>
+  userRows(db, v.id, v.appId, v.now),
 );
 
 /** Accounts, their groups and their bot passwords. */
@@ -117,21 +150,7 @@ export class UserService {
     id: number,
     appId: string | null,
   ): Promise<{ user: User | null; grants: string[] | null }> {
-    const rows = await sessionUser(this.db, { id, now: isoNow(), appId: appId ?? '' });
-    const account = rows.find((r) => Number(r.kind) === 0);
-    if (!account) return { user: null, grants: null };
-    const grants = rows.find((r) => Number(r.kind) === 2);
-    const groups = rows.filter((r) => Number(r.kind) === 1).map((r) => r.text);
-    return {
-      user: {
-        id,
-        name: account.text,
-        registration: account.more,
-        editCount: Number(account.n),
-        groups: groups.sort(), // group names are ASCII: as the database orders them (collation C)
-      },
-      grants: grants ? (JSON.parse(grants.text) as string[]) : null,
-    };
+    return userFromRows(id, await sessionUser(this.db, { id, now: isoNow(), appId: appId ?? '' }));
   }
 
   private async load(row: {

@@ -71,9 +71,11 @@ describe('the statements of a chunk', () => {
       { size: 4000, lease_owner: null },
     );
 
-    // Who the bot is (account, groups, its bot password's grants): one statement.
-    const whoIs = recorded.map((q) => q.sql).filter((q) => /"(users|user_groups|bot_passwords)"/.test(q));
-    assert.equal(whoIs.length, 1, `the user read in one statement:\n${whoIs.join('\n')}`);
+    // The session and who the bot is (account, groups, its bot password's grants): one statement.
+    const whoIs = recorded
+      .map((q) => q.sql)
+      .filter((q) => /"(sessions|users|user_groups|bot_passwords)"/.test(q));
+    assert.equal(whoIs.length, 1, `the session and its user read in one statement:\n${whoIs.join('\n')}`);
 
     const last = await sendChunk(c, { ...p, offset: 4000, filekey }, data.subarray(4000));
     assert.equal(last.json.upload?.result, 'Success', last.text);

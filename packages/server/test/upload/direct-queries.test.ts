@@ -14,12 +14,12 @@ import { startWithBot, type TestServer } from '../helpers/server.js';
 import { recordStatements, type StatementRecorder } from '../helpers/statements.js';
 
 /**
- * The most statements a small new-file upload may run on SQLite: the session and the user's rights
- * (4), the name's file, page and protections (1), the warnings' look-ups (2), and the transaction
+ * The most statements a small new-file upload may run on SQLite: the session with its user,
+ * groups and grants (1), the name's file, page and protections (1), the warnings' look-ups (2), and the transaction
  * (10: begin, the name again, file, page, revision, edit count, both log entries, recent change,
  * watchlist, commit). PostgreSQL adds the name's lock.
  */
-const MAX_STATEMENTS = 17;
+const MAX_STATEMENTS = 14;
 
 describe('the statements of a small direct upload', () => {
   let s: TestServer;
