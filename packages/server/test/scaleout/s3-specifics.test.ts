@@ -111,6 +111,21 @@ if (skip) {
       }
     });
 
+    it("corrects the client's clock from the server's answer when a request is refused for its time", async () => {
+      const config = store.client.config as { systemClockOffset?: number };
+      config.systemClockOffset = 3_600_000; // the clock an hour ahead
+      try {
+        reset();
+        await store.write('clock/a', chunksOf(Buffer.from('on time')));
+        assert.deepEqual(sent(), ['PutObject', 'PutObject'], 'refused once, then sent again');
+        assert.ok(Math.abs(config.systemClockOffset) < 60_000, `offset ${config.systemClockOffset}`);
+        assert.equal((await readAll(store.read('clock/a'))).toString(), 'on time');
+        await store.delete('clock/a');
+      } finally {
+        config.systemClockOffset = 0;
+      }
+    });
+
     it('works under a prefix with characters that URLs and XML escape', async () => {
       const odd = new S3BlobStore(s3Config(`${prefix}odd & <co> "q" 'a' +%é~ ü/`));
       try {

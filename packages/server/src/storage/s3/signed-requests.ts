@@ -12,13 +12,25 @@ import { SignatureV4 } from '@smithy/signature-v4';
 
 /** An S3 error answer, shaped as the client's errors are (`name` is S3's code). */
 export class S3Error extends Error {
-  readonly $metadata: { httpStatusCode: number };
+  readonly $metadata: { httpStatusCode: number; clockSkewCorrected?: boolean };
   constructor(code: string, message: string, status: number) {
     super(message || code);
     this.name = code;
     this.$metadata = { httpStatusCode: status };
   }
 }
+
+/** Codes of a request refused for its time; the SDK corrects its clock from the answer's `Date`. */
+const CLOCK_SKEW_CODES = new Set([
+  'AuthFailure',
+  'InvalidSignatureException',
+  'RequestExpired',
+  'RequestInTheFuture',
+  'RequestTimeTooSkewed',
+  'SignatureDoesNotMatch',
+]);
+/** A difference between the clocks worth correcting (the SDK's threshold). */
+const SKEW_MS = 240_000;
 
 export interface S3Call {
   method: 'GET' | 'HEAD' | 'PUT' | 'DELETE';
@@ -55,6 +67,7 @@ type RetryType = 'THROTTLING' | 'TRANSIENT';
 
 function retryType(e: unknown): RetryType | null {
   if (e instanceof S3Error) {
+    if (e.$metadata.clockSkewCorrected) return 'TRANSIENT';
     if (e.$metadata.httpStatusCode === 429 || THROTTLING_CODES.has(e.name)) return 'THROTTLING';
     return TRANSIENT_STATUS.has(e.$metadata.httpStatusCode) ? 'TRANSIENT' : null;
   }
@@ -202,23 +215,37 @@ export class SignedRequests {
       ...call.headers,
     };
     if (call.body) headers['content-length'] = String(call.body.length);
-    const request = await this.signer.sign({
-      method: call.method,
-      protocol: this.protocol,
-      hostname: this.hostname,
-      port: this.port,
-      path: call.key ? `${this.base}/${escapeKey(call.key)}` : `${this.base}/`,
-      query: call.query ?? {},
-      headers,
-      body: call.body,
-    });
+    const cfg = this.client.config as { systemClockOffset?: number };
+    const request = await this.signer.sign(
+      {
+        method: call.method,
+        protocol: this.protocol,
+        hostname: this.hostname,
+        port: this.port,
+        path: call.key ? `${this.base}/${escapeKey(call.key)}` : `${this.base}/`,
+        query: call.query ?? {},
+        headers,
+        body: call.body,
+      },
+      // The client's clock offset from the server's, as the SDK corrects it.
+      { signingDate: new Date(Date.now() + (cfg.systemClockOffset ?? 0)) },
+    );
     const handler = this.client.config.requestHandler as unknown as Handler;
     const { response } = await handler.handle(request);
     const body = await readText(response.body);
     const status = response.statusCode;
     if (status >= 300 || (call.errorIn200 && body.includes('<Error>'))) {
       const code = xmlOne(body, 'Code') ?? (status === 404 ? 'NotFound' : `HTTP${status}`);
-      throw new S3Error(code, xmlOne(body, 'Message') ?? '', status === 200 ? 500 : status);
+      const err = new S3Error(code, xmlOne(body, 'Message') ?? '', status === 200 ? 500 : status);
+      const serverTime = Date.parse(response.headers.date ?? '');
+      if (CLOCK_SKEW_CODES.has(code) && !Number.isNaN(serverTime)) {
+        const offset = serverTime - Date.now();
+        if (Math.abs(offset - (cfg.systemClockOffset ?? 0)) >= SKEW_MS) {
+          cfg.systemClockOffset = offset;
+          err.$metadata.clockSkewCorrected = true; // sent again, signed with the corrected time
+        }
+      }
+      throw err;
     }
     return { status, headers: response.headers, body };
   }
