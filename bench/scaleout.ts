@@ -8,6 +8,7 @@
  *   node --import tsx bench/scaleout.ts s3 small         # setups (sqlite, s3, s3x2) and tests (small, chunked, large)
  *   BENCH_SIZE=67108864 BENCH_SMALL_COUNT=300 node --import tsx bench/scaleout.ts
  *   BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" node --import tsx bench/scaleout.ts s3 large
+ *   BENCH_WARMUP=0 node --import tsx bench/scaleout.ts   # measure from the nodes' first upload on
  *
  * Every test starts fresh nodes on a new database and key prefix (as test/scaleout does), removed
  * afterwards. With two nodes the clients are spread over them: client i talks to node i mod 2.
@@ -30,6 +31,13 @@ const SIZE = Number(process.env.BENCH_SIZE ?? 256 * MIB);
 const SMALL_COUNT = Number(process.env.BENCH_SMALL_COUNT ?? 1000);
 const SMALL_BYTES = 20_000;
 const CHUNK = Number(process.env.BENCH_CHUNK ?? 5 * MIB);
+/**
+ * Before the measured uploads each client makes one of the same kind (a file of this size, or
+ * WARMUP_SMALL small files), unmeasured: what a running server has long done, compiling its code
+ * (V8 optimises it on first use) and opening its connections, is not counted against every MiB.
+ */
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 32 * MIB);
+const WARMUP_SMALL = 50;
 
 type Kind = 'small' | 'chunked' | 'large';
 interface Setup {
@@ -162,10 +170,38 @@ async function chunked(clients: Client[], path: string, sha1: string) {
 
 const round = (n: number, d = 2) => +n.toFixed(d);
 
-async function runTest(setup: Setup, kind: Kind, nClients: number, file: { path: string; sha1: string }) {
+/** The unmeasured uploads that come first (see WARMUP). */
+async function warmUp(clients: Client[], kind: Kind, warm: { path: string; sha1: string }) {
+  if (kind === 'small') {
+    const files = Array.from({ length: WARMUP_SMALL * clients.length }, () => smallPng(SMALL_BYTES));
+    await smallUploads(clients, files.length, 'Bench warm-up', { files, size: SMALL_BYTES });
+    return;
+  }
+  await Promise.all(
+    clients.map((c, ci) =>
+      kind === 'large'
+        ? directUpload(
+            c,
+            { path: warm.path, start: 0, end: WARMUP - 1 },
+            `Bench warm-up ${ci}.png`,
+            warm.sha1,
+          )
+        : chunkedUpload(c, { path: warm.path, size: WARMUP }, CHUNK, `Bench warm-up ${ci}.png`, warm.sha1),
+    ),
+  );
+}
+
+async function runTest(
+  setup: Setup,
+  kind: Kind,
+  nClients: number,
+  file: { path: string; sha1: string },
+  warm: { path: string; sha1: string } | null,
+) {
   const cluster = await startCluster(setup);
   try {
     const clients = await clientsOf(cluster, nClients);
+    if (warm) await warmUp(clients, kind, warm);
     const adminUrl = process.env.MWUP_TEST_PG_URL!;
     const xacts0 = cluster.db ? await transactions(adminUrl, cluster.db.name) : 0;
     const watch = await watchCpu({
@@ -265,9 +301,11 @@ const rows: Row[] = [];
 try {
   const file = { path: join(dir, 'big.png'), sha1: '' };
   if (kinds.some((k) => k !== 'small')) file.sha1 = await bigPng(file.path, SIZE);
+  const warm = WARMUP > 0 ? { path: join(dir, 'warm.png'), sha1: '' } : null;
+  if (warm && kinds.some((k) => k !== 'small')) warm.sha1 = await bigPng(warm.path, WARMUP);
   for (const setup of SETUPS.filter((s) => setups.includes(s.name))) {
     for (const t of setup.tests.filter((t) => kinds.includes(t.kind))) {
-      const row = await runTest(setup, t.kind, t.clients, file);
+      const row = await runTest(setup, t.kind, t.clients, file, warm);
       rows.push(row);
       console.log(JSON.stringify(row));
     }
@@ -276,6 +314,6 @@ try {
   await rm(dir, { recursive: true, force: true });
 }
 console.log(
-  `\n${SMALL_COUNT} × ${SMALL_BYTES / 1000} KB small; ${SIZE / MIB} MiB per client for chunked (5 MiB chunks + publish) and large; CPU in ms, cores = CPU s per s (of ${availableParallelism()})\n`,
+  `\n${SMALL_COUNT} × ${SMALL_BYTES / 1000} KB small; ${SIZE / MIB} MiB per client for chunked (5 MiB chunks + publish) and large; ${WARMUP ? `after one unmeasured upload per client (${WARMUP / MIB} MiB, or ${WARMUP_SMALL} small files)` : 'no warm-up'}; CPU in ms, cores = CPU s per s (of ${availableParallelism()})\n`,
 );
 console.log(table(rows));
