@@ -105,14 +105,9 @@ export class SessionService {
     }
     const owner = rows.find((r) => Number(r.kind) === 4);
     const userId = owner ? Number(owner.n) : null;
-    return {
-      id,
-      userId,
-      botAppId: row.more || null,
-      tokenSecret: row.text,
-      expiresMs,
-      read: userId === null ? undefined : userFromRows(userId, rows),
-    };
+    const session: Session = { id, userId, botAppId: row.more || null, tokenSecret: row.text, expiresMs };
+    if (userId !== null) session.read = userFromRows(userId, rows);
+    return session;
   }
 
   /** A new session; returns it with the cookie value to send. */

@@ -33,8 +33,10 @@ export function sessionContract(name: string, open: OpenBackend): void {
       assert.match(cookie, /^[A-Za-z0-9_-]{43}$/);
       assert.notEqual(session.id, cookie, 'the database keeps a hash of the cookie, not the cookie');
       assert.ok(Math.abs(session.expiresMs - (t0 + HOUR * 1000)) < 5000);
-      const loaded = await there.load(cookie);
+      const { read, ...loaded } = (await there.load(cookie))!;
       assert.deepEqual(loaded, session);
+      // Its user is read with it (there is no user 42: none, and so no grants).
+      assert.deepEqual(read, { user: null, grants: null });
       const anon = await there.create(null, null);
       assert.deepEqual(await here.load(anon.cookie), anon.session);
       assert.notEqual(anon.cookie, cookie);
