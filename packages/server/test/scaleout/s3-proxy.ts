@@ -5,7 +5,7 @@
 import { createServer, type IncomingHttpHeaders, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export type Fault = 'pass' | 'throttle' | 'error' | 'drop' | 'silent';
+export type Fault = 'pass' | 'throttle' | 'error' | 'error-in-200' | 'drop' | 'silent';
 
 /** A request as it reached the proxy. */
 export interface Seen {
@@ -25,20 +25,25 @@ export class S3Proxy {
   fault: Fault = 'pass';
   /** How many more requests get the fault (then it passes again); Infinity: until told otherwise. */
   times = Number.POSITIVE_INFINITY;
+  /** Which requests may get the fault (all when unset). */
+  only?: (r: Seen) => boolean;
   faulted = 0;
 
   async start(upstream: URL): Promise<string> {
     this.server = createServer((req, res) => {
-      this.seen.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers });
-      const fault = this.times > 0 ? this.fault : 'pass';
+      const seen = { method: req.method ?? '', url: req.url ?? '', headers: req.headers };
+      this.seen.push(seen);
+      const fault = this.times > 0 && (this.only?.(seen) ?? true) ? this.fault : 'pass';
       if (fault !== 'pass') {
         this.times--;
         this.faulted++;
       }
       if (fault === 'drop') return void req.socket.destroy();
       if (fault === 'silent') return void req.resume();
-      if (fault === 'throttle' || fault === 'error') {
-        const [status, code] = fault === 'throttle' ? [503, 'SlowDown'] : [500, 'InternalError'];
+      if (fault === 'throttle' || fault === 'error' || fault === 'error-in-200') {
+        // S3 may answer a copy 200 and then report its failure in the body.
+        const [status, code] =
+          fault === 'throttle' ? [503, 'SlowDown'] : [fault === 'error' ? 500 : 200, 'InternalError'];
         req.resume();
         req.on('end', () => {
           res.writeHead(status, { 'content-type': 'application/xml' });
@@ -68,9 +73,10 @@ export class S3Proxy {
     return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
 
-  set(fault: Fault, times = Number.POSITIVE_INFINITY): void {
+  set(fault: Fault, times = Number.POSITIVE_INFINITY, only?: (r: Seen) => boolean): void {
     this.fault = fault;
     this.times = times;
+    this.only = only;
     this.faulted = 0;
   }
 

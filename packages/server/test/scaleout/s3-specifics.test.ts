@@ -208,6 +208,21 @@ if (skip) {
       await store.delete('copy/a');
     });
 
+    it('sends a part copy again when S3 answers 200 with an error in its body', async () => {
+      const parts = [randomBytes(5 * MIB), randomBytes(100)];
+      let off = 0;
+      for (const p of parts) off = await store.append('copy200/a', off, chunksOf(p, MIB));
+      proxy.set('error-in-200', 1, (r) => operationOf(r) === 'UploadPartCopy');
+      try {
+        await store.seal('copy200/a', off);
+        assert.equal(proxy.faulted, 1);
+      } finally {
+        proxy.set('pass');
+      }
+      assert.deepEqual(await readAll(store.read('copy200/a')), Buffer.concat(parts));
+      await store.delete('copy200/a');
+    });
+
     it('seals one large part with a single server-side copy', async () => {
       const data = randomBytes(6 * MIB);
       await store.append('copy/one', 0, chunksOf(data, MIB));

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { DeleteObjectsCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { StorageConfig } from '../../config.js';
 import type { BlobStat } from '../blob-store.js';
-import { SignedRequests, xmlAll, xmlOne, xmlText } from './signed-requests.js';
+import { SignedRequests, xmlAll, xmlOne } from './signed-requests.js';
 
 type S3Keys = Omit<Extract<StorageConfig, { driver: 's3' }>, 'driver'>;
 /** An S3 store's settings (the retry settings have defaults). */
@@ -94,7 +94,7 @@ export class Bucket {
     private readonly listPageSize?: number,
   ) {
     this.name = cfg.bucket;
-    this.requests = new SignedRequests(client, cfg.bucket, cfg);
+    this.requests = new SignedRequests(client, cfg);
   }
 
   async put(key: string, body: Uint8Array | string): Promise<void> {
@@ -195,9 +195,9 @@ export class Bucket {
       const { body } = await this.requests.send({ method: 'GET', key: '', query });
       for (const o of xmlAll(body, 'Contents')) {
         yield {
-          key: xmlText(xmlAll(o, 'Key')[0] ?? ''),
-          size: Number(xmlAll(o, 'Size')[0] ?? 0),
-          mtimeMs: Date.parse(xmlAll(o, 'LastModified')[0] ?? '') || 0,
+          key: xmlOne(o, 'Key') ?? '',
+          size: Number(xmlOne(o, 'Size') ?? 0),
+          mtimeMs: Date.parse(xmlOne(o, 'LastModified') ?? '') || 0,
         };
       }
       token = xmlOne(body, 'IsTruncated') === 'true' ? xmlOne(body, 'NextContinuationToken') : undefined;

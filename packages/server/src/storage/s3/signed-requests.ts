@@ -157,9 +157,9 @@ export class SignedRequests {
 
   constructor(
     private readonly client: S3Client,
-    bucket: string,
-    where: { endpoint?: string; region: string; forcePathStyle: boolean },
+    where: { bucket: string; endpoint?: string; region: string; forcePathStyle: boolean },
   ) {
+    const { bucket } = where;
     const url = new URL(where.endpoint ?? `https://s3.${where.region}.amazonaws.com`);
     // A bucket name with dots cannot be a host name under TLS; the SDK uses the path then too.
     const inPath = where.forcePathStyle || bucket.includes('.');
